@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Options;
+using Orleans.Align.Gateway.Auth;
+using Orleans.Align.Gateway.Hosting;
+using Orleans.Align.Grains;
+
+namespace Orleans.Align.Gateway.Api;
+
+public static class EventEndpoints
+{
+    public static void MapEvents(this RouteGroupBuilder api, GatewayOptions options)
+    {
+        api.MapPost("/events", IngestAsync)
+            .RequireAuthorization(Policies.Ingest)
+            .WithMetadata(new RequestSizeLimitMetadata(options.MaxRequestBytes));
+    }
+
+    /// <summary>
+    /// Acknowledges only what is in the organization's log. A retried batch reports its events as
+    /// duplicates and changes nothing.
+    /// </summary>
+    private static async Task<IResult> IngestAsync(IngestRequest request, HttpContext http, IClusterClient cluster, IOptions<GatewayOptions> options, TimeProvider clock)
+    {
+        var (validation, events) = EventValidation.Validate(request, options.Value.MaxEventsPerBatch, clock.GetUtcNow());
+        if (!validation.IsValid) return validation.Problem();
+
+        var result = await cluster.GetGrain<IIngestLogGrain>(http.User.OrgId()).AppendAsync(events);
+        return TypedResults.Ok(new IngestResponse(result.Accepted, result.Duplicates));
+    }
+
+    private sealed class RequestSizeLimitMetadata(long maxBytes) : Microsoft.AspNetCore.Http.Metadata.IRequestSizeLimitMetadata
+    {
+        public long? MaxRequestBodySize => maxBytes;
+    }
+}

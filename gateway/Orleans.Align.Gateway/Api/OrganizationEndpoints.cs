@@ -1,0 +1,74 @@
+using Microsoft.Extensions.Options;
+using Orleans.Align.Gateway.Auth;
+using Orleans.Align.Gateway.Hosting;
+using Orleans.Align.Grains;
+
+namespace Orleans.Align.Gateway.Api;
+
+public static class OrganizationEndpoints
+{
+    public static void MapOrganizations(this RouteGroupBuilder api)
+    {
+        // Only the platform operator creates tenants; everything else is done with a tenant's own keys.
+        api.MapPost("/orgs", CreateAsync).AllowAnonymous().AddEndpointFilter(RequirePlatformAdmin);
+
+        var keys = api.MapGroup("/keys").RequireAuthorization(Policies.Admin);
+        keys.MapPost("", CreateKeyAsync);
+        keys.MapGet("", ListKeysAsync);
+        keys.MapDelete("/{keyId}", RevokeKeyAsync);
+    }
+
+    private static async ValueTask<object?> RequirePlatformAdmin(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var configured = http.RequestServices.GetRequiredService<IOptions<PlatformOptions>>().Value.PlatformAdminKey;
+        var auth = http.Request.Headers.Authorization.ToString();
+        var presented = auth.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? auth[7..].Trim() : http.Request.Headers["X-Api-Key"].ToString();
+        if (string.IsNullOrEmpty(presented))
+            return TypedResults.Problem(statusCode: 401, title: "Authentication required", detail: "Creating an organization needs the platform admin key.");
+        if (!ApiKeys.FixedTimeEquals(presented, configured))
+            return TypedResults.Problem(statusCode: 403, title: "Not allowed", detail: "Only the platform admin key can create organizations.");
+        return await next(context);
+    }
+
+    private static async Task<IResult> CreateAsync(CreateOrganizationRequest request, IClusterClient cluster)
+    {
+        var v = new Validation();
+        var id = v.Id("id", request.Id);
+        var name = v.Text("name", request.Name, 200);
+        if (!v.IsValid) return v.Problem();
+
+        var apiKey = ApiKeys.Generate();
+        var org = await cluster.GetGrain<IOrganizationGrain>(id!).CreateAsync(name!, ApiKeys.Hash(apiKey));
+        return TypedResults.Created($"/api/v1/orgs/{org.Id}", new CreateOrganizationResponse(org.Id, org.Name, apiKey));
+    }
+
+    private static async Task<IResult> CreateKeyAsync(CreateApiKeyRequest request, HttpContext http, IClusterClient cluster)
+    {
+        var v = new Validation();
+        var name = v.Text("name", request.Name, 100);
+        var scopes = request.Scopes?.Distinct().ToList() ?? [];
+        if (scopes.Count == 0) v.Add("scopes", $"must name at least one of: {string.Join(", ", Scopes.All)}.");
+        foreach (var scope in scopes)
+        {
+            if (scope is null || !Scopes.IsKnown(scope)) v.Add("scopes", $"'{scope}' is not one of: {string.Join(", ", Scopes.All)}.");
+        }
+        if (!v.IsValid) return v.Problem();
+
+        var apiKey = ApiKeys.Generate();
+        var record = await cluster.GetGrain<IOrganizationGrain>(http.User.OrgId()).AddApiKeyAsync(name!, scopes!, ApiKeys.Hash(apiKey));
+        return TypedResults.Created($"/api/v1/keys/{record.KeyId}", new CreateApiKeyResponse(record.KeyId, record.Name, record.Scopes, apiKey));
+    }
+
+    private static async Task<IResult> ListKeysAsync(HttpContext http, IClusterClient cluster)
+    {
+        var keys = await cluster.GetGrain<IOrganizationGrain>(http.User.OrgId()).ListApiKeysAsync();
+        return TypedResults.Ok(keys.Select(k => new ApiKeyResponse(k.KeyId, k.Name, k.Scopes, k.CreatedAt, k.Revoked)));
+    }
+
+    private static async Task<IResult> RevokeKeyAsync(string keyId, HttpContext http, IClusterClient cluster)
+    {
+        await cluster.GetGrain<IOrganizationGrain>(http.User.OrgId()).RevokeApiKeyAsync(keyId);
+        return TypedResults.NoContent();
+    }
+}

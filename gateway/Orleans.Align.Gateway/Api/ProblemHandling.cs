@@ -1,0 +1,49 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Orleans.Runtime;
+
+namespace Orleans.Align.Gateway.Api;
+
+/// <summary>
+/// Turns every failure into an RFC 9457 problem document: refused commands and bad bodies into a 4xx,
+/// an unreachable cluster or store into 503 with Retry-After. A 500 here is a bug, logged as one.
+/// </summary>
+public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        var (status, title, detail) = Classify(exception);
+        if (status >= 500 && status != StatusCodes.Status503ServiceUnavailable)
+            logger.LogError(exception, "Unhandled failure on {Method} {Path}", context.Request.Method, context.Request.Path);
+        else if (status == StatusCodes.Status503ServiceUnavailable)
+            logger.LogWarning(exception, "Service unavailable on {Method} {Path}", context.Request.Method, context.Request.Path);
+
+        context.Response.StatusCode = status;
+        if (status == StatusCodes.Status503ServiceUnavailable) context.Response.Headers.RetryAfter = "2";
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            Exception = exception,
+            ProblemDetails = { Status = status, Title = title, Detail = detail },
+        });
+    }
+
+    internal static (int Status, string Title, string Detail) Classify(Exception exception) => exception switch
+    {
+        AlignException { Kind: AlignErrorKind.NotFound } e => (404, "Not found", e.Message),
+        AlignException { Kind: AlignErrorKind.Conflict } e => (409, "Conflict", e.Message),
+        AlignException { Kind: AlignErrorKind.Invalid } e => (400, "Invalid request", e.Message),
+        AlignException { Kind: AlignErrorKind.Unavailable } e => (503, "Temporarily unavailable", e.Message),
+        BadHttpRequestException { StatusCode: 413 } => (413, "Request too large", "The request body is larger than this endpoint accepts."),
+        BadHttpRequestException e => (e.StatusCode, "Malformed request", Describe(e)),
+        JsonException e => (400, "Malformed JSON", e.Message),
+        SiloUnavailableException or OrleansMessageRejectionException or ClientNotAvailableException or TimeoutException =>
+            (503, "Temporarily unavailable", "The cluster did not answer in time; nothing was changed unless a later read shows it. Retry later."),
+        OperationCanceledException => (503, "Temporarily unavailable", "The request was cancelled before it completed. Retry later."),
+        _ => (500, "Internal error", "An unexpected error occurred. It has been logged."),
+    };
+
+    // The JSON reader's message says where the body is wrong; the outer message only names the parameter.
+    private static string Describe(BadHttpRequestException e) =>
+        e.InnerException is JsonException json ? $"The request body is not valid JSON for this endpoint: {json.Message}" : e.Message;
+}

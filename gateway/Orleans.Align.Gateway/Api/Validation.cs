@@ -1,0 +1,45 @@
+namespace Orleans.Align.Gateway.Api;
+
+/// <summary>Collects field errors in the shape of a validation problem document (<c>errors</c> by field).</summary>
+public sealed class Validation
+{
+    private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
+
+    public bool IsValid => _errors.Count == 0;
+
+    public Validation Add(string field, string message)
+    {
+        if (!_errors.TryGetValue(field, out var list)) _errors[field] = list = [];
+        list.Add(message);
+        return this;
+    }
+
+    public string? Id(string field, string? value)
+    {
+        if (string.IsNullOrEmpty(value)) Add(field, "is required.");
+        else if (!Identifiers.IsValid(value)) Add(field, $"must be {Identifiers.Rule}.");
+        return value;
+    }
+
+    public string? OptionalId(string field, string? value)
+    {
+        if (value is not null && !Identifiers.IsValid(value)) Add(field, $"must be {Identifiers.Rule}.");
+        return value;
+    }
+
+    public string? Text(string field, string? value, int maxLength, bool required = true)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            if (required) Add(field, "is required.");
+        }
+        else if (value.Length > maxLength) Add(field, $"must be at most {maxLength} characters.");
+        else if (value.Any(char.IsControl)) Add(field, "must not contain control characters.");
+        return value?.Trim();
+    }
+
+    public IResult Problem() => TypedResults.ValidationProblem(
+        _errors.ToDictionary(e => e.Key, e => e.Value.ToArray()),
+        title: "The request is not valid",
+        detail: "See 'errors' for each field that needs fixing. Nothing was changed.");
+}

@@ -1,0 +1,115 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using Orleans.Align.Gateway.Api;
+using Orleans.Align.Gateway.Auth;
+using Orleans.Align.Gateway.Live;
+using System.Text.Json.Serialization;
+
+namespace Orleans.Align.Gateway.Hosting;
+
+public static class GatewayHosting
+{
+    public static WebApplicationBuilder AddAlignGateway(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section)
+            .Validate(o => o.MaxEventsPerBatch is > 0 and <= 100_000, "Align:Gateway:MaxEventsPerBatch must be between 1 and 100,000.")
+            .Validate(o => o.MaxRequestBytes is > 1024 and <= 64 * 1024 * 1024, "Align:Gateway:MaxRequestBytes must be between 1 KiB and 64 MiB.")
+            .ValidateOnStart();
+        services.AddOptions<PlatformOptions>().BindConfiguration(PlatformOptions.Section)
+            .Validate(o => o.PlatformAdminKey.Length >= 16, "Align:PlatformAdminKey (environment Align__PlatformAdminKey) must be set, at least 16 characters.")
+            .ValidateOnStart();
+        var options = builder.Configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
+
+        builder.UseOrleansClient(client =>
+        {
+            client.UseLocalhostClustering(options.OrleansGatewayPort);
+            client.AddActivityPropagation();
+            // The silo may start after the gateway (or restart under it): keep trying rather than die.
+            client.UseConnectionRetryFilter(async (_, ct) =>
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), ct);
+                return true;
+            });
+        });
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddMemoryCache();
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.Configure<JsonOptions>(o => o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict);
+
+        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddAuthorization(Policies.Add);
+
+        services.AddSignalR();
+        services.AddSingleton<BoardWatches>();
+        services.AddHostedService(sp => sp.GetRequiredService<BoardWatches>());
+
+        services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
+        builder.AddAlignTelemetry();
+        return builder;
+    }
+
+    public static WebApplication UseAlignGateway(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        var api = app.MapGroup("/api/v1");
+        api.MapOrganizations();
+        api.MapCatalogue();
+        api.MapEvents(app.Services.GetRequiredService<IOptions<GatewayOptions>>().Value);
+
+        app.MapHub<LiveHub>(LiveHub.Path);
+        app.MapHealthChecks("/health", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+        return app;
+    }
+
+    private static void AddAlignTelemetry(this WebApplicationBuilder builder)
+    {
+        var otel = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService("orleans-align-gateway"))
+            .WithTracing(t => t
+                .AddSource("Microsoft.Orleans.Application")
+                .AddAspNetCoreInstrumentation())
+            .WithMetrics(m => m
+                .AddMeter("Microsoft.Orleans")
+                .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Http.Connections")
+                .AddAspNetCoreInstrumentation());
+
+        var endpoint = builder.Configuration["Align:Telemetry:OtlpEndpoint"] ?? builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
+        if (!string.IsNullOrWhiteSpace(endpoint)) otel.UseOtlpExporter(OpenTelemetry.Exporter.OtlpExportProtocol.Grpc, new Uri(endpoint));
+    }
+}
+
+/// <summary>Ready when the silo cluster answers.</summary>
+internal sealed class ClusterHealthCheck(IClusterClient cluster) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var hosts = await cluster.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
+            return hosts.Count > 0 ? HealthCheckResult.Healthy($"{hosts.Count} silo(s)") : HealthCheckResult.Unhealthy("No active silo.");
+        }
+        catch (Exception ex)
+        {
+            return HealthCheckResult.Unhealthy("The cluster does not answer.", ex);
+        }
+    }
+}

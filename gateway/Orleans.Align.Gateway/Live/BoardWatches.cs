@@ -1,0 +1,125 @@
+using Microsoft.AspNetCore.SignalR;
+using Orleans.Align.Grains;
+
+namespace Orleans.Align.Gateway.Live;
+
+/// <summary>
+/// This gateway's side of live boards: one grain observer for the whole process, subscribed to each
+/// board that has at least one watcher here, renewed well before the board forgets it, and dropped
+/// when the last watcher leaves. Updates fan out to the SignalR group of that board.
+/// </summary>
+public sealed class BoardWatches(IClusterClient cluster, IHubContext<LiveHub> hub, ILogger<BoardWatches> logger)
+    : BackgroundService, IBoardObserver
+{
+    public static readonly TimeSpan RenewEvery = TimeSpan.FromSeconds(20);
+
+    private readonly Lock _gate = new();
+    private readonly Dictionary<(string Org, string Board), HashSet<string>> _watchers = [];
+    private readonly Dictionary<string, HashSet<(string Org, string Board)>> _byConnection = new(StringComparer.Ordinal);
+    private IBoardObserver? _reference;
+
+    private IBoardObserver Reference
+    {
+        get
+        {
+            lock (_gate) return _reference ??= cluster.CreateObjectReference<IBoardObserver>(this);
+        }
+    }
+
+    public static string GroupName(string orgId, string boardId) => $"{orgId}/{boardId}";
+
+    private IBoardGrain Board(string orgId, string boardId) => cluster.GetGrain<IBoardGrain>(GrainKeys.For(orgId, boardId));
+
+    public async Task<BoardSnapshot> WatchAsync(string orgId, string boardId, string connectionId)
+    {
+        var board = Board(orgId, boardId);
+        await board.SubscribeAsync(Reference); // also proves the board exists in this organization
+        await hub.Groups.AddToGroupAsync(connectionId, GroupName(orgId, boardId));
+        lock (_gate)
+        {
+            var key = (orgId, boardId);
+            if (!_watchers.TryGetValue(key, out var connections)) _watchers[key] = connections = new(StringComparer.Ordinal);
+            connections.Add(connectionId);
+            if (!_byConnection.TryGetValue(connectionId, out var boards)) _byConnection[connectionId] = boards = [];
+            boards.Add(key);
+        }
+        return await board.GetSnapshotAsync();
+    }
+
+    public async Task UnwatchAsync(string orgId, string boardId, string connectionId)
+    {
+        await hub.Groups.RemoveFromGroupAsync(connectionId, GroupName(orgId, boardId));
+        bool last;
+        lock (_gate)
+        {
+            if (_byConnection.TryGetValue(connectionId, out var boards)) boards.Remove((orgId, boardId));
+            last = Forget(orgId, boardId, connectionId);
+        }
+        if (last) await UnsubscribeAsync(orgId, boardId);
+    }
+
+    public async Task DropConnectionAsync(string connectionId)
+    {
+        List<(string Org, string Board)> emptied = [];
+        lock (_gate)
+        {
+            if (!_byConnection.Remove(connectionId, out var boards)) return;
+            foreach (var (org, board) in boards)
+            {
+                if (Forget(org, board, connectionId)) emptied.Add((org, board));
+            }
+        }
+        foreach (var (org, board) in emptied) await UnsubscribeAsync(org, board);
+    }
+
+    private bool Forget(string orgId, string boardId, string connectionId)
+    {
+        if (!_watchers.TryGetValue((orgId, boardId), out var connections)) return false;
+        connections.Remove(connectionId);
+        if (connections.Count > 0) return false;
+        _watchers.Remove((orgId, boardId));
+        return true;
+    }
+
+    private async Task UnsubscribeAsync(string orgId, string boardId)
+    {
+        try
+        {
+            await Board(orgId, boardId).UnsubscribeAsync(Reference);
+        }
+        catch (Exception ex)
+        {
+            // Harmless: the subscription expires by itself.
+            logger.LogDebug(ex, "Unsubscribing from board {Board} of {Org} failed", boardId, orgId);
+        }
+    }
+
+    public Task OnBoardUpdateAsync(BoardUpdate update) =>
+        hub.Clients.Group(GroupName(update.OrgId, update.BoardId)).SendAsync(LiveHub.BoardUpdateMethod, new
+        {
+            boardId = update.BoardId,
+            version = update.Version,
+            goals = update.Goals,
+        });
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(RenewEvery);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            (string Org, string Board)[] boards;
+            lock (_gate) boards = [.. _watchers.Keys];
+            foreach (var (org, board) in boards)
+            {
+                try
+                {
+                    await Board(org, board).SubscribeAsync(Reference);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    logger.LogWarning(ex, "Renewing the subscription to board {Board} of {Org} failed; retrying next round", board, org);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,35 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
+using Orleans.Align.Gateway.Auth;
+
+namespace Orleans.Align.Gateway.Live;
+
+/// <summary>
+/// Browsers watch boards of their own organization. The organization comes from the connection's
+/// credential; a board id is always resolved inside it, so another tenant's board is unreachable.
+/// </summary>
+[Authorize(Policy = Policies.Read)]
+public sealed class LiveHub(BoardWatches watches) : Hub
+{
+    public const string Path = "/hubs/live";
+    public const string BoardUpdateMethod = "boardUpdate";
+
+    /// <summary>Joins the board's group first, then returns the snapshot, so no update falls between the two.</summary>
+    public async Task<BoardSnapshot> WatchBoard(string boardId)
+    {
+        if (!BoardIds.TryParse(boardId, out _))
+            throw new HubException($"'{boardId}' is not a board id; use 'overview' or 'campaign:{{id}}'.");
+        try
+        {
+            return await watches.WatchAsync(Context.User!.OrgId(), boardId, Context.ConnectionId);
+        }
+        catch (AlignException e) when (e.Kind == AlignErrorKind.NotFound)
+        {
+            throw new HubException(e.Message);
+        }
+    }
+
+    public Task UnwatchBoard(string boardId) => watches.UnwatchAsync(Context.User!.OrgId(), boardId, Context.ConnectionId);
+
+    public override Task OnDisconnectedAsync(Exception? exception) => watches.DropConnectionAsync(Context.ConnectionId);
+}

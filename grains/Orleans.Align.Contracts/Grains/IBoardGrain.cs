@@ -1,0 +1,29 @@
+namespace Orleans.Align.Grains;
+
+/// <summary>Receives coalesced board pushes. Each gateway registers one and renews it before it expires.</summary>
+[Alias("align.IBoardObserver")]
+public interface IBoardObserver : IGrainObserver
+{
+    [Alias("OnBoardUpdate")]
+    Task OnBoardUpdateAsync(BoardUpdate update);
+}
+
+/// <summary>A live view (overview, or a campaign's war room). Key: <c>{org}/{boardId}</c>.</summary>
+[Alias("align.IBoardGrain")]
+public interface IBoardGrain : IGrainWithStringKey
+{
+    /// <summary>A goal on this board changed; the board merges changes and pushes at most every 100 ms.</summary>
+    [Alias("GoalChanged")]
+    Task GoalChangedAsync(GoalView goal);
+
+    /// <summary>Throws NotFound when the board does not exist in this organization.</summary>
+    [Alias("GetSnapshot")]
+    Task<BoardSnapshot> GetSnapshotAsync();
+
+    /// <summary>Subscribes or renews. Subscriptions expire unless renewed.</summary>
+    [Alias("Subscribe")]
+    Task SubscribeAsync(IBoardObserver observer);
+
+    [Alias("Unsubscribe")]
+    Task UnsubscribeAsync(IBoardObserver observer);
+}

@@ -1,0 +1,17 @@
+namespace Orleans.Align.Grains;
+
+/// <summary>
+/// The front door of an organization's event log. Key: the organization id. Dedupes by event id,
+/// assigns sequence numbers, stores the events, acknowledges, then hands them to the goals they move.
+/// </summary>
+[Alias("align.IIngestLogGrain")]
+public interface IIngestLogGrain : IGrainWithStringKey
+{
+    /// <summary>Completes when the accepted events are in the log. Unknown campaigns or departments are refused whole.</summary>
+    [Alias("Append")]
+    Task<IngestResult> AppendAsync(IReadOnlyList<MetricEvent> events);
+
+    /// <summary>Called by the organization when its departments, campaigns or goals change.</summary>
+    [Alias("RoutingChanged")]
+    Task RoutingChangedAsync(OrganizationRouting routing);
+}

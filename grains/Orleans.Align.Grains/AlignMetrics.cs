@@ -1,0 +1,16 @@
+using System.Diagnostics.Metrics;
+
+namespace Orleans.Align.Grains;
+
+/// <summary>The product's own instruments, exported next to the Orleans and ASP.NET Core meters.</summary>
+public static class AlignMetrics
+{
+    public const string MeterName = "Orleans.Align";
+
+    private static readonly Meter Meter = new(MeterName);
+
+    public static readonly Counter<long> EventsAccepted = Meter.CreateCounter<long>("align.events.accepted", "{event}", "Events appended to an organization log.");
+    public static readonly Counter<long> EventsDuplicate = Meter.CreateCounter<long>("align.events.duplicates", "{event}", "Events recognised as retries and not counted again.");
+    public static readonly Histogram<double> AppendDuration = Meter.CreateHistogram<double>("align.log.append.duration", "ms", "Time for one group-committed log write.");
+    public static readonly Counter<long> BoardPushes = Meter.CreateCounter<long>("align.board.pushes", "{push}", "Coalesced board updates sent to gateways.");
+}

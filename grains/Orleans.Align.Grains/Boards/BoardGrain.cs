@@ -1,0 +1,124 @@
+using Microsoft.Extensions.Logging;
+using Orleans.Utilities;
+
+namespace Orleans.Align.Grains.Boards;
+
+[GenerateSerializer, Alias("align.board-state")]
+public sealed class BoardState
+{
+    [Id(0)] public HashSet<string> GoalIds { get; set; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>
+/// A live view. Goals report every change; the board merges them and pushes at most once per
+/// <see cref="PushInterval"/> to the gateways watching it. Versions start from the activation's
+/// wall-clock milliseconds and go up by one per push, so they only ever grow, even across
+/// reactivations, and a client that sees a jump knows to fetch a fresh snapshot.
+/// </summary>
+[Reentrant]
+public sealed class BoardGrain(
+    [PersistentState("board", StorageNames.Align)] IPersistentState<BoardState> state,
+    TimeProvider clock,
+    ILogger<BoardGrain> logger) : Grain, IBoardGrain
+{
+    public static readonly TimeSpan PushInterval = TimeSpan.FromMilliseconds(100);
+    public static readonly TimeSpan SubscriptionLifetime = TimeSpan.FromMinutes(3);
+
+    private readonly Dictionary<string, GoalView> _goals = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, GoalView> _changed = new(StringComparer.Ordinal);
+    private ObserverManager<IBoardObserver> _observers = null!;
+    private IGrainTimer? _flushTimer;
+    private DateTimeOffset _lastPush = DateTimeOffset.MinValue;
+    private long _version;
+    private string _orgId = "";
+    private string _boardId = "";
+    private string? _title;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        (_orgId, _boardId) = GrainKeys.Parse(this.GetPrimaryKeyString());
+        _observers = new ObserverManager<IBoardObserver>(SubscriptionLifetime, logger);
+        _version = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        _title = await ResolveTitleAsync();
+
+        var views = await Task.WhenAll(state.State.GoalIds.Select(id => GrainFactory.GetGrain<IGoalGrain>(GrainKeys.For(_orgId, id)).GetAsync()));
+        foreach (var view in views)
+        {
+            if (view is not null) _goals[view.Id] = view;
+        }
+    }
+
+    /// <summary>The board exists when its organization (and campaign, for a war room) does; the title says which.</summary>
+    private async Task<string?> ResolveTitleAsync()
+    {
+        if (!BoardIds.TryParse(_boardId, out var campaignId)) return null;
+        if (campaignId is null)
+        {
+            var org = await GrainFactory.GetGrain<IOrganizationGrain>(_orgId).GetAsync();
+            return org is null ? null : $"{org.Name} overview";
+        }
+        var campaign = await GrainFactory.GetGrain<ICampaignGrain>(GrainKeys.For(_orgId, campaignId)).GetAsync();
+        return campaign is null ? null : $"{campaign.Name} war room";
+    }
+
+    public async Task GoalChangedAsync(GoalView goal)
+    {
+        if (_goals.TryGetValue(goal.Id, out var known) && known.AppliedThrough > goal.AppliedThrough)
+        {
+            return; // An older view, overtaken by a newer one.
+        }
+        _goals[goal.Id] = goal;
+        _changed[goal.Id] = goal;
+        if (state.State.GoalIds.Add(goal.Id))
+        {
+            _title ??= await ResolveTitleAsync();
+            await state.WriteStateAsync();
+        }
+        ScheduleFlush();
+    }
+
+    private void ScheduleFlush()
+    {
+        if (_flushTimer is not null) return;
+        var due = _lastPush + PushInterval - clock.GetUtcNow();
+        _flushTimer = this.RegisterGrainTimer(FlushAsync, new GrainTimerCreationOptions(due > TimeSpan.Zero ? due : TimeSpan.Zero, Timeout.InfiniteTimeSpan)
+        {
+            Interleave = true,
+        });
+    }
+
+    private async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        _flushTimer?.Dispose();
+        _flushTimer = null;
+        if (_changed.Count == 0) return;
+
+        var update = new BoardUpdate(_orgId, _boardId, ++_version, [.. _changed.Values]);
+        _changed.Clear();
+        _lastPush = clock.GetUtcNow();
+        if (_observers.Count == 0) return;
+
+        AlignMetrics.BoardPushes.Add(1);
+        await _observers.Notify(o => o.OnBoardUpdateAsync(update));
+    }
+
+    public Task<BoardSnapshot> GetSnapshotAsync()
+    {
+        if (_title is null) throw AlignException.NotFound($"Board '{_boardId}' does not exist in this organization.");
+        var goals = _goals.Values.OrderBy(g => g.Title, StringComparer.OrdinalIgnoreCase).ThenBy(g => g.Id, StringComparer.Ordinal).ToList();
+        return Task.FromResult(new BoardSnapshot(_boardId, _title, _version, goals));
+    }
+
+    public Task SubscribeAsync(IBoardObserver observer)
+    {
+        if (_title is null) throw AlignException.NotFound($"Board '{_boardId}' does not exist in this organization.");
+        _observers.Subscribe(observer, observer);
+        return Task.CompletedTask;
+    }
+
+    public Task UnsubscribeAsync(IBoardObserver observer)
+    {
+        _observers.Unsubscribe(observer);
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,149 @@
+namespace Orleans.Align.Grains.Catalogue;
+
+[GenerateSerializer, Alias("align.organization-state")]
+public sealed class OrganizationState
+{
+    [Id(0)] public OrganizationInfo? Info { get; set; }
+    [Id(1)] public List<string> Departments { get; set; } = [];
+    [Id(2)] public List<string> Campaigns { get; set; } = [];
+    /// <summary>Goal definitions, kept here because they are the ingest log's routing table.</summary>
+    [Id(3)] public List<GoalDefinition> Goals { get; set; } = [];
+    [Id(4)] public List<StoredKey> ApiKeys { get; set; } = [];
+}
+
+[GenerateSerializer, Alias("align.stored-key")]
+public sealed record StoredKey([property: Id(0)] string Hash, [property: Id(1)] ApiKeyRecord Record);
+
+/// <summary>
+/// The tenant root: it validates every catalogue change against what the organization has, and
+/// keeps the ingest log's routing table in step with its goals.
+/// </summary>
+public sealed class OrganizationGrain(
+    [PersistentState("organization", StorageNames.Align)] IPersistentState<OrganizationState> state,
+    TimeProvider clock) : Grain, IOrganizationGrain
+{
+    private string OrgId => this.GetPrimaryKeyString();
+
+    private OrganizationState Existing => state.State.Info is not null
+        ? state.State
+        : throw AlignException.NotFound($"Organization '{OrgId}' does not exist.");
+
+    public async Task<OrganizationInfo> CreateAsync(string name, string adminKeyHash)
+    {
+        if (state.State.Info is not null) throw AlignException.Conflict($"Organization '{OrgId}' already exists.");
+        var now = clock.GetUtcNow();
+        state.State.Info = new OrganizationInfo(OrgId, name, now);
+        var record = NewKey("initial admin key", [Scopes.Admin], adminKeyHash, now);
+        await GrainFactory.GetGrain<IApiKeyGrain>(adminKeyHash).RegisterAsync(record);
+        await state.WriteStateAsync();
+        return state.State.Info;
+    }
+
+    public Task<OrganizationInfo?> GetAsync() => Task.FromResult(state.State.Info);
+
+    public async Task<Department> AddDepartmentAsync(Department department)
+    {
+        var s = Existing;
+        if (s.Departments.Contains(department.Id)) throw AlignException.Conflict($"Department '{department.Id}' already exists.");
+        await GrainFactory.GetGrain<IDepartmentGrain>(GrainKeys.For(OrgId, department.Id)).DefineAsync(department);
+        s.Departments.Add(department.Id);
+        await SaveAndRouteAsync();
+        return department;
+    }
+
+    public async Task<IReadOnlyList<Department>> ListDepartmentsAsync()
+    {
+        var found = await Task.WhenAll(Existing.Departments.Select(id => GrainFactory.GetGrain<IDepartmentGrain>(GrainKeys.For(OrgId, id)).GetAsync()));
+        return [.. found.OfType<Department>()];
+    }
+
+    public async Task<Campaign> AddCampaignAsync(Campaign campaign)
+    {
+        var s = Existing;
+        if (s.Campaigns.Contains(campaign.Id)) throw AlignException.Conflict($"Campaign '{campaign.Id}' already exists.");
+        RequireDepartments(campaign.Departments);
+        await GrainFactory.GetGrain<ICampaignGrain>(GrainKeys.For(OrgId, campaign.Id)).DefineAsync(campaign);
+        s.Campaigns.Add(campaign.Id);
+        await SaveAndRouteAsync();
+        return campaign;
+    }
+
+    public async Task<IReadOnlyList<Campaign>> ListCampaignsAsync()
+    {
+        var found = await Task.WhenAll(Existing.Campaigns.Select(id => GrainFactory.GetGrain<ICampaignGrain>(GrainKeys.For(OrgId, id)).GetAsync()));
+        return [.. found.OfType<Campaign>()];
+    }
+
+    public async Task<GoalView> CreateGoalAsync(GoalDefinition goal)
+    {
+        var s = Existing;
+        RequireDepartments(goal.Owners);
+        if (goal.Scope.Department is { } d) RequireDepartments([d]);
+        if (goal.Scope.Campaign is { } c && !s.Campaigns.Contains(c)) throw AlignException.Invalid($"Unknown campaign '{c}'.");
+
+        var goalGrain = GrainFactory.GetGrain<IGoalGrain>(GrainKeys.For(OrgId, goal.Id));
+        if (s.Goals.Find(g => g.Id == goal.Id) is null)
+        {
+            // Route first, then define: events that arrive in between are in the log, and the
+            // definition reads the log, so none is missed.
+            s.Goals.Add(goal);
+            await SaveAndRouteAsync();
+        }
+        return await goalGrain.DefineAsync(goal);
+    }
+
+    public async Task<IReadOnlyList<GoalView>> ListGoalsAsync()
+    {
+        var found = await Task.WhenAll(Existing.Goals.Select(g => GrainFactory.GetGrain<IGoalGrain>(GrainKeys.For(OrgId, g.Id)).GetAsync()));
+        return [.. found.OfType<GoalView>()];
+    }
+
+    public Task<OrganizationRouting> GetRoutingAsync() => Task.FromResult(Routing());
+
+    private OrganizationRouting Routing() => state.State.Info is null
+        ? OrganizationRouting.Empty
+        : new OrganizationRouting([.. state.State.Departments], [.. state.State.Campaigns], [.. state.State.Goals]);
+
+    public async Task<ApiKeyRecord> AddApiKeyAsync(string name, IReadOnlyList<string> scopes, string keyHash)
+    {
+        var s = Existing;
+        var record = NewKey(name, scopes, keyHash, clock.GetUtcNow());
+        await GrainFactory.GetGrain<IApiKeyGrain>(keyHash).RegisterAsync(record);
+        await state.WriteStateAsync();
+        return record;
+    }
+
+    public Task<IReadOnlyList<ApiKeyRecord>> ListApiKeysAsync() =>
+        Task.FromResult<IReadOnlyList<ApiKeyRecord>>([.. Existing.ApiKeys.Select(k => k.Record)]);
+
+    public async Task RevokeApiKeyAsync(string keyId)
+    {
+        var s = Existing;
+        var index = s.ApiKeys.FindIndex(k => k.Record.KeyId == keyId);
+        if (index < 0) throw AlignException.NotFound($"API key '{keyId}' does not exist.");
+        var key = s.ApiKeys[index];
+        await GrainFactory.GetGrain<IApiKeyGrain>(key.Hash).RevokeAsync();
+        s.ApiKeys[index] = key with { Record = key.Record with { Revoked = true } };
+        await state.WriteStateAsync();
+    }
+
+    private ApiKeyRecord NewKey(string name, IReadOnlyList<string> scopes, string hash, DateTimeOffset now)
+    {
+        // The id is a short prefix of the hash: enough to name the key in a list, useless to forge it.
+        var record = new ApiKeyRecord(OrgId, hash[..12], name, scopes, now);
+        state.State.ApiKeys.Add(new StoredKey(hash, record));
+        return record;
+    }
+
+    private void RequireDepartments(IEnumerable<string> ids)
+    {
+        var unknown = ids.Where(id => !state.State.Departments.Contains(id)).ToList();
+        if (unknown.Count > 0) throw AlignException.Invalid($"Unknown department(s): {string.Join(", ", unknown)}.");
+    }
+
+    private async Task SaveAndRouteAsync()
+    {
+        await state.WriteStateAsync();
+        await GrainFactory.GetGrain<IIngestLogGrain>(OrgId).RoutingChangedAsync(Routing());
+    }
+}

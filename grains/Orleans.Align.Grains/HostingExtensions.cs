@@ -1,0 +1,23 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Align.Grains.Log;
+
+namespace Orleans.Align.Grains;
+
+public static class HostingExtensions
+{
+    /// <summary>Registers what the grains need besides grain storage: the event log store and options.</summary>
+    public static IServiceCollection AddAlignGrainServices(this IServiceCollection services)
+    {
+        services.AddOptions<IngestOptions>().BindConfiguration(IngestOptions.Section)
+            .Validate(o => o.DedupeWindowMaxIds is >= 1_000 and <= 50_000_000, "Align:Ingest:DedupeWindowMaxIds must be between 1,000 and 50,000,000.")
+            .Validate(o => o.DedupeWindowMaxAge > TimeSpan.Zero, "Align:Ingest:DedupeWindowMaxAge must be positive.")
+            .Validate(o => o.ReplayPageSize is >= 100 and <= 100_000, "Align:Ingest:ReplayPageSize must be between 100 and 100,000.")
+            .ValidateOnStart();
+        services.AddSingleton(TimeProvider.System);
+        return services;
+    }
+
+    /// <summary>The in-memory log: per process, for development and tests that make no durability claim.</summary>
+    public static IServiceCollection AddMemoryEventLog(this IServiceCollection services) =>
+        services.AddSingleton<IEventLogStore, MemoryEventLogStore>();
+}

@@ -1,0 +1,327 @@
+// Live board state over SignalR. Kept free of DOM code so the versioning rules
+// can be reasoned about (and driven by a fake hub) on their own.
+
+import { HubConnectionBuilder, LogLevel, type IRetryPolicy } from '@microsoft/signalr';
+
+export interface GoalScope {
+  campaign: string | null;
+  department: string | null;
+}
+
+export interface GoalView {
+  id: string;
+  title: string;
+  metric: string;
+  progress: number;
+  target: number;
+  percent: number;
+  owners: string[];
+  scope: GoalScope | null;
+  start: string | null;
+  end: string | null;
+  updatedAt: string | null;
+}
+
+export interface BoardSnapshot {
+  boardId: string;
+  title: string;
+  version: number;
+  goals: GoalView[] | null;
+}
+
+export interface BoardUpdate {
+  boardId: string;
+  version: number;
+  goals: GoalView[] | null;
+}
+
+export interface BoardState {
+  readonly boardId: string;
+  readonly title: string;
+  readonly version: number;
+  readonly goals: ReadonlyMap<string, GoalView>;
+}
+
+export interface BoardChange {
+  /** 'snapshot' replaces everything; 'delta' only touches changedIds. */
+  readonly kind: 'snapshot' | 'delta';
+  readonly board: BoardState;
+  readonly changedIds: readonly string[];
+}
+
+export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'disconnected';
+
+/**
+ * The part of @microsoft/signalr's HubConnection that LiveBoard relies on.
+ * HubConnection satisfies it as is; tests can pass a fake.
+ */
+export interface LiveHub {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  invoke<T = unknown>(methodName: string, ...args: unknown[]): Promise<T>;
+  on(methodName: string, handler: (...args: any[]) => void): void;
+  onreconnecting(callback: (error?: Error) => void): void;
+  onreconnected(callback: (connectionId?: string) => void): void;
+  onclose(callback: (error?: Error) => void): void;
+}
+
+export interface LiveBoardCallbacks {
+  onState?(state: ConnectionState): void;
+  onBoard?(change: BoardChange): void;
+  /** A message to show, or null once the problem it described is gone. */
+  onError?(message: string | null): void;
+  /** The server rejected the key; retrying with the same one is pointless. */
+  onUnauthorized?(): void;
+}
+
+export interface LiveBoardOptions {
+  /** Delays for restarting after the connection is closed for good, in ms. The last one repeats. */
+  restartDelaysMs?: readonly number[];
+}
+
+/**
+ * Reconnect forever: a wall screen has nobody to press reload, so the
+ * library's default of giving up after four attempts would leave it frozen.
+ */
+export const foreverRetryPolicy: IRetryPolicy = {
+  nextRetryDelayInMilliseconds: ({ previousRetryCount }) =>
+    [0, 2_000, 5_000, 10_000, 30_000][Math.min(previousRetryCount, 4)] ?? 30_000,
+};
+
+export function createHubConnection(key: string): LiveHub {
+  return new HubConnectionBuilder()
+    .withUrl('/hubs/live', { accessTokenFactory: () => key })
+    .withAutomaticReconnect(foreverRetryPolicy)
+    .configureLogging(LogLevel.Warning)
+    .build();
+}
+
+export class LiveBoard {
+  readonly #hub: LiveHub;
+  readonly #cb: LiveBoardCallbacks;
+  readonly #restartDelays: readonly number[];
+
+  #boardId: string;
+  #board: { boardId: string; title: string; version: number; goals: Map<string, GoalView> } | null =
+    null;
+  #connected = false;
+  #stopped = true;
+  #restartAttempt = 0;
+  #restartTimer: ReturnType<typeof setTimeout> | undefined;
+
+  // Every snapshot request takes a new generation; a reply whose generation is
+  // no longer current belongs to a board switch, reconnect or gap that has been
+  // superseded and must not overwrite newer state.
+  #generation = 0;
+  #snapshotPending = false;
+  // The server joins the board's group before it reads the snapshot, so updates
+  // can arrive while WatchBoard is in flight; they wait here until the snapshot
+  // tells us which of them are already included.
+  #buffered: BoardUpdate[] = [];
+
+  constructor(hub: LiveHub, boardId: string, callbacks: LiveBoardCallbacks = {}, options: LiveBoardOptions = {}) {
+    this.#hub = hub;
+    this.#boardId = boardId;
+    this.#cb = callbacks;
+    this.#restartDelays = options.restartDelaysMs ?? [2_000, 5_000, 10_000, 30_000];
+
+    hub.on('boardUpdate', (update: BoardUpdate) => this.#onUpdate(update));
+    hub.onreconnecting(() => {
+      this.#connected = false;
+      this.#setState('reconnecting');
+    });
+    hub.onreconnected(() => {
+      this.#connected = true;
+      this.#setState('connected');
+      // A reconnect is a new server connection: group membership is gone and
+      // updates were missed, so only a fresh snapshot is trustworthy.
+      void this.#loadSnapshot();
+    });
+    hub.onclose((error) => {
+      this.#connected = false;
+      this.#setState('disconnected');
+      if (!this.#stopped) {
+        if (error) this.#cb.onError?.(`Live connection lost: ${errorText(error)}`);
+        this.#scheduleRestart();
+      }
+    });
+  }
+
+  get boardId(): string {
+    return this.#boardId;
+  }
+
+  get board(): BoardState | null {
+    return this.#board;
+  }
+
+  get connected(): boolean {
+    return this.#connected;
+  }
+
+  /** Connects and watches the board given to the constructor (or the last one passed to watch). */
+  async start(): Promise<void> {
+    this.#stopped = false;
+    await this.#connect();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearTimeout(this.#restartTimer);
+    this.#generation++;
+    this.#snapshotPending = false;
+    this.#buffered = [];
+    await this.#hub.stop();
+  }
+
+  /** Switches to another board: unwatches the old one (best effort) and loads the new one. */
+  async watch(boardId: string): Promise<void> {
+    if (boardId === this.#boardId) return;
+    const previous = this.#boardId;
+    this.#boardId = boardId;
+    this.#board = null;
+    this.#cb.onError?.(null);
+    if (!this.#connected) {
+      // Nothing to unwatch on the server; the connect/reconnect path loads the new board.
+      this.#generation++;
+      this.#snapshotPending = false;
+      this.#buffered = [];
+      return;
+    }
+    await this.#loadSnapshot(async () => {
+      try {
+        await this.#hub.invoke('UnwatchBoard', previous);
+      } catch {
+        // The old board may already be gone or never joined; the switch goes on regardless.
+      }
+    });
+  }
+
+  async #connect(): Promise<void> {
+    clearTimeout(this.#restartTimer);
+    this.#setState('connecting');
+    try {
+      await this.#hub.start();
+    } catch (err) {
+      if (this.#stopped) return;
+      this.#setState('disconnected');
+      if (isUnauthorized(err)) {
+        this.#stopped = true;
+        this.#cb.onUnauthorized?.();
+        return;
+      }
+      this.#cb.onError?.(`Cannot connect to live updates: ${errorText(err)}`);
+      this.#scheduleRestart();
+      return;
+    }
+    if (this.#stopped) return;
+    this.#restartAttempt = 0;
+    this.#connected = true;
+    this.#setState('connected');
+    await this.#loadSnapshot();
+  }
+
+  #scheduleRestart(): void {
+    clearTimeout(this.#restartTimer);
+    const delays = this.#restartDelays;
+    const delay = delays[Math.min(this.#restartAttempt, delays.length - 1)] ?? 30_000;
+    this.#restartAttempt++;
+    this.#restartTimer = setTimeout(() => {
+      if (!this.#stopped) void this.#connect();
+    }, delay);
+  }
+
+  async #loadSnapshot(beforeWatch?: () => Promise<void>): Promise<void> {
+    const generation = ++this.#generation;
+    const boardId = this.#boardId;
+    this.#snapshotPending = true;
+    this.#buffered = [];
+    try {
+      if (beforeWatch) await beforeWatch();
+      if (generation !== this.#generation) return;
+      const snapshot = await this.#hub.invoke<BoardSnapshot>('WatchBoard', boardId);
+      if (generation !== this.#generation) return;
+
+      this.#snapshotPending = false;
+      const pending = this.#buffered;
+      this.#buffered = [];
+      this.#applySnapshot(boardId, snapshot);
+      this.#cb.onError?.(null);
+
+      // Stable sort keeps arrival order among equal versions; anything the
+      // snapshot already contains falls out through the usual version check.
+      pending.sort((a, b) => a.version - b.version);
+      for (const update of pending) this.#onUpdate(update);
+    } catch (err) {
+      if (generation !== this.#generation) return;
+      this.#snapshotPending = false;
+      this.#buffered = [];
+      // A dropped connection fails the call too, but reconnecting reloads the
+      // board anyway, so only errors the server meant (e.g. HubException) are shown.
+      if (this.#connected) this.#cb.onError?.(`Cannot open board ${boardId}: ${errorText(err)}`);
+    }
+  }
+
+  #onUpdate(update: BoardUpdate): void {
+    if (!update || update.boardId !== this.#boardId) return;
+    if (this.#snapshotPending) {
+      this.#buffered.push(update);
+      return;
+    }
+    const board = this.#board;
+    // No snapshot (it failed): there is no base to apply a delta to.
+    if (!board) return;
+
+    if (update.version <= board.version) return;
+    if (update.version > board.version + 1) {
+      // A missed update cannot be reconstructed from deltas; start over.
+      void this.#loadSnapshot();
+      return;
+    }
+
+    const changedIds: string[] = [];
+    for (const goal of update.goals ?? []) {
+      board.goals.set(goal.id, goal);
+      changedIds.push(goal.id);
+    }
+    board.version = update.version;
+    this.#cb.onBoard?.({ kind: 'delta', board, changedIds });
+  }
+
+  #applySnapshot(boardId: string, snapshot: BoardSnapshot): void {
+    const goals = new Map<string, GoalView>();
+    for (const goal of snapshot.goals ?? []) goals.set(goal.id, goal);
+    this.#board = {
+      boardId: snapshot.boardId || boardId,
+      title: snapshot.title,
+      version: snapshot.version,
+      goals,
+    };
+    this.#cb.onBoard?.({ kind: 'snapshot', board: this.#board, changedIds: [...goals.keys()] });
+  }
+
+  #setState(state: ConnectionState): void {
+    this.#cb.onState?.(state);
+  }
+}
+
+function isUnauthorized(err: unknown): boolean {
+  if (err && typeof err === 'object' && (err as { statusCode?: unknown }).statusCode === 401) return true;
+  // Negotiation failures wrap the HttpError, leaving the status only in the message.
+  return err instanceof Error && /status code '?401'?/i.test(err.message);
+}
+
+/**
+ * Server-side HubExceptions reach the client wrapped in
+ * "An unexpected error occurred invoking 'X' on the server. HubException: <message>";
+ * the part after the marker is what the server meant to say.
+ */
+export function errorText(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  const marker = message.indexOf('HubException:');
+  if (marker >= 0) {
+    const inner = message.slice(marker + 'HubException:'.length).trim();
+    if (inner) return inner;
+  }
+  return message;
+}

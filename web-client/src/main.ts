@@ -1,0 +1,199 @@
+// Bootstrap: credentials, board choice and wiring the live board to the view.
+
+import './styles.css';
+import { ApiClient, ApiError, type Campaign, type Department } from './api';
+import { BoardView, renderStatus } from './board-view';
+import { forgetKey, loadKey, readableUrl, saveKey, takeKeyFromUrl } from './credentials';
+import { ErrorBanner } from './error-banner';
+import { LiveBoard, createHubConnection, type ConnectionState } from './live';
+
+const OVERVIEW = 'overview';
+const OVERVIEW_LABEL = 'Organization overview';
+
+function byId<T extends HTMLElement>(id: string): T {
+  const node = document.getElementById(id);
+  if (!node) throw new Error(`#${id} is missing from index.html`);
+  return node as T;
+}
+
+const els = {
+  status: byId<HTMLElement>('status'),
+  error: byId<HTMLElement>('error'),
+  select: byId<HTMLSelectElement>('board-select'),
+  keyForm: byId<HTMLFormElement>('key-form'),
+  keyInput: byId<HTMLInputElement>('key-input'),
+  board: byId<HTMLElement>('board'),
+};
+
+const errors = new ErrorBanner(els.error);
+const view = new BoardView({
+  title: byId('board-title'),
+  version: byId('board-version'),
+  lastUpdate: byId('last-update'),
+  grid: byId('goals'),
+  empty: byId('empty'),
+});
+
+let live: LiveBoard | null = null;
+let api: ApiClient | null = null;
+let campaigns: Campaign[] = [];
+// Bumped whenever a key is (re)entered so late replies made with an old key are dropped.
+let session = 0;
+
+function boardFromUrl(): string {
+  return new URL(window.location.href).searchParams.get('board')?.trim() || OVERVIEW;
+}
+
+function putBoardInUrl(boardId: string): void {
+  const url = new URL(window.location.href);
+  url.searchParams.set('board', boardId);
+  history.replaceState(history.state, '', readableUrl(url));
+}
+
+function setConnectionState(state: ConnectionState): void {
+  renderStatus(els.status, state);
+  // Lets the stylesheet dim numbers that may be stale while the feed is down.
+  document.body.dataset['connection'] = state;
+}
+
+function boardLabel(boardId: string): string {
+  if (boardId === OVERVIEW) return OVERVIEW_LABEL;
+  const campaign = campaigns.find((c) => `campaign:${c.id}` === boardId);
+  return campaign ? campaign.name : boardId;
+}
+
+function renderBoardOptions(current: string): void {
+  const options: Array<[string, string]> = [[OVERVIEW, OVERVIEW_LABEL]];
+  const sorted = [...campaigns].sort((a, b) => a.name.localeCompare(b.name, 'en'));
+  for (const campaign of sorted) options.push([`campaign:${campaign.id}`, campaign.name]);
+  // A board reached by link (or before the list loads) must still show as selected.
+  if (!options.some(([value]) => value === current)) options.push([current, current]);
+
+  els.select.replaceChildren(
+    ...options.map(([value, label]) => {
+      const option = document.createElement('option');
+      option.value = value;
+      option.textContent = label;
+      return option;
+    }),
+  );
+  els.select.value = current;
+}
+
+async function loadLists(client: ApiClient, forSession: number): Promise<void> {
+  const [campaignResult, departmentResult] = await Promise.allSettled([
+    client.getCampaigns(),
+    client.getDepartments(),
+  ]);
+  if (forSession !== session) return;
+
+  const failures: string[] = [];
+  if (campaignResult.status === 'fulfilled') {
+    campaigns = Array.isArray(campaignResult.value) ? campaignResult.value : [];
+    renderBoardOptions(live?.boardId ?? boardFromUrl());
+  } else {
+    if (isUnauthorized(campaignResult.reason)) return rejectKey();
+    failures.push(`Campaigns: ${reasonText(campaignResult.reason)}`);
+  }
+  if (departmentResult.status === 'fulfilled') {
+    const departments: Department[] = Array.isArray(departmentResult.value) ? departmentResult.value : [];
+    view.setDepartmentNames(new Map(departments.map((d) => [d.id, d.name])));
+  } else {
+    if (isUnauthorized(departmentResult.reason)) return rejectKey();
+    failures.push(`Departments: ${reasonText(departmentResult.reason)}`);
+  }
+  errors.set('api', failures.length ? failures.join(' · ') : null);
+}
+
+function isUnauthorized(reason: unknown): boolean {
+  return reason instanceof ApiError && reason.unauthorized;
+}
+
+function reasonText(reason: unknown): string {
+  return reason instanceof Error ? reason.message : String(reason);
+}
+
+function showKeyForm(): void {
+  view.reset();
+  renderBoardOptions(boardFromUrl());
+  els.board.hidden = true;
+  els.select.disabled = true;
+  els.keyForm.hidden = false;
+  setConnectionState('disconnected');
+  els.keyInput.focus();
+}
+
+function rejectKey(): void {
+  session++;
+  forgetKey();
+  const old = live;
+  live = null;
+  api = null;
+  void old?.stop();
+  errors.set('api', null);
+  errors.set('live', null);
+  errors.set('key', 'The access key was rejected. Please enter a valid key.');
+  showKeyForm();
+}
+
+async function open(key: string): Promise<void> {
+  const mySession = ++session;
+  const boardId = boardFromUrl();
+
+  els.keyForm.hidden = true;
+  els.board.hidden = false;
+  els.select.disabled = false;
+  renderBoardOptions(boardId);
+  view.showLoading(boardLabel(boardId));
+
+  api = new ApiClient(key);
+  void loadLists(api, mySession);
+
+  let wasDown = false;
+  live = new LiveBoard(createHubConnection(key), boardId, {
+    onState: (state) => {
+      if (mySession !== session) return;
+      setConnectionState(state);
+      if (state === 'reconnecting' || state === 'disconnected') wasDown = true;
+      // Screens run for days: refresh the campaign list whenever the feed comes
+      // back, since whatever broke the feed may also have hidden new campaigns.
+      if (state === 'connected' && wasDown && api) {
+        wasDown = false;
+        void loadLists(api, mySession);
+      }
+    },
+    onBoard: (change) => {
+      if (mySession === session) view.render(change);
+    },
+    onError: (message) => {
+      if (mySession === session) errors.set('live', message);
+    },
+    onUnauthorized: () => {
+      if (mySession === session) rejectKey();
+    },
+  });
+  await live.start();
+}
+
+els.select.addEventListener('change', () => {
+  const boardId = els.select.value;
+  if (!live || boardId === live.boardId) return;
+  putBoardInUrl(boardId);
+  view.showLoading(boardLabel(boardId));
+  void live.watch(boardId);
+});
+
+els.keyForm.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const key = els.keyInput.value.trim();
+  if (!key) return;
+  els.keyInput.value = '';
+  saveKey(key);
+  errors.set('key', null);
+  void open(key);
+});
+
+takeKeyFromUrl();
+const initialKey = loadKey();
+if (initialKey) void open(initialKey);
+else showKeyForm();
