@@ -1,0 +1,52 @@
+using System.Globalization;
+using Microsoft.Playwright;
+
+namespace Orleans.Align.EndToEnd;
+
+/// <summary>The war room in a real Chromium, against the real gateway and silo.</summary>
+[Collection(SystemCollection.Name)]
+public sealed class WarRoomBrowserTests(AlignSystem system)
+{
+    private static readonly string[] ChromiumArgs =
+    [
+        "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run", "--disable-quic",
+    ];
+
+    [Fact]
+    public async Task The_war_room_progress_bar_moves_when_events_are_posted()
+    {
+        var tenant = await system.CreateTenantAsync("w");
+        var (campaign, goal) = await tenant.SeedLaunchAsync(target: 200);
+        var readKey = await tenant.CreateReadKeyAsync();
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args = ChromiumArgs,
+        });
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
+        await page.GotoAsync(new Uri(system.Gateway, $"/?board=campaign:{campaign}&key={readKey}").ToString());
+
+        var card = page.Locator($"[data-goal-id=\"{goal}\"]");
+        var bar = card.Locator("[data-role=\"bar\"]");
+        await Assertions.Expect(page.Locator("#status")).ToHaveAttributeAsync("data-state", "connected", new() { Timeout = 15_000 });
+        await Assertions.Expect(bar).ToHaveAttributeAsync("data-percent", "0.0", new() { Timeout = 15_000 });
+        Assert.DoesNotContain(readKey, page.Url); // the key is taken out of the address bar
+
+        await tenant.PostEventsAsync(("b1", 30), ("b2", 20));
+
+        await Assertions.Expect(bar).ToHaveAttributeAsync("data-percent", "25.0", new() { Timeout = 10_000 });
+        await Assertions.Expect(card.Locator("[data-role=\"value\"]")).ToHaveTextAsync("50", new() { Timeout = 5_000 });
+        var fill = await card.Locator("[data-role=\"fill\"]").EvaluateAsync<string>("e => e.style.width");
+        Assert.Equal(25.0, double.Parse(fill.TrimEnd('%'), CultureInfo.InvariantCulture), 1);
+
+        var screenshots = Path.Combine(AppContext.BaseDirectory, "screenshots");
+        Directory.CreateDirectory(screenshots);
+        var file = Path.Combine(screenshots, "war-room.png");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = file, FullPage = true });
+        Assert.True(new FileInfo(file).Length > 0);
+    }
+}
