@@ -3,8 +3,10 @@
 # loopback, seeds a demo organization, prints its war-room URL and keeps a simulator posting events.
 #   ./run.sh [--no-simulate]
 # Environment: Align__PlatformAdminKey (generated and kept in .align/ when unset),
-#   ALIGN_GATEWAY_URL (http://127.0.0.1:5080), ALIGN_SILO_URL (http://127.0.0.1:5090), and any
-#   Align__* setting of the silo or gateway (see README). Ctrl-C or SIGTERM stops everything.
+#   ALIGN_GATEWAY_URL (http://127.0.0.1:5080), ALIGN_SILO_URL (http://127.0.0.1:5090),
+#   ALIGN_AZURITE_PORT (10000; Azurite keeps its data in .align/azurite), Align__Storage__ConnectionString
+#   (a real Azure Storage account instead of Azurite), and any Align__* setting (see README).
+#   Ctrl-C or SIGTERM stops everything.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -12,7 +14,7 @@ simulate=1
 for arg in "$@"; do
   case "$arg" in
     --no-simulate) simulate=0 ;;
-    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
     *) echo "Unknown argument: $arg (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -36,12 +38,13 @@ stop() {
   trap - EXIT INT TERM
   [ ${#pids[@]} -gt 0 ] || exit "$code"
   echo; echo "Stopping Orleans.Align..."
-  kill -TERM "${pids[@]}" 2>/dev/null || true
-  for _ in $(seq 1 40); do
-    alive=0; for p in "${pids[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
-    [ "$alive" = 0 ] && break; sleep 0.25
+  # In reverse order of start: the silo saves its last snapshots while storage is still up.
+  for ((i=${#pids[@]}-1; i>=0; i--)); do
+    p=${pids[i]}
+    kill -TERM "$p" 2>/dev/null || continue
+    for _ in $(seq 1 60); do kill -0 "$p" 2>/dev/null || break; sleep 0.25; done
+    kill -KILL "$p" 2>/dev/null || true
   done
-  kill -KILL "${pids[@]}" 2>/dev/null || true
   exit "$code"
 }
 trap stop EXIT INT TERM
@@ -56,8 +59,24 @@ wait_healthy() {
   echo "The $name did not become healthy at $url; see .align/logs/$name.log" >&2; exit 1
 }
 
+silo_args=(--Urls="$silo_url")
+if [ -z "${Align__Storage__ConnectionString:-}" ]; then
+  azurite_port="${ALIGN_AZURITE_PORT:-10000}"
+  echo; echo "== Starting Azurite, the Azure Storage emulator (127.0.0.1:$azurite_port, data in .align/azurite)"
+  mkdir -p .align/azurite
+  silo/storage-emulator/node_modules/.bin/azurite-blob --blobHost 127.0.0.1 --blobPort "$azurite_port" \
+    --location .align/azurite --silent --disableTelemetry --skipApiVersionCheck --loose > .align/logs/azurite.log 2>&1 &
+  pids+=($!)
+  for _ in $(seq 1 120); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$azurite_port") 2>/dev/null && break
+    kill -0 "${pids[-1]}" 2>/dev/null || { echo "Azurite exited; see .align/logs/azurite.log" >&2; exit 1; }
+    sleep 0.25
+  done
+  silo_args+=("--Align:Storage:ConnectionString=DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$azurite_port/devstoreaccount1;")
+fi
+
 echo; echo "== Starting the silo ($silo_url)"
-dotnet "silo/Orleans.Align.Silo/bin/$conf/net10.0/Orleans.Align.Silo.dll" --Urls="$silo_url" > .align/logs/silo.log 2>&1 &
+dotnet "silo/Orleans.Align.Silo/bin/$conf/net10.0/Orleans.Align.Silo.dll" "${silo_args[@]}" > .align/logs/silo.log 2>&1 &
 pids+=($!); wait_healthy "$silo_url/health" silo "${pids[-1]}"
 
 echo "== Starting the gateway ($gateway_url)"
@@ -70,6 +89,10 @@ dotnet "bench/Orleans.Align.Driver/bin/$conf/net10.0/Orleans.Align.Driver.dll" "
 pids+=($!)
 
 echo "Logs: .align/logs/. Silo dashboard: $silo_url/dashboard. Press Ctrl-C to stop."
-while kill -0 "${pids[0]}" 2>/dev/null && kill -0 "${pids[1]}" 2>/dev/null; do sleep 1; done
+services=("${pids[@]:0:${#pids[@]}-1}")  # everything but the driver, which may finish on its own
+while true; do
+  for p in "${services[@]}"; do kill -0 "$p" 2>/dev/null || break 2; done
+  sleep 1 & wait $!  # a background sleep lets a signal's trap run at once
+done
 echo "A process exited unexpectedly; see .align/logs/." >&2
 exit 1

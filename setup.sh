@@ -28,15 +28,18 @@ fi
 command -v node >/dev/null || { echo "Node.js 20+ is required for the web client build." >&2; exit 1; }
 command -v dotnet >/dev/null || { echo "The .NET 10 SDK is required." >&2; exit 1; }
 
-step "Building the web client"
-(
-  cd web-client
-  # npm ci only when the lock file changed since the last install: it is the slow part.
+# npm ci only when the lock file changed since the last install: it is the slow part.
+npm_ci() {
   if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     npm ci --no-audit --no-fund --loglevel=error
   fi
-  npm run build --silent
-)
+}
+
+step "Installing Azurite, the Azure Storage emulator (npm)"
+(cd silo/storage-emulator && npm_ci)
+
+step "Building the web client"
+(cd web-client && npm_ci && npm run build --silent)
 
 step "Building the solution ($ALIGN_CONFIGURATION)"
 dotnet build Orleans.Align.sln -c "$ALIGN_CONFIGURATION" -nologo -clp:ErrorsOnly -v:quiet

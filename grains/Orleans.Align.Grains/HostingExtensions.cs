@@ -12,6 +12,7 @@ public static class HostingExtensions
             .Validate(o => o.DedupeWindowMaxIds is >= 1_000 and <= 50_000_000, "Align:Ingest:DedupeWindowMaxIds must be between 1,000 and 50,000,000.")
             .Validate(o => o.DedupeWindowMaxAge > TimeSpan.Zero, "Align:Ingest:DedupeWindowMaxAge must be positive.")
             .Validate(o => o.ReplayPageSize is >= 100 and <= 100_000, "Align:Ingest:ReplayPageSize must be between 100 and 100,000.")
+            .Validate(o => o.ViewSnapshotInterval >= TimeSpan.FromMilliseconds(10), "Align:Ingest:ViewSnapshotInterval must be at least 10 ms.")
             .ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
         return services;

@@ -16,44 +16,86 @@ public sealed class AlignSystem : IAsyncLifetime
 {
     public const string PlatformAdminKey = "e2e-platform-admin-key-0123456789";
 
-    private readonly List<Process> _processes = [];
-    public string LogDirectory { get; } = Path.Combine(AppContext.BaseDirectory, "e2e-logs", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss"));
-    public Uri Gateway { get; private set; } = null!;
+    private readonly Dictionary<string, Process> _processes = [];
+    private readonly int _siloPort = FreePort(), _orleansGatewayPort = FreePort(), _siloHttpPort = FreePort(), _azuritePort = FreePort();
+    private readonly string _azuriteData = Path.Combine(Path.GetTempPath(), "align-e2e-azurite-" + Guid.NewGuid().ToString("N"));
+    private int _starts;
+
+    public string LogDirectory { get; } = Path.Combine(AppContext.BaseDirectory, "e2e-logs", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss-fff"));
+    public Uri Gateway { get; } = new($"http://127.0.0.1:{FreePort()}");
     public HttpClient Http { get; private set; } = null!;
+
+    /// <summary>Azurite's well-known development account, on this system's own port.</summary>
+    public string StorageConnectionString =>
+        "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;" +
+        $"BlobEndpoint=http://127.0.0.1:{_azuritePort}/devstoreaccount1;";
 
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(LogDirectory);
-        int siloPort = FreePort(), orleansGatewayPort = FreePort(), siloHttp = FreePort(), gatewayHttp = FreePort();
-        Gateway = new Uri($"http://127.0.0.1:{gatewayHttp}");
         Http = new HttpClient { BaseAddress = Gateway, Timeout = TimeSpan.FromSeconds(30) };
-
-        Start("silo", Artifact("silo", "Orleans.Align.Silo"),
-            $"--Urls=http://127.0.0.1:{siloHttp}", $"--Align:Silo:SiloPort={siloPort}", $"--Align:Silo:GatewayPort={orleansGatewayPort}");
-        await WaitHealthyAsync(new Uri($"http://127.0.0.1:{siloHttp}/health"));
-
+        await StartAzuriteAsync();
+        await StartSiloAsync();
         Start("gateway", Artifact("gateway", "Orleans.Align.Gateway"),
-            $"--Urls={Gateway}", $"--Align:Gateway:OrleansGatewayPort={orleansGatewayPort}", $"--Align:PlatformAdminKey={PlatformAdminKey}");
+            $"--Urls={Gateway}", $"--Align:Gateway:OrleansGatewayPort={_orleansGatewayPort}", $"--Align:PlatformAdminKey={PlatformAdminKey}");
         await WaitHealthyAsync(new Uri(Gateway, "/health/ready"));
     }
 
-    public Task DisposeAsync()
+    public async Task StartSiloAsync()
     {
-        foreach (var process in _processes)
-        {
-            try
-            {
-                if (!process.HasExited) process.Kill(entireProcessTree: true);
-                process.WaitForExit(10_000);
-            }
-            catch (InvalidOperationException)
-            {
-                // Already gone.
-            }
-            process.Dispose();
-        }
+        Start("silo", Artifact("silo", "Orleans.Align.Silo"),
+            $"--Urls=http://127.0.0.1:{_siloHttpPort}", $"--Align:Silo:SiloPort={_siloPort}", $"--Align:Silo:GatewayPort={_orleansGatewayPort}",
+            $"--Align:Storage:ConnectionString={StorageConnectionString}");
+        await WaitHealthyAsync(new Uri($"http://127.0.0.1:{_siloHttpPort}/health"));
+    }
+
+    /// <summary>SIGKILL: no shutdown, no deactivation, no last snapshot written.</summary>
+    public void KillSilo() => Kill("silo");
+
+    /// <summary>Azurite on loopback with its data in a folder of this run, so a restart finds the same data.</summary>
+    public async Task StartAzuriteAsync()
+    {
+        var bin = Path.Combine(RepositoryRoot(), "silo", "storage-emulator", "node_modules", ".bin", "azurite-blob");
+        if (!File.Exists(bin)) throw new FileNotFoundException($"Run 'npm ci' in silo/storage-emulator first: {bin} is missing.", bin);
+        Start("azurite", bin, "--blobHost", "127.0.0.1", "--blobPort", _azuritePort.ToString(), "--location", _azuriteData,
+            "--silent", "--disableTelemetry", "--skipApiVersionCheck", "--loose");
+        await WaitForPortAsync(_azuritePort);
+    }
+
+    /// <summary>
+    /// Stops Azurite as an outage looks to the silo (connections refused) without losing what it
+    /// acknowledged: a graceful stop lets it flush its metadata, as real Azure Storage never loses a
+    /// committed write. A SIGKILL would test Azurite's durability, not ours.
+    /// </summary>
+    public void StopAzurite()
+    {
+        if (!_processes.Remove("azurite", out var process)) return;
+        using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString()])) kill.WaitForExit();
+        if (!process.WaitForExit(15_000)) process.Kill(entireProcessTree: true);
+        process.Dispose();
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var name in _processes.Keys.ToList()) Kill(name);
         Http?.Dispose();
-        return Task.CompletedTask;
+        try { Directory.Delete(_azuriteData, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        await Task.CompletedTask;
+    }
+
+    private void Kill(string name)
+    {
+        if (!_processes.Remove(name, out var process)) return;
+        try
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+            process.WaitForExit(10_000);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+        process.Dispose();
     }
 
     /// <summary>Creates an organization with a fresh id, so every test has its own tenant.</summary>
@@ -86,16 +128,17 @@ public sealed class AlignSystem : IAsyncLifetime
         return File.Exists(path) ? path : throw new FileNotFoundException($"Build the solution first: {path} is missing.", path);
     }
 
-    private void Start(string name, string dll, params string[] args)
+    private void Start(string name, string program, params string[] args)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(dll);
+        var isDll = program.EndsWith(".dll", StringComparison.Ordinal);
+        var info = new ProcessStartInfo(isDll ? "dotnet" : program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (isDll) info.ArgumentList.Add(program);
         foreach (var arg in args) info.ArgumentList.Add(arg);
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {name}.");
-        _processes.Add(process);
-        var log = new StreamWriter(Path.Combine(LogDirectory, name + ".log")) { AutoFlush = true };
+        _processes[name] = process;
+        var log = new StreamWriter(Path.Combine(LogDirectory, $"{name}-{++_starts}.log")) { AutoFlush = true };
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
         process.BeginOutputReadLine();
@@ -108,7 +151,7 @@ public sealed class AlignSystem : IAsyncLifetime
         var deadline = DateTime.UtcNow.AddSeconds(90);
         while (DateTime.UtcNow < deadline)
         {
-            if (_processes.Any(p => p.HasExited))
+            if (_processes.Values.Any(p => p.HasExited))
                 throw new InvalidOperationException($"A process exited during start-up; see logs in {LogDirectory}.");
             try
             {
@@ -120,6 +163,25 @@ public sealed class AlignSystem : IAsyncLifetime
             await Task.Delay(250);
         }
         throw new TimeoutException($"{health} did not become healthy; see logs in {LogDirectory}.");
+    }
+
+    private async Task WaitForPortAsync(int port)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                using var client = new TcpClient();
+                await client.ConnectAsync(IPAddress.Loopback, port);
+                return;
+            }
+            catch (SocketException)
+            {
+                await Task.Delay(100);
+            }
+        }
+        throw new TimeoutException($"Nothing listens on port {port}; see logs in {LogDirectory}.");
     }
 
     private static int FreePort()

@@ -40,14 +40,22 @@ public sealed class AlignApiClient
     public AlignApiClient WithKey(string apiKey) => new(_http, apiKey);
 
     /// <summary>An HttpClient for a gateway base URL; the path may have a prefix when the gateway sits behind a proxy.</summary>
-    public static HttpClient CreateHttpClient(Uri gateway, TimeSpan requestTimeout)
+    /// <param name="maxConnections">
+    /// Caps the connection pool; a load generator passes its number of concurrent clients, so that each
+    /// has its own HTTP/1.1 connection and none waits for another's.
+    /// </param>
+    public static HttpClient CreateHttpClient(Uri gateway, TimeSpan requestTimeout, int? maxConnections = null)
     {
         var handler = new SocketsHttpHandler
         {
             // A refused connection should surface quickly so the caller's backoff, not the socket, sets the pace.
             ConnectTimeout = TimeSpan.FromSeconds(5),
             PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
+            UseProxy = false,
+            UseCookies = false,
         };
+        if (maxConnections is { } connections) handler.MaxConnectionsPerServer = connections;
         var baseAddress = gateway.AbsoluteUri.EndsWith('/') ? gateway : new Uri(gateway.AbsoluteUri + "/");
         return new HttpClient(handler) { BaseAddress = baseAddress, Timeout = requestTimeout };
     }
@@ -103,14 +111,25 @@ public sealed class AlignApiClient
     public Task<IngestResult> IngestAsync(IReadOnlyList<MetricEvent> events, CancellationToken cancellationToken) =>
         SendAsync<IngestResult>(HttpMethod.Post, "api/v1/events", new { events }, cancellationToken);
 
-    private async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
+    /// <summary>
+    /// <see cref="IngestAsync(IReadOnlyList{MetricEvent}, CancellationToken)"/> with a body the caller
+    /// serialized already (<c>{"events":[...]}</c>): a load generator builds its bodies ahead of time so
+    /// that its own JSON work stays out of what it measures.
+    /// </summary>
+    public Task<IngestResult> IngestAsync(ReadOnlyMemory<byte> serializedBatch, CancellationToken cancellationToken) =>
+        SendContentAsync<IngestResult>(HttpMethod.Post, "api/v1/events", new ReadOnlyMemoryContent(serializedBatch), cancellationToken);
+
+    private Task<T> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken cancellationToken) =>
+        // Serialized up front so the request has a Content-Length instead of a chunked body.
+        SendContentAsync<T>(method, path, body is null ? null : new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, body.GetType(), Json)), cancellationToken);
+
+    private async Task<T> SendContentAsync<T>(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(method, path);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _apiKey);
-        if (body is not null)
+        if (content is not null)
         {
-            // Serialized up front so the request has a Content-Length instead of a chunked body.
-            request.Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, body.GetType(), Json));
+            request.Content = content;
             request.Content.Headers.ContentType = JsonMediaType;
         }
 

@@ -20,6 +20,7 @@ public static class CatalogueEndpoints
         goals.MapPost("", CreateGoalAsync).RequireAuthorization(Policies.Admin);
         goals.MapGet("", (HttpContext http, IClusterClient cluster) => Org(http, cluster).ListGoalsAsync()).RequireAuthorization(Policies.Read);
         goals.MapGet("/{goalId}", GetGoalAsync).RequireAuthorization(Policies.Read);
+        goals.MapPost("/{goalId}/rebuild", RebuildGoalAsync).RequireAuthorization(Policies.Admin);
 
         api.MapGet("/boards/{boardId}", GetBoardAsync).RequireAuthorization(Policies.Read);
     }
@@ -77,6 +78,13 @@ public static class CatalogueEndpoints
         if (!Identifiers.IsValid(goalId)) return NotFound($"Goal '{goalId}' does not exist.");
         var view = await cluster.GetGrain<IGoalGrain>(GrainKeys.For(http.User.OrgId(), goalId)).GetAsync();
         return view is null ? NotFound($"Goal '{goalId}' does not exist.") : TypedResults.Ok(view);
+    }
+
+    /// <summary>Recomputes a goal from the organization's log alone; the answer is the rebuilt view.</summary>
+    private static async Task<IResult> RebuildGoalAsync(string goalId, HttpContext http, IClusterClient cluster)
+    {
+        if (!Identifiers.IsValid(goalId)) return NotFound($"Goal '{goalId}' does not exist.");
+        return TypedResults.Ok(await cluster.GetGrain<IGoalGrain>(GrainKeys.For(http.User.OrgId(), goalId)).RebuildAsync());
     }
 
     private static async Task<IResult> GetBoardAsync(string boardId, HttpContext http, IClusterClient cluster)

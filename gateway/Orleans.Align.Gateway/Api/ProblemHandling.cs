@@ -40,8 +40,26 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         SiloUnavailableException or OrleansMessageRejectionException or ClientNotAvailableException or TimeoutException =>
             (503, "Temporarily unavailable", "The cluster did not answer in time; nothing was changed unless a later read shows it. Retry later."),
         OperationCanceledException => (503, "Temporarily unavailable", "The request was cancelled before it completed. Retry later."),
+        _ when IsInfrastructureFailure(exception) =>
+            (503, "Temporarily unavailable", "Storage or the cluster failed to answer; nothing was acknowledged. Retry later."),
         _ => (500, "Internal error", "An unexpected error occurred. It has been logged."),
     };
+
+    /// <summary>
+    /// Storage and network failures inside the silo reach the gateway as types it does not reference
+    /// (Orleans hands those over as <c>UnavailableExceptionFallbackException</c>) or as transport
+    /// exceptions. Domain refusals always travel as <see cref="AlignException"/>, so these are transient.
+    /// </summary>
+    private static bool IsInfrastructureFailure(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            // OrleansException covers the runtime's transport failures (ConnectionFailedException and kin).
+            if (e is OrleansException or System.Net.Http.HttpRequestException or System.Net.Sockets.SocketException or IOException) return true;
+            if (e.GetType().FullName is "Orleans.Serialization.UnavailableExceptionFallbackException" or "Azure.RequestFailedException") return true;
+        }
+        return false;
+    }
 
     // The JSON reader's message says where the body is wrong; the outer message only names the parameter.
     private static string Describe(BadHttpRequestException e) =>

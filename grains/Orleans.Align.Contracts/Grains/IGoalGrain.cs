@@ -18,6 +18,10 @@ public interface IGoalGrain : IGrainWithStringKey
     /// Applies events from the log, in sequence order. Events at or below the goal's applied
     /// sequence are skipped, so redelivery never double counts.
     /// </summary>
+    /// <summary>Drops the snapshot and recomputes the goal from the log alone.</summary>
+    [Alias("Rebuild")]
+    Task<GoalView> RebuildAsync();
+
     [Alias("Apply")]
     Task ApplyAsync(IReadOnlyList<LoggedEvent> events);
 }

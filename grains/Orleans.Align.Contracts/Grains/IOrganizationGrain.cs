@@ -29,6 +29,10 @@ public interface IOrganizationGrain : IGrainWithStringKey
     [Alias("CreateGoal")]
     Task<GoalView> CreateGoalAsync(GoalDefinition goal);
 
+    /// <summary>Interleaved: a goal that lost its snapshot asks for its definition while activating.</summary>
+    [Alias("GetGoalDefinition"), AlwaysInterleave]
+    Task<GoalDefinition?> GetGoalDefinitionAsync(string goalId);
+
     [Alias("ListGoals")]
     Task<IReadOnlyList<GoalView>> ListGoalsAsync();
 

@@ -102,19 +102,22 @@ public sealed class BoardGrain(
         await _observers.Notify(o => o.OnBoardUpdateAsync(update));
     }
 
-    public Task<BoardSnapshot> GetSnapshotAsync()
+    public async Task<BoardSnapshot> GetSnapshotAsync()
     {
-        if (_title is null) throw AlignException.NotFound($"Board '{_boardId}' does not exist in this organization.");
+        var title = await RequireTitleAsync();
         var goals = _goals.Values.OrderBy(g => g.Title, StringComparer.OrdinalIgnoreCase).ThenBy(g => g.Id, StringComparer.Ordinal).ToList();
-        return Task.FromResult(new BoardSnapshot(_boardId, _title, _version, goals));
+        return new BoardSnapshot(_boardId, title, _version, goals);
     }
 
-    public Task SubscribeAsync(IBoardObserver observer)
+    public async Task SubscribeAsync(IBoardObserver observer)
     {
-        if (_title is null) throw AlignException.NotFound($"Board '{_boardId}' does not exist in this organization.");
+        await RequireTitleAsync();
         _observers.Subscribe(observer, observer);
-        return Task.CompletedTask;
     }
+
+    /// <summary>A campaign created after someone asked for its war room makes the board exist from then on.</summary>
+    private async Task<string> RequireTitleAsync() =>
+        _title ??= await ResolveTitleAsync() ?? throw AlignException.NotFound($"Board '{_boardId}' does not exist in this organization.");
 
     public Task UnsubscribeAsync(IBoardObserver observer)
     {

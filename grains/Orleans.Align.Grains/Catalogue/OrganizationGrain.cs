@@ -32,11 +32,43 @@ public sealed class OrganizationGrain(
     {
         if (state.State.Info is not null) throw AlignException.Conflict($"Organization '{OrgId}' already exists.");
         var now = clock.GetUtcNow();
-        state.State.Info = new OrganizationInfo(OrgId, name, now);
-        var record = NewKey("initial admin key", [Scopes.Admin], adminKeyHash, now);
-        await GrainFactory.GetGrain<IApiKeyGrain>(adminKeyHash).RegisterAsync(record);
-        await state.WriteStateAsync();
-        return state.State.Info;
+        var info = new OrganizationInfo(OrgId, name, now);
+        var key = NewKey("initial admin key", [Scopes.Admin], adminKeyHash, now);
+        await GrainFactory.GetGrain<IApiKeyGrain>(adminKeyHash).RegisterAsync(key.Record);
+        await ChangeAsync(s =>
+        {
+            s.Info = info;
+            s.ApiKeys.Add(key);
+        });
+        return info;
+    }
+
+    /// <summary>
+    /// Applies a change and saves it; if the save fails, the change is undone in memory too, so a
+    /// refused or failed command leaves the organization exactly as it was.
+    /// </summary>
+    private async Task ChangeAsync(Action<OrganizationState> change)
+    {
+        var before = state.State;
+        var copy = new OrganizationState
+        {
+            Info = before.Info,
+            Departments = [.. before.Departments],
+            Campaigns = [.. before.Campaigns],
+            Goals = [.. before.Goals],
+            ApiKeys = [.. before.ApiKeys],
+        };
+        change(copy);
+        state.State = copy;
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            state.State = before;
+            throw;
+        }
     }
 
     public Task<OrganizationInfo?> GetAsync() => Task.FromResult(state.State.Info);
@@ -46,8 +78,7 @@ public sealed class OrganizationGrain(
         var s = Existing;
         if (s.Departments.Contains(department.Id)) throw AlignException.Conflict($"Department '{department.Id}' already exists.");
         await GrainFactory.GetGrain<IDepartmentGrain>(GrainKeys.For(OrgId, department.Id)).DefineAsync(department);
-        s.Departments.Add(department.Id);
-        await SaveAndRouteAsync();
+        await SaveAndRouteAsync(c => c.Departments.Add(department.Id));
         return department;
     }
 
@@ -63,8 +94,7 @@ public sealed class OrganizationGrain(
         if (s.Campaigns.Contains(campaign.Id)) throw AlignException.Conflict($"Campaign '{campaign.Id}' already exists.");
         RequireDepartments(campaign.Departments);
         await GrainFactory.GetGrain<ICampaignGrain>(GrainKeys.For(OrgId, campaign.Id)).DefineAsync(campaign);
-        s.Campaigns.Add(campaign.Id);
-        await SaveAndRouteAsync();
+        await SaveAndRouteAsync(c => c.Campaigns.Add(campaign.Id));
         return campaign;
     }
 
@@ -86,11 +116,13 @@ public sealed class OrganizationGrain(
         {
             // Route first, then define: events that arrive in between are in the log, and the
             // definition reads the log, so none is missed.
-            s.Goals.Add(goal);
-            await SaveAndRouteAsync();
+            await SaveAndRouteAsync(c => c.Goals.Add(goal));
         }
         return await goalGrain.DefineAsync(goal);
     }
+
+    public Task<GoalDefinition?> GetGoalDefinitionAsync(string goalId) =>
+        Task.FromResult(state.State.Goals.Find(g => g.Id == goalId));
 
     public async Task<IReadOnlyList<GoalView>> ListGoalsAsync()
     {
@@ -106,11 +138,11 @@ public sealed class OrganizationGrain(
 
     public async Task<ApiKeyRecord> AddApiKeyAsync(string name, IReadOnlyList<string> scopes, string keyHash)
     {
-        var s = Existing;
-        var record = NewKey(name, scopes, keyHash, clock.GetUtcNow());
-        await GrainFactory.GetGrain<IApiKeyGrain>(keyHash).RegisterAsync(record);
-        await state.WriteStateAsync();
-        return record;
+        _ = Existing;
+        var key = NewKey(name, scopes, keyHash, clock.GetUtcNow());
+        await GrainFactory.GetGrain<IApiKeyGrain>(keyHash).RegisterAsync(key.Record);
+        await ChangeAsync(s => s.ApiKeys.Add(key));
+        return key.Record;
     }
 
     public Task<IReadOnlyList<ApiKeyRecord>> ListApiKeysAsync() =>
@@ -123,17 +155,12 @@ public sealed class OrganizationGrain(
         if (index < 0) throw AlignException.NotFound($"API key '{keyId}' does not exist.");
         var key = s.ApiKeys[index];
         await GrainFactory.GetGrain<IApiKeyGrain>(key.Hash).RevokeAsync();
-        s.ApiKeys[index] = key with { Record = key.Record with { Revoked = true } };
-        await state.WriteStateAsync();
+        await ChangeAsync(c => c.ApiKeys[index] = key with { Record = key.Record with { Revoked = true } });
     }
 
-    private ApiKeyRecord NewKey(string name, IReadOnlyList<string> scopes, string hash, DateTimeOffset now)
-    {
-        // The id is a short prefix of the hash: enough to name the key in a list, useless to forge it.
-        var record = new ApiKeyRecord(OrgId, hash[..12], name, scopes, now);
-        state.State.ApiKeys.Add(new StoredKey(hash, record));
-        return record;
-    }
+    // The id is a short prefix of the hash: enough to name the key in a list, useless to forge it.
+    private StoredKey NewKey(string name, IReadOnlyList<string> scopes, string hash, DateTimeOffset now) =>
+        new(hash, new ApiKeyRecord(OrgId, hash[..12], name, scopes, now));
 
     private void RequireDepartments(IEnumerable<string> ids)
     {
@@ -141,9 +168,9 @@ public sealed class OrganizationGrain(
         if (unknown.Count > 0) throw AlignException.Invalid($"Unknown department(s): {string.Join(", ", unknown)}.");
     }
 
-    private async Task SaveAndRouteAsync()
+    private async Task SaveAndRouteAsync(Action<OrganizationState> change)
     {
-        await state.WriteStateAsync();
+        await ChangeAsync(change);
         await GrainFactory.GetGrain<IIngestLogGrain>(OrgId).RoutingChangedAsync(Routing());
     }
 }

@@ -15,6 +15,7 @@ public sealed class GoalState
     [Id(4)] public DateTimeOffset UpdatedAt { get; set; }
 }
 
+
 /// <summary>
 /// A goal's progress, materialized from the organization's log. Applies each event exactly once by
 /// sequence number, catches up from the log when it activates, and tells its boards when it moves.
@@ -28,19 +29,76 @@ public sealed class GoalGrain(
 {
     private (string OrgId, string GoalId) Key => GrainKeys.Parse(this.GetPrimaryKeyString());
 
+    private IGrainTimer? _snapshotTimer;
+    private bool _dirty;
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (state.State.Definition is not null && await CatchUpAsync(cancellationToken))
+        if (state.State.Definition is null)
+        {
+            // No snapshot: either the goal was never defined, or its snapshot was lost. The
+            // organization keeps every goal's definition, and the log has every event, so a lost
+            // snapshot is rebuilt here from the log alone.
+            var definition = await GrainFactory.GetGrain<IOrganizationGrain>(Key.OrgId).GetGoalDefinitionAsync(Key.GoalId);
+            if (definition is null) return;
+            // Also the normal path of a goal being created: the organization routes it before defining it.
+            logger.LogInformation("Goal {GoalId} of {OrgId} has no snapshot; building it from its definition and the log", Key.GoalId, Key.OrgId);
+            state.State = new GoalState { Definition = definition, UpdatedAt = clock.GetUtcNow() };
+            _dirty = true;
+        }
+        if (await CatchUpAsync(cancellationToken) || _dirty) MarkDirty();
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_dirty) await SaveSnapshotAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Snapshots are written at most once per interval, not per event: the log has every event, so
+    /// a crash only costs replaying the events after the last snapshot's AppliedThrough.
+    /// </summary>
+    private void MarkDirty()
+    {
+        _dirty = true;
+        _snapshotTimer ??= this.RegisterGrainTimer(SaveSnapshotAsync, new GrainTimerCreationOptions(options.Value.ViewSnapshotInterval, options.Value.ViewSnapshotInterval));
+    }
+
+    private async Task SaveSnapshotAsync(CancellationToken cancellationToken)
+    {
+        if (!_dirty) return;
+        try
         {
             await state.WriteStateAsync(cancellationToken);
+            _dirty = false;
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning(ex, "Saving the snapshot of goal {GoalId} of {OrgId} failed; retrying next interval", Key.GoalId, Key.OrgId);
+        }
+    }
+
+    public async Task<GoalView> RebuildAsync()
+    {
+        var definition = state.State.Definition ?? throw AlignException.NotFound($"Goal '{Key.GoalId}' does not exist.");
+        state.State = new GoalState { Definition = definition, UpdatedAt = clock.GetUtcNow() };
+        await CatchUpAsync(CancellationToken.None);
+        await state.WriteStateAsync();
+        _dirty = false;
+        await PublishAsync();
+        return View();
     }
 
     public async Task<GoalView> DefineAsync(GoalDefinition definition)
     {
         if (state.State.Definition is { } existing)
         {
-            if (existing == definition || SameDefinition(existing, definition)) return View();
+            if (existing == definition || SameDefinition(existing, definition))
+            {
+                // A retried creation, or a definition recovered on activation: make sure the boards know it.
+                await PublishAsync();
+                return View();
+            }
             throw AlignException.Conflict($"Goal '{definition.Id}' already exists with a different definition.");
         }
 
@@ -62,7 +120,7 @@ public sealed class GoalGrain(
         // the log after these events were written, so skipping them here loses nothing.
         if (state.State.Definition is null) return;
         if (Apply(events) == 0) return;
-        await state.WriteStateAsync();
+        MarkDirty();
         await PublishAsync();
     }
 

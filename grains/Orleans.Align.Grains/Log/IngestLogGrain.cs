@@ -24,6 +24,7 @@ public sealed class IngestLogGrain(
     private HashSet<string> _campaigns = [];
     private HashSet<string> _departments = [];
     private long _lastSequence;
+    private bool _resync;
     private Task? _writer;
     private Task? _deliverer;
 
@@ -33,15 +34,23 @@ public sealed class IngestLogGrain(
     {
         var o = options.Value;
         _dedupe = new DedupeWindow(o.DedupeWindowMaxIds, o.DedupeWindowMaxAge, clock);
-        _lastSequence = await store.GetLastSequenceAsync(OrgId, cancellationToken);
-        await RebuildDedupeWindowAsync(o, cancellationToken);
+        try
+        {
+            _lastSequence = await store.GetLastSequenceAsync(OrgId, cancellationToken);
+            await RememberLoggedIdsAsync(Math.Max(1, _lastSequence - o.DedupeWindowMaxIds + 1), cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning(ex, "The log of {OrgId} could not be opened", OrgId);
+            throw new AlignException(AlignErrorKind.Unavailable, "The event log is unavailable; nothing was accepted. Retry later.");
+        }
         ApplyRouting(await GrainFactory.GetGrain<IOrganizationGrain>(OrgId).GetRoutingAsync());
     }
 
     /// <summary>The window is derived from the log's tail, so retries are recognised across restarts.</summary>
-    private async Task RebuildDedupeWindowAsync(IngestOptions o, CancellationToken cancellationToken)
+    private async Task RememberLoggedIdsAsync(long from, CancellationToken cancellationToken)
     {
-        var from = Math.Max(1, _lastSequence - o.DedupeWindowMaxIds + 1);
+        var o = options.Value;
         while (from <= _lastSequence)
         {
             var page = await store.ReadAsync(OrgId, from, o.ReplayPageSize, cancellationToken);
@@ -90,6 +99,49 @@ public sealed class IngestLogGrain(
 
     // A loop may finish synchronously (the memory store does not yield), so "running" is judged by
     // IsCompleted rather than by a field the loop clears itself.
+    /// <summary>Re-reads the log's tail after a failed write. Returns false (and fails the group) if the store is still away.</summary>
+    private async Task<bool> TryResyncAsync(PendingAppend[] group)
+    {
+        try
+        {
+            var known = _lastSequence;
+            _lastSequence = await store.GetLastSequenceAsync(OrgId);
+            await RememberLoggedIdsAsync(known + 1, CancellationToken.None);
+            if (_lastSequence > known)
+            {
+                logger.LogWarning("The log of {OrgId} holds {Count} events from a write reported as failed; they count as stored", OrgId, _lastSequence - known);
+                await DeliverAsync([.. await ReadAllAsync(known + 1)]);
+            }
+            _resync = false;
+            return true;
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "The log of {OrgId} is still unavailable", OrgId);
+            Fail(group, ex);
+            return false;
+        }
+    }
+
+    private async Task<List<LoggedEvent>> ReadAllAsync(long from)
+    {
+        var events = new List<LoggedEvent>();
+        while (from <= _lastSequence)
+        {
+            var page = await store.ReadAsync(OrgId, from, options.Value.ReplayPageSize);
+            if (page.Count == 0) break;
+            events.AddRange(page);
+            from = page[^1].Sequence + 1;
+        }
+        return events;
+    }
+
+    private static void Fail(PendingAppend[] group, Exception ex)
+    {
+        var failure = ex as AlignException ?? new AlignException(AlignErrorKind.Unavailable, "The event log is unavailable; nothing was accepted. Retry later.");
+        foreach (var p in group) p.Completion.TrySetException(failure);
+    }
+
     private async Task WriteLoopAsync()
     {
         while (_pending.Count > 0)
@@ -103,6 +155,7 @@ public sealed class IngestLogGrain(
     /// <summary>One storage write for every caller that queued while the previous write was in flight.</summary>
     private async Task CommitGroupAsync(PendingAppend[] group)
     {
+        if (_resync && !await TryResyncAsync(group)) return;
         var firstSequence = _lastSequence + 1;
         var next = firstSequence;
         var seenInGroup = new HashSet<string>(StringComparer.Ordinal);
@@ -131,9 +184,11 @@ public sealed class IngestLogGrain(
             catch (Exception ex)
             {
                 // Nothing of this group is acknowledged, and nothing is remembered as seen: the callers retry.
+                // The write may still have landed (a timeout after the store took it): resync before the
+                // next write, so that a retry of these events is recognised as a duplicate.
                 logger.LogWarning(ex, "Appending {Count} events to the log of {OrgId} failed", batch.Count, OrgId);
-                var failure = ex as AlignException ?? new AlignException(AlignErrorKind.Unavailable, "The event log is unavailable; nothing was accepted. Retry later.");
-                foreach (var p in group) p.Completion.TrySetException(failure);
+                _resync = true;
+                Fail(group, ex);
                 return;
             }
             AlignMetrics.AppendDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
@@ -177,6 +232,12 @@ public sealed class IngestLogGrain(
         await Task.WhenAll(deliveries);
     }
 
+    /// <summary>
+    /// Never gives up: a goal that missed a delivery and then applied a later one would skip the
+    /// missed events for good (its AppliedThrough moves past them). Retrying with a capped backoff
+    /// holds back this organization's later deliveries while a goal is unreachable, which is the
+    /// price of exactly-once; the events are safe in the log meanwhile and ingest keeps acknowledging.
+    /// </summary>
     private async Task DeliverWithRetryAsync(string goalId, List<LoggedEvent> events)
     {
         var goal = GrainFactory.GetGrain<IGoalGrain>(GrainKeys.For(OrgId, goalId));
@@ -187,16 +248,11 @@ public sealed class IngestLogGrain(
                 await goal.ApplyAsync(events);
                 return;
             }
-            catch (Exception ex) when (attempt < 5)
-            {
-                logger.LogWarning(ex, "Delivering {Count} events to goal {GoalId} of {OrgId} failed (attempt {Attempt})", events.Count, goalId, OrgId, attempt);
-                await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt * attempt));
-            }
             catch (Exception ex)
             {
-                // The events are in the log: the goal picks them up when it next activates and catches up.
-                logger.LogError(ex, "Giving up delivering {Count} events to goal {GoalId} of {OrgId}", events.Count, goalId, OrgId);
-                return;
+                var level = attempt < 5 ? LogLevel.Warning : LogLevel.Error;
+                logger.Log(level, ex, "Delivering {Count} events to goal {GoalId} of {OrgId} failed (attempt {Attempt}); retrying", events.Count, goalId, OrgId, attempt);
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5_000, 100 * attempt * attempt)));
             }
         }
     }

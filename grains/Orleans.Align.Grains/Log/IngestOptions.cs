@@ -13,4 +13,7 @@ public sealed class IngestOptions
 
     /// <summary>How many events a goal reads from the log per page when it catches up or rebuilds.</summary>
     public int ReplayPageSize { get; set; } = 5_000;
+
+    /// <summary>How often a goal writes its snapshot while it is changing. A crash replays at most this much of the log.</summary>
+    public TimeSpan ViewSnapshotInterval { get; set; } = TimeSpan.FromSeconds(1);
 }

@@ -1,0 +1,142 @@
+using Orleans.Align.Driver.Api;
+using Orleans.Align.Driver.Scenario;
+
+namespace Orleans.Align.Driver.Demo;
+
+/// <summary>
+/// Seeds the launch scenario into one organization, and can be run any number of times: what exists
+/// is left as it is, and the keys come from the state file once the organization has been created.
+/// </summary>
+public sealed class DemoSetup(HttpClient http, DemoOptions options, TextWriter output)
+{
+    private const string ReadKeyName = "war room screen";
+
+    // Long enough for a gateway and silo that are still starting; short enough that a wrong URL is noticed.
+    private readonly TransientRetry _retry = new(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(5), giveUpAfter: TimeSpan.FromMinutes(1));
+
+    public async Task<DemoState> RunAsync(CancellationToken cancellationToken)
+    {
+        output.WriteLine($"Setting up organization '{options.Org}' on {options.GatewayText}");
+        var state = await EnsureOrganizationAsync(cancellationToken);
+        var org = new AlignApiClient(http, state.AdminApiKey);
+
+        foreach (var department in LaunchScenario.Departments)
+        {
+            await CreateUnlessThereAsync($"department {department.Id}", ct => org.CreateDepartmentAsync(department, ct), cancellationToken);
+        }
+        await CreateUnlessThereAsync($"campaign {LaunchScenario.Campaign.Id}", ct => org.CreateCampaignAsync(LaunchScenario.Campaign, ct), cancellationToken);
+        foreach (var goal in LaunchScenario.Goals(DateTimeOffset.UtcNow))
+        {
+            // A goal seeded by an earlier run has that run's dates, so this one is refused with 409; the original stays.
+            await CreateUnlessThereAsync($"goal {goal.Id}", ct => org.CreateGoalAsync(goal, ct), cancellationToken);
+        }
+
+        state = await EnsureReadKeyAsync(org, state, cancellationToken);
+        return state;
+    }
+
+    private async Task<DemoState> EnsureOrganizationAsync(CancellationToken cancellationToken)
+    {
+        var known = DemoStateFile.Load(options.StateFile);
+        if (known is not null && known.Org != options.Org)
+            throw new DemoSetupException($"The state file {options.StateFile} belongs to organization '{known.Org}', not '{options.Org}'. Pass --org {known.Org}, or another --state-file.");
+
+        var platform = new AlignApiClient(http, options.PlatformAdminKey);
+        try
+        {
+            var created = await CallAsync(ct => platform.CreateOrganizationAsync(options.Org, LaunchScenario.OrganizationName, ct), cancellationToken);
+            var state = new DemoState(options.GatewayText, options.Org, created.ApiKey, null);
+            // Saved before anything else: this is the only time the gateway shows the admin key.
+            try
+            {
+                DemoStateFile.Save(options.StateFile, state);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new DemoSetupException($"Organization '{options.Org}' was created, but its keys could not be saved to {options.StateFile} " +
+                    $"({ex.Message}). Its admin key is {created.ApiKey}: keep it, or choose another --org.");
+            }
+            Report($"organization {options.Org}", known is null
+                ? $"created, keys saved to {options.StateFile}"
+                : $"created again (the gateway no longer had it, so the keys in {options.StateFile} are replaced)");
+            return state;
+        }
+        catch (AlignApiException ex) when (ex.IsConflict)
+        {
+            if (known is null)
+                throw new DemoSetupException(
+                    $"Organization '{options.Org}' already exists on {options.GatewayText}, but there is no state file with its keys " +
+                    $"({options.StateFile}), and the gateway shows a key only when it creates it. Either run from the folder (or with the " +
+                    $"--state-file) of the run that created it, choose another --org, or reset the data: the silo's memory storage " +
+                    "starts empty when the silo restarts.");
+
+            await RequireAdminKeyAsync(known, cancellationToken);
+            Report($"organization {options.Org}", $"already there, using the keys in {options.StateFile}");
+            return known with { Gateway = options.GatewayText };
+        }
+    }
+
+    private async Task RequireAdminKeyAsync(DemoState known, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await CallAsync(ct => new AlignApiClient(http, known.AdminApiKey).ListApiKeysAsync(ct), cancellationToken);
+        }
+        catch (AlignApiException ex) when (ex.IsUnauthorized)
+        {
+            throw new DemoSetupException(
+                $"Organization '{options.Org}' exists on {options.GatewayText}, but it does not accept the admin key in {options.StateFile} " +
+                $"(written for {known.Gateway}; the organization has been created again since, or the key was revoked). " +
+                "Choose another --org, or reset the data (restart the silo) and delete the state file.");
+        }
+    }
+
+    private async Task<DemoState> EnsureReadKeyAsync(AlignApiClient org, DemoState state, CancellationToken cancellationToken)
+    {
+        if (state.ReadApiKey is { } readKey && await IsAcceptedAsync(org.WithKey(readKey), cancellationToken))
+        {
+            Report("read key", "already there");
+        }
+        else
+        {
+            var created = await CallAsync(ct => org.CreateApiKeyAsync(ReadKeyName, [ApiScopes.Read], ct), cancellationToken);
+            state = state with { ReadApiKey = created.ApiKey };
+            Report("read key", $"created ('{ReadKeyName}', id {created.Id})");
+        }
+        DemoStateFile.Save(options.StateFile, state);
+        return state;
+    }
+
+    private async Task<bool> IsAcceptedAsync(AlignApiClient client, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await CallAsync(client.ListGoalsAsync, cancellationToken);
+            return true;
+        }
+        catch (AlignApiException ex) when (ex.IsUnauthorized)
+        {
+            return false;
+        }
+    }
+
+    private async Task CreateUnlessThereAsync<T>(string what, Func<CancellationToken, Task<T>> create, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await CallAsync(create, cancellationToken);
+            Report(what, "created");
+        }
+        catch (AlignApiException ex) when (ex.IsConflict)
+        {
+            Report(what, "already there");
+        }
+    }
+
+    private Task<T> CallAsync<T>(Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken) =>
+        _retry.RunAsync(call, (failure, delay, _) =>
+            output.WriteLine($"  gateway not ready ({TransientRetry.Describe(failure)}); trying again in {delay.TotalSeconds:0.0} s"),
+            cancellationToken);
+
+    private void Report(string what, string outcome) => output.WriteLine($"  {what,-28} {outcome}");
+}

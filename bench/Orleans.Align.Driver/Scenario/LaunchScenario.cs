@@ -1,0 +1,63 @@
+using Orleans.Align.Driver.Api;
+
+namespace Orleans.Align.Driver.Scenario;
+
+/// <summary>
+/// The seed articles' example: a sustainable athletic-wear line launch, where marketing, PR and sales
+/// share goals on one war room board. Ids are the contract between what is seeded and the events
+/// <see cref="LaunchEventGenerator"/> sends, so both read them from here.
+/// </summary>
+public static class LaunchScenario
+{
+    public const string OrganizationName = "Northwind Activewear";
+
+    public const string Marketing = "marketing";
+    public const string PublicRelations = "pr";
+    public const string Sales = "sales";
+
+    public const string CampaignId = "eco-launch";
+
+    public static readonly IReadOnlyList<Department> Departments =
+    [
+        new(Marketing, "Marketing"),
+        new(PublicRelations, "PR"),
+        new(Sales, "Sales"),
+    ];
+
+    public static readonly Campaign Campaign = new(CampaignId, "EcoMotion activewear launch", [Marketing, PublicRelations, Sales]);
+
+    public static string WarRoomBoard => "campaign:" + CampaignId;
+
+    public const string OverviewBoard = "overview";
+
+    /// <summary>
+    /// The launch's goals, running from a day ago (so the first events count at once) for thirty days.
+    /// Every goal but revenue belongs to the campaign and shows in its war room; revenue is counted
+    /// across the whole organization and shows on the overview.
+    /// </summary>
+    public static IReadOnlyList<GoalDefinition> Goals(DateTimeOffset now)
+    {
+        var start = now.AddDays(-1);
+        var end = now.AddDays(30);
+        var launch = new GoalScope(Campaign: CampaignId);
+        return
+        [
+            new("launch-leads", "Launch leads", Metrics.Leads, 2_000, [Marketing, Sales], launch, start, end),
+            new("launch-visits", "Launch site visits", Metrics.Visits, 60_000, [Marketing], launch, start, end),
+            new("media-mentions", "Media mentions", Metrics.MediaMentions, 150, [PublicRelations, Marketing], launch, start, end),
+            new("launch-orders", "Launch orders", Metrics.Orders, 800, [Sales, Marketing], launch, start, end),
+            new("social-engagements", "Social engagements", Metrics.Engagements, 25_000, [Marketing, PublicRelations], launch, start, end),
+            new("q4-revenue", "Q4 revenue", Metrics.Revenue, 250_000, [Sales], GoalScope.All, start, end),
+        ];
+    }
+
+    public static class Metrics
+    {
+        public const string Leads = "leads";
+        public const string Visits = "visits";
+        public const string MediaMentions = "media_mentions";
+        public const string Orders = "orders";
+        public const string Engagements = "engagements";
+        public const string Revenue = "revenue";
+    }
+}

@@ -1,0 +1,171 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Azure.Storage.Blobs;
+
+namespace Orleans.Align.EndToEnd;
+
+[CollectionDefinition(Name)]
+public sealed class DurabilityCollection : ICollectionFixture<AlignSystem>
+{
+    public const string Name = "durability";
+}
+
+/// <summary>
+/// Nothing acknowledged is ever lost and nothing is counted twice: a silo killed mid-stream, storage
+/// going away and coming back, a snapshot dropped. Real processes, real Azurite.
+/// </summary>
+[Collection(DurabilityCollection.Name)]
+public sealed class DurabilityTests(AlignSystem system)
+{
+    [Fact]
+    public async Task A_silo_killed_mid_stream_loses_no_acknowledged_event_and_counts_none_twice()
+    {
+        var tenant = await system.CreateTenantAsync("crash");
+        var (_, goal) = await tenant.SeedLaunchAsync(target: 1_000_000);
+        var ingest = new RetryingIngest(tenant);
+
+        const int batches = 120;
+        var sending = Task.Run(async () =>
+        {
+            for (var b = 0; b < batches; b++) await ingest.SendUntilAcknowledgedAsync(b, size: 50);
+        });
+
+        await ingest.WaitForAcknowledgedBatchesAsync(30);
+        system.KillSilo();
+        await Task.Delay(300);
+        await system.StartSiloAsync();
+        await sending;
+
+        Assert.True(ingest.FailedAttempts > 0, "the kill should have interrupted some requests");
+        Assert.True(ingest.ResentAcknowledged > 0, "some acknowledged batches should have been sent again");
+        await Eventually.EqualAsync(ingest.AcknowledgedTotal, () => tenant.ProgressAsync(goal), timeoutMs: 30_000);
+        var rebuilt = await tenant.PostOkAsync($"/api/v1/goals/{goal}/rebuild", new { });
+        Assert.Equal(ingest.AcknowledgedTotal, rebuilt["progress"]!.GetValue<double>());
+    }
+
+    [Fact]
+    public async Task When_storage_is_down_ingest_answers_503_with_retry_after_and_recovers_by_itself()
+    {
+        var tenant = await system.CreateTenantAsync("outage");
+        var (_, goal) = await tenant.SeedLaunchAsync(target: 1_000_000);
+        var ingest = new RetryingIngest(tenant);
+        for (var b = 0; b < 5; b++) await ingest.SendUntilAcknowledgedAsync(b, size: 20);
+
+        system.StopAzurite();
+        try
+        {
+            for (var b = 5; b < 10; b++)
+            {
+                var started = DateTime.UtcNow;
+                using var response = await tenant.SendAsync(HttpMethod.Post, "/api/v1/events", RetryingIngest.Batch(b, 20).Body);
+                Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(25), "a storage outage must not hang the caller");
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+                Assert.NotNull(response.Headers.RetryAfter);
+                Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            }
+        }
+        finally
+        {
+            await system.StartAzuriteAsync();
+        }
+
+        for (var b = 5; b < 10; b++) await ingest.SendUntilAcknowledgedAsync(b, size: 20);
+        await Eventually.EqualAsync(ingest.AcknowledgedTotal, () => tenant.ProgressAsync(goal), timeoutMs: 30_000);
+    }
+
+    [Fact]
+    public async Task A_goal_whose_snapshot_is_dropped_is_rebuilt_from_the_log_on_its_next_activation()
+    {
+        var tenant = await system.CreateTenantAsync("rebuild");
+        var (_, goal) = await tenant.SeedLaunchAsync(target: 1_000_000);
+        var ingest = new RetryingIngest(tenant);
+        for (var b = 0; b < 10; b++) await ingest.SendUntilAcknowledgedAsync(b, size: 30);
+        await Eventually.EqualAsync(ingest.AcknowledgedTotal, () => tenant.ProgressAsync(goal));
+
+        // Let the snapshot be written, then take the silo down and delete the snapshot behind its back.
+        await Task.Delay(1_500);
+        system.KillSilo();
+        var container = new BlobContainerClient(system.StorageConnectionString, "align-grains");
+        var snapshots = new List<string>();
+        await foreach (var blob in container.GetBlobsAsync(new Azure.Storage.Blobs.Models.GetBlobsOptions { Prefix = "goal/" }))
+        {
+            if (Uri.UnescapeDataString(blob.Name).Contains($"{tenant.Id}/{goal}", StringComparison.Ordinal)) snapshots.Add(blob.Name);
+        }
+        var snapshot = Assert.Single(snapshots);
+        await container.DeleteBlobAsync(snapshot);
+        await system.StartSiloAsync();
+
+        await Eventually.EqualAsync(ingest.AcknowledgedTotal, () => tenant.ProgressAsync(goal), timeoutMs: 30_000);
+    }
+}
+
+/// <summary>
+/// A client that behaves like a careful integration: it resends every batch until it is acknowledged,
+/// and now and then resends one that was acknowledged already.
+/// </summary>
+internal sealed class RetryingIngest(Tenant tenant)
+{
+    private readonly ConcurrentDictionary<string, double> _acknowledged = new();
+    private int _acknowledgedBatches;
+
+    public int FailedAttempts { get; private set; }
+    public int ResentAcknowledged { get; private set; }
+    public double AcknowledgedTotal => _acknowledged.Values.Sum();
+
+    public static (string[] Ids, double[] Values, object Body) Batch(int number, int size)
+    {
+        var ids = Enumerable.Range(0, size).Select(i => $"b{number}-e{i}").ToArray();
+        var values = Enumerable.Range(0, size).Select(i => (double)(1 + (number * 31 + i * 7) % 5)).ToArray();
+        var body = new
+        {
+            events = ids.Select((id, i) => new { id, metric = "leads", value = values[i], campaign = "launch", department = "marketing", source = "e2e" }),
+        };
+        return (ids, values, body);
+    }
+
+    public async Task SendUntilAcknowledgedAsync(int number, int size)
+    {
+        var (ids, values, body) = Batch(number, size);
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (true)
+        {
+            try
+            {
+                using var response = await tenant.SendAsync(HttpMethod.Post, "/api/v1/events", body);
+                if (response.IsSuccessStatusCode)
+                {
+                    var result = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+                    Assert.Equal(size, result["accepted"]!.GetValue<int>() + result["duplicates"]!.GetValue<int>());
+                    for (var i = 0; i < size; i++) _acknowledged[ids[i]] = values[i];
+                    Interlocked.Increment(ref _acknowledgedBatches);
+                    break;
+                }
+                Assert.True((int)response.StatusCode is 503 or 504 or 502, $"unexpected {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+            }
+            catch (HttpRequestException) { }
+            catch (TaskCanceledException) { }
+            FailedAttempts++;
+            Assert.True(DateTime.UtcNow < deadline, $"batch {number} was never acknowledged");
+            await Task.Delay(200);
+        }
+
+        if (number % 7 == 3 && number > 0)
+        {
+            // An integration that lost our answer sends the previous batch again: it must count once.
+            ResentAcknowledged++;
+            await SendUntilAcknowledgedAsync(number - 1, size);
+        }
+    }
+
+    public async Task WaitForAcknowledgedBatchesAsync(int count)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (Volatile.Read(ref _acknowledgedBatches) < count)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"only {_acknowledgedBatches} batches acknowledged");
+            await Task.Delay(20);
+        }
+    }
+}

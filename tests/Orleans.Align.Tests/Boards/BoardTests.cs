@@ -1,0 +1,224 @@
+using System.Diagnostics;
+using Orleans.Align.Grains;
+using Orleans.Align.Tests.Cluster;
+using static Orleans.Align.Tests.Cluster.TestOrganization;
+
+namespace Orleans.Align.Tests.Boards;
+
+/// <summary>Boards: which goals they show, and how they push changes to the gateways watching them.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class BoardTests(ClusterFixture cluster)
+{
+    private static readonly TimeSpan PushInterval = TimeSpan.FromMilliseconds(100);
+
+    [Fact]
+    public async Task Overview_board_shows_every_goal_of_the_organization()
+    {
+        var org = await cluster.NewOrganizationAsync();
+        await org.CreateGoalAsync("launch-leads", "leads", new GoalScope(Campaign: Launch));
+        await org.CreateGoalAsync("sale-revenue", "revenue", new GoalScope(Campaign: SpringSale));
+        await org.CreateGoalAsync("pr-mentions", "media_mentions", new GoalScope(Department: Pr));
+        await org.CreateGoalAsync("all-visits", "visits");
+
+        var overview = await org.Board(BoardIds.Overview).GetSnapshotAsync();
+
+        Assert.Equal(BoardIds.Overview, overview.BoardId);
+        Assert.Equal(["all-visits", "launch-leads", "pr-mentions", "sale-revenue"], overview.Goals.Select(g => g.Id).Order());
+    }
+
+    [Fact]
+    public async Task Campaign_board_shows_only_the_campaigns_goals()
+    {
+        var org = await cluster.NewOrganizationAsync();
+        await org.CreateGoalAsync("launch-leads", "leads", new GoalScope(Campaign: Launch));
+        await org.CreateGoalAsync("launch-pr-mentions", "media_mentions", new GoalScope(Launch, Pr));
+        await org.CreateGoalAsync("sale-revenue", "revenue", new GoalScope(Campaign: SpringSale));
+        await org.CreateGoalAsync("all-leads", "leads");
+
+        var warRoom = await org.Board(BoardIds.ForCampaign(Launch)).GetSnapshotAsync();
+
+        Assert.Equal(BoardIds.ForCampaign(Launch), warRoom.BoardId);
+        Assert.Equal("Launch war room", warRoom.Title);
+        Assert.Equal(["launch-leads", "launch-pr-mentions"], warRoom.Goals.Select(g => g.Id).Order());
+    }
+
+    [Fact]
+    public async Task Campaign_board_without_goals_exists_and_is_empty()
+    {
+        var org = await cluster.NewOrganizationAsync();
+
+        var warRoom = await org.Board(BoardIds.ForCampaign(SpringSale)).GetSnapshotAsync();
+
+        Assert.Equal("Spring sale war room", warRoom.Title);
+        Assert.Empty(warRoom.Goals);
+    }
+
+    [Fact]
+    public async Task Board_snapshot_shows_current_progress()
+    {
+        var org = await cluster.NewOrganizationAsync();
+        await org.CreateGoalAsync("launch-leads", "leads", new GoalScope(Campaign: Launch));
+        var result = await org.IngestAsync(Event("e1", "leads", 3, Launch), Event("e2", "leads", 4, Launch));
+        await org.AppliedThroughAsync("launch-leads", result.LastSequence);
+
+        await Eventually.Holds(async () =>
+        {
+            var warRoom = await org.Board(BoardIds.ForCampaign(Launch)).GetSnapshotAsync();
+            Assert.Equal(7, Assert.Single(warRoom.Goals).Progress);
+        });
+    }
+
+    [Fact]
+    public async Task Board_of_an_unknown_campaign_is_not_found()
+    {
+        var org = await cluster.NewOrganizationAsync();
+        var board = org.Board(BoardIds.ForCampaign("no-such-campaign"));
+
+        var error = await Assert.ThrowsAsync<AlignException>(() => board.GetSnapshotAsync());
+
+        Assert.Equal(AlignErrorKind.NotFound, error.Kind);
+    }
+
+    [Fact]
+    public async Task War_room_asked_for_before_its_campaign_exists_appears_once_the_campaign_is_created()
+    {
+        var org = await cluster.NewOrganizationAsync();
+        var board = org.Board(BoardIds.ForCampaign("webinar"));
+        await Assert.ThrowsAsync<AlignException>(() => board.GetSnapshotAsync());
+
+        await org.Grain.AddCampaignAsync(new Campaign("webinar", "Webinar", [Marketing]));
+        var warRoom = await board.GetSnapshotAsync();
+
+        Assert.Equal("Webinar war room", warRoom.Title);
+    }
+
+    [Fact]
+    public async Task Board_with_an_id_that_is_not_a_board_id_is_not_found()
+    {
+        var org = await cluster.NewOrganizationAsync();
+
+        var error = await Assert.ThrowsAsync<AlignException>(() => org.Board("not-a-board").GetSnapshotAsync());
+
+        Assert.Equal(AlignErrorKind.NotFound, error.Kind);
+    }
+
+    [Fact]
+    public async Task Subscribing_to_a_board_of_an_unknown_campaign_is_not_found()
+    {
+        var org = await cluster.NewOrganizationAsync();
+        var recorder = new BoardRecorder();
+        var observer = cluster.Client.CreateObjectReference<IBoardObserver>(recorder);
+        try
+        {
+            var error = await Assert.ThrowsAsync<AlignException>(() => org.Board(BoardIds.ForCampaign("no-such-campaign")).SubscribeAsync(observer));
+
+            Assert.Equal(AlignErrorKind.NotFound, error.Kind);
+        }
+        finally
+        {
+            cluster.Client.DeleteObjectReference<IBoardObserver>(observer);
+        }
+    }
+
+    [Fact]
+    public async Task Board_coalesces_changes_into_at_most_one_push_per_interval_with_consecutive_versions()
+    {
+        var org = await cluster.NewOrganizationAsync();
+        await org.CreateGoalAsync("launch-leads", "leads", new GoalScope(Campaign: Launch));
+        var board = org.Board(BoardIds.ForCampaign(Launch));
+        var recorder = new BoardRecorder();
+        var observer = cluster.Client.CreateObjectReference<IBoardObserver>(recorder);
+        try
+        {
+            await board.SubscribeAsync(observer);
+
+            // Many small batches, one after another as fast as the log acknowledges them, for long
+            // enough that the board must push several times.
+            var started = Stopwatch.GetTimestamp();
+            var batches = 0;
+            while (Stopwatch.GetElapsedTime(started) < TimeSpan.FromMilliseconds(500) || batches < 30)
+            {
+                await org.IngestAsync(Event($"e{batches}", "leads", 1, Launch));
+                batches++;
+            }
+            await Eventually.Holds(() => Assert.Equal(batches, recorder.LatestOf("launch-leads")?.EventCount));
+            var elapsed = Stopwatch.GetElapsedTime(started, recorder.LastReceivedAt!.Value);
+
+            var updates = recorder.Updates;
+            var allowed = (int)Math.Ceiling(elapsed / PushInterval) + 1;
+            Assert.InRange(updates.Count, 2, allowed);
+            Assert.True(updates.Count * 5 <= batches, $"{updates.Count} pushes for {batches} goal changes: the board did not coalesce.");
+            Assert.All(updates.Zip(updates.Skip(1)), pair => Assert.Equal(pair.First.Version + 1, pair.Second.Version));
+            Assert.All(updates, u => Assert.Equal((org.Id, BoardIds.ForCampaign(Launch)), (u.OrgId, u.BoardId)));
+            var last = Assert.Single(updates[^1].Goals);
+            Assert.Equal(batches, last.Progress);
+
+            var snapshot = await board.GetSnapshotAsync();
+            Assert.True(snapshot.Version >= updates[^1].Version, $"Snapshot version {snapshot.Version} is behind the last push {updates[^1].Version}.");
+            Assert.Equal(batches, Assert.Single(snapshot.Goals, g => g.Id == "launch-leads").Progress);
+        }
+        finally
+        {
+            await board.UnsubscribeAsync(observer);
+            cluster.Client.DeleteObjectReference<IBoardObserver>(observer);
+        }
+    }
+
+    [Fact]
+    public async Task Push_carries_only_the_goals_that_changed()
+    {
+        var org = await cluster.NewOrganizationAsync();
+        var board = org.Board(BoardIds.Overview);
+        var recorder = new BoardRecorder();
+        var observer = cluster.Client.CreateObjectReference<IBoardObserver>(recorder);
+        try
+        {
+            await board.SubscribeAsync(observer);
+            await org.CreateGoalAsync("leads", "leads");
+            await org.CreateGoalAsync("spend", "spend");
+            // Both goals' creation has been pushed: nothing else is pending on the board.
+            await Eventually.Holds(() => Assert.All(new[] { "leads", "spend" }, id => Assert.NotNull(recorder.LatestOf(id))));
+
+            await org.IngestAsync(Event("e1", "leads", 5));
+
+            await Eventually.Holds(() => Assert.Equal(5, recorder.LatestOf("leads")?.Progress));
+            Assert.Equal(["leads"], recorder.Updates[^1].Goals.Select(g => g.Id));
+        }
+        finally
+        {
+            await board.UnsubscribeAsync(observer);
+            cluster.Client.DeleteObjectReference<IBoardObserver>(observer);
+        }
+    }
+
+    [Fact]
+    public async Task Unsubscribed_observer_receives_no_more_pushes()
+    {
+        var org = await cluster.NewOrganizationAsync();
+        await org.CreateGoalAsync("leads", "leads");
+        var board = org.Board(BoardIds.Overview);
+        var watching = new BoardRecorder();
+        var leaving = new BoardRecorder();
+        var watchingRef = cluster.Client.CreateObjectReference<IBoardObserver>(watching);
+        var leavingRef = cluster.Client.CreateObjectReference<IBoardObserver>(leaving);
+        try
+        {
+            await board.SubscribeAsync(leavingRef);
+            await board.SubscribeAsync(watchingRef);
+            await board.UnsubscribeAsync(leavingRef);
+
+            await org.IngestAsync(Event("e1", "leads", 5));
+
+            // The board notifies its observers one after another, in the order they subscribed:
+            // once the later one has the push, the earlier one would have had it too.
+            await Eventually.Holds(() => Assert.Equal(5, watching.LatestOf("leads")?.Progress));
+            Assert.Empty(leaving.Updates);
+        }
+        finally
+        {
+            await board.UnsubscribeAsync(watchingRef);
+            cluster.Client.DeleteObjectReference<IBoardObserver>(watchingRef);
+            cluster.Client.DeleteObjectReference<IBoardObserver>(leavingRef);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+namespace Orleans.Align.Tests.Contracts;
+
+/// <summary>Board ids: <c>overview</c> or <c>campaign:{id}</c>.</summary>
+public sealed class BoardIdsTests
+{
+    [Fact]
+    public void Overview_parses_without_a_campaign()
+    {
+        Assert.True(BoardIds.TryParse("overview", out var campaign));
+        Assert.Null(campaign);
+    }
+
+    [Fact]
+    public void Campaign_board_parses_to_its_campaign()
+    {
+        Assert.True(BoardIds.TryParse("campaign:spring-sale", out var campaign));
+        Assert.Equal("spring-sale", campaign);
+    }
+
+    [Fact]
+    public void ForCampaign_builds_an_id_that_parses_back() =>
+        Assert.True(BoardIds.TryParse(BoardIds.ForCampaign("launch"), out var campaign) && campaign == "launch");
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("Overview")]
+    [InlineData("overview ")]
+    [InlineData("campaign:")]
+    [InlineData("campaign:Launch")]
+    [InlineData("campaign:launch/other")]
+    [InlineData("campaign:launch q3")]
+    [InlineData("Campaign:launch")]
+    [InlineData("launch")]
+    [InlineData("department:sales")]
+    public void Anything_else_does_not_parse(string? boardId)
+    {
+        Assert.False(BoardIds.TryParse(boardId, out var campaign));
+        Assert.Null(campaign);
+    }
+
+    [Fact]
+    public void Campaign_goal_appears_on_the_overview_and_its_war_room() =>
+        Assert.Equal(["overview", "campaign:launch"], BoardIds.For(Goal(new GoalScope(Campaign: "launch"))));
+
+    [Fact]
+    public void Goal_without_a_campaign_appears_on_the_overview_only()
+    {
+        Assert.Equal(["overview"], BoardIds.For(Goal(GoalScope.All)));
+        Assert.Equal(["overview"], BoardIds.For(Goal(new GoalScope(Department: "sales"))));
+    }
+
+    private static GoalDefinition Goal(GoalScope scope) =>
+        new("g", "Goal", "leads", 1, [], scope, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddDays(1));
+}
