@@ -25,6 +25,8 @@ public static class BoardIds
     }
 
     /// <summary>The boards a goal appears on: every goal on the overview, campaign goals in their war room too.</summary>
-    public static IReadOnlyList<string> For(GoalDefinition goal) =>
-        goal.Scope.Campaign is { } campaign ? [Overview, ForCampaign(campaign)] : [Overview];
+    public static IReadOnlyList<string> For(GoalDefinition goal) => [Overview, .. goal.Scope.Campaigns.Select(ForCampaign)];
+
+    /// <summary>The boards a feed entry appears on: the overview, and the war rooms of the campaigns it names.</summary>
+    public static IReadOnlyList<string> For(FeedEntry entry) => [Overview, .. (entry.Campaigns ?? []).Select(ForCampaign)];
 }

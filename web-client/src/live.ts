@@ -3,23 +3,79 @@
 
 import { HubConnectionBuilder, LogLevel, type IRetryPolicy } from '@microsoft/signalr';
 
+export type GoalKind = 'increaseTo' | 'decreaseTo' | 'stayAbove' | 'stayBelow';
+export type GoalStatus = 'notStarted' | 'onTrack' | 'atRisk' | 'offTrack' | 'achieved' | 'missed' | 'noData';
+export type GoalUnit = 'count' | 'currency' | 'ratio' | 'percent';
+export type RollUp = 'ownMetric' | 'children';
+
+/** Which events count toward a goal; an empty list means all. */
 export interface GoalScope {
-  campaign: string | null;
-  department: string | null;
+  campaigns: string[];
+  departments: string[];
+}
+
+/** A department's confidence (0–10) in a goal, with a note. */
+export interface CheckIn {
+  department: string;
+  confidence: number;
+  note: string;
+  at: string;
+}
+
+/** How much of a goal's value one department's events produced; null value is "no data". */
+export interface Contribution {
+  department: string;
+  value: number | null;
+  events: number;
 }
 
 export interface GoalView {
   id: string;
   title: string;
   metric: string;
-  progress: number;
+  /** null is "no data" (e.g. a ratio whose denominator is still zero). */
+  progress: number | null;
   target: number;
-  percent: number;
+  percent: number | null;
+  kind: GoalKind;
+  baseline: number;
+  status: GoalStatus;
+  /** Where linear pace says progress should be by now, in percent; null when pace does not apply. */
+  expectedPercent: number | null;
+  latestCheckIn: CheckIn | null;
+  confidenceMismatch: boolean;
+  parentId: string | null;
+  weight: number;
+  rollUp: RollUp;
+  unit: GoalUnit;
+  lowerIsBetter: boolean;
+  parts: Record<string, number> | null;
+  contributions: Contribution[] | null;
   owners: string[];
   scope: GoalScope | null;
   start: string | null;
   end: string | null;
   updatedAt: string | null;
+  appliedThrough: number;
+  eventCount: number;
+  reset: string;
+}
+
+export type FeedKind = 'checkIn' | 'announcement' | 'statusChange' | 'alert';
+export type AlertReason = 'at_risk' | 'off_track' | 'trend_down' | 'confidence_mismatch' | 'sales_feedback';
+
+/** One entry of the organization's shared feed. Ids grow with time. */
+export interface FeedEntry {
+  id: number;
+  kind: FeedKind;
+  at: string;
+  text: string;
+  department: string | null;
+  to: string[] | null;
+  campaigns: string[] | null;
+  goalId: string | null;
+  salesFeedback: boolean;
+  reason: AlertReason | null;
 }
 
 export interface BoardSnapshot {
@@ -27,12 +83,16 @@ export interface BoardSnapshot {
   title: string;
   version: number;
   goals: GoalView[] | null;
+  /** Newest first, the latest few. */
+  feed?: FeedEntry[] | null;
 }
 
 export interface BoardUpdate {
   boardId: string;
   version: number;
   goals: GoalView[] | null;
+  /** Entries new since the previous push (may be empty). */
+  feed?: FeedEntry[] | null;
 }
 
 export interface BoardState {
@@ -40,6 +100,8 @@ export interface BoardState {
   readonly title: string;
   readonly version: number;
   readonly goals: ReadonlyMap<string, GoalView>;
+  /** Newest first, no duplicate ids, at most FEED_LIMIT entries. */
+  readonly feed: readonly FeedEntry[];
 }
 
 export interface BoardChange {
@@ -47,6 +109,32 @@ export interface BoardChange {
   readonly kind: 'snapshot' | 'delta';
   readonly board: BoardState;
   readonly changedIds: readonly string[];
+  /** Feed entries this change brought that were not on screen before (empty on a board's first snapshot). */
+  readonly newFeedIds: readonly number[];
+}
+
+/** The most feed entries kept; older ones fall off the end. */
+export const FEED_LIMIT = 50;
+
+/**
+ * Adds incoming entries to a feed: no duplicate ids, newest (highest id) first,
+ * at most FEED_LIMIT. Returns the ids that were added and survived the cap.
+ */
+export function mergeFeed(
+  current: readonly FeedEntry[],
+  incoming: readonly FeedEntry[] | null | undefined,
+): { feed: FeedEntry[]; added: number[] } {
+  const byId = new Map<number, FeedEntry>();
+  for (const entry of current) byId.set(entry.id, entry);
+  const added: number[] = [];
+  for (const entry of incoming ?? []) {
+    if (!entry || typeof entry.id !== 'number' || byId.has(entry.id)) continue;
+    byId.set(entry.id, entry);
+    added.push(entry.id);
+  }
+  const feed = [...byId.values()].sort((a, b) => b.id - a.id).slice(0, FEED_LIMIT);
+  const kept = new Set(feed.map((entry) => entry.id));
+  return { feed, added: added.filter((id) => kept.has(id)) };
 }
 
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'disconnected';
@@ -102,8 +190,13 @@ export class LiveBoard {
   readonly #restartDelays: readonly number[];
 
   #boardId: string;
-  #board: { boardId: string; title: string; version: number; goals: Map<string, GoalView> } | null =
-    null;
+  #board: {
+    boardId: string;
+    title: string;
+    version: number;
+    goals: Map<string, GoalView>;
+    feed: FeedEntry[];
+  } | null = null;
   #connected = false;
   #stopped = true;
   #restartAttempt = 0;
@@ -284,20 +377,30 @@ export class LiveBoard {
       board.goals.set(goal.id, goal);
       changedIds.push(goal.id);
     }
+    const { feed, added } = mergeFeed(board.feed, update.feed);
+    board.feed = feed;
     board.version = update.version;
-    this.#cb.onBoard?.({ kind: 'delta', board, changedIds });
+    this.#cb.onBoard?.({ kind: 'delta', board, changedIds, newFeedIds: added });
   }
 
   #applySnapshot(boardId: string, snapshot: BoardSnapshot): void {
     const goals = new Map<string, GoalView>();
     for (const goal of snapshot.goals ?? []) goals.set(goal.id, goal);
+    // The snapshot's feed replaces ours. Entries are only "new" when the same
+    // board was already on screen (a reconnect or gap reload), not on first load.
+    const previous = this.#board;
+    const { feed } = mergeFeed([], snapshot.feed);
+    const seen = previous && previous.boardId === (snapshot.boardId || boardId) ? previous.feed : null;
+    const seenIds = new Set(seen?.map((entry) => entry.id));
+    const newFeedIds = seen ? feed.filter((entry) => !seenIds.has(entry.id)).map((entry) => entry.id) : [];
     this.#board = {
       boardId: snapshot.boardId || boardId,
       title: snapshot.title,
       version: snapshot.version,
       goals,
+      feed,
     };
-    this.#cb.onBoard?.({ kind: 'snapshot', board: this.#board, changedIds: [...goals.keys()] });
+    this.#cb.onBoard?.({ kind: 'snapshot', board: this.#board, changedIds: [...goals.keys()], newFeedIds });
   }
 
   #setState(state: ConnectionState): void {

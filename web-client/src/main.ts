@@ -5,6 +5,7 @@ import { ApiClient, ApiError, type Campaign, type Department } from './api';
 import { BoardView, renderStatus } from './board-view';
 import { forgetKey, loadKey, readableUrl, saveKey, takeKeyFromUrl } from './credentials';
 import { ErrorBanner } from './error-banner';
+import { FeedView } from './feed-view';
 import { LiveBoard, createHubConnection, type ConnectionState } from './live';
 
 const OVERVIEW = 'overview';
@@ -33,6 +34,16 @@ const view = new BoardView({
   grid: byId('goals'),
   empty: byId('empty'),
 });
+
+const feed = new FeedView({
+  list: byId('feed-list'),
+  empty: byId('feed-empty'),
+  alertCount: byId('alert-count'),
+  alertCounter: byId('alert-counter'),
+  alertLabel: byId('alert-label'),
+});
+// Alerts age out of the "last hour" count even when nothing new arrives.
+setInterval(() => feed.refreshAlertCount(), 30_000);
 
 let live: LiveBoard | null = null;
 let api: ApiClient | null = null;
@@ -97,7 +108,9 @@ async function loadLists(client: ApiClient, forSession: number): Promise<void> {
   }
   if (departmentResult.status === 'fulfilled') {
     const departments: Department[] = Array.isArray(departmentResult.value) ? departmentResult.value : [];
-    view.setDepartmentNames(new Map(departments.map((d) => [d.id, d.name])));
+    const names = new Map(departments.map((d) => [d.id, d.name]));
+    view.setDepartmentNames(names);
+    feed.setDepartmentNames(names);
   } else {
     if (isUnauthorized(departmentResult.reason)) return rejectKey();
     failures.push(`Departments: ${reasonText(departmentResult.reason)}`);
@@ -115,6 +128,7 @@ function reasonText(reason: unknown): string {
 
 function showKeyForm(): void {
   view.reset();
+  feed.clear();
   renderBoardOptions(boardFromUrl());
   els.board.hidden = true;
   els.select.disabled = true;
@@ -145,6 +159,7 @@ async function open(key: string): Promise<void> {
   els.select.disabled = false;
   renderBoardOptions(boardId);
   view.showLoading(boardLabel(boardId));
+  feed.clear();
 
   api = new ApiClient(key);
   void loadLists(api, mySession);
@@ -163,7 +178,9 @@ async function open(key: string): Promise<void> {
       }
     },
     onBoard: (change) => {
-      if (mySession === session) view.render(change);
+      if (mySession !== session) return;
+      view.render(change);
+      feed.render(change);
     },
     onError: (message) => {
       if (mySession === session) errors.set('live', message);
@@ -180,6 +197,7 @@ els.select.addEventListener('change', () => {
   if (!live || boardId === live.boardId) return;
   putBoardInUrl(boardId);
   view.showLoading(boardLabel(boardId));
+  feed.clear();
   void live.watch(boardId);
 });
 

@@ -42,10 +42,25 @@ public static class CatalogueEndpoints
         var v = new Validation();
         var id = v.Id("id", request.Id);
         var name = v.Text("name", request.Name, 200);
-        var departments = request.Departments ?? [];
-        for (var i = 0; i < departments.Count; i++) v.Id($"departments[{i}]", departments[i]);
+        var departments = v.Ids("departments", request.Departments);
+        var activities = new List<CampaignActivity>();
+        for (var i = 0; i < (request.Activities?.Count ?? 0); i++)
+        {
+            var field = $"activities[{i}]";
+            if (request.Activities![i] is not { } a)
+            {
+                v.Add(field, "must be an object.");
+                continue;
+            }
+            var department = v.Id($"{field}.department", a.Department);
+            var activityName = v.Text($"{field}.name", a.Name, 200);
+            var metrics = v.MetricKeys($"{field}.metrics", a.Metrics);
+            if (department is not null && activityName is not null) activities.Add(new CampaignActivity(department, activityName, metrics));
+        }
+        if (request.Launch is { Start: { } ls, End: { } le } && le <= ls) v.Add("launch.end", "must be after launch.start.");
         if (!v.IsValid) return v.Problem();
-        var campaign = await Org(http, cluster).AddCampaignAsync(new Campaign(id!, name!, [.. departments.Distinct()!]));
+        var campaign = await Org(http, cluster).AddCampaignAsync(new Campaign(id!, name!, departments, activities,
+            request.Launch?.Start?.ToUniversalTime(), request.Launch?.End?.ToUniversalTime()));
         return TypedResults.Created($"/api/v1/campaigns/{campaign.Id}", campaign);
     }
 
@@ -54,21 +69,34 @@ public static class CatalogueEndpoints
         var v = new Validation();
         var id = v.Id("id", request.Id);
         var title = v.Text("title", request.Title, 200);
-        if (!MetricKeys.IsValid(request.Metric)) v.Add("metric", request.Metric is null ? "is required." : $"must be {MetricKeys.Rule}.");
-        if (request.Target is not { } target) v.Add("target", "is required.");
-        else if (!double.IsFinite(target) || target <= 0 || target > EventValidation.MaxAbsoluteValue) v.Add("target", "must be a positive finite number (at most 1e12).");
-        var owners = request.Owners ?? [];
+        var rollUp = request.RollUp ?? RollUp.OwnMetric;
+        var kind = request.Kind ?? GoalKind.IncreaseTo;
+        if (rollUp == RollUp.OwnMetric && !MetricKeys.IsValid(request.Metric))
+            v.Add("metric", request.Metric is null ? "is required." : $"must be {MetricKeys.Rule}.");
+        if (rollUp == RollUp.Children && request.Metric is not null && !MetricKeys.IsValid(request.Metric)) v.Add("metric", $"must be {MetricKeys.Rule}.");
+        if (rollUp == RollUp.Children && kind != GoalKind.IncreaseTo) v.Add("kind", "a roll-up goal is the weighted progress of its children: its kind is increaseTo.");
+        var target = request.Target ?? (rollUp == RollUp.Children ? 100 : (double?)null);
+        if (target is not { } t) v.Add("target", "is required.");
+        else if (!double.IsFinite(t) || Math.Abs(t) > EventValidation.MaxAbsoluteValue) v.Add("target", "must be a finite number (at most 1e12 in size).");
+        var baseline = request.Baseline ?? 0;
+        if (!double.IsFinite(baseline) || Math.Abs(baseline) > EventValidation.MaxAbsoluteValue) v.Add("baseline", "must be a finite number (at most 1e12 in size).");
+        if (target is { } tt && kind == GoalKind.IncreaseTo && rollUp == RollUp.OwnMetric && tt <= baseline) v.Add("target", "must be above the baseline for an increaseTo goal.");
+        if (target is { } td && kind == GoalKind.DecreaseTo && td >= baseline) v.Add("target", "must be below the baseline for a decreaseTo goal.");
+        var weight = request.Weight ?? 1;
+        if (!double.IsFinite(weight) || weight <= 0 || weight > 1000) v.Add("weight", "must be a positive number (at most 1000).");
+        var owners = v.Ids("owners", request.Owners);
         if (owners.Count == 0) v.Add("owners", "must name at least one owning department.");
-        for (var i = 0; i < owners.Count; i++) v.Id($"owners[{i}]", owners[i]);
-        var campaign = v.OptionalId("scope.campaign", request.Scope?.Campaign);
-        var department = v.OptionalId("scope.department", request.Scope?.Department);
+        var campaigns = v.Ids("scope.campaigns", [request.Scope?.Campaign, .. request.Scope?.Campaigns ?? []], skipNulls: true);
+        var departments = v.Ids("scope.departments", [request.Scope?.Department, .. request.Scope?.Departments ?? []], skipNulls: true);
+        var parent = v.OptionalId("parent", request.Parent);
         if (request.Start is not { } start) v.Add("start", "is required.");
         if (request.End is not { } end) v.Add("end", "is required.");
         else if (request.Start is { } s && end <= s) v.Add("end", "must be after start.");
         if (!v.IsValid) return v.Problem();
 
-        var definition = new GoalDefinition(id!, title!, request.Metric!, request.Target!.Value, [.. owners.Distinct()!],
-            new GoalScope(campaign, department), request.Start!.Value.ToUniversalTime(), request.End!.Value.ToUniversalTime());
+        var definition = new GoalDefinition(id!, title!, request.Metric ?? "", target!.Value, owners,
+            new GoalScope(campaigns, departments), request.Start!.Value.ToUniversalTime(), request.End!.Value.ToUniversalTime(),
+            kind, baseline, parent, weight, rollUp, request.Reset ?? ResetCadence.None);
         var view = await Org(http, cluster).CreateGoalAsync(definition);
         return TypedResults.Created($"/api/v1/goals/{view.Id}", view);
     }

@@ -27,6 +27,29 @@ public sealed class Validation
         return value;
     }
 
+    /// <summary>A list of ids: each checked, duplicates dropped, order kept.</summary>
+    public List<string> Ids(string field, List<string?>? values, bool skipNulls = false)
+    {
+        var ids = new List<string>();
+        for (var i = 0; i < (values?.Count ?? 0); i++)
+        {
+            if (values![i] is null && skipNulls) continue;
+            if (Id($"{field}[{i}]", values[i]) is { } id && Identifiers.IsValid(id) && !ids.Contains(id)) ids.Add(id);
+        }
+        return ids;
+    }
+
+    public List<string> MetricKeys(string field, List<string?>? values)
+    {
+        var keys = new List<string>();
+        for (var i = 0; i < (values?.Count ?? 0); i++)
+        {
+            if (!Orleans.Align.MetricKeys.IsValid(values![i])) Add($"{field}[{i}]", $"must be {Orleans.Align.MetricKeys.Rule}.");
+            else if (!keys.Contains(values[i]!)) keys.Add(values[i]!);
+        }
+        return keys;
+    }
+
     public string? Text(string field, string? value, int maxLength, bool required = true)
     {
         if (string.IsNullOrWhiteSpace(value))

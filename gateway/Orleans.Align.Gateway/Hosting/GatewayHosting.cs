@@ -10,6 +10,7 @@ using OpenTelemetry.Trace;
 using Orleans.Align.Gateway.Api;
 using Orleans.Align.Gateway.Auth;
 using Orleans.Align.Gateway.Live;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Orleans.Align.Gateway.Hosting;
@@ -45,13 +46,19 @@ public static class GatewayHosting
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        services.Configure<JsonOptions>(o => o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict);
+        // Enums travel as camelCase strings ("atRisk", "increaseTo") both ways, in HTTP and on the hub.
+        var enums = new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false);
+        services.Configure<JsonOptions>(o =>
+        {
+            o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+            o.SerializerOptions.Converters.Add(enums);
+        });
 
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         services.AddAuthorization(Policies.Add);
 
-        services.AddSignalR();
+        services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(enums));
         services.AddSingleton<BoardWatches>();
         services.AddHostedService(sp => sp.GetRequiredService<BoardWatches>());
 
@@ -72,6 +79,7 @@ public static class GatewayHosting
         var api = app.MapGroup("/api/v1");
         api.MapOrganizations();
         api.MapCatalogue();
+        api.MapAlignment();
         api.MapEvents(app.Services.GetRequiredService<IOptions<GatewayOptions>>().Value);
 
         app.MapHub<LiveHub>(LiveHub.Path);

@@ -100,6 +100,7 @@ public sealed class BoardWatches(IClusterClient cluster, IHubContext<LiveHub> hu
             boardId = update.BoardId,
             version = update.Version,
             goals = update.Goals,
+            feed = update.Feed ?? [],
         });
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

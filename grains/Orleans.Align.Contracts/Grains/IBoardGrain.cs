@@ -16,6 +16,14 @@ public interface IBoardGrain : IGrainWithStringKey
     [Alias("GoalChanged")]
     Task GoalChangedAsync(GoalView goal);
 
+    /// <summary>A feed entry for this board; pushed with the next update.</summary>
+    [Alias("FeedPosted")]
+    Task FeedPostedAsync(FeedEntry entry);
+
+    /// <summary>The board as it stood at <paramref name="at"/>, computed from the log (version 0: not live).</summary>
+    [Alias("Replay")]
+    Task<BoardSnapshot> ReplayAsync(DateTimeOffset at);
+
     /// <summary>Throws NotFound when the board does not exist in this organization.</summary>
     [Alias("GetSnapshot")]
     Task<BoardSnapshot> GetSnapshotAsync();

@@ -24,4 +24,27 @@ public interface IGoalGrain : IGrainWithStringKey
 
     [Alias("Apply")]
     Task ApplyAsync(IReadOnlyList<LoggedEvent> events);
+
+    /// <summary>A department's confidence (0–10) with a note; shown beside the computed status.</summary>
+    [Alias("CheckIn")]
+    Task<GoalView> CheckInAsync(CheckIn checkIn);
+
+    /// <summary>A child goal moved; a roll-up parent recomputes its weighted progress.</summary>
+    [Alias("ChildChanged")]
+    Task ChildChangedAsync(string childId, double? percent, double weight);
+
+    [Alias("SettingsChanged")]
+    Task SettingsChangedAsync(AlignmentSettings settings);
+
+    /// <summary>Per minute for the last day, or per day for the last 400 days.</summary>
+    [Alias("GetHistory"), AlwaysInterleave]
+    Task<IReadOnlyList<HistoryPoint>> GetHistoryAsync(bool daily);
+
+    /// <summary>The events behind the current value, newest first, <paramref name="limit"/> at a time before sequence <paramref name="before"/>.</summary>
+    [Alias("GetProvenance")]
+    Task<ProvenancePage> GetProvenanceAsync(long? before, int limit);
+
+    /// <summary>The goal as it stood at <paramref name="at"/> (event time), computed from the log.</summary>
+    [Alias("ViewAt")]
+    Task<GoalView?> ViewAtAsync(DateTimeOffset at);
 }

@@ -40,6 +40,24 @@ public interface IOrganizationGrain : IGrainWithStringKey
     [Alias("GetRouting"), AlwaysInterleave]
     Task<OrganizationRouting> GetRoutingAsync();
 
+    [Alias("GetSettings"), AlwaysInterleave]
+    Task<AlignmentSettings> GetSettingsAsync();
+
+    [Alias("UpdateSettings")]
+    Task<AlignmentSettings> UpdateSettingsAsync(AlignmentSettings settings);
+
+    [Alias("ListMetrics"), AlwaysInterleave]
+    Task<IReadOnlyList<MetricDefinition>> ListMetricsAsync();
+
+    [Alias("AddMetric")]
+    Task<MetricDefinition> AddMetricAsync(MetricDefinition metric);
+
+    [Alias("AddReview")]
+    Task<Review> AddReviewAsync(string reviewId, string name);
+
+    [Alias("ListReviews")]
+    Task<IReadOnlyList<string>> ListReviewsAsync();
+
     [Alias("AddApiKey")]
     Task<ApiKeyRecord> AddApiKeyAsync(string name, IReadOnlyList<string> scopes, string keyHash);
 
@@ -84,4 +102,27 @@ public interface IApiKeyGrain : IGrainWithStringKey
 
     [Alias("Revoke")]
     Task RevokeAsync();
+}
+
+/// <summary>A shared feed of one organization: check-ins, announcements, status changes, alerts. Key: the organization id.</summary>
+[Alias("align.IFeedGrain")]
+public interface IFeedGrain : IGrainWithStringKey
+{
+    /// <summary>Numbers and stamps the entry, keeps it, and puts it on the boards it concerns.</summary>
+    [Alias("Post")]
+    Task<FeedEntry> PostAsync(FeedEntry draft);
+
+    [Alias("List"), AlwaysInterleave]
+    Task<IReadOnlyList<FeedEntry>> ListAsync(FeedQuery query);
+}
+
+/// <summary>A frozen review of every goal. Key: <c>{org}/{review}</c>.</summary>
+[Alias("align.IReviewGrain")]
+public interface IReviewGrain : IGrainWithStringKey
+{
+    [Alias("Freeze")]
+    Task<Review> FreezeAsync(string name, IReadOnlyList<GoalView> goals);
+
+    [Alias("Get")]
+    Task<Review?> GetAsync();
 }

@@ -5,7 +5,8 @@ public sealed record BoardSnapshot(
     [property: Id(0)] string BoardId,
     [property: Id(1)] string Title,
     [property: Id(2)] long Version,
-    [property: Id(3)] IReadOnlyList<GoalView> Goals);
+    [property: Id(3)] IReadOnlyList<GoalView> Goals,
+    [property: Id(4)] IReadOnlyList<FeedEntry>? Feed = null);
 
 /// <summary>The goals that changed since the previous push. Versions go up by exactly one per push.</summary>
 [GenerateSerializer, Immutable, Alias("align.board-update")]
@@ -13,4 +14,5 @@ public sealed record BoardUpdate(
     [property: Id(0)] string OrgId,
     [property: Id(1)] string BoardId,
     [property: Id(2)] long Version,
-    [property: Id(3)] IReadOnlyList<GoalView> Goals);
+    [property: Id(3)] IReadOnlyList<GoalView> Goals,
+    [property: Id(4)] IReadOnlyList<FeedEntry>? Feed = null);

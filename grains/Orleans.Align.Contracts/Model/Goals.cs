@@ -1,12 +1,62 @@
 namespace Orleans.Align;
 
-/// <summary>Which events count toward a goal: all of them, or one campaign's, or one department's (or both).</summary>
+[GenerateSerializer, Alias("align.goal-kind")]
+public enum GoalKind
+{
+    IncreaseTo = 0,
+    DecreaseTo = 1,
+    StayAbove = 2,
+    StayBelow = 3,
+}
+
+[GenerateSerializer, Alias("align.goal-status")]
+public enum GoalStatus
+{
+    NotStarted = 0,
+    OnTrack = 1,
+    AtRisk = 2,
+    OffTrack = 3,
+    Achieved = 4,
+    Missed = 5,
+    NoData = 6,
+}
+
+[GenerateSerializer, Alias("align.roll-up")]
+public enum RollUp
+{
+    /// <summary>Progress comes from the goal's own metric over its scope.</summary>
+    OwnMetric = 0,
+
+    /// <summary>Progress is the weighted average of the children's progress.</summary>
+    Children = 1,
+}
+
+[GenerateSerializer, Alias("align.reset-cadence")]
+public enum ResetCadence
+{
+    None = 0,
+    Weekly = 1,
+    Monthly = 2,
+    Quarterly = 3,
+}
+
+/// <summary>Which events count toward a goal: those of the listed campaigns and departments; an empty list means all.</summary>
 [GenerateSerializer, Immutable, Alias("align.goal-scope")]
 public sealed record GoalScope(
-    [property: Id(0)] string? Campaign = null,
-    [property: Id(1)] string? Department = null)
+    [property: Id(0)] IReadOnlyList<string> Campaigns,
+    [property: Id(1)] IReadOnlyList<string> Departments)
 {
-    public static readonly GoalScope All = new();
+    public static readonly GoalScope All = new([], []);
+
+    public static GoalScope Of(string? campaign = null, string? department = null) =>
+        new(campaign is null ? [] : [campaign], department is null ? [] : [department]);
+
+    public bool Covers(MetricEvent e) =>
+        (Campaigns.Count == 0 || (e.Campaign is { } c && Campaigns.Contains(c)))
+        && (Departments.Count == 0 || (e.Department is { } d && Departments.Contains(d)));
+
+    public bool Equivalent(GoalScope other) =>
+        Campaigns.Order().SequenceEqual(other.Campaigns.Order()) && Departments.Order().SequenceEqual(other.Departments.Order());
 }
 
 [GenerateSerializer, Immutable, Alias("align.goal-definition")]
@@ -18,15 +68,45 @@ public sealed record GoalDefinition(
     [property: Id(4)] IReadOnlyList<string> Owners,
     [property: Id(5)] GoalScope Scope,
     [property: Id(6)] DateTimeOffset Start,
-    [property: Id(7)] DateTimeOffset End)
+    [property: Id(7)] DateTimeOffset End,
+    [property: Id(8)] GoalKind Kind = GoalKind.IncreaseTo,
+    [property: Id(9)] double Baseline = 0,
+    [property: Id(10)] string? ParentId = null,
+    [property: Id(11)] double Weight = 1,
+    [property: Id(12)] RollUp RollUp = RollUp.OwnMetric,
+    [property: Id(13)] ResetCadence Reset = ResetCadence.None,
+    [property: Id(14)] MetricDefinition? MetricDefinition = null)
 {
+    /// <summary>The base metrics whose events move this goal (none when it rolls up from children).</summary>
+    public IReadOnlyList<string> Inputs => RollUp == RollUp.Children ? [] : MetricDefinition?.Inputs ?? [Metric];
+
     /// <summary>The single rule for whether an event moves this goal; the log routes by it and the goal applies by it.</summary>
     public bool Counts(MetricEvent e) =>
-        e.Metric == Metric
-        && (Scope.Campaign is null || e.Campaign == Scope.Campaign)
-        && (Scope.Department is null || e.Department == Scope.Department)
+        RollUp == RollUp.OwnMetric
+        && Inputs.Contains(e.Metric)
+        && Scope.Covers(e)
         && e.Timestamp >= Start && e.Timestamp < End;
+
+    public bool SameAs(GoalDefinition other) =>
+        this with { Owners = [], Scope = GoalScope.All } == other with { Owners = [], Scope = GoalScope.All }
+        && Owners.Order().SequenceEqual(other.Owners.Order())
+        && Scope.Equivalent(other.Scope);
 }
+
+/// <summary>A department's confidence in a goal, with a note: the human signal next to the computed one.</summary>
+[GenerateSerializer, Immutable, Alias("align.check-in")]
+public sealed record CheckIn(
+    [property: Id(0)] string Department,
+    [property: Id(1)] int Confidence,
+    [property: Id(2)] string Note,
+    [property: Id(3)] DateTimeOffset At);
+
+/// <summary>How much of a goal's value one department's events produced (computed from that department's own parts).</summary>
+[GenerateSerializer, Immutable, Alias("align.contribution")]
+public sealed record Contribution(
+    [property: Id(0)] string Department,
+    [property: Id(1)] double? Value,
+    [property: Id(2)] long Events);
 
 /// <summary>A goal as boards and the API show it.</summary>
 [GenerateSerializer, Immutable, Alias("align.goal-view")]
@@ -34,7 +114,7 @@ public sealed record GoalView(
     [property: Id(0)] string Id,
     [property: Id(1)] string Title,
     [property: Id(2)] string Metric,
-    [property: Id(3)] double Progress,
+    [property: Id(3)] double? Progress,
     [property: Id(4)] double Target,
     [property: Id(5)] IReadOnlyList<string> Owners,
     [property: Id(6)] GoalScope Scope,
@@ -42,7 +122,19 @@ public sealed record GoalView(
     [property: Id(8)] DateTimeOffset End,
     [property: Id(9)] DateTimeOffset UpdatedAt,
     [property: Id(10)] long AppliedThrough,
-    [property: Id(11)] long EventCount)
-{
-    public double Percent => Target == 0 ? 0 : Math.Round(Progress / Target * 100, 2);
-}
+    [property: Id(11)] long EventCount,
+    [property: Id(12)] double? Percent = null,
+    [property: Id(13)] GoalKind Kind = GoalKind.IncreaseTo,
+    [property: Id(14)] double Baseline = 0,
+    [property: Id(15)] GoalStatus Status = GoalStatus.NoData,
+    [property: Id(16)] double? ExpectedPercent = null,
+    [property: Id(17)] CheckIn? LatestCheckIn = null,
+    [property: Id(18)] bool ConfidenceMismatch = false,
+    [property: Id(19)] string? ParentId = null,
+    [property: Id(20)] double Weight = 1,
+    [property: Id(21)] RollUp RollUp = RollUp.OwnMetric,
+    [property: Id(22)] string Unit = "count",
+    [property: Id(23)] bool LowerIsBetter = false,
+    [property: Id(24)] IReadOnlyDictionary<string, double>? Parts = null,
+    [property: Id(25)] IReadOnlyList<Contribution>? Contributions = null,
+    [property: Id(26)] ResetCadence Reset = ResetCadence.None);

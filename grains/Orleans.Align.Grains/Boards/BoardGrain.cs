@@ -26,6 +26,9 @@ public sealed class BoardGrain(
 
     private readonly Dictionary<string, GoalView> _goals = new(StringComparer.Ordinal);
     private readonly Dictionary<string, GoalView> _changed = new(StringComparer.Ordinal);
+    private readonly List<FeedEntry> _feed = [];
+    private readonly List<FeedEntry> _newFeed = [];
+    public const int FeedOnBoard = 30;
     private ObserverManager<IBoardObserver> _observers = null!;
     private IGrainTimer? _flushTimer;
     private DateTimeOffset _lastPush = DateTimeOffset.MinValue;
@@ -46,7 +49,42 @@ public sealed class BoardGrain(
         {
             if (view is not null) _goals[view.Id] = view;
         }
+        if (_title is not null && BoardIds.TryParse(_boardId, out var campaignId))
+        {
+            var recent = await GrainFactory.GetGrain<IFeedGrain>(_orgId).ListAsync(new FeedQuery(Campaign: campaignId, Limit: FeedOnBoard));
+            _feed.AddRange(recent.Reverse());
+        }
     }
+
+    public Task FeedPostedAsync(FeedEntry entry)
+    {
+        if (_feed.Exists(e => e.Id == entry.Id)) return Task.CompletedTask;
+        _feed.Add(entry);
+        if (_feed.Count > FeedOnBoard) _feed.RemoveRange(0, _feed.Count - FeedOnBoard);
+        _newFeed.Add(entry);
+        ScheduleFlush();
+        return Task.CompletedTask;
+    }
+
+    public async Task<BoardSnapshot> ReplayAsync(DateTimeOffset at)
+    {
+        var title = await RequireTitleAsync();
+        var views = (await Task.WhenAll(_goals.Keys.Select(id => GrainFactory.GetGrain<IGoalGrain>(GrainKeys.For(_orgId, id)).ViewAtAsync(at))))
+            .OfType<GoalView>().ToList();
+        // Roll-ups are recomputed from their replayed children, as they are live.
+        for (var i = 0; i < views.Count; i++)
+        {
+            if (views[i].RollUp != RollUp.Children) continue;
+            var children = views.Where(c => c.ParentId == views[i].Id).ToList();
+            var weights = children.Sum(c => c.Weight);
+            double? percent = weights <= 0 ? null : Math.Round(children.Sum(c => c.Weight * Math.Min(100, Math.Max(0, c.Percent ?? 0))) / weights, 2);
+            views[i] = views[i] with { Progress = percent, Percent = percent };
+        }
+        return new BoardSnapshot(_boardId, $"{title} at {at:yyyy-MM-dd HH:mm} UTC", 0, Sorted(views), [.. _feed.Where(e => e.At <= at).Reverse()]);
+    }
+
+    private static List<GoalView> Sorted(IEnumerable<GoalView> goals) =>
+        goals.OrderBy(g => g.Title, StringComparer.OrdinalIgnoreCase).ThenBy(g => g.Id, StringComparer.Ordinal).ToList();
 
     /// <summary>The board exists when its organization (and campaign, for a war room) does; the title says which.</summary>
     private async Task<string?> ResolveTitleAsync()
@@ -91,10 +129,11 @@ public sealed class BoardGrain(
     {
         _flushTimer?.Dispose();
         _flushTimer = null;
-        if (_changed.Count == 0) return;
+        if (_changed.Count == 0 && _newFeed.Count == 0) return;
 
-        var update = new BoardUpdate(_orgId, _boardId, ++_version, [.. _changed.Values]);
+        var update = new BoardUpdate(_orgId, _boardId, ++_version, [.. _changed.Values], [.. Enumerable.Reverse(_newFeed)]);
         _changed.Clear();
+        _newFeed.Clear();
         _lastPush = clock.GetUtcNow();
         if (_observers.Count == 0) return;
 
@@ -105,8 +144,7 @@ public sealed class BoardGrain(
     public async Task<BoardSnapshot> GetSnapshotAsync()
     {
         var title = await RequireTitleAsync();
-        var goals = _goals.Values.OrderBy(g => g.Title, StringComparer.OrdinalIgnoreCase).ThenBy(g => g.Id, StringComparer.Ordinal).ToList();
-        return new BoardSnapshot(_boardId, title, _version, goals);
+        return new BoardSnapshot(_boardId, title, _version, Sorted(_goals.Values), [.. Enumerable.Reverse(_feed)]);
     }
 
     public async Task SubscribeAsync(IBoardObserver observer)

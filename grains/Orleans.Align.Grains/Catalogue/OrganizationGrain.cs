@@ -9,6 +9,9 @@ public sealed class OrganizationState
     /// <summary>Goal definitions, kept here because they are the ingest log's routing table.</summary>
     [Id(3)] public List<GoalDefinition> Goals { get; set; } = [];
     [Id(4)] public List<StoredKey> ApiKeys { get; set; } = [];
+    [Id(5)] public List<MetricDefinition> Metrics { get; set; } = [];
+    [Id(6)] public AlignmentSettings Settings { get; set; } = AlignmentSettings.Default;
+    [Id(7)] public List<string> Reviews { get; set; } = [];
 }
 
 [GenerateSerializer, Alias("align.stored-key")]
@@ -39,6 +42,7 @@ public sealed class OrganizationGrain(
         {
             s.Info = info;
             s.ApiKeys.Add(key);
+            s.Metrics = [.. MetricCatalogue.Defaults];
         });
         return info;
     }
@@ -57,6 +61,9 @@ public sealed class OrganizationGrain(
             Campaigns = [.. before.Campaigns],
             Goals = [.. before.Goals],
             ApiKeys = [.. before.ApiKeys],
+            Metrics = [.. before.Metrics],
+            Settings = before.Settings,
+            Reviews = [.. before.Reviews],
         };
         change(copy);
         state.State = copy;
@@ -93,6 +100,13 @@ public sealed class OrganizationGrain(
         var s = Existing;
         if (s.Campaigns.Contains(campaign.Id)) throw AlignException.Conflict($"Campaign '{campaign.Id}' already exists.");
         RequireDepartments(campaign.Departments);
+        foreach (var activity in campaign.Activities ?? [])
+        {
+            if (!campaign.Departments.Contains(activity.Department))
+                throw AlignException.Invalid($"Activity '{activity.Name}' belongs to '{activity.Department}', which is not one of the campaign's departments.");
+            var unknown = activity.Metrics.Where(k => !s.Metrics.Exists(m => m.Key == k)).ToList();
+            if (unknown.Count > 0) throw AlignException.Invalid($"Activity '{activity.Name}' names unknown metric(s): {string.Join(", ", unknown)}.");
+        }
         await GrainFactory.GetGrain<ICampaignGrain>(GrainKeys.For(OrgId, campaign.Id)).DefineAsync(campaign);
         await SaveAndRouteAsync(c => c.Campaigns.Add(campaign.Id));
         return campaign;
@@ -108,8 +122,21 @@ public sealed class OrganizationGrain(
     {
         var s = Existing;
         RequireDepartments(goal.Owners);
-        if (goal.Scope.Department is { } d) RequireDepartments([d]);
-        if (goal.Scope.Campaign is { } c && !s.Campaigns.Contains(c)) throw AlignException.Invalid($"Unknown campaign '{c}'.");
+        RequireDepartments(goal.Scope.Departments);
+        var unknownCampaigns = goal.Scope.Campaigns.Where(c => !s.Campaigns.Contains(c)).ToList();
+        if (unknownCampaigns.Count > 0) throw AlignException.Invalid($"Unknown campaign(s): {string.Join(", ", unknownCampaigns)}.");
+        if (goal.ParentId is { } parentId)
+        {
+            if (parentId == goal.Id) throw AlignException.Invalid("A goal cannot be its own parent.");
+            if (s.Goals.Find(g => g.Id == parentId) is null) throw AlignException.Invalid($"Unknown parent goal '{parentId}'; create the parent first.");
+        }
+        if (goal.RollUp == RollUp.OwnMetric)
+        {
+            // The goal carries its metric's definition, so a later change to the catalogue cannot change what it measured.
+            var metric = s.Metrics.Find(m => m.Key == goal.Metric)
+                ?? throw AlignException.Invalid($"Unknown metric '{goal.Metric}'. See GET /api/v1/metrics.");
+            goal = goal with { MetricDefinition = metric };
+        }
 
         var goalGrain = GrainFactory.GetGrain<IGoalGrain>(GrainKeys.For(OrgId, goal.Id));
         if (s.Goals.Find(g => g.Id == goal.Id) is null)
@@ -134,7 +161,44 @@ public sealed class OrganizationGrain(
 
     private OrganizationRouting Routing() => state.State.Info is null
         ? OrganizationRouting.Empty
-        : new OrganizationRouting([.. state.State.Departments], [.. state.State.Campaigns], [.. state.State.Goals]);
+        : new OrganizationRouting([.. state.State.Departments], [.. state.State.Campaigns], [.. state.State.Goals],
+            [.. state.State.Metrics.Where(m => m.Kind != MetricKind.Ratio).Select(m => m.Key)]);
+
+    public Task<AlignmentSettings> GetSettingsAsync() => Task.FromResult(state.State.Settings);
+
+    public async Task<AlignmentSettings> UpdateSettingsAsync(AlignmentSettings settings)
+    {
+        _ = Existing;
+        await ChangeAsync(s => s.Settings = settings);
+        await Task.WhenAll(state.State.Goals.Select(g => GrainFactory.GetGrain<IGoalGrain>(GrainKeys.For(OrgId, g.Id)).SettingsChangedAsync(settings)));
+        return settings;
+    }
+
+    public Task<IReadOnlyList<MetricDefinition>> ListMetricsAsync() => Task.FromResult<IReadOnlyList<MetricDefinition>>([.. Existing.Metrics]);
+
+    public async Task<MetricDefinition> AddMetricAsync(MetricDefinition metric)
+    {
+        var s = Existing;
+        if (s.Metrics.Exists(m => m.Key == metric.Key)) throw AlignException.Conflict($"Metric '{metric.Key}' already exists.");
+        if (metric.Formula is { } formula)
+        {
+            var unknown = formula.BaseMetrics.Where(k => !s.Metrics.Exists(m => m.Key == k && m.Kind == MetricKind.Additive)).ToList();
+            if (unknown.Count > 0) throw AlignException.Invalid($"A ratio is built from additive metrics; unknown or not additive: {string.Join(", ", unknown)}.");
+        }
+        await SaveAndRouteAsync(c => c.Metrics.Add(metric));
+        return metric;
+    }
+
+    public async Task<Review> AddReviewAsync(string reviewId, string name)
+    {
+        var s = Existing;
+        if (s.Reviews.Contains(reviewId)) throw AlignException.Conflict($"Review '{reviewId}' already exists.");
+        var review = await GrainFactory.GetGrain<IReviewGrain>(GrainKeys.For(OrgId, reviewId)).FreezeAsync(name, await ListGoalsAsync());
+        await ChangeAsync(c => c.Reviews.Add(reviewId));
+        return review;
+    }
+
+    public Task<IReadOnlyList<string>> ListReviewsAsync() => Task.FromResult<IReadOnlyList<string>>([.. Existing.Reviews]);
 
     public async Task<ApiKeyRecord> AddApiKeyAsync(string name, IReadOnlyList<string> scopes, string keyHash)
     {

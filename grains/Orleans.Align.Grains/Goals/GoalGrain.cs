@@ -4,21 +4,56 @@ using Orleans.Align.Grains.Log;
 
 namespace Orleans.Align.Grains.Goals;
 
+[GenerateSerializer, Alias("align.goal-parts")]
+public sealed class GoalParts
+{
+    /// <summary>Sums of each base metric the goal's metric needs (the additive parts of a ratio).</summary>
+    [Id(0)] public Dictionary<string, double> Sums { get; set; } = new(StringComparer.Ordinal);
+    [Id(1)] public double? Gauge { get; set; }
+    [Id(2)] public DateTimeOffset GaugeAt { get; set; }
+    [Id(3)] public long Events { get; set; }
+
+    public void Add(MetricDefinition metric, MetricEvent e)
+    {
+        Events++;
+        if (metric.Kind == MetricKind.Gauge)
+        {
+            if (e.Timestamp >= GaugeAt) (Gauge, GaugeAt) = (e.Value, e.Timestamp);
+            return;
+        }
+        Sums[e.Metric] = Sums.GetValueOrDefault(e.Metric) + e.Value;
+    }
+
+    public double? Value(MetricDefinition metric) => GoalMath.Value(metric, Sums, Gauge);
+}
+
 [GenerateSerializer, Alias("align.goal-state")]
 public sealed class GoalState
 {
     [Id(0)] public GoalDefinition? Definition { get; set; }
-    [Id(1)] public double Progress { get; set; }
+    [Id(1)] public GoalParts Parts { get; set; } = new();
     /// <summary>The log sequence this view has applied through; anything at or below it is skipped.</summary>
     [Id(2)] public long AppliedThrough { get; set; }
-    [Id(3)] public long EventCount { get; set; }
-    [Id(4)] public DateTimeOffset UpdatedAt { get; set; }
+    [Id(3)] public DateTimeOffset UpdatedAt { get; set; }
+    [Id(4)] public Dictionary<string, GoalParts> ByDepartment { get; set; } = new(StringComparer.Ordinal);
+    [Id(5)] public DateTimeOffset WindowStart { get; set; }
+    [Id(6)] public Dictionary<string, ChildProgress> Children { get; set; } = new(StringComparer.Ordinal);
+    [Id(7)] public CheckIn? LatestCheckIn { get; set; }
+    [Id(8)] public List<HistoryPoint> Minutes { get; set; } = [];
+    [Id(9)] public List<HistoryPoint> Days { get; set; } = [];
+    [Id(10)] public GoalStatus LastStatus { get; set; } = GoalStatus.NotStarted;
+    [Id(11)] public bool MismatchRaised { get; set; }
+    [Id(12)] public bool TrendRaised { get; set; }
 }
 
+[GenerateSerializer, Immutable, Alias("align.child-progress")]
+public sealed record ChildProgress([property: Id(0)] double? Percent, [property: Id(1)] double Weight);
 
 /// <summary>
-/// A goal's progress, materialized from the organization's log. Applies each event exactly once by
-/// sequence number, catches up from the log when it activates, and tells its boards when it moves.
+/// A goal: a materialized view over the organization's log. Applies each event exactly once by
+/// sequence number, computes its value from summed parts (ratios never averaged), its progress for its
+/// kind, and its pace status; raises realignment alerts on the shared feed; tells its boards and its
+/// parent when it moves.
 /// </summary>
 public sealed class GoalGrain(
     [PersistentState("goal", StorageNames.Align)] IPersistentState<GoalState> state,
@@ -27,31 +62,346 @@ public sealed class GoalGrain(
     TimeProvider clock,
     ILogger<GoalGrain> logger) : Grain, IGoalGrain
 {
-    private (string OrgId, string GoalId) Key => GrainKeys.Parse(this.GetPrimaryKeyString());
-
     private IGrainTimer? _snapshotTimer;
+    private IGrainTimer? _paceTimer;
     private bool _dirty;
+    private AlignmentSettings _settings = AlignmentSettings.Default;
+
+    private (string OrgId, string GoalId) Key => GrainKeys.Parse(this.GetPrimaryKeyString());
+    private GoalState S => state.State;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (state.State.Definition is null)
+        var org = GrainFactory.GetGrain<IOrganizationGrain>(Key.OrgId);
+        _settings = await org.GetSettingsAsync();
+        if (S.Definition is null)
         {
-            // No snapshot: either the goal was never defined, or its snapshot was lost. The
-            // organization keeps every goal's definition, and the log has every event, so a lost
-            // snapshot is rebuilt here from the log alone.
-            var definition = await GrainFactory.GetGrain<IOrganizationGrain>(Key.OrgId).GetGoalDefinitionAsync(Key.GoalId);
+            // No snapshot: either the goal is being created (the organization routes it before it
+            // defines it) or its snapshot was lost. The organization keeps every definition and the
+            // log has every event, so both cases are the same rebuild.
+            var definition = await org.GetGoalDefinitionAsync(Key.GoalId);
             if (definition is null) return;
-            // Also the normal path of a goal being created: the organization routes it before defining it.
             logger.LogInformation("Goal {GoalId} of {OrgId} has no snapshot; building it from its definition and the log", Key.GoalId, Key.OrgId);
-            state.State = new GoalState { Definition = definition, UpdatedAt = clock.GetUtcNow() };
+            state.State = Fresh(definition);
             _dirty = true;
         }
         if (await CatchUpAsync(cancellationToken) || _dirty) MarkDirty();
+        StartPaceTimer();
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         if (_dirty) await SaveSnapshotAsync(cancellationToken);
+    }
+
+    public async Task<GoalView> DefineAsync(GoalDefinition definition)
+    {
+        if (S.Definition is { } existing)
+        {
+            if (!existing.SameAs(definition)) throw AlignException.Conflict($"Goal '{definition.Id}' already exists with a different definition.");
+            // A retried creation, or a definition recovered on activation: make sure boards and parent know it.
+            await PublishAsync(Evaluate());
+            return View();
+        }
+
+        state.State = Fresh(definition);
+        await CatchUpAsync(CancellationToken.None);
+        await state.WriteStateAsync();
+        StartPaceTimer();
+        await PublishAsync(Evaluate());
+        return View();
+    }
+
+    private GoalState Fresh(GoalDefinition definition) => new()
+    {
+        Definition = definition,
+        UpdatedAt = clock.GetUtcNow(),
+        WindowStart = GoalMath.WindowStart(definition.Reset, definition.Start, clock.GetUtcNow()),
+    };
+
+    public Task<GoalView?> GetAsync() => Task.FromResult(S.Definition is null ? null : View());
+
+    public async Task ApplyAsync(IReadOnlyList<LoggedEvent> events)
+    {
+        // Not defined yet: the route was registered before the definition landed. DefineAsync reads
+        // the log after these events were written, so skipping them here loses nothing.
+        if (S.Definition is null) return;
+        if (Apply(events) == 0) return;
+        MarkDirty();
+        await PublishAsync(Evaluate());
+    }
+
+    private int Apply(IEnumerable<LoggedEvent> events)
+    {
+        var d = S.Definition!;
+        var metric = MetricOf(d);
+        var applied = 0;
+        foreach (var e in events)
+        {
+            if (e.Sequence <= S.AppliedThrough) continue;
+            S.AppliedThrough = e.Sequence;
+            if (!d.Counts(e.Event)) continue;
+            if (d.Reset != ResetCadence.None)
+            {
+                var window = GoalMath.WindowStart(d.Reset, d.Start, e.Event.Timestamp);
+                if (window < S.WindowStart) continue; // late event of a window already closed
+                if (window > S.WindowStart)
+                {
+                    S.WindowStart = window;
+                    S.Parts = new GoalParts();
+                    S.ByDepartment.Clear();
+                }
+            }
+            S.Parts.Add(metric, e.Event);
+            if (e.Event.Department is { } department)
+            {
+                if (!S.ByDepartment.TryGetValue(department, out var parts)) S.ByDepartment[department] = parts = new GoalParts();
+                parts.Add(metric, e.Event);
+            }
+            applied++;
+        }
+        if (applied > 0) S.UpdatedAt = clock.GetUtcNow();
+        return applied;
+    }
+
+    /// <summary>Reads the log past the applied sequence. Returns whether anything was read.</summary>
+    private async Task<bool> CatchUpAsync(CancellationToken cancellationToken)
+    {
+        var moved = false;
+        while (true)
+        {
+            var page = await log.ReadAsync(Key.OrgId, S.AppliedThrough + 1, options.Value.ReplayPageSize, cancellationToken);
+            if (page.Count == 0) return moved;
+            Apply(page);
+            moved = true;
+        }
+    }
+
+    public async Task<GoalView> CheckInAsync(CheckIn checkIn)
+    {
+        var d = S.Definition ?? throw AlignException.NotFound($"Goal '{Key.GoalId}' does not exist.");
+        S.LatestCheckIn = checkIn;
+        S.MismatchRaised = false; // a new check-in is a new statement: judge it afresh
+        MarkDirty();
+        await FeedAsync(new FeedEntry(0, FeedKind.CheckIn, checkIn.At,
+            $"{checkIn.Department} · confidence {checkIn.Confidence}/10 on \"{d.Title}\": {checkIn.Note}", checkIn.Department, GoalId: d.Id));
+        await PublishAsync(Evaluate());
+        return View();
+    }
+
+    public async Task ChildChangedAsync(string childId, double? percent, double weight)
+    {
+        if (S.Definition is null) return;
+        S.Children[childId] = new ChildProgress(percent, weight);
+        S.UpdatedAt = clock.GetUtcNow();
+        MarkDirty();
+        await PublishAsync(Evaluate());
+    }
+
+    public async Task SettingsChangedAsync(AlignmentSettings settings)
+    {
+        _settings = settings;
+        if (S.Definition is not null) await PublishAsync(Evaluate());
+    }
+
+    public Task<IReadOnlyList<HistoryPoint>> GetHistoryAsync(bool daily) =>
+        Task.FromResult<IReadOnlyList<HistoryPoint>>(daily ? [.. S.Days] : [.. S.Minutes]);
+
+    public async Task<GoalView> RebuildAsync()
+    {
+        var definition = S.Definition ?? throw AlignException.NotFound($"Goal '{Key.GoalId}' does not exist.");
+        var keep = S;
+        state.State = Fresh(definition);
+        S.Children = keep.Children;
+        S.LatestCheckIn = keep.LatestCheckIn;
+        S.Minutes = keep.Minutes;
+        S.Days = keep.Days;
+        S.LastStatus = keep.LastStatus;
+        await CatchUpAsync(CancellationToken.None);
+        await state.WriteStateAsync();
+        _dirty = false;
+        await PublishAsync(Evaluate());
+        return View();
+    }
+
+    public async Task<ProvenancePage> GetProvenanceAsync(long? before, int limit)
+    {
+        var d = S.Definition ?? throw AlignException.NotFound($"Goal '{Key.GoalId}' does not exist.");
+        var found = new List<LoggedEvent>(limit);
+        var end = Math.Min(before ?? long.MaxValue, S.AppliedThrough + 1);
+        var chunk = options.Value.ReplayPageSize;
+        while (end > 1 && found.Count < limit)
+        {
+            var from = Math.Max(1, end - chunk);
+            var page = await log.ReadAsync(Key.OrgId, from, (int)(end - from));
+            found.AddRange(page.Where(e => e.Sequence < end && d.Counts(e.Event) && InCurrentWindow(d, e.Event)).Reverse().Take(limit - found.Count));
+            end = from;
+        }
+        var next = found.Count == limit && found[^1].Sequence > 1 ? found[^1].Sequence : (long?)null;
+        return new ProvenancePage(found, next);
+    }
+
+    private bool InCurrentWindow(GoalDefinition d, MetricEvent e) =>
+        d.Reset == ResetCadence.None || GoalMath.WindowStart(d.Reset, d.Start, e.Timestamp) == S.WindowStart;
+
+    public async Task<GoalView?> ViewAtAsync(DateTimeOffset at)
+    {
+        if (S.Definition is not { } d) return null;
+        var metric = MetricOf(d);
+        var window = GoalMath.WindowStart(d.Reset, d.Start, at);
+        var parts = new GoalParts();
+        var byDepartment = new Dictionary<string, GoalParts>(StringComparer.Ordinal);
+        for (long from = 1; from <= S.AppliedThrough;)
+        {
+            var page = await log.ReadAsync(Key.OrgId, from, options.Value.ReplayPageSize);
+            if (page.Count == 0) break;
+            foreach (var e in page)
+            {
+                if (e.Sequence > S.AppliedThrough || !d.Counts(e.Event) || e.Event.Timestamp > at) continue;
+                if (d.Reset != ResetCadence.None && GoalMath.WindowStart(d.Reset, d.Start, e.Event.Timestamp) != window) continue;
+                parts.Add(metric, e.Event);
+                if (e.Event.Department is { } dep)
+                {
+                    if (!byDepartment.TryGetValue(dep, out var p)) byDepartment[dep] = p = new GoalParts();
+                    p.Add(metric, e.Event);
+                }
+            }
+            from = page[^1].Sequence + 1;
+        }
+        // A roll-up's children are replayed by the board; here it shows its own metric's replay only.
+        return ViewOf(d, metric, parts, byDepartment, at, includeChildren: false);
+    }
+
+    private static MetricDefinition MetricOf(GoalDefinition d) =>
+        d.RollUp == RollUp.Children ? new MetricDefinition(d.Metric, "Roll-up", MetricKind.Additive, "percent")
+        : d.MetricDefinition ?? new MetricDefinition(d.Metric, d.Metric, MetricKind.Additive, "count");
+
+    private GoalView View() => ViewOf(S.Definition!, MetricOf(S.Definition!), S.Parts, S.ByDepartment, clock.GetUtcNow(), includeChildren: true);
+
+    private GoalView ViewOf(GoalDefinition d, MetricDefinition metric, GoalParts parts, Dictionary<string, GoalParts> byDepartment, DateTimeOffset now, bool includeChildren)
+    {
+        double? value, percent;
+        if (d.RollUp == RollUp.Children)
+        {
+            var weights = S.Children.Values.Sum(c => c.Weight);
+            value = percent = !includeChildren || weights <= 0 ? null
+                : Math.Round(S.Children.Values.Sum(c => c.Weight * Math.Min(100, Math.Max(0, c.Percent ?? 0))) / weights, 2);
+        }
+        else
+        {
+            value = parts.Value(metric);
+            percent = GoalMath.Percent(d.Kind, d.Baseline, d.Target, value);
+        }
+        var status = GoalMath.Status(d.Kind, d.RollUp == RollUp.Children ? 100 : d.Target, value, percent, d.Start, d.End, now, _settings);
+        var contributions = d.RollUp == RollUp.Children ? null
+            : byDepartment.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => new Contribution(p.Key, p.Value.Value(metric), p.Value.Events)).ToList();
+        return new GoalView(
+            d.Id, d.Title, d.Metric, value, d.RollUp == RollUp.Children ? 100 : d.Target, d.Owners, d.Scope, d.Start, d.End,
+            S.UpdatedAt, S.AppliedThrough, parts.Events,
+            Percent: percent,
+            Kind: d.Kind,
+            Baseline: d.Baseline,
+            Status: status,
+            ExpectedPercent: GoalMath.Expected(d.Start, d.End, now),
+            LatestCheckIn: S.LatestCheckIn,
+            ConfidenceMismatch: GoalMath.Mismatch(S.LatestCheckIn, status, _settings),
+            ParentId: d.ParentId,
+            Weight: d.Weight,
+            RollUp: d.RollUp,
+            Unit: metric.Unit,
+            LowerIsBetter: metric.LowerIsBetter,
+            Parts: metric.Kind == MetricKind.Ratio ? new Dictionary<string, double>(parts.Sums) : null,
+            Contributions: contributions,
+            Reset: d.Reset);
+    }
+
+    /// <summary>
+    /// Computes the view, records history and raises the realignment triggers that newly hold:
+    /// a turn to at risk or off track, a falling trend, confidence that disagrees with pace.
+    /// </summary>
+    private GoalView Evaluate()
+    {
+        var view = View();
+        var d = S.Definition!;
+        var now = clock.GetUtcNow();
+        GoalHistory.Record(S.Minutes, S.Days, now, view.Progress, view.Percent);
+        var entries = new List<FeedEntry>();
+
+        if (view.Status != S.LastStatus)
+        {
+            var from = S.LastStatus;
+            S.LastStatus = view.Status;
+            MarkDirty();
+            if (view.Status is GoalStatus.AtRisk or GoalStatus.OffTrack)
+            {
+                var reason = view.Status == GoalStatus.AtRisk ? AlertReasons.AtRisk : AlertReasons.OffTrack;
+                entries.Add(Alert(now, reason, $"\"{d.Title}\" is {Words(view.Status)}: {view.Percent ?? 0:0.#}% done against {view.ExpectedPercent:0.#}% expected by now."));
+            }
+            else if (from is not GoalStatus.NotStarted || view.Status is GoalStatus.Achieved or GoalStatus.Missed)
+            {
+                entries.Add(new FeedEntry(0, FeedKind.StatusChange, now, $"\"{d.Title}\" is now {Words(view.Status)} (was {Words(from)}).", GoalId: d.Id, Campaigns: d.Scope.Campaigns));
+            }
+        }
+
+        if (view.ConfidenceMismatch && !S.MismatchRaised)
+        {
+            S.MismatchRaised = true;
+            MarkDirty();
+            var c = view.LatestCheckIn!;
+            entries.Add(Alert(now, AlertReasons.ConfidenceMismatch,
+                $"{c.Department} is {(c.Confidence >= _settings.HighConfidence ? "confident" : "worried")} ({c.Confidence}/10) about \"{d.Title}\", but it is {Words(view.Status)}."));
+        }
+        else if (!view.ConfidenceMismatch && S.MismatchRaised)
+        {
+            S.MismatchRaised = false;
+        }
+
+        if (d.RollUp == RollUp.OwnMetric)
+        {
+            var metric = MetricOf(d);
+            var falling = GoalMath.TrendFalls(metric.Kind, metric.LowerIsBetter, S.Minutes, now, _settings);
+            if (falling && !S.TrendRaised)
+            {
+                entries.Add(Alert(now, AlertReasons.TrendDown,
+                    $"\"{d.Title}\": {metric.Name} is trending {(metric.LowerIsBetter ? "up" : "down")} over the last {_settings.EffectiveTrendWindow.TotalMinutes:0} minutes against the {_settings.EffectiveTrendWindow.TotalMinutes:0} before."));
+            }
+            if (falling != S.TrendRaised)
+            {
+                S.TrendRaised = falling;
+                MarkDirty();
+            }
+        }
+
+        _pendingFeed.AddRange(entries);
+        return view;
+    }
+
+    private readonly List<FeedEntry> _pendingFeed = [];
+
+    private FeedEntry Alert(DateTimeOffset at, string reason, string text) =>
+        new(0, FeedKind.Alert, at, text, GoalId: S.Definition!.Id, Campaigns: S.Definition.Scope.Campaigns, Reason: reason);
+
+    private static string Words(GoalStatus status) => status switch
+    {
+        GoalStatus.OnTrack => "on track",
+        GoalStatus.AtRisk => "at risk",
+        GoalStatus.OffTrack => "off track",
+        GoalStatus.Achieved => "achieved",
+        GoalStatus.Missed => "missed",
+        GoalStatus.NotStarted => "not started",
+        _ => "without data",
+    };
+
+    private void StartPaceTimer()
+    {
+        // Status moves with time even when no event arrives: re-judge the pace while the goal is active.
+        if (_paceTimer is not null || S.Definition is null) return;
+        _paceTimer = this.RegisterGrainTimer(async _ =>
+        {
+            var before = S.LastStatus;
+            var view = Evaluate();
+            if (view.Status != before || _pendingFeed.Count > 0) await PublishAsync(view);
+        }, new GrainTimerCreationOptions(options.Value.PaceCheckInterval, options.Value.PaceCheckInterval));
     }
 
     /// <summary>
@@ -78,104 +428,36 @@ public sealed class GoalGrain(
         }
     }
 
-    public async Task<GoalView> RebuildAsync()
+    private async Task FeedAsync(FeedEntry entry)
     {
-        var definition = state.State.Definition ?? throw AlignException.NotFound($"Goal '{Key.GoalId}' does not exist.");
-        state.State = new GoalState { Definition = definition, UpdatedAt = clock.GetUtcNow() };
-        await CatchUpAsync(CancellationToken.None);
-        await state.WriteStateAsync();
-        _dirty = false;
-        await PublishAsync();
-        return View();
-    }
-
-    public async Task<GoalView> DefineAsync(GoalDefinition definition)
-    {
-        if (state.State.Definition is { } existing)
-        {
-            if (existing == definition || SameDefinition(existing, definition))
-            {
-                // A retried creation, or a definition recovered on activation: make sure the boards know it.
-                await PublishAsync();
-                return View();
-            }
-            throw AlignException.Conflict($"Goal '{definition.Id}' already exists with a different definition.");
-        }
-
-        state.State = new GoalState { Definition = definition, UpdatedAt = clock.GetUtcNow() };
-        await CatchUpAsync(CancellationToken.None);
-        await state.WriteStateAsync();
-        await PublishAsync();
-        return View();
-    }
-
-    private static bool SameDefinition(GoalDefinition a, GoalDefinition b) =>
-        a with { Owners = [] } == b with { Owners = [] } && a.Owners.SequenceEqual(b.Owners);
-
-    public Task<GoalView?> GetAsync() => Task.FromResult(state.State.Definition is null ? null : View());
-
-    public async Task ApplyAsync(IReadOnlyList<LoggedEvent> events)
-    {
-        // Not defined yet: the route was registered before the definition landed. DefineAsync reads
-        // the log after these events were written, so skipping them here loses nothing.
-        if (state.State.Definition is null) return;
-        if (Apply(events) == 0) return;
-        MarkDirty();
-        await PublishAsync();
-    }
-
-    private int Apply(IEnumerable<LoggedEvent> events)
-    {
-        var s = state.State;
-        var applied = 0;
-        foreach (var e in events)
-        {
-            if (e.Sequence <= s.AppliedThrough) continue;
-            if (s.Definition!.Counts(e.Event))
-            {
-                s.Progress += e.Event.Value;
-                s.EventCount++;
-                applied++;
-            }
-            s.AppliedThrough = e.Sequence;
-        }
-        if (applied > 0) s.UpdatedAt = clock.GetUtcNow();
-        return applied;
-    }
-
-    /// <summary>Reads the log past the applied sequence. Returns whether anything was read.</summary>
-    private async Task<bool> CatchUpAsync(CancellationToken cancellationToken)
-    {
-        var moved = false;
-        while (true)
-        {
-            var page = await log.ReadAsync(Key.OrgId, state.State.AppliedThrough + 1, options.Value.ReplayPageSize, cancellationToken);
-            if (page.Count == 0) return moved;
-            Apply(page);
-            moved = true;
-        }
-    }
-
-    private GoalView View()
-    {
-        var s = state.State;
-        var d = s.Definition!;
-        return new GoalView(d.Id, d.Title, d.Metric, s.Progress, d.Target, d.Owners, d.Scope, d.Start, d.End, s.UpdatedAt, s.AppliedThrough, s.EventCount);
-    }
-
-    private async Task PublishAsync()
-    {
-        var view = View();
-        var orgId = Key.OrgId;
         try
         {
-            await Task.WhenAll(BoardIds.For(state.State.Definition!)
-                .Select(b => GrainFactory.GetGrain<IBoardGrain>(GrainKeys.For(orgId, b)).GoalChangedAsync(view)));
+            await GrainFactory.GetGrain<IFeedGrain>(Key.OrgId).PostAsync(entry with { Campaigns = entry.Campaigns ?? S.Definition!.Scope.Campaigns });
         }
         catch (Exception ex)
         {
-            // A board that missed this change gets the full value with the next one; the goal's own state is already saved.
-            logger.LogWarning(ex, "Publishing goal {GoalId} of {OrgId} to its boards failed", view.Id, orgId);
+            logger.LogWarning(ex, "Posting to the feed of {OrgId} failed", Key.OrgId);
         }
+    }
+
+    private async Task PublishAsync(GoalView view)
+    {
+        var orgId = Key.OrgId;
+        var d = S.Definition!;
+        var feed = _pendingFeed.ToList();
+        _pendingFeed.Clear();
+        try
+        {
+            var calls = BoardIds.For(d).Select(b => GrainFactory.GetGrain<IBoardGrain>(GrainKeys.For(orgId, b)).GoalChangedAsync(view)).ToList();
+            if (d.ParentId is { } parent)
+                calls.Add(GrainFactory.GetGrain<IGoalGrain>(GrainKeys.For(orgId, parent)).ChildChangedAsync(d.Id, view.Percent, d.Weight));
+            await Task.WhenAll(calls);
+        }
+        catch (Exception ex)
+        {
+            // A board or parent that missed this change gets the full value with the next one; the goal's own state is safe.
+            logger.LogWarning(ex, "Publishing goal {GoalId} of {OrgId} failed", view.Id, orgId);
+        }
+        foreach (var entry in feed) await FeedAsync(entry);
     }
 }

@@ -23,6 +23,7 @@ public sealed class IngestLogGrain(
     private OrganizationRouting _routing = OrganizationRouting.Empty;
     private HashSet<string> _campaigns = [];
     private HashSet<string> _departments = [];
+    private HashSet<string> _metrics = [];
     private long _lastSequence;
     private bool _resync;
     private Task? _writer;
@@ -74,6 +75,7 @@ public sealed class IngestLogGrain(
         _routing = routing;
         _campaigns = [.. routing.Campaigns];
         _departments = [.. routing.Departments];
+        _metrics = [.. routing.BaseMetrics ?? []];
     }
 
     public Task<IngestResult> AppendAsync(IReadOnlyList<MetricEvent> events)
@@ -95,6 +97,7 @@ public sealed class IngestLogGrain(
     {
         if (e.Campaign is { } c && !_campaigns.Contains(c)) yield return $"campaign '{c}'";
         if (e.Department is { } d && !_departments.Contains(d)) yield return $"department '{d}'";
+        if (!_metrics.Contains(e.Metric)) yield return $"metric '{e.Metric}' (ratios are computed from their parts; send those)";
     }
 
     // A loop may finish synchronously (the memory store does not yield), so "running" is judged by

@@ -16,4 +16,7 @@ public sealed class IngestOptions
 
     /// <summary>How often a goal writes its snapshot while it is changing. A crash replays at most this much of the log.</summary>
     public TimeSpan ViewSnapshotInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often an active goal re-judges its pace: status moves with time even without events.</summary>
+    public TimeSpan PaceCheckInterval { get; set; } = TimeSpan.FromSeconds(30);
 }

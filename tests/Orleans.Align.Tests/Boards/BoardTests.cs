@@ -15,9 +15,9 @@ public sealed class BoardTests(ClusterFixture cluster)
     public async Task Overview_board_shows_every_goal_of_the_organization()
     {
         var org = await cluster.NewOrganizationAsync();
-        await org.CreateGoalAsync("launch-leads", "leads", new GoalScope(Campaign: Launch));
-        await org.CreateGoalAsync("sale-revenue", "revenue", new GoalScope(Campaign: SpringSale));
-        await org.CreateGoalAsync("pr-mentions", "media_mentions", new GoalScope(Department: Pr));
+        await org.CreateGoalAsync("launch-leads", "leads", GoalScope.Of(campaign: Launch));
+        await org.CreateGoalAsync("sale-revenue", "revenue", GoalScope.Of(campaign: SpringSale));
+        await org.CreateGoalAsync("pr-mentions", "media_mentions", GoalScope.Of(department: Pr));
         await org.CreateGoalAsync("all-visits", "visits");
 
         var overview = await org.Board(BoardIds.Overview).GetSnapshotAsync();
@@ -30,9 +30,9 @@ public sealed class BoardTests(ClusterFixture cluster)
     public async Task Campaign_board_shows_only_the_campaigns_goals()
     {
         var org = await cluster.NewOrganizationAsync();
-        await org.CreateGoalAsync("launch-leads", "leads", new GoalScope(Campaign: Launch));
-        await org.CreateGoalAsync("launch-pr-mentions", "media_mentions", new GoalScope(Launch, Pr));
-        await org.CreateGoalAsync("sale-revenue", "revenue", new GoalScope(Campaign: SpringSale));
+        await org.CreateGoalAsync("launch-leads", "leads", GoalScope.Of(campaign: Launch));
+        await org.CreateGoalAsync("launch-pr-mentions", "media_mentions", GoalScope.Of(Launch, Pr));
+        await org.CreateGoalAsync("sale-revenue", "revenue", GoalScope.Of(campaign: SpringSale));
         await org.CreateGoalAsync("all-leads", "leads");
 
         var warRoom = await org.Board(BoardIds.ForCampaign(Launch)).GetSnapshotAsync();
@@ -57,7 +57,7 @@ public sealed class BoardTests(ClusterFixture cluster)
     public async Task Board_snapshot_shows_current_progress()
     {
         var org = await cluster.NewOrganizationAsync();
-        await org.CreateGoalAsync("launch-leads", "leads", new GoalScope(Campaign: Launch));
+        await org.CreateGoalAsync("launch-leads", "leads", GoalScope.Of(campaign: Launch));
         var result = await org.IngestAsync(Event("e1", "leads", 3, Launch), Event("e2", "leads", 4, Launch));
         await org.AppliedThroughAsync("launch-leads", result.LastSequence);
 
@@ -124,7 +124,7 @@ public sealed class BoardTests(ClusterFixture cluster)
     public async Task Board_coalesces_changes_into_at_most_one_push_per_interval_with_consecutive_versions()
     {
         var org = await cluster.NewOrganizationAsync();
-        await org.CreateGoalAsync("launch-leads", "leads", new GoalScope(Campaign: Launch));
+        await org.CreateGoalAsync("launch-leads", "leads", GoalScope.Of(campaign: Launch));
         var board = org.Board(BoardIds.ForCampaign(Launch));
         var recorder = new BoardRecorder();
         var observer = cluster.Client.CreateObjectReference<IBoardObserver>(recorder);

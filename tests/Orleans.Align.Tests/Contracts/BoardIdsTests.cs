@@ -41,13 +41,13 @@ public sealed class BoardIdsTests
 
     [Fact]
     public void Campaign_goal_appears_on_the_overview_and_its_war_room() =>
-        Assert.Equal(["overview", "campaign:launch"], BoardIds.For(Goal(new GoalScope(Campaign: "launch"))));
+        Assert.Equal(["overview", "campaign:launch"], BoardIds.For(Goal(GoalScope.Of(campaign: "launch"))));
 
     [Fact]
     public void Goal_without_a_campaign_appears_on_the_overview_only()
     {
         Assert.Equal(["overview"], BoardIds.For(Goal(GoalScope.All)));
-        Assert.Equal(["overview"], BoardIds.For(Goal(new GoalScope(Department: "sales"))));
+        Assert.Equal(["overview"], BoardIds.For(Goal(GoalScope.Of(department: "sales"))));
     }
 
     private static GoalDefinition Goal(GoalScope scope) =>

@@ -31,7 +31,7 @@ public sealed class GoalDefinitionTests
     [Fact]
     public void Campaign_scope_counts_only_that_campaigns_events()
     {
-        var goal = Goal(new GoalScope(Campaign: "launch"));
+        var goal = Goal(GoalScope.Of(campaign: "launch"));
 
         Assert.True(goal.Counts(Event(campaign: "launch")));
         Assert.True(goal.Counts(Event(campaign: "launch", department: "sales")));
@@ -42,7 +42,7 @@ public sealed class GoalDefinitionTests
     [Fact]
     public void Department_scope_counts_only_that_departments_events()
     {
-        var goal = Goal(new GoalScope(Department: "pr"));
+        var goal = Goal(GoalScope.Of(department: "pr"));
 
         Assert.True(goal.Counts(Event(department: "pr")));
         Assert.True(goal.Counts(Event(campaign: "launch", department: "pr")));
@@ -53,7 +53,7 @@ public sealed class GoalDefinitionTests
     [Fact]
     public void Campaign_and_department_scope_counts_only_events_with_both()
     {
-        var goal = Goal(new GoalScope("launch", "pr"));
+        var goal = Goal(GoalScope.Of("launch", "pr"));
 
         Assert.True(goal.Counts(Event(campaign: "launch", department: "pr")));
         Assert.False(goal.Counts(Event(campaign: "launch")));

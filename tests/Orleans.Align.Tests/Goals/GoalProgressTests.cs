@@ -11,7 +11,7 @@ public sealed class GoalProgressTests(ClusterFixture cluster)
     public async Task Progress_is_the_sum_of_the_metric_values_in_the_goals_campaign()
     {
         var org = await cluster.NewOrganizationAsync();
-        await org.CreateGoalAsync("launch-leads", "leads", new GoalScope(Campaign: Launch));
+        await org.CreateGoalAsync("launch-leads", "leads", GoalScope.Of(campaign: Launch));
 
         var result = await org.IngestAsync(
             Event("e1", "leads", 10, Launch, Marketing),
@@ -27,7 +27,7 @@ public sealed class GoalProgressTests(ClusterFixture cluster)
     public async Task Campaign_goal_ignores_other_campaigns_other_metrics_and_events_outside_its_period()
     {
         var org = await cluster.NewOrganizationAsync();
-        await org.CreateGoalAsync("launch-leads", "leads", new GoalScope(Campaign: Launch));
+        await org.CreateGoalAsync("launch-leads", "leads", GoalScope.Of(campaign: Launch));
 
         var result = await org.IngestAsync(
             Event("other-campaign", "leads", 1_000, SpringSale),
@@ -47,7 +47,7 @@ public sealed class GoalProgressTests(ClusterFixture cluster)
     public async Task Department_goal_counts_only_its_departments_events()
     {
         var org = await cluster.NewOrganizationAsync();
-        await org.CreateGoalAsync("sales-revenue", "revenue", new GoalScope(Department: Sales));
+        await org.CreateGoalAsync("sales-revenue", "revenue", GoalScope.Of(department: Sales));
 
         var result = await org.IngestAsync(
             Event("marketing", "revenue", 100, department: Marketing),
@@ -64,7 +64,7 @@ public sealed class GoalProgressTests(ClusterFixture cluster)
     public async Task Goal_scoped_to_a_campaign_and_a_department_counts_only_events_with_both()
     {
         var org = await cluster.NewOrganizationAsync();
-        await org.CreateGoalAsync("launch-pr-mentions", "media_mentions", new GoalScope(Launch, Pr));
+        await org.CreateGoalAsync("launch-pr-mentions", "media_mentions", GoalScope.Of(Launch, Pr));
 
         var result = await org.IngestAsync(
             Event("launch-marketing", "media_mentions", 100, Launch, Marketing),
@@ -97,9 +97,9 @@ public sealed class GoalProgressTests(ClusterFixture cluster)
     public async Task Negative_values_reduce_progress()
     {
         var org = await cluster.NewOrganizationAsync();
-        await org.CreateGoalAsync("net-customers", "customers");
+        await org.CreateGoalAsync("net-customers", "new_customers");
 
-        var result = await org.IngestAsync(Event("won", "customers", 5), Event("churned", "customers", -2));
+        var result = await org.IngestAsync(Event("won", "new_customers", 5), Event("churned", "new_customers", -2));
 
         var goal = await org.AppliedThroughAsync("net-customers", result.LastSequence);
         Assert.Equal(3, goal.Progress);
@@ -112,7 +112,7 @@ public sealed class GoalProgressTests(ClusterFixture cluster)
         await org.IngestAsync(Event("e1", "leads", 4, Launch), Event("e2", "spend", 50, Launch));
         await org.IngestAsync(Event("e3", "leads", 6, Launch), Event("e4", "leads", 100, SpringSale));
 
-        var created = await org.CreateGoalAsync("launch-leads", "leads", new GoalScope(Campaign: Launch));
+        var created = await org.CreateGoalAsync("launch-leads", "leads", GoalScope.Of(campaign: Launch));
 
         Assert.Equal(10, created.Progress);
         Assert.Equal(2, created.EventCount);

@@ -12,8 +12,8 @@ public sealed class TenantIsolationTests(ClusterFixture cluster)
     {
         var a = await cluster.NewOrganizationAsync();
         var b = await cluster.NewOrganizationAsync();
-        await a.CreateGoalAsync("launch-leads", "leads", new GoalScope(Launch, Marketing));
-        await b.CreateGoalAsync("launch-leads", "leads", new GoalScope(Launch, Marketing));
+        await a.CreateGoalAsync("launch-leads", "leads", GoalScope.Of(Launch, Marketing));
+        await b.CreateGoalAsync("launch-leads", "leads", GoalScope.Of(Launch, Marketing));
 
         var inA = await a.IngestAsync(Event("e1", "leads", 7, Launch, Marketing));
         await a.AppliedThroughAsync("launch-leads", inA.LastSequence);
@@ -54,8 +54,8 @@ public sealed class TenantIsolationTests(ClusterFixture cluster)
     {
         var a = await cluster.NewOrganizationAsync();
         var b = await cluster.NewOrganizationAsync();
-        await a.CreateGoalAsync("a-goal", "leads", new GoalScope(Campaign: Launch));
-        await b.CreateGoalAsync("b-goal", "leads", new GoalScope(Campaign: Launch));
+        await a.CreateGoalAsync("a-goal", "leads", GoalScope.Of(campaign: Launch));
+        await b.CreateGoalAsync("b-goal", "leads", GoalScope.Of(campaign: Launch));
 
         var boardOfB = await b.Board(BoardIds.ForCampaign(Launch)).GetSnapshotAsync();
         var overviewOfB = await b.Board(BoardIds.Overview).GetSnapshotAsync();

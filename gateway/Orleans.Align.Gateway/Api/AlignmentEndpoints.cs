@@ -1,0 +1,243 @@
+using Orleans.Align.Gateway.Auth;
+using Orleans.Align.Grains;
+
+namespace Orleans.Align.Gateway.Api;
+
+/// <summary>
+/// The alignment model: the metric catalogue, status settings, check-ins, the shared feed and
+/// announcements, history, provenance, replay and reviews. Reads need the read scope; check-ins and
+/// announcements the ingest scope (people and tools post them); configuration the admin scope.
+/// </summary>
+public static class AlignmentEndpoints
+{
+    public const int MaxPage = 500;
+
+    public static void MapAlignment(this RouteGroupBuilder api)
+    {
+        var metrics = api.MapGroup("/metrics");
+        metrics.MapGet("", (HttpContext http, IClusterClient cluster) => Org(http, cluster).ListMetricsAsync()).RequireAuthorization(Policies.Read);
+        metrics.MapPost("", CreateMetricAsync).RequireAuthorization(Policies.Admin);
+
+        var settings = api.MapGroup("/settings");
+        settings.MapGet("", (HttpContext http, IClusterClient cluster) => Org(http, cluster).GetSettingsAsync()).RequireAuthorization(Policies.Read);
+        settings.MapPut("", UpdateSettingsAsync).RequireAuthorization(Policies.Admin);
+
+        var goals = api.MapGroup("/goals/{goalId}");
+        goals.MapPost("/check-ins", CheckInAsync).RequireAuthorization(Policies.Ingest);
+        goals.MapGet("/history", HistoryAsync).RequireAuthorization(Policies.Read);
+        goals.MapGet("/events", ProvenanceAsync).RequireAuthorization(Policies.Read);
+
+        var feed = api.MapGroup("/feed");
+        feed.MapGet("", ListFeedAsync).RequireAuthorization(Policies.Read);
+        feed.MapPost("/announcements", AnnounceAsync).RequireAuthorization(Policies.Ingest);
+
+        api.MapGet("/boards/{boardId}/replay", ReplayAsync).RequireAuthorization(Policies.Read);
+
+        var reviews = api.MapGroup("/reviews");
+        reviews.MapPost("", CreateReviewAsync).RequireAuthorization(Policies.Admin);
+        reviews.MapGet("", (HttpContext http, IClusterClient cluster) => Org(http, cluster).ListReviewsAsync()).RequireAuthorization(Policies.Read);
+        reviews.MapGet("/{reviewId}", GetReviewAsync).RequireAuthorization(Policies.Read);
+        reviews.MapGet("/{reviewId}/comparison", CompareReviewAsync).RequireAuthorization(Policies.Read);
+    }
+
+    private static IOrganizationGrain Org(HttpContext http, IClusterClient cluster) => cluster.GetGrain<IOrganizationGrain>(http.User.OrgId());
+
+    private static IGoalGrain Goal(HttpContext http, IClusterClient cluster, string goalId) =>
+        cluster.GetGrain<IGoalGrain>(GrainKeys.For(http.User.OrgId(), goalId));
+
+    private static async Task<GoalView?> ExistingGoalAsync(HttpContext http, IClusterClient cluster, string goalId) =>
+        Identifiers.IsValid(goalId) ? await Goal(http, cluster, goalId).GetAsync() : null;
+
+    private static IResult GoalNotFound(string goalId) => CatalogueEndpoints.NotFound($"Goal '{goalId}' does not exist.");
+
+    private static async Task<IResult> CreateMetricAsync(CreateMetricRequest request, HttpContext http, IClusterClient cluster)
+    {
+        var v = new Validation();
+        if (!MetricKeys.IsValid(request.Key)) v.Add("key", request.Key is null ? "is required." : $"must be {MetricKeys.Rule}.");
+        var name = v.Text("name", request.Name, 100);
+        var unit = v.Text("unit", request.Unit ?? "count", 20);
+        if (request.Kind is not { } kind) { v.Add("kind", "is required: additive, gauge or ratio."); kind = MetricKind.Additive; }
+        RatioFormula? formula = null;
+        if (kind == MetricKind.Ratio)
+        {
+            var numerator = Terms(v, "formula.numerator", request.Formula?.Numerator);
+            var denominator = Terms(v, "formula.denominator", request.Formula?.Denominator);
+            if (numerator.Count == 0) v.Add("formula.numerator", "needs at least one term.");
+            if (denominator.Count == 0) v.Add("formula.denominator", "needs at least one term.");
+            formula = new RatioFormula(numerator, denominator);
+        }
+        else if (request.Formula is not null) v.Add("formula", "is only for ratio metrics.");
+        if (!v.IsValid) return v.Problem();
+
+        var metric = await Org(http, cluster).AddMetricAsync(new MetricDefinition(request.Key!, name!, kind, unit!, request.LowerIsBetter ?? false, formula));
+        return TypedResults.Created($"/api/v1/metrics/{metric.Key}", metric);
+    }
+
+    private static List<MetricTerm> Terms(Validation v, string field, List<MetricTermRequest?>? terms)
+    {
+        var result = new List<MetricTerm>();
+        for (var i = 0; i < (terms?.Count ?? 0); i++)
+        {
+            var term = terms![i];
+            if (!MetricKeys.IsValid(term?.Metric)) { v.Add($"{field}[{i}].metric", $"must be {MetricKeys.Rule}."); continue; }
+            var coefficient = term!.Coefficient ?? 1;
+            if (!double.IsFinite(coefficient) || coefficient == 0 || Math.Abs(coefficient) > 1e6) { v.Add($"{field}[{i}].coefficient", "must be a non-zero number (at most 1e6 in size)."); continue; }
+            result.Add(new MetricTerm(term.Metric!, coefficient));
+        }
+        return result;
+    }
+
+    private static async Task<IResult> UpdateSettingsAsync(SettingsRequest request, HttpContext http, IClusterClient cluster)
+    {
+        var current = await Org(http, cluster).GetSettingsAsync();
+        var next = new AlignmentSettings(
+            request.OnTrackRatio ?? current.OnTrackRatio,
+            request.AtRiskRatio ?? current.AtRiskRatio,
+            request.StayTolerance ?? current.StayTolerance,
+            request.TrendWindow ?? current.EffectiveTrendWindow,
+            request.TrendDrop ?? current.TrendDrop,
+            request.HighConfidence ?? current.HighConfidence,
+            request.LowConfidence ?? current.LowConfidence);
+        var v = new Validation();
+        if (next.OnTrackRatio is <= 0 or > 1) v.Add("onTrackRatio", "must be in (0, 1].");
+        if (next.AtRiskRatio <= 0 || next.AtRiskRatio > next.OnTrackRatio) v.Add("atRiskRatio", "must be in (0, onTrackRatio].");
+        if (next.StayTolerance is < 0 or > 10) v.Add("stayTolerance", "must be between 0 and 10.");
+        if (next.TrendWindow < TimeSpan.FromMinutes(1) || next.TrendWindow > TimeSpan.FromHours(12)) v.Add("trendWindow", "must be between 00:01:00 and 12:00:00 (history keeps a day of minutes).");
+        if (next.TrendDrop is <= 0 or >= 1) v.Add("trendDrop", "must be in (0, 1).");
+        if (next.HighConfidence is < 0 or > 10 || next.LowConfidence is < 0 or > 10 || next.LowConfidence >= next.HighConfidence)
+            v.Add("highConfidence", "confidences are 0–10 and lowConfidence must be below highConfidence.");
+        if (!v.IsValid) return v.Problem();
+        return TypedResults.Ok(await Org(http, cluster).UpdateSettingsAsync(next));
+    }
+
+    private static async Task<IResult> CheckInAsync(string goalId, CheckInRequest request, HttpContext http, IClusterClient cluster, TimeProvider clock)
+    {
+        var v = new Validation();
+        var department = v.Id("department", request.Department);
+        if (request.Confidence is not (>= 0 and <= 10)) v.Add("confidence", "is required: a whole number from 0 to 10.");
+        var note = v.Text("note", request.Note ?? "", 1000, required: false) ?? "";
+        if (!v.IsValid) return v.Problem();
+        if (await ExistingGoalAsync(http, cluster, goalId) is not { } goal) return GoalNotFound(goalId);
+        var departments = await Org(http, cluster).ListDepartmentsAsync();
+        if (!departments.Any(d => d.Id == department)) return new Validation().Add("department", $"'{department}' is not a department of this organization.").Problem();
+        return TypedResults.Ok(await Goal(http, cluster, goal.Id).CheckInAsync(new CheckIn(department!, request.Confidence!.Value, note, clock.GetUtcNow())));
+    }
+
+    private static async Task<IResult> HistoryAsync(string goalId, string? resolution, HttpContext http, IClusterClient cluster)
+    {
+        if (resolution is not (null or "minute" or "day"))
+            return new Validation().Add("resolution", "must be 'minute' (the last day) or 'day' (the last 400 days).").Problem();
+        if (await ExistingGoalAsync(http, cluster, goalId) is null) return GoalNotFound(goalId);
+        return TypedResults.Ok(await Goal(http, cluster, goalId).GetHistoryAsync(daily: resolution == "day"));
+    }
+
+    private static async Task<IResult> ProvenanceAsync(string goalId, long? before, int? limit, HttpContext http, IClusterClient cluster)
+    {
+        var v = new Validation();
+        if (before is <= 0) v.Add("before", "must be a positive sequence number.");
+        if (limit is not null and (< 1 or > MaxPage)) v.Add("limit", $"must be between 1 and {MaxPage}.");
+        if (!v.IsValid) return v.Problem();
+        if (await ExistingGoalAsync(http, cluster, goalId) is null) return GoalNotFound(goalId);
+        var page = await Goal(http, cluster, goalId).GetProvenanceAsync(before, limit ?? 50);
+        return TypedResults.Ok(new
+        {
+            events = page.Events.Select(e => new
+            {
+                sequence = e.Sequence, id = e.Event.Id, metric = e.Event.Metric, value = e.Event.Value, timestamp = e.Event.Timestamp,
+                campaign = e.Event.Campaign, department = e.Event.Department, source = e.Event.Source,
+            }),
+            next = page.NextBefore is { } n ? $"/api/v1/goals/{goalId}/events?before={n}&limit={limit ?? 50}" : null,
+        });
+    }
+
+    private static async Task<IResult> ListFeedAsync(string? department, string? campaign, string? kind, string? goal, long? before, int? limit, HttpContext http, IClusterClient cluster)
+    {
+        var v = new Validation();
+        v.OptionalId("department", department);
+        v.OptionalId("campaign", campaign);
+        v.OptionalId("goal", goal);
+        FeedKind? feedKind = null;
+        if (kind is not null)
+        {
+            if (Enum.TryParse<FeedKind>(kind.Replace("-", "").Replace("_", ""), ignoreCase: true, out var k) && !int.TryParse(kind, out _)) feedKind = k;
+            else v.Add("kind", "must be one of checkIn, announcement, statusChange, alert.");
+        }
+        if (limit is not null and (< 1 or > MaxPage)) v.Add("limit", $"must be between 1 and {MaxPage}.");
+        if (!v.IsValid) return v.Problem();
+        return TypedResults.Ok(await cluster.GetGrain<IFeedGrain>(http.User.OrgId()).ListAsync(new FeedQuery(department, campaign, feedKind, goal, before, limit ?? 50)));
+    }
+
+    private static async Task<IResult> AnnounceAsync(AnnouncementRequest request, HttpContext http, IClusterClient cluster, TimeProvider clock)
+    {
+        var v = new Validation();
+        var from = v.Id("from", request.From);
+        var to = v.Ids("to", request.To);
+        var text = v.Text("text", request.Text, 2000);
+        var campaign = v.OptionalId("campaign", request.Campaign);
+        var goalId = v.OptionalId("goal", request.Goal);
+        var salesFeedback = request.SalesFeedback ?? false;
+        if (salesFeedback && goalId is null) v.Add("goal", "sales feedback names the goal it is about.");
+        if (!v.IsValid) return v.Problem();
+
+        var org = Org(http, cluster);
+        var departments = (await org.ListDepartmentsAsync()).Select(d => d.Id).ToHashSet();
+        var unknown = to.Append(from!).Where(d => !departments.Contains(d)).Distinct().ToList();
+        if (unknown.Count > 0) return new Validation().Add("to", $"unknown department(s): {string.Join(", ", unknown)}.").Problem();
+        if (campaign is not null && !(await org.ListCampaignsAsync()).Any(c => c.Id == campaign))
+            return new Validation().Add("campaign", $"'{campaign}' is not a campaign of this organization.").Problem();
+        GoalView? goal = null;
+        if (goalId is not null && (goal = await ExistingGoalAsync(http, cluster, goalId)) is null) return GoalNotFound(goalId);
+
+        var campaigns = campaign is not null ? [campaign] : goal?.Scope.Campaigns ?? [];
+        var feed = cluster.GetGrain<IFeedGrain>(http.User.OrgId());
+        var now = clock.GetUtcNow();
+        var audience = to.Count > 0 ? string.Join(", ", to) : "everyone";
+        var entry = await feed.PostAsync(new FeedEntry(0, FeedKind.Announcement, now, $"{from} → {audience}: {text}", from, to, campaigns, goalId, salesFeedback));
+        if (salesFeedback)
+        {
+            // Feedback from the field on a goal is a realignment trigger in itself.
+            await feed.PostAsync(new FeedEntry(0, FeedKind.Alert, now, $"Sales feedback on \"{goal!.Title}\": {text}", from, to, campaigns, goalId, true, AlertReasons.SalesFeedback));
+        }
+        return TypedResults.Created($"/api/v1/feed?before={entry.Id + 1}&limit=1", entry);
+    }
+
+    private static async Task<IResult> ReplayAsync(string boardId, DateTimeOffset? at, HttpContext http, IClusterClient cluster, TimeProvider clock)
+    {
+        if (!BoardIds.TryParse(boardId, out _)) return CatalogueEndpoints.NotFound($"Board '{boardId}' does not exist; boards are 'overview' or 'campaign:{{id}}'.");
+        if (at is not { } moment) return new Validation().Add("at", "is required: the moment to replay, e.g. 2026-09-01T10:30:00Z.").Problem();
+        if (moment > clock.GetUtcNow()) return new Validation().Add("at", "must not be in the future.").Problem();
+        return TypedResults.Ok(await cluster.GetGrain<IBoardGrain>(GrainKeys.For(http.User.OrgId(), boardId)).ReplayAsync(moment.ToUniversalTime()));
+    }
+
+    private static async Task<IResult> CreateReviewAsync(CreateReviewRequest request, HttpContext http, IClusterClient cluster)
+    {
+        var v = new Validation();
+        var id = v.Id("id", request.Id);
+        var name = v.Text("name", request.Name, 200);
+        if (!v.IsValid) return v.Problem();
+        var review = await Org(http, cluster).AddReviewAsync(id!, name!);
+        return TypedResults.Created($"/api/v1/reviews/{review.Id}", review);
+    }
+
+    private static async Task<Review?> ExistingReviewAsync(string reviewId, HttpContext http, IClusterClient cluster) =>
+        Identifiers.IsValid(reviewId) ? await cluster.GetGrain<IReviewGrain>(GrainKeys.For(http.User.OrgId(), reviewId)).GetAsync() : null;
+
+    private static async Task<IResult> GetReviewAsync(string reviewId, HttpContext http, IClusterClient cluster) =>
+        await ExistingReviewAsync(reviewId, http, cluster) is { } review ? TypedResults.Ok(review) : CatalogueEndpoints.NotFound($"Review '{reviewId}' does not exist.");
+
+    /// <summary>Every goal of the review, then and now. Goals created since the review show no "then".</summary>
+    private static async Task<IResult> CompareReviewAsync(string reviewId, HttpContext http, IClusterClient cluster)
+    {
+        if (await ExistingReviewAsync(reviewId, http, cluster) is not { } review) return CatalogueEndpoints.NotFound($"Review '{reviewId}' does not exist.");
+        var now = (await Org(http, cluster).ListGoalsAsync()).ToDictionary(g => g.Id);
+        var then = review.Goals.ToDictionary(g => g.Id);
+        var rows = now.Keys.Union(then.Keys).Order(StringComparer.Ordinal).Select(id =>
+        {
+            then.TryGetValue(id, out var t);
+            now.TryGetValue(id, out var n);
+            return new GoalComparison(id, (n ?? t)!.Title, t?.Progress, n?.Progress, n?.Progress - t?.Progress,
+                t?.Percent, n?.Percent, t?.Status ?? GoalStatus.NotStarted, n?.Status ?? GoalStatus.NoData);
+        }).ToList();
+        return TypedResults.Ok(new ReviewComparison(review.Id, review.Name, review.FrozenAt, rows));
+    }
+}
