@@ -312,6 +312,7 @@ export class BoardView {
     const clamped = Math.min(Math.max(percent, 0), 100);
     const rounded = formatPercent(percent);
     setText(card.percent, hasPercent ? `${rounded}%` : NO_PERCENT);
+    card.percent.classList.toggle('no-data', !hasPercent);
     card.bar.dataset['percent'] = rounded;
     setData(card.bar, 'noData', hasPercent ? null : 'true');
     card.bar.setAttribute('aria-valuenow', String(clamped));

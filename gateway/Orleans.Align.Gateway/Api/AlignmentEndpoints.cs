@@ -14,26 +14,26 @@ public static class AlignmentEndpoints
 
     public static void MapAlignment(this RouteGroupBuilder api)
     {
-        var metrics = api.MapGroup("/metrics");
+        var metrics = api.MapGroup("/metrics").WithTags("Metrics");
         metrics.MapGet("", (HttpContext http, IClusterClient cluster) => Org(http, cluster).ListMetricsAsync()).RequireAuthorization(Policies.Read);
         metrics.MapPost("", CreateMetricAsync).RequireAuthorization(Policies.Admin);
 
-        var settings = api.MapGroup("/settings");
+        var settings = api.MapGroup("/settings").WithTags("Settings");
         settings.MapGet("", (HttpContext http, IClusterClient cluster) => Org(http, cluster).GetSettingsAsync()).RequireAuthorization(Policies.Read);
         settings.MapPut("", UpdateSettingsAsync).RequireAuthorization(Policies.Admin);
 
-        var goals = api.MapGroup("/goals/{goalId}");
+        var goals = api.MapGroup("/goals/{goalId}").WithTags("Goals");
         goals.MapPost("/check-ins", CheckInAsync).RequireAuthorization(Policies.Ingest);
         goals.MapGet("/history", HistoryAsync).RequireAuthorization(Policies.Read);
         goals.MapGet("/events", ProvenanceAsync).RequireAuthorization(Policies.Read);
 
-        var feed = api.MapGroup("/feed");
+        var feed = api.MapGroup("/feed").WithTags("Feed");
         feed.MapGet("", ListFeedAsync).RequireAuthorization(Policies.Read);
         feed.MapPost("/announcements", AnnounceAsync).RequireAuthorization(Policies.Ingest);
 
-        api.MapGet("/boards/{boardId}/replay", ReplayAsync).RequireAuthorization(Policies.Read);
+        api.MapGet("/boards/{boardId}/replay", ReplayAsync).RequireAuthorization(Policies.Read).WithTags("Boards");
 
-        var reviews = api.MapGroup("/reviews");
+        var reviews = api.MapGroup("/reviews").WithTags("Reviews");
         reviews.MapPost("", CreateReviewAsync).RequireAuthorization(Policies.Admin);
         reviews.MapGet("", (HttpContext http, IClusterClient cluster) => Org(http, cluster).ListReviewsAsync()).RequireAuthorization(Policies.Read);
         reviews.MapGet("/{reviewId}", GetReviewAsync).RequireAuthorization(Policies.Read);
@@ -94,7 +94,7 @@ public static class AlignmentEndpoints
             request.OnTrackRatio ?? current.OnTrackRatio,
             request.AtRiskRatio ?? current.AtRiskRatio,
             request.StayTolerance ?? current.StayTolerance,
-            request.TrendWindow ?? current.EffectiveTrendWindow,
+            request.TrendWindowMinutes ?? current.TrendWindowMinutes,
             request.TrendDrop ?? current.TrendDrop,
             request.HighConfidence ?? current.HighConfidence,
             request.LowConfidence ?? current.LowConfidence);
@@ -102,7 +102,7 @@ public static class AlignmentEndpoints
         if (next.OnTrackRatio is <= 0 or > 1) v.Add("onTrackRatio", "must be in (0, 1].");
         if (next.AtRiskRatio <= 0 || next.AtRiskRatio > next.OnTrackRatio) v.Add("atRiskRatio", "must be in (0, onTrackRatio].");
         if (next.StayTolerance is < 0 or > 10) v.Add("stayTolerance", "must be between 0 and 10.");
-        if (next.TrendWindow < TimeSpan.FromMinutes(1) || next.TrendWindow > TimeSpan.FromHours(12)) v.Add("trendWindow", "must be between 00:01:00 and 12:00:00 (history keeps a day of minutes).");
+        if (next.TrendWindowMinutes is < 1 or > 720 || double.IsNaN(next.TrendWindowMinutes)) v.Add("trendWindowMinutes", "must be between 1 and 720 (history keeps a day of minutes).");
         if (next.TrendDrop is <= 0 or >= 1) v.Add("trendDrop", "must be in (0, 1).");
         if (next.HighConfidence is < 0 or > 10 || next.LowConfidence is < 0 or > 10 || next.LowConfidence >= next.HighConfidence)
             v.Add("highConfidence", "confidences are 0–10 and lowConfidence must be below highConfidence.");

@@ -8,21 +8,21 @@ public static class CatalogueEndpoints
 {
     public static void MapCatalogue(this RouteGroupBuilder api)
     {
-        var departments = api.MapGroup("/departments");
+        var departments = api.MapGroup("/departments").WithTags("Departments");
         departments.MapPost("", CreateDepartmentAsync).RequireAuthorization(Policies.Admin);
         departments.MapGet("", (HttpContext http, IClusterClient cluster) => Org(http, cluster).ListDepartmentsAsync()).RequireAuthorization(Policies.Read);
 
-        var campaigns = api.MapGroup("/campaigns");
+        var campaigns = api.MapGroup("/campaigns").WithTags("Campaigns");
         campaigns.MapPost("", CreateCampaignAsync).RequireAuthorization(Policies.Admin);
         campaigns.MapGet("", (HttpContext http, IClusterClient cluster) => Org(http, cluster).ListCampaignsAsync()).RequireAuthorization(Policies.Read);
 
-        var goals = api.MapGroup("/goals");
+        var goals = api.MapGroup("/goals").WithTags("Goals");
         goals.MapPost("", CreateGoalAsync).RequireAuthorization(Policies.Admin);
         goals.MapGet("", (HttpContext http, IClusterClient cluster) => Org(http, cluster).ListGoalsAsync()).RequireAuthorization(Policies.Read);
         goals.MapGet("/{goalId}", GetGoalAsync).RequireAuthorization(Policies.Read);
         goals.MapPost("/{goalId}/rebuild", RebuildGoalAsync).RequireAuthorization(Policies.Admin);
 
-        api.MapGet("/boards/{boardId}", GetBoardAsync).RequireAuthorization(Policies.Read);
+        api.MapGet("/boards/{boardId}", GetBoardAsync).RequireAuthorization(Policies.Read).WithTags("Boards");
     }
 
     private static IOrganizationGrain Org(HttpContext http, IClusterClient cluster) => cluster.GetGrain<IOrganizationGrain>(http.User.OrgId());

@@ -11,6 +11,7 @@ public static class EventEndpoints
     {
         api.MapPost("/events", IngestAsync)
             .RequireAuthorization(Policies.Ingest)
+            .WithTags("Events")
             .WithMetadata(new RequestSizeLimitMetadata(options.MaxRequestBytes));
     }
 

@@ -10,9 +10,9 @@ public static class OrganizationEndpoints
     public static void MapOrganizations(this RouteGroupBuilder api)
     {
         // Only the platform operator creates tenants; everything else is done with a tenant's own keys.
-        api.MapPost("/orgs", CreateAsync).AllowAnonymous().AddEndpointFilter(RequirePlatformAdmin);
+        api.MapPost("/orgs", CreateAsync).WithTags("Organizations").AllowAnonymous().AddEndpointFilter(RequirePlatformAdmin);
 
-        var keys = api.MapGroup("/keys").RequireAuthorization(Policies.Admin);
+        var keys = api.MapGroup("/keys").WithTags("API keys").RequireAuthorization(Policies.Admin);
         keys.MapPost("", CreateKeyAsync);
         keys.MapGet("", ListKeysAsync);
         keys.MapDelete("/{keyId}", RevokeKeyAsync);

@@ -37,7 +37,7 @@ public sealed record MetricTermRequest(string? Metric, double? Coefficient);
 public sealed record FormulaRequest(List<MetricTermRequest?>? Numerator, List<MetricTermRequest?>? Denominator);
 public sealed record CreateMetricRequest(string? Key, string? Name, MetricKind? Kind, string? Unit, bool? LowerIsBetter, FormulaRequest? Formula);
 
-public sealed record SettingsRequest(double? OnTrackRatio, double? AtRiskRatio, double? StayTolerance, TimeSpan? TrendWindow, double? TrendDrop, int? HighConfidence, int? LowConfidence);
+public sealed record SettingsRequest(double? OnTrackRatio, double? AtRiskRatio, double? StayTolerance, double? TrendWindowMinutes, double? TrendDrop, int? HighConfidence, int? LowConfidence);
 
 public sealed record CreateReviewRequest(string? Id, string? Name);
 

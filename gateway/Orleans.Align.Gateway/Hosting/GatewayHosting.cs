@@ -10,6 +10,7 @@ using OpenTelemetry.Trace;
 using Orleans.Align.Gateway.Api;
 using Orleans.Align.Gateway.Auth;
 using Orleans.Align.Gateway.Live;
+using Scalar.AspNetCore;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -62,6 +63,15 @@ public static class GatewayHosting
         services.AddSingleton<BoardWatches>();
         services.AddHostedService(sp => sp.GetRequiredService<BoardWatches>());
 
+        services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "Orleans.Align API";
+            document.Info.Description =
+                "Shared goals for marketing, PR and sales, live. Authenticate with an API key of your organization as " +
+                "'Authorization: Bearer <key>' or 'X-Api-Key: <key>' (scopes: admin, ingest, read). Errors are RFC 9457 " +
+                "problem documents. Live boards: SignalR hub /hubs/live, WatchBoard(boardId) then 'boardUpdate' messages.";
+            return Task.CompletedTask;
+        }));
         services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
         builder.AddAlignTelemetry();
         return builder;
@@ -82,6 +92,8 @@ public static class GatewayHosting
         api.MapAlignment();
         api.MapEvents(app.Services.GetRequiredService<IOptions<GatewayOptions>>().Value);
 
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapScalarApiReference("/api/docs", o => o.WithTitle("Orleans.Align API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
         app.MapHub<LiveHub>(LiveHub.Path);
         app.MapHealthChecks("/health", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });

@@ -12,17 +12,17 @@ public sealed record AlignmentSettings(
     [property: Id(1)] double AtRiskRatio = 0.7,
     // For stay-above/below goals: within this relative distance on the wrong side is at risk, beyond it off track.
     [property: Id(2)] double StayTolerance = 0.1,
-    // Trend alerts compare the last window with the one before it.
-    [property: Id(3)] TimeSpan TrendWindow = default,
+    // Trend alerts compare the last window (in minutes) with the one before it.
+    [property: Id(3)] double TrendWindowMinutes = 60,
     // A fall of at least this share from the previous window raises a trend alert.
     [property: Id(4)] double TrendDrop = 0.3,
     // Confidence at or above this while off track (or at or below LowConfidence while on track) is a mismatch.
     [property: Id(5)] int HighConfidence = 7,
     [property: Id(6)] int LowConfidence = 3)
 {
-    public static readonly AlignmentSettings Default = new(TrendWindow: TimeSpan.FromHours(1));
+    public static readonly AlignmentSettings Default = new();
 
-    public TimeSpan EffectiveTrendWindow => TrendWindow > TimeSpan.Zero ? TrendWindow : TimeSpan.FromHours(1);
+    public TimeSpan TrendWindow() => TimeSpan.FromMinutes(TrendWindowMinutes > 0 ? TrendWindowMinutes : 60);
 }
 
 [GenerateSerializer, Alias("align.feed-kind")]

@@ -363,7 +363,7 @@ public sealed class GoalGrain(
             if (falling && !S.TrendRaised)
             {
                 entries.Add(Alert(now, AlertReasons.TrendDown,
-                    $"\"{d.Title}\": {metric.Name} is trending {(metric.LowerIsBetter ? "up" : "down")} over the last {_settings.EffectiveTrendWindow.TotalMinutes:0} minutes against the {_settings.EffectiveTrendWindow.TotalMinutes:0} before."));
+                    $"\"{d.Title}\": {metric.Name} is trending {(metric.LowerIsBetter ? "up" : "down")} over the last {_settings.TrendWindow().TotalMinutes:0} minutes against the {_settings.TrendWindow().TotalMinutes:0} before."));
             }
             if (falling != S.TrendRaised)
             {

@@ -100,7 +100,7 @@ public static class GoalMath
     /// <remarks>For metrics where lower is better (CAC, spend) the bad direction is up, so the test is mirrored.</remarks>
     public static bool TrendFalls(MetricKind kind, bool lowerIsBetter, IReadOnlyList<HistoryPoint> minutes, DateTimeOffset now, AlignmentSettings settings)
     {
-        var window = settings.EffectiveTrendWindow;
+        var window = settings.TrendWindow();
         double? At(DateTimeOffset t) => minutes.LastOrDefault(p => p.At <= t)?.Value;
         if (minutes.Count == 0 || minutes[0].At > now - 2 * window) return false;
         if (At(now) is not { } end || At(now - window) is not { } middle || At(now - 2 * window) is not { } begin) return false;
