@@ -159,13 +159,23 @@ public static class AlignmentEndpoints
         FeedKind? feedKind = null;
         if (kind is not null)
         {
-            if (Enum.TryParse<FeedKind>(kind.Replace("-", "").Replace("_", ""), ignoreCase: true, out var k) && !int.TryParse(kind, out _)) feedKind = k;
-            else v.Add("kind", "must be one of checkIn, announcement, statusChange, alert.");
+            if (FeedKinds.TryGetValue(kind, out var k)) feedKind = k;
+            else v.Add("kind", $"must be one of {string.Join(", ", FeedKinds.Keys)}.");
         }
+        if (before is <= 0) v.Add("before", "must be a positive feed entry id.");
         if (limit is not null and (< 1 or > MaxPage)) v.Add("limit", $"must be between 1 and {MaxPage}.");
         if (!v.IsValid) return v.Problem();
         return TypedResults.Ok(await cluster.GetGrain<IFeedGrain>(http.User.OrgId()).ListAsync(new FeedQuery(department, campaign, feedKind, goal, before, limit ?? 50)));
     }
+
+    // Spelled as the JSON spells them; an explicit table, because Enum.TryParse also accepts "1" and "a,b".
+    private static readonly Dictionary<string, FeedKind> FeedKinds = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["checkIn"] = FeedKind.CheckIn,
+        ["announcement"] = FeedKind.Announcement,
+        ["statusChange"] = FeedKind.StatusChange,
+        ["alert"] = FeedKind.Alert,
+    };
 
     private static async Task<IResult> AnnounceAsync(AnnouncementRequest request, HttpContext http, IClusterClient cluster, TimeProvider clock)
     {
@@ -181,8 +191,11 @@ public static class AlignmentEndpoints
 
         var org = Org(http, cluster);
         var departments = (await org.ListDepartmentsAsync()).Select(d => d.Id).ToHashSet();
-        var unknown = to.Append(from!).Where(d => !departments.Contains(d)).Distinct().ToList();
-        if (unknown.Count > 0) return new Validation().Add("to", $"unknown department(s): {string.Join(", ", unknown)}.").Problem();
+        var problems = new Validation();
+        if (!departments.Contains(from!)) problems.Add("from", $"'{from}' is not a department of this organization.");
+        var unknown = to.Where(d => !departments.Contains(d)).ToList();
+        if (unknown.Count > 0) problems.Add("to", $"unknown department(s): {string.Join(", ", unknown)}.");
+        if (!problems.IsValid) return problems.Problem();
         if (campaign is not null && !(await org.ListCampaignsAsync()).Any(c => c.Id == campaign))
             return new Validation().Add("campaign", $"'{campaign}' is not a campaign of this organization.").Problem();
         GoalView? goal = null;
@@ -236,7 +249,7 @@ public static class AlignmentEndpoints
             then.TryGetValue(id, out var t);
             now.TryGetValue(id, out var n);
             return new GoalComparison(id, (n ?? t)!.Title, t?.Progress, n?.Progress, n?.Progress - t?.Progress,
-                t?.Percent, n?.Percent, t?.Status ?? GoalStatus.NotStarted, n?.Status ?? GoalStatus.NoData);
+                t?.Percent, n?.Percent, t?.Status, n?.Status);
         }).ToList();
         return TypedResults.Ok(new ReviewComparison(review.Id, review.Name, review.FrozenAt, rows));
     }

@@ -42,7 +42,7 @@ public sealed record SettingsRequest(double? OnTrackRatio, double? AtRiskRatio, 
 public sealed record CreateReviewRequest(string? Id, string? Name);
 
 public sealed record ReviewComparison(string ReviewId, string Name, DateTimeOffset FrozenAt, IReadOnlyList<GoalComparison> Goals);
-public sealed record GoalComparison(string Id, string Title, double? Then, double? Now, double? Change, double? PercentThen, double? PercentNow, GoalStatus StatusThen, GoalStatus StatusNow);
+public sealed record GoalComparison(string Id, string Title, double? Then, double? Now, double? Change, double? PercentThen, double? PercentNow, GoalStatus? StatusThen, GoalStatus? StatusNow);
 
 public sealed record EventRequest(
     string? Id,

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Orleans.Align.Grains.Goals;
 using Orleans.Utilities;
 
 namespace Orleans.Align.Grains.Boards;
@@ -69,6 +70,7 @@ public sealed class BoardGrain(
     public async Task<BoardSnapshot> ReplayAsync(DateTimeOffset at)
     {
         var title = await RequireTitleAsync();
+        var settings = await GrainFactory.GetGrain<IOrganizationGrain>(_orgId).GetSettingsAsync();
         var views = (await Task.WhenAll(_goals.Keys.Select(id => GrainFactory.GetGrain<IGoalGrain>(GrainKeys.For(_orgId, id)).ViewAtAsync(at))))
             .OfType<GoalView>().ToList();
         // Roll-ups are recomputed from their replayed children, as they are live.
@@ -78,7 +80,8 @@ public sealed class BoardGrain(
             var children = views.Where(c => c.ParentId == views[i].Id).ToList();
             var weights = children.Sum(c => c.Weight);
             double? percent = weights <= 0 ? null : Math.Round(children.Sum(c => c.Weight * Math.Min(100, Math.Max(0, c.Percent ?? 0))) / weights, 2);
-            views[i] = views[i] with { Progress = percent, Percent = percent };
+            var status = GoalMath.Status(GoalKind.IncreaseTo, 100, percent, percent, views[i].Start, views[i].End, at, settings);
+            views[i] = views[i] with { Progress = percent, Percent = percent, Status = status };
         }
         return new BoardSnapshot(_boardId, $"{title} at {at:yyyy-MM-dd HH:mm} UTC", 0, Sorted(views), [.. _feed.Where(e => e.At <= at).Reverse()]);
     }

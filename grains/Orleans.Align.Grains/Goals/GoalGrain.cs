@@ -227,18 +227,20 @@ public sealed class GoalGrain(
     public async Task<ProvenancePage> GetProvenanceAsync(long? before, int limit)
     {
         var d = S.Definition ?? throw AlignException.NotFound($"Goal '{Key.GoalId}' does not exist.");
-        var found = new List<LoggedEvent>(limit);
+        // One more than asked for tells whether a next page exists without promising an empty one.
+        var found = new List<LoggedEvent>(limit + 1);
         var end = Math.Min(before ?? long.MaxValue, S.AppliedThrough + 1);
         var chunk = options.Value.ReplayPageSize;
-        while (end > 1 && found.Count < limit)
+        while (end > 1 && found.Count <= limit)
         {
             var from = Math.Max(1, end - chunk);
             var page = await log.ReadAsync(Key.OrgId, from, (int)(end - from));
-            found.AddRange(page.Where(e => e.Sequence < end && d.Counts(e.Event) && InCurrentWindow(d, e.Event)).Reverse().Take(limit - found.Count));
+            found.AddRange(page.Where(e => e.Sequence < end && d.Counts(e.Event) && InCurrentWindow(d, e.Event)).Reverse().Take(limit + 1 - found.Count));
             end = from;
         }
-        var next = found.Count == limit && found[^1].Sequence > 1 ? found[^1].Sequence : (long?)null;
-        return new ProvenancePage(found, next);
+        if (found.Count <= limit) return new ProvenancePage(found, null);
+        found.RemoveAt(limit);
+        return new ProvenancePage(found, found[^1].Sequence);
     }
 
     private bool InCurrentWindow(GoalDefinition d, MetricEvent e) =>

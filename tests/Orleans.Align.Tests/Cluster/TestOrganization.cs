@@ -53,6 +53,11 @@ public sealed class TestOrganization
 
     public IBoardGrain Board(string boardId) => _client.GetGrain<IBoardGrain>(GrainKeys.For(Id, boardId));
 
+    /// <summary>The organization's shared feed: check-ins, announcements, status changes and alerts.</summary>
+    public IFeedGrain Feed => _client.GetGrain<IFeedGrain>(Id);
+
+    public IReviewGrain Review(string reviewId) => _client.GetGrain<IReviewGrain>(GrainKeys.For(Id, reviewId));
+
     public Task<GoalView> CreateGoalAsync(string goalId, string metric, GoalScope? scope = null, double target = 100) =>
         Grain.CreateGoalAsync(Definition(goalId, metric, scope, target));
 

@@ -1,0 +1,185 @@
+using Orleans.Align.Grains;
+using Orleans.Align.Tests.Cluster;
+using static Orleans.Align.Tests.Cluster.TestOrganization;
+
+namespace Orleans.Align.Tests.Scenario;
+
+/// <summary>One reading an integration sends: a department's metric moved by a value.</summary>
+public sealed record Reading(string Department, string Metric, double Value);
+
+/// <summary>
+/// The war room of the eco line's launch day. The story moves the silo's clock, sends the readings
+/// of the moment, and checks what the wall screen shows. Each step waits until every goal it moved
+/// has applied its events, published to its parent and boards, and posted its alerts, so a check
+/// sees the whole effect of the step and nothing of the next one.
+/// </summary>
+public sealed class LaunchDay
+{
+    public const string Campaign = "eco-launch";
+
+    public const string Mentions = "media-mentions";
+    public const string Engagements = "engagements";
+    public const string Ctr = "ctr";
+    public const string Orders = "orders";
+    public const string Success = "launch-day-success";
+
+    /// <summary>Tuesday 22 April 2025, midnight UTC; hours of the story count from here.</summary>
+    public static readonly DateTimeOffset Day = new(2025, 4, 22, 0, 0, 0, TimeSpan.Zero);
+    public static readonly DateTimeOffset Opening = Day.AddHours(7.5);
+    public static readonly DateTimeOffset Start = Day.AddHours(8);
+    public static readonly DateTimeOffset End = Start.AddDays(1);
+
+    /// <summary>How much each child weighs in "Launch day success": the orders count double.</summary>
+    public static readonly IReadOnlyDictionary<string, double> Weights = new Dictionary<string, double>
+    {
+        [Mentions] = 1,
+        [Engagements] = 1,
+        [Ctr] = 1,
+        [Orders] = 2,
+    };
+
+    private readonly WarRoomFixture _fixture;
+    private readonly TestOrganization _org;
+    private IReadOnlyList<GoalDefinition> _routes = [];
+    private long _alertsSeenThrough;
+
+    private LaunchDay(WarRoomFixture fixture, TestOrganization org)
+    {
+        _fixture = fixture;
+        _org = org;
+    }
+
+    public TestOrganization Organization => _org;
+
+    public DateTimeOffset Now => _fixture.Clock.GetUtcNow();
+
+    public IBoardGrain WarRoom => _org.Board(BoardIds.ForCampaign(Campaign));
+
+    /// <summary>
+    /// The plan agreed before the day: the campaign with each department's activity, the goals of a
+    /// one-day period from 08:00, and "Launch day success" rolling them up.
+    /// </summary>
+    public static async Task<LaunchDay> OpenAsync(WarRoomFixture fixture)
+    {
+        var org = await TestOrganization.CreateAsync(fixture.Client);
+        var day = new LaunchDay(fixture, org);
+        await org.Grain.UpdateSettingsAsync(AlignmentSettings.Default with { TrendWindowMinutes = 60 });
+        await org.Grain.AddCampaignAsync(new Campaign(Campaign, "Eco line launch", [Marketing, Pr, Sales],
+        [
+            new CampaignActivity(Pr, "Press briefing", ["media_mentions"]),
+            new CampaignActivity(Marketing, "#MoveGreen hashtag campaign", ["engagements", "impressions", "clicks"]),
+            new CampaignActivity(Sales, "Bundle promotion", ["orders", "revenue"]),
+        ], Start, End));
+
+        var scope = GoalScope.Of(campaign: Campaign);
+        await org.Grain.CreateGoalAsync(new GoalDefinition(Success, "Launch day success", "launch_day", 100, [Marketing, Pr, Sales], scope, Start, End, RollUp: RollUp.Children));
+        await org.Grain.CreateGoalAsync(Child(Mentions, "Media mentions", "media_mentions", 40, [Pr], GoalKind.IncreaseTo));
+        await org.Grain.CreateGoalAsync(Child(Engagements, "Engagements", "engagements", 20_000, [Marketing, Pr], GoalKind.IncreaseTo));
+        await org.Grain.CreateGoalAsync(Child(Ctr, "Click-through rate", "ctr", 0.02, [Marketing], GoalKind.StayAbove));
+        await org.Grain.CreateGoalAsync(Child(Orders, "Bundle orders", "orders", 500, [Sales, Marketing], GoalKind.IncreaseTo));
+        day._routes = (await org.Grain.GetRoutingAsync()).Goals;
+        return day;
+
+        GoalDefinition Child(string id, string title, string metric, double target, string[] owners, GoalKind kind) =>
+            new(id, title, metric, target, owners, scope, Start, End, kind, ParentId: Success, Weight: Weights[id]);
+    }
+
+    // ---- What the departments do ----
+
+    public static Reading[] Coverage(double mentions) => [new(Pr, "media_mentions", mentions)];
+
+    public static Reading[] Hashtag(double engagements, double impressions, double clicks) =>
+        [new(Marketing, "engagements", engagements), new(Marketing, "impressions", impressions), new(Marketing, "clicks", clicks)];
+
+    /// <summary>Bundles sell at 120 each.</summary>
+    public static Reading[] Bundles(double orders) => [new(Sales, "orders", orders), new(Sales, "revenue", orders * 120)];
+
+    /// <summary>Moves the clock to <paramref name="hour"/>:<paramref name="minute"/> of launch day (24 and on: the next day).</summary>
+    public void ClockAt(int hour, int minute = 0) => _fixture.Clock.AdvanceTo(Day.AddHours(hour).AddMinutes(minute));
+
+    /// <summary>Moves the clock, then sends the readings of that moment as one batch, stamped now.</summary>
+    public async Task AtAsync(int hour, params Reading[][] readings)
+    {
+        ClockAt(hour);
+        var events = readings.SelectMany(r => r)
+            .Select(r => new MetricEvent($"{r.Department}-{r.Metric}-{Now:yyyyMMddHHmm}", r.Metric, r.Value, Now, Campaign, r.Department))
+            .ToList();
+        var result = await _org.IngestAsync([.. events]);
+        Assert.Equal(events.Count, result.Accepted);
+
+        var first = result.LastSequence - events.Count + 1;
+        foreach (var goal in _routes)
+        {
+            var counted = events.Select((e, i) => (Event: e, Sequence: first + i)).Where(x => goal.Counts(x.Event)).ToList();
+            if (counted.Count == 0) continue;
+            await _org.AppliedThroughAsync(goal.Id, counted[^1].Sequence);
+            await TurnFinishedAsync(goal.Id);
+        }
+    }
+
+    /// <summary>
+    /// A goal is not reentrant and provenance is not an interleaved call, so it runs only once the
+    /// goal's current turn (apply, publish to the parent and boards, post alerts) has finished.
+    /// </summary>
+    private Task TurnFinishedAsync(string goalId) => _org.Goal(goalId).GetProvenanceAsync(before: null, limit: 1);
+
+    public async Task<GoalView> CheckInAsync(string goalId, string department, int confidence, string note) =>
+        await _org.Goal(goalId).CheckInAsync(new CheckIn(department, confidence, note, Now));
+
+    /// <summary>An announcement from one department to others, in the war room.</summary>
+    public Task<FeedEntry> AnnounceAsync(string from, string[] to, string text) =>
+        _org.Feed.PostAsync(new FeedEntry(0, FeedKind.Announcement, Now, $"{from} → {string.Join(", ", to)}: {text}", from, to, [Campaign]));
+
+    /// <summary>Sales feedback on a goal, posted as the gateway posts it: an announcement, and an alert of its own.</summary>
+    public async Task SalesFeedbackAsync(string goalId, string[] to, string text)
+    {
+        var goal = await Goal(goalId);
+        await _org.Feed.PostAsync(new FeedEntry(0, FeedKind.Announcement, Now, $"{Sales} → {string.Join(", ", to)}: {text}", Sales, to, [Campaign], goalId, SalesFeedback: true));
+        await _org.Feed.PostAsync(new FeedEntry(0, FeedKind.Alert, Now, $"Sales feedback on \"{goal.Title}\": {text}", Sales, to, [Campaign], goalId, SalesFeedback: true, Reason: AlertReasons.SalesFeedback));
+    }
+
+    // ---- What the wall screen shows ----
+
+    public async Task<GoalView> Goal(string goalId) => (await _org.Goal(goalId).GetAsync()) ?? throw new InvalidOperationException($"No goal '{goalId}'.");
+
+    public async Task StatusesAreAsync(GoalStatus mentions, GoalStatus engagements, GoalStatus ctr, GoalStatus orders, GoalStatus launchDay)
+    {
+        (string Id, GoalStatus Status)[] expected = [(Mentions, mentions), (Engagements, engagements), (Ctr, ctr), (Orders, orders), (Success, launchDay)];
+        var actual = new List<(string, GoalStatus)>();
+        foreach (var (id, _) in expected) actual.Add((id, (await Goal(id)).Status));
+        Shows("statuses", Describe(expected), Describe(actual));
+    }
+
+    /// <summary>The alerts posted since the previous check, exactly (in any order).</summary>
+    public async Task NewAlertsAreAsync(params (string GoalId, string Reason)[] expected)
+    {
+        var fresh = (await AlertsAsync()).Where(a => a.Id > _alertsSeenThrough).ToList();
+        Shows("new alerts", Describe(expected.Order()), Describe(fresh.Select(a => (a.GoalId ?? "-", a.Reason ?? "-")).Order()));
+        _alertsSeenThrough = fresh.Select(a => a.Id).DefaultIfEmpty(_alertsSeenThrough).Max();
+    }
+
+    public Task NoNewAlertsAsync() => NewAlertsAreAsync();
+
+    /// <summary>Every alert of the day, oldest first.</summary>
+    public async Task<IReadOnlyList<FeedEntry>> AlertsAsync() =>
+        [.. (await _org.Feed.ListAsync(new FeedQuery(Kind: FeedKind.Alert, Limit: 500))).Reverse()];
+
+    /// <summary>"Launch day success" against the weighted average of its children's percent, each capped at 100.</summary>
+    public async Task<double> LaunchDaySuccessIsTheWeightedAverageAsync()
+    {
+        var weighted = 0.0;
+        foreach (var (id, weight) in Weights) weighted += weight * Math.Clamp((await Goal(id)).Percent ?? 0, 0, 100);
+        var expected = Math.Round(weighted / Weights.Values.Sum(), 2);
+        var parent = await Goal(Success);
+        Assert.Equal(expected, parent.Percent);
+        Assert.Equal(expected, parent.Progress);
+        return expected;
+    }
+
+    private static string Describe<T>(IEnumerable<(string, T)> pairs) => $"[{string.Join(", ", pairs.Select(p => $"{p.Item1}: {p.Item2}"))}]";
+
+    private void Shows(string what, string expected, string actual)
+    {
+        if (expected != actual) Assert.Fail($"At {Now:dd MMM HH:mm} the war room should show {what} {expected}, but shows {actual}.");
+    }
+}

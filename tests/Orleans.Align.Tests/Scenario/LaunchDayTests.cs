@@ -1,0 +1,131 @@
+using static Orleans.Align.GoalStatus;
+using static Orleans.Align.Tests.Cluster.TestOrganization;
+using static Orleans.Align.Tests.Scenario.LaunchDay;
+
+namespace Orleans.Align.Tests.Scenario;
+
+/// <summary>
+/// The seed articles' example, told hour by hour: a sustainable athletic-wear line launches, and
+/// marketing, PR and sales watch one war room. Goals for the day (from 08:00, for 24 hours):
+/// 40 media mentions (PR), 20,000 engagements (marketing and PR), a click-through rate that stays
+/// above 2% (marketing), 500 bundle orders (sales and marketing), and "Launch day success" rolling
+/// them up with the orders counting double.
+/// </summary>
+[Collection(WarRoomCollection.Name)]
+public sealed class LaunchDayTests(WarRoomFixture warRoom)
+{
+    [Fact]
+    public async Task Launch_day_of_the_eco_line_as_the_war_room_sees_it()
+    {
+        // 07:30. The war room opens on the wall screen. Nothing has started yet.
+        var day = await OpenAsync(warRoom);
+        await day.StatusesAreAsync(mentions: NotStarted, engagements: NotStarted, ctr: NotStarted, orders: NotStarted, launchDay: NotStarted);
+
+        // 08:00. Launch. PR briefs the press, marketing starts the #MoveGreen hashtag campaign, the
+        // bundle promotion goes live. At the very start any progress is on pace.
+        await day.AtAsync(8, Hashtag(engagements: 1_500, impressions: 50_000, clicks: 1_200), Bundles(15));
+        await day.AnnounceAsync(from: Pr, to: [Marketing, Sales], "Press briefing done: Outdoor Weekly runs the story this afternoon.");
+        await day.StatusesAreAsync(mentions: OnTrack, engagements: OnTrack, ctr: OnTrack, orders: OnTrack, launchDay: OnTrack);
+
+        // 09:00 to 11:00. A strong morning: mentions trickle in, the hashtag takes off at a 2.4%
+        // click-through rate, bundles sell ahead of pace.
+        await day.AtAsync(9, Coverage(2), Hashtag(engagements: 1_500, impressions: 50_000, clicks: 1_200), Bundles(15));
+        await day.AtAsync(10, Coverage(2), Hashtag(engagements: 1_800, impressions: 50_000, clicks: 1_200), Bundles(15));
+        await day.AtAsync(11, Coverage(2), Hashtag(engagements: 2_000, impressions: 50_000, clicks: 1_200), Bundles(15));
+        await day.StatusesAreAsync(mentions: OnTrack, engagements: OnTrack, ctr: OnTrack, orders: OnTrack, launchDay: OnTrack);
+        Assert.Equal(6_800, (await day.Goal(Engagements)).Progress);
+        Assert.Equal(0.024, (await day.Goal(Ctr)).Progress);
+        await day.NoNewAlertsAsync();
+
+        // 12:00. Orders slow down: 71 of 500 with a sixth of the day gone is under 90% of the pace.
+        await day.AtAsync(12, Coverage(2), Hashtag(engagements: 2_000, impressions: 50_000, clicks: 1_200), Bundles(11));
+        await day.StatusesAreAsync(mentions: OnTrack, engagements: OnTrack, ctr: OnTrack, orders: AtRisk, launchDay: OnTrack);
+        await day.NewAlertsAreAsync((Orders, AlertReasons.AtRisk));
+        Assert.Equal(38.48, await day.LaunchDaySuccessIsTheWeightedAverageAsync());
+
+        // 13:00. The midday dip. Paid placements keep the impressions coming, but clicks fall away:
+        // the click-through rate slips under 2% (within the 10% tolerance: at risk), and
+        // engagements grew by 800 this hour against 2,000 the hour before. Engagements are still
+        // well ahead of their target's pace; the trend alert is the early warning.
+        await day.AtAsync(13, Coverage(2), Hashtag(engagements: 800, impressions: 100_000, clicks: 400), Bundles(11));
+        await day.StatusesAreAsync(mentions: OnTrack, engagements: OnTrack, ctr: AtRisk, orders: AtRisk, launchDay: OnTrack);
+        await day.NewAlertsAreAsync((Ctr, AlertReasons.AtRisk), (Engagements, AlertReasons.TrendDown));
+
+        // 14:00. The dip deepens: the click-through rate is now far below target.
+        await day.AtAsync(14, Coverage(2), Hashtag(engagements: 800, impressions: 100_000, clicks: 300), Bundles(8));
+        await day.StatusesAreAsync(mentions: OnTrack, engagements: OnTrack, ctr: OffTrack, orders: AtRisk, launchDay: OnTrack);
+        await day.NewAlertsAreAsync((Ctr, AlertReasons.OffTrack));
+
+        // 15:00. Marketing swaps the creative and engagement recovers; orders keep lagging and fall
+        // below 70% of the pace.
+        await day.AtAsync(15, Coverage(2), Hashtag(engagements: 1_200, impressions: 50_000, clicks: 1_000), Bundles(8));
+        await day.StatusesAreAsync(mentions: OnTrack, engagements: OnTrack, ctr: OffTrack, orders: OffTrack, launchDay: OnTrack);
+        await day.NewAlertsAreAsync((Orders, AlertReasons.OffTrack));
+
+        // 15:30. Sales checks in, confident: the numbers say otherwise, and the war room is told.
+        day.ClockAt(15, 30);
+        var checkedIn = await day.CheckInAsync(Orders, Sales, confidence: 9, "Bundles will pick up after work hours.");
+        Assert.Equal((Sales, 9), (checkedIn.LatestCheckIn!.Department, checkedIn.LatestCheckIn.Confidence));
+        Assert.True(checkedIn.ConfidenceMismatch);
+        await day.NewAlertsAreAsync((Orders, AlertReasons.ConfidenceMismatch));
+
+        // 15:45. What sales hears in the stores reaches marketing.
+        day.ClockAt(15, 45);
+        await day.SalesFeedbackAsync(Orders, to: [Marketing], "Customers love the fabric but find the bundle price too high.");
+        await day.NewAlertsAreAsync((Orders, AlertReasons.SalesFeedback));
+
+        // 16:00. The Outdoor Weekly story lands: 26 mentions in an hour, and the goal is achieved.
+        await day.AtAsync(16, Coverage(26), Hashtag(engagements: 1_500, impressions: 50_000, clicks: 1_000), Bundles(8));
+        await day.StatusesAreAsync(mentions: Achieved, engagements: OnTrack, ctr: OffTrack, orders: OffTrack, launchDay: OnTrack);
+        await day.NoNewAlertsAsync();
+        var warRoomFeed = (await day.WarRoom.GetSnapshotAsync()).Feed!;
+        Assert.Contains(warRoomFeed, e => e is { Kind: FeedKind.StatusChange, GoalId: Mentions } && e.Text.Contains("achieved"));
+        Assert.Equal(57.4, await day.LaunchDaySuccessIsTheWeightedAverageAsync());
+
+        // 17:00 to 20:00. The evening: engagement climbs past 20,000 at 20:00; the click-through
+        // rate recovers too slowly to get back above 2%, and orders stay far behind.
+        await day.AtAsync(17, Hashtag(engagements: 1_800, impressions: 50_000, clicks: 1_000), Bundles(8));
+        await day.AtAsync(18, Hashtag(engagements: 2_000, impressions: 50_000, clicks: 1_000), Bundles(8));
+        await day.AtAsync(19, Hashtag(engagements: 2_000, impressions: 50_000, clicks: 1_000), Bundles(8));
+        await day.AtAsync(20, Hashtag(engagements: 2_000, impressions: 50_000, clicks: 1_000), Bundles(8));
+        await day.StatusesAreAsync(mentions: Achieved, engagements: Achieved, ctr: OffTrack, orders: OffTrack, launchDay: OnTrack);
+        await day.NoNewAlertsAsync();
+
+        // 08:00 the next morning. The day is over: what was reached is achieved, the rest missed.
+        day.ClockAt(24 + 8);
+        await day.StatusesAreAsync(mentions: Achieved, engagements: Achieved, ctr: Missed, orders: Missed, launchDay: Missed);
+        Assert.Equal(
+            [(Mentions, 40.0), (Engagements, 20_900.0), (Ctr, 12_700.0 / 750_000), (Orders, 138.0)],
+            await Task.WhenAll(new[] { Mentions, Engagements, Ctr, Orders }.Select(async id => (id, (await day.Goal(id)).Progress!.Value))));
+        // Mentions and engagements count 100 each, the click-through rate 84.67, orders 27.6 twice.
+        Assert.Equal(67.97, await day.LaunchDaySuccessIsTheWeightedAverageAsync());
+
+        // Every alert the day raised, by goal, in the order they were raised.
+        var alerts = await day.AlertsAsync();
+        Assert.Equal(
+            [
+                $"{Mentions}: ",
+                $"{Engagements}: {AlertReasons.TrendDown}",
+                $"{Ctr}: {AlertReasons.AtRisk}, {AlertReasons.OffTrack}",
+                $"{Orders}: {AlertReasons.AtRisk}, {AlertReasons.OffTrack}, {AlertReasons.ConfidenceMismatch}, {AlertReasons.SalesFeedback}",
+                $"{Success}: ",
+            ],
+            new[] { Mentions, Engagements, Ctr, Orders, Success }.Select(id => $"{id}: {string.Join(", ", alerts.Where(a => a.GoalId == id).Select(a => a.Reason))}"));
+        Assert.Equal(7, alerts.Count);
+        Assert.All(alerts, a => Assert.Equal([LaunchDay.Campaign], a.Campaigns));
+
+        // The team freezes the day as a review to compare the next launch with...
+        var review = await day.Organization.Grain.AddReviewAsync("eco-launch-day", "Eco line launch day");
+        Assert.Equal(
+            [(Ctr, Missed), (Engagements, Achieved), (Success, Missed), (Mentions, Achieved), (Orders, Missed)],
+            review.Goals.Select(g => (g.Id, g.Status)).Order());
+
+        // ...and replays the war room as it stood at noon, from the log.
+        var noon = await day.WarRoom.ReplayAsync(Day.AddHours(12));
+        var atNoon = noon.Goals.ToDictionary(g => g.Id);
+        Assert.Equal((8.0, 8_800.0, 0.024, 71.0), (atNoon[Mentions].Progress, atNoon[Engagements].Progress, atNoon[Ctr].Progress, atNoon[Orders].Progress));
+        Assert.Equal((OnTrack, AtRisk), (atNoon[Ctr].Status, atNoon[Orders].Status));
+        Assert.Equal(38.48, atNoon[Success].Percent);
+        Assert.Equal([FeedKind.Alert, FeedKind.Announcement], noon.Feed!.Select(e => e.Kind));
+    }
+}
