@@ -43,6 +43,14 @@ public sealed class WarRoomBrowserTests(AlignSystem system)
         var fill = await card.Locator("[data-role=\"fill\"]").EvaluateAsync<string>("e => e.style.width");
         Assert.Equal(25.0, double.Parse(fill.TrimEnd('%'), CultureInfo.InvariantCulture), 1);
 
+        // The shared feed reaches the war room live: a check-in and an announcement to another department.
+        await tenant.PostOkAsync($"/api/v1/goals/{goal}/check-ins", new { department = "sales", confidence = 8, note = "Bundles are selling" });
+        await tenant.PostOkAsync("/api/v1/feed/announcements", new { from = "pr", to = new[] { "sales" }, text = "Coverage lands Tuesday", campaign });
+        await Assertions.Expect(page.Locator("#feed .feed-entry[data-kind=\"announcement\"]")).ToContainTextAsync("Coverage lands Tuesday", new() { Timeout = 10_000 });
+        await Assertions.Expect(page.Locator("#feed .feed-entry[data-kind=\"checkIn\"]")).ToHaveCountAsync(1, new() { Timeout = 10_000 });
+        await Assertions.Expect(card.Locator("[data-role=\"confidence\"]")).ToContainTextAsync("8/10", new() { Timeout = 10_000 });
+        await Assertions.Expect(card.Locator("[data-role=\"status\"]")).ToHaveAttributeAsync("data-status", "onTrack", new() { Timeout = 5_000 });
+
         var screenshots = Path.Combine(AppContext.BaseDirectory, "screenshots");
         Directory.CreateDirectory(screenshots);
         var file = Path.Combine(screenshots, "war-room.png");

@@ -147,7 +147,7 @@ export class FeedView {
         if (/^confidence\b/i.test(text)) {
           lead = `${who} ·`;
         } else {
-          const score = checkInScore(entry, goal, text);
+          const score = entry.confidence ?? checkInScore(entry, goal, text);
           lead = score === null ? `${who}:` : `${who} · confidence ${score}/10:`;
         }
         break;

@@ -76,6 +76,8 @@ export interface FeedEntry {
   goalId: string | null;
   salesFeedback: boolean;
   reason: AlertReason | null;
+  /** Check-ins only: the department's confidence, 0–10. */
+  confidence?: number | null;
 }
 
 export interface BoardSnapshot {

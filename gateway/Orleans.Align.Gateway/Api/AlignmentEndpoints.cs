@@ -204,8 +204,7 @@ public static class AlignmentEndpoints
         var campaigns = campaign is not null ? [campaign] : goal?.Scope.Campaigns ?? [];
         var feed = cluster.GetGrain<IFeedGrain>(http.User.OrgId());
         var now = clock.GetUtcNow();
-        var audience = to.Count > 0 ? string.Join(", ", to) : "everyone";
-        var entry = await feed.PostAsync(new FeedEntry(0, FeedKind.Announcement, now, $"{from} → {audience}: {text}", from, to, campaigns, goalId, salesFeedback));
+        var entry = await feed.PostAsync(new FeedEntry(0, FeedKind.Announcement, now, text!, from, to, campaigns, goalId, salesFeedback));
         if (salesFeedback)
         {
             // Feedback from the field on a goal is a realignment trigger in itself.

@@ -56,7 +56,8 @@ public sealed record FeedEntry(
     [property: Id(6)] IReadOnlyList<string>? Campaigns = null,
     [property: Id(7)] string? GoalId = null,
     [property: Id(8)] bool SalesFeedback = false,
-    [property: Id(9)] string? Reason = null);
+    [property: Id(9)] string? Reason = null,
+    [property: Id(10)] int? Confidence = null);
 
 [GenerateSerializer, Immutable, Alias("align.feed-query")]
 public sealed record FeedQuery(

@@ -183,8 +183,8 @@ public sealed class GoalGrain(
         S.LatestCheckIn = checkIn;
         S.MismatchRaised = false; // a new check-in is a new statement: judge it afresh
         MarkDirty();
-        await FeedAsync(new FeedEntry(0, FeedKind.CheckIn, checkIn.At,
-            $"{checkIn.Department} · confidence {checkIn.Confidence}/10 on \"{d.Title}\": {checkIn.Note}", checkIn.Department, GoalId: d.Id));
+        // Who, how confident and about which goal travel as fields; the text is the department's own words.
+        await FeedAsync(new FeedEntry(0, FeedKind.CheckIn, checkIn.At, checkIn.Note, checkIn.Department, GoalId: d.Id, Confidence: checkIn.Confidence));
         await PublishAsync(Evaluate());
         return View();
     }
@@ -341,7 +341,7 @@ public sealed class GoalGrain(
             }
             else if (from is not GoalStatus.NotStarted || view.Status is GoalStatus.Achieved or GoalStatus.Missed)
             {
-                entries.Add(new FeedEntry(0, FeedKind.StatusChange, now, $"\"{d.Title}\" is now {Words(view.Status)} (was {Words(from)}).", GoalId: d.Id, Campaigns: d.Scope.Campaigns));
+                entries.Add(new FeedEntry(0, FeedKind.StatusChange, now, $"Now {Words(view.Status)} (was {Words(from)}).", GoalId: d.Id, Campaigns: d.Scope.Campaigns));
             }
         }
 
