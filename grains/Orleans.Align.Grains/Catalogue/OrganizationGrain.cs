@@ -179,6 +179,11 @@ public sealed class OrganizationGrain(
     public async Task<MetricDefinition> AddMetricAsync(MetricDefinition metric)
     {
         var s = Existing;
+        if (!MetricKeys.IsValid(metric.Key)) throw AlignException.Invalid($"Metric keys are {MetricKeys.Rule}.");
+        if ((metric.Kind == MetricKind.Ratio) != (metric.Formula is not null))
+            throw AlignException.Invalid("A ratio metric needs a formula, and only a ratio metric has one.");
+        if (metric.Formula is { Numerator.Count: 0 } or { Denominator.Count: 0 })
+            throw AlignException.Invalid("A ratio's numerator and denominator each need at least one term.");
         if (s.Metrics.Exists(m => m.Key == metric.Key)) throw AlignException.Conflict($"Metric '{metric.Key}' already exists.");
         if (metric.Formula is { } formula)
         {

@@ -44,6 +44,8 @@ public sealed class GoalState
     [Id(10)] public GoalStatus LastStatus { get; set; } = GoalStatus.NotStarted;
     [Id(11)] public bool MismatchRaised { get; set; }
     [Id(12)] public bool TrendRaised { get; set; }
+    /// <summary>Recent check-ins, oldest first (bounded), so a replay shows the one that stood at its moment.</summary>
+    [Id(13)] public List<CheckIn> CheckIns { get; set; } = [];
 }
 
 [GenerateSerializer, Immutable, Alias("align.child-progress")]
@@ -62,6 +64,8 @@ public sealed class GoalGrain(
     TimeProvider clock,
     ILogger<GoalGrain> logger) : Grain, IGoalGrain
 {
+    public const int MaxCheckIns = 100;
+
     private IGrainTimer? _snapshotTimer;
     private IGrainTimer? _paceTimer;
     private bool _dirty;
@@ -181,6 +185,8 @@ public sealed class GoalGrain(
     {
         var d = S.Definition ?? throw AlignException.NotFound($"Goal '{Key.GoalId}' does not exist.");
         S.LatestCheckIn = checkIn;
+        S.CheckIns.Add(checkIn);
+        if (S.CheckIns.Count > MaxCheckIns) S.CheckIns.RemoveRange(0, S.CheckIns.Count - MaxCheckIns);
         S.MismatchRaised = false; // a new check-in is a new statement: judge it afresh
         MarkDirty();
         // Who, how confident and about which goal travel as fields; the text is the department's own words.
@@ -214,6 +220,7 @@ public sealed class GoalGrain(
         state.State = Fresh(definition);
         S.Children = keep.Children;
         S.LatestCheckIn = keep.LatestCheckIn;
+        S.CheckIns = keep.CheckIns;
         S.Minutes = keep.Minutes;
         S.Days = keep.Days;
         S.LastStatus = keep.LastStatus;
@@ -271,16 +278,16 @@ public sealed class GoalGrain(
             from = page[^1].Sequence + 1;
         }
         // A roll-up's children are replayed by the board; here it shows its own metric's replay only.
-        return ViewOf(d, metric, parts, byDepartment, at, includeChildren: false);
+        return ViewOf(d, metric, parts, byDepartment, at, includeChildren: false, checkIn: S.CheckIns.LastOrDefault(c => c.At <= at));
     }
 
     private static MetricDefinition MetricOf(GoalDefinition d) =>
         d.RollUp == RollUp.Children ? new MetricDefinition(d.Metric, "Roll-up", MetricKind.Additive, "percent")
         : d.MetricDefinition ?? new MetricDefinition(d.Metric, d.Metric, MetricKind.Additive, "count");
 
-    private GoalView View() => ViewOf(S.Definition!, MetricOf(S.Definition!), S.Parts, S.ByDepartment, clock.GetUtcNow(), includeChildren: true);
+    private GoalView View() => ViewOf(S.Definition!, MetricOf(S.Definition!), S.Parts, S.ByDepartment, clock.GetUtcNow(), includeChildren: true, S.LatestCheckIn);
 
-    private GoalView ViewOf(GoalDefinition d, MetricDefinition metric, GoalParts parts, Dictionary<string, GoalParts> byDepartment, DateTimeOffset now, bool includeChildren)
+    private GoalView ViewOf(GoalDefinition d, MetricDefinition metric, GoalParts parts, Dictionary<string, GoalParts> byDepartment, DateTimeOffset now, bool includeChildren, CheckIn? checkIn)
     {
         double? value, percent;
         if (d.RollUp == RollUp.Children)
@@ -305,8 +312,8 @@ public sealed class GoalGrain(
             Baseline: d.Baseline,
             Status: status,
             ExpectedPercent: GoalMath.Expected(d.Start, d.End, now),
-            LatestCheckIn: S.LatestCheckIn,
-            ConfidenceMismatch: GoalMath.Mismatch(S.LatestCheckIn, status, _settings),
+            LatestCheckIn: checkIn,
+            ConfidenceMismatch: GoalMath.Mismatch(checkIn, status, _settings),
             ParentId: d.ParentId,
             Weight: d.Weight,
             RollUp: d.RollUp,

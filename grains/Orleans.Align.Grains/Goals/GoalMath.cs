@@ -27,12 +27,19 @@ public static class GoalMath
         {
             GoalKind.IncreaseTo => target == baseline ? null : (v - baseline) / (target - baseline) * 100,
             GoalKind.DecreaseTo => target == baseline ? null : (baseline - v) / (baseline - target) * 100,
-            GoalKind.StayAbove => v >= target ? 100 : target == 0 ? 0 : Math.Max(0, v / target * 100),
-            GoalKind.StayBelow => v <= target ? 100 : v == 0 ? 0 : Math.Max(0, target / v * 100),
+            GoalKind.StayAbove => v >= target ? 100 : Shortfall(v, target),
+            GoalKind.StayBelow => v <= target ? 100 : Shortfall(v, target),
             _ => null,
         };
         return percent is { } p ? Math.Round(p, 2) : null;
     }
+
+    /// <summary>
+    /// How close a stay-above/below goal that does not hold is to holding: 100% minus the relative
+    /// distance to the target. Works for negative targets too (e.g. ROI staying above −20%).
+    /// </summary>
+    private static double Shortfall(double value, double target) =>
+        target == 0 ? 0 : Math.Clamp(100 * (1 - Math.Abs(value - target) / Math.Abs(target)), 0, 100);
 
     /// <summary>Linear expected progress at <paramref name="now"/>, in percent of the period.</summary>
     public static double Expected(DateTimeOffset start, DateTimeOffset end, DateTimeOffset now)
@@ -109,11 +116,11 @@ public static class GoalMath
         {
             double recent = end - middle, previous = middle - begin;
             return lowerIsBetter
-                ? previous > 0 && recent > previous * (1 + settings.TrendDrop)
-                : previous > 0 && recent < previous * (1 - settings.TrendDrop);
+                ? previous > 0 && recent >= previous * (1 + settings.TrendDrop)
+                : previous > 0 && recent <= previous * (1 - settings.TrendDrop);
         }
         return lowerIsBetter
-            ? middle > 0 && end > middle * (1 + settings.TrendDrop)
-            : middle > 0 && end < middle * (1 - settings.TrendDrop);
+            ? middle > 0 && end >= middle * (1 + settings.TrendDrop)
+            : middle > 0 && end <= middle * (1 - settings.TrendDrop);
     }
 }

@@ -50,6 +50,17 @@ public sealed class CustomMetricTests(ClusterFixture cluster)
         Assert.DoesNotContain(await org.Grain.ListMetricsAsync(), m => m.Key == "webinar_rate");
     }
 
+    [Fact]
+    public async Task Ratio_metric_without_a_formula_is_refused_and_nothing_is_kept()
+    {
+        var org = await cluster.NewOrganizationAsync();
+
+        var refused = await Assert.ThrowsAsync<AlignException>(() => org.Grain.AddMetricAsync(new MetricDefinition("broken_ratio", "Broken", MetricKind.Ratio, "ratio")));
+
+        Assert.Equal(AlignErrorKind.Invalid, refused.Kind);
+        Assert.DoesNotContain(await org.Grain.ListMetricsAsync(), m => m.Key == "broken_ratio");
+    }
+
     [Theory]
     [InlineData("followers")]   // a gauge: its readings do not add up
     [InlineData("ctr")]         // a ratio: ratios are never summed

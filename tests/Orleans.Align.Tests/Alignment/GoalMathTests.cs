@@ -115,11 +115,23 @@ public sealed class GoalMathTests
     }
 
     [Fact]
-    public void Stay_below_percent_is_100_while_the_value_holds_and_target_over_value_above_it()
+    public void Stay_below_percent_is_100_while_the_value_holds_and_falls_with_the_relative_distance_above_it()
     {
         Assert.Equal(100, GoalMath.Percent(GoalKind.StayBelow, baseline: 0, target: 100, value: 100));
         Assert.Equal(100, GoalMath.Percent(GoalKind.StayBelow, baseline: 0, target: 100, value: 20));
-        Assert.Equal(80, GoalMath.Percent(GoalKind.StayBelow, baseline: 0, target: 100, value: 125));
+        Assert.Equal(75, GoalMath.Percent(GoalKind.StayBelow, baseline: 0, target: 100, value: 125));
+        Assert.Equal(0, GoalMath.Percent(GoalKind.StayBelow, baseline: 0, target: 100, value: 250));
+    }
+
+    [Fact]
+    public void Stay_goals_with_negative_targets_are_judged_by_distance_not_by_the_sign()
+    {
+        // "ROI stays above −10%": −50% is far below, not 500% done.
+        Assert.Equal(0, GoalMath.Percent(GoalKind.StayAbove, baseline: 0, target: -0.1, value: -0.5));
+        Assert.Equal(50, GoalMath.Percent(GoalKind.StayAbove, baseline: 0, target: -0.1, value: -0.15));
+        Assert.Equal(100, GoalMath.Percent(GoalKind.StayAbove, baseline: 0, target: -0.1, value: 0.2));
+        // "Stay below −10": −5 is above the cap.
+        Assert.Equal(50, GoalMath.Percent(GoalKind.StayBelow, baseline: 0, target: -10, value: -5));
     }
 
     [Theory]
@@ -338,6 +350,7 @@ public sealed class GoalMathTests
     {
         Assert.False(Falls(MetricKind.Additive, Hourly(0, 100, 200)));
         Assert.False(Falls(MetricKind.Additive, Hourly(0, 100, 180)));  // a 20% drop in growth
+        Assert.True(Falls(MetricKind.Additive, Hourly(0, 100, 170)));   // exactly TrendDrop (30%): "at least" counts
         Assert.False(Falls(MetricKind.Additive, Hourly(0, 100, 300)));
     }
 

@@ -102,7 +102,7 @@ public sealed class GoalValueTests(ClusterFixture cluster)
     }
 
     [Fact]
-    public async Task Stay_below_goal_is_short_by_target_over_value_above_its_target_and_complete_under_it()
+    public async Task Stay_below_goal_is_short_by_its_relative_distance_above_its_target_and_complete_under_it()
     {
         var org = await cluster.NewOrganizationAsync();
         await org.Grain.CreateGoalAsync(LiveGoal("cac-cap", "cac", target: 120, kind: GoalKind.StayBelow));
@@ -113,7 +113,7 @@ public sealed class GoalValueTests(ClusterFixture cluster)
         var under = await org.AppliedThroughAsync("cac-cap", second.LastSequence);
 
         Assert.Equal(150, above.Progress);
-        Assert.Equal(80, above.Percent);
+        Assert.Equal(75, above.Percent); // 25% over the cap
         Assert.Equal(GoalStatus.OffTrack, above.Status);
         Assert.Equal(100, under.Progress);
         Assert.Equal(100, under.Percent);

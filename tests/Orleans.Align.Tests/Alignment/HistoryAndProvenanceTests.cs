@@ -73,4 +73,20 @@ public sealed class HistoryAndProvenanceTests(ClusterFixture cluster)
         Assert.Null(last.NextBefore);
         Assert.Equal([10L, 9L, 7L, 6L, 5L, 3L, 1L], first.Events.Concat(second.Events).Concat(last.Events).Select(e => e.Sequence));
     }
+
+    [Fact]
+    public async Task Provenance_page_that_ends_with_the_goals_first_event_has_no_next_page()
+    {
+        var org = await cluster.NewOrganizationAsync();
+        await org.Grain.CreateGoalAsync(LiveGoal("leads", "leads", target: 100));
+        var result = await org.IngestAsync([.. Enumerable.Range(1, 6).Select(i => Recent($"l{i}", "leads", 1))]);
+        await org.AppliedThroughAsync("leads", result.LastSequence);
+
+        var first = await org.Goal("leads").GetProvenanceAsync(before: null, limit: 3);
+        var second = await org.Goal("leads").GetProvenanceAsync(first.NextBefore, limit: 3);
+
+        Assert.Equal(4, first.NextBefore);
+        Assert.Equal(["l3", "l2", "l1"], second.Events.Select(e => e.Event.Id));
+        Assert.Null(second.NextBefore);
+    }
 }

@@ -37,6 +37,23 @@ public sealed class ReplayTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task Replay_shows_the_check_in_that_stood_at_the_moment_not_a_later_one()
+    {
+        var org = await cluster.NewOrganizationAsync();
+        await org.Grain.CreateGoalAsync(LiveGoal("launch-leads", "leads", target: 100, scope: GoalScope.Of(campaign: Launch)));
+        var goal = org.Goal("launch-leads");
+        await goal.CheckInAsync(new CheckIn(Sales, 4, "slow start", DateTimeOffset.UtcNow.AddHours(-3)));
+        await goal.CheckInAsync(new CheckIn(Sales, 9, "picking up", DateTimeOffset.UtcNow.AddHours(-1)));
+
+        var before = await goal.ViewAtAsync(DateTimeOffset.UtcNow.AddHours(-2));
+        var first = await goal.ViewAtAsync(DateTimeOffset.UtcNow.AddHours(-4));
+
+        Assert.Equal(4, before!.LatestCheckIn!.Confidence);
+        Assert.Null(first!.LatestCheckIn);
+        Assert.Equal(9, (await goal.GetAsync())!.LatestCheckIn!.Confidence);
+    }
+
+    [Fact]
     public async Task Replay_recomputes_a_roll_up_from_its_replayed_children()
     {
         var org = await cluster.NewOrganizationAsync();
@@ -53,8 +70,10 @@ public sealed class ReplayTests(ClusterFixture cluster)
 
         var replay = await org.Board(BoardIds.Overview).ReplayAsync(now.AddHours(-2));
 
-        // Two hours ago: leads at 40%, visits at 20%: (40 + 3 × 20) / 4.
+        // Two hours ago: leads at 40%, visits at 20%: (40 + 3 × 20) / 4. With 22 of the period's
+        // 48 hours gone by then, 25% is well under 70% of the pace.
         var parent = Assert.Single(replay.Goals, g => g.Id == "launch-success");
         Assert.Equal((25.0, 25.0), (parent.Progress, parent.Percent));
+        Assert.Equal(GoalStatus.OffTrack, parent.Status);
     }
 }
