@@ -32,19 +32,11 @@ public sealed class BlobEventLogStore(BlobContainerClient container, BlobEventLo
     private readonly ConcurrentDictionary<string, OrgLog> _logs = new(StringComparer.Ordinal);
     private volatile bool _containerReady;
 
-    public async Task AppendAsync(string orgId, IReadOnlyList<LoggedEvent> events, CancellationToken cancellationToken = default)
-    {
-        if (events.Count == 0) return;
-        var log = _logs.GetOrAdd(orgId, _ => new OrgLog());
-        await log.Gate.WaitAsync(cancellationToken);
-        try
+    public Task AppendAsync(string orgId, IReadOnlyList<LoggedEvent> events, CancellationToken cancellationToken = default) =>
+        events.Count == 0 ? Task.CompletedTask : UnderGateAsync(orgId, async log =>
         {
-            await EnsureLoadedAsync(orgId, log, cancellationToken);
             if (events[0].Sequence != log.LastSequence + 1)
-            {
-                log.Loaded = false;
                 throw new InvalidOperationException($"The log of '{orgId}' is at {log.LastSequence}; an append must start at {log.LastSequence + 1}, not {events[0].Sequence}.");
-            }
 
             var data = LogRecordFormat.Encode(events);
             var segment = log.Segments.Count > 0 ? log.Segments[^1] : null;
@@ -74,26 +66,12 @@ public sealed class BlobEventLogStore(BlobContainerClient container, BlobEventLo
                 chunkStart += chunkLength;
             }
             log.LastSequence = segment.LastSequence = events[^1].Sequence;
-        }
-        catch
-        {
-            // Whatever happened, what we believe about the tail may be wrong now: reload it before the next write.
-            log.Loaded = false;
-            throw;
-        }
-        finally
-        {
-            log.Gate.Release();
-        }
-    }
+            return true;
+        }, cancellationToken);
 
-    public async Task<IReadOnlyList<LoggedEvent>> ReadAsync(string orgId, long fromSequence, int maxCount, CancellationToken cancellationToken = default)
-    {
-        var log = _logs.GetOrAdd(orgId, _ => new OrgLog());
-        await log.Gate.WaitAsync(cancellationToken);
-        try
+    public Task<IReadOnlyList<LoggedEvent>> ReadAsync(string orgId, long fromSequence, int maxCount, CancellationToken cancellationToken = default) =>
+        UnderGateAsync<IReadOnlyList<LoggedEvent>>(orgId, async log =>
         {
-            await EnsureLoadedAsync(orgId, log, cancellationToken);
             if (fromSequence > log.LastSequence)
             {
                 // Another silo may have written since we looked (after a failover): look again, cheaply.
@@ -116,26 +94,23 @@ public sealed class BlobEventLogStore(BlobContainerClient container, BlobEventLo
                 }, cancellationToken);
             }
             return result;
-        }
-        catch
-        {
-            log.Loaded = false;
-            throw;
-        }
-        finally
-        {
-            log.Gate.Release();
-        }
-    }
+        }, cancellationToken);
 
-    public async Task<long> GetLastSequenceAsync(string orgId, CancellationToken cancellationToken = default)
+    public Task<long> GetLastSequenceAsync(string orgId, CancellationToken cancellationToken = default) =>
+        UnderGateAsync(orgId, log => Task.FromResult(log.LastSequence), cancellationToken);
+
+    /// <summary>
+    /// One operation at a time per organization, on a loaded view of its log. Whatever fails, what we
+    /// believe about the tail may be wrong now: it is reloaded before the next operation.
+    /// </summary>
+    private async Task<T> UnderGateAsync<T>(string orgId, Func<OrgLog, Task<T>> operation, CancellationToken cancellationToken)
     {
         var log = _logs.GetOrAdd(orgId, _ => new OrgLog());
         await log.Gate.WaitAsync(cancellationToken);
         try
         {
             await EnsureLoadedAsync(orgId, log, cancellationToken);
-            return log.LastSequence;
+            return await operation(log);
         }
         catch
         {
