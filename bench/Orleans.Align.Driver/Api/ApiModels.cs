@@ -30,7 +30,7 @@ public sealed record GoalView(
     string Id,
     string Title,
     string Metric,
-    double Progress,
+    double? Progress, // null: a ratio with no denominator yet ("no data")
     double Target,
     IReadOnlyList<string> Owners,
     GoalScope Scope,
@@ -39,7 +39,7 @@ public sealed record GoalView(
     DateTimeOffset UpdatedAt,
     long AppliedThrough,
     long EventCount,
-    double Percent);
+    double? Percent);
 
 public sealed record BoardSnapshot(string BoardId, string Title, long Version, IReadOnlyList<GoalView> Goals);
 

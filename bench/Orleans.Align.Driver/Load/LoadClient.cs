@@ -44,6 +44,9 @@ public sealed class ClientTally
     public long RefusedBatches { get; set; }
     public long UnresolvedBatches { get; set; }
     public long LastAcknowledgedAt { get; set; }
+
+    /// <summary>When the client saw the stop and sent nothing more.</summary>
+    public long StoppedAt { get; set; }
 }
 
 /// <summary>
@@ -82,6 +85,7 @@ public sealed class LoadClient(LoadTenant tenant, ChannelReader<PreparedBatch> b
                 batch.Return();
             }
         }
+        Tally.StoppedAt = Stopwatch.GetTimestamp();
     }
 
     private async Task SendAsync(PreparedBatch batch)

@@ -39,6 +39,12 @@ public static class LoadCommand
             report.WriteJson(path);
             output.WriteLine($"  written to            {path}");
         }
+        if (report.AcceptedEventsTotal == 0)
+        {
+            // The check passes trivially when nothing was stored; a run that measured nothing has failed.
+            Console.Error.WriteLine("error: no event was acknowledged; see the errors above.");
+            return ExitCodes.Failure;
+        }
         return correctness.Pass ? ExitCodes.Success : ExitCodes.Failure;
     }
 }

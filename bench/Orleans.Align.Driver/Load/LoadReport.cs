@@ -86,7 +86,9 @@ public sealed record LoadReport(
         output.WriteLine($"  acknowledged events   {EventsPerSecond,12:N0} /s   ({AcknowledgedEvents:N0} events accepted)");
         output.WriteLine($"  acknowledged requests {RequestsPerSecond,12:N1} /s   ({AcknowledgedRequests:N0} requests)");
         var l = AckLatencyMs;
-        output.WriteLine($"  ack latency (ms)      p50 {l.P50:0.0}   p90 {l.P90:0.0}   p99 {l.P99:0.0}   max {l.Max:0.0}   mean {l.Mean:0.0}");
+        output.WriteLine(l.Count == 0
+            ? "  ack latency (ms)      no request was acknowledged in the window"
+            : $"  ack latency (ms)      p50 {l.P50:0.0}   p90 {l.P90:0.0}   p99 {l.P99:0.0}   max {l.Max:0.0}   mean {l.Mean:0.0}");
         output.WriteLine($"  errors                {Describe(Errors)}" + (ErrorsOutsideWindow.Count > 0 ? $"   (outside the window: {Describe(ErrorsOutsideWindow)})" : ""));
         if (RefusedBatches > 0 || UnresolvedBatches > 0)
             output.WriteLine($"  batches               {RefusedBatches:N0} refused, {UnresolvedBatches:N0} never acknowledged");

@@ -38,8 +38,6 @@ public sealed class LoadRun(LoadOptions options, IReadOnlyList<LoadTenant> tenan
 
         using var stopSending = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         stopSending.CancelAfter(options.Warmup + options.Duration);
-        long stoppedAt = 0;
-        using var _ = stopSending.Token.Register(() => Interlocked.CompareExchange(ref stoppedAt, Stopwatch.GetTimestamp(), 0));
 
         output.WriteLine($"Running {options.Clients} clients, batches of {options.BatchSize}: warm-up {options.Warmup.TotalSeconds:0.#} s, " +
             $"then {options.Duration.TotalSeconds:0.#} s measured.");
@@ -59,8 +57,11 @@ public sealed class LoadRun(LoadOptions options, IReadOnlyList<LoadTenant> tenan
             await progress;
         }
 
+        // Stopped early (Ctrl-C, SIGTERM): the window ends when the first client saw the stop. Read from the
+        // clients rather than from a callback on the token: callbacks run last-registered first, and one
+        // registered at the start was seen not to run at all when the stop came from the signal handler.
         var interrupted = stopping.IsCancellationRequested;
-        var windowEnd = Math.Min(window.End, Interlocked.Read(ref stoppedAt) is var stopped and > 0 ? stopped : window.End);
+        var windowEnd = interrupted ? Math.Min(window.End, clients.Min(c => c.Tally.StoppedAt)) : window.End;
         var measured = windowEnd > window.Start ? Stopwatch.GetElapsedTime(window.Start, windowEnd) : TimeSpan.Zero;
         var tallies = clients.Select(c => c.Tally).ToList();
         var expected = tenants.Select((_, t) =>

@@ -6,7 +6,7 @@ public sealed class IngestOptions
     public const string Section = "Align:Ingest";
 
     /// <summary>How many recent event ids each organization remembers for dedupe.</summary>
-    public int DedupeWindowMaxIds { get; set; } = 200_000;
+    public int DedupeWindowMaxIds { get; set; } = 1_000_000;
 
     /// <summary>How long an event id is remembered for dedupe (bounded by <see cref="DedupeWindowMaxIds"/> too).</summary>
     public TimeSpan DedupeWindowMaxAge { get; set; } = TimeSpan.FromHours(24);
