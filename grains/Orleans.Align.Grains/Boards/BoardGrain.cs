@@ -77,9 +77,7 @@ public sealed class BoardGrain(
         for (var i = 0; i < views.Count; i++)
         {
             if (views[i].RollUp != RollUp.Children) continue;
-            var children = views.Where(c => c.ParentId == views[i].Id).ToList();
-            var weights = children.Sum(c => c.Weight);
-            double? percent = weights <= 0 ? null : Math.Round(children.Sum(c => c.Weight * Math.Min(100, Math.Max(0, c.Percent ?? 0))) / weights, 2);
+            var percent = GoalMath.RollUp(views.Where(c => c.ParentId == views[i].Id).Select(c => (c.Percent, c.Weight)));
             var status = GoalMath.Status(GoalKind.IncreaseTo, 100, percent, percent, views[i].Start, views[i].End, at, settings);
             views[i] = views[i] with { Progress = percent, Percent = percent, Status = status };
         }

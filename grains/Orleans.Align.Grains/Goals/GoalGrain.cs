@@ -156,16 +156,20 @@ public sealed class GoalGrain(
                     S.ByDepartment.Clear();
                 }
             }
-            S.Parts.Add(metric, e.Event);
-            if (e.Event.Department is { } department)
-            {
-                if (!S.ByDepartment.TryGetValue(department, out var parts)) S.ByDepartment[department] = parts = new GoalParts();
-                parts.Add(metric, e.Event);
-            }
+            Count(S.Parts, S.ByDepartment, metric, e.Event);
             applied++;
         }
         if (applied > 0) S.UpdatedAt = clock.GetUtcNow();
         return applied;
+    }
+
+    /// <summary>One counted event: into the scope's parts and into its department's own parts.</summary>
+    private static void Count(GoalParts parts, Dictionary<string, GoalParts> byDepartment, MetricDefinition metric, MetricEvent e)
+    {
+        parts.Add(metric, e);
+        if (e.Department is not { } department) return;
+        if (!byDepartment.TryGetValue(department, out var own)) byDepartment[department] = own = new GoalParts();
+        own.Add(metric, e);
     }
 
     /// <summary>Reads the log past the applied sequence. Returns whether anything was read.</summary>
@@ -268,12 +272,7 @@ public sealed class GoalGrain(
             {
                 if (e.Sequence > S.AppliedThrough || !d.Counts(e.Event) || e.Event.Timestamp > at) continue;
                 if (d.Reset != ResetCadence.None && GoalMath.WindowStart(d.Reset, d.Start, e.Event.Timestamp) != window) continue;
-                parts.Add(metric, e.Event);
-                if (e.Event.Department is { } dep)
-                {
-                    if (!byDepartment.TryGetValue(dep, out var p)) byDepartment[dep] = p = new GoalParts();
-                    p.Add(metric, e.Event);
-                }
+                Count(parts, byDepartment, metric, e.Event);
             }
             from = page[^1].Sequence + 1;
         }
@@ -292,9 +291,7 @@ public sealed class GoalGrain(
         double? value, percent;
         if (d.RollUp == RollUp.Children)
         {
-            var weights = S.Children.Values.Sum(c => c.Weight);
-            value = percent = !includeChildren || weights <= 0 ? null
-                : Math.Round(S.Children.Values.Sum(c => c.Weight * Math.Min(100, Math.Max(0, c.Percent ?? 0))) / weights, 2);
+            value = percent = includeChildren ? GoalMath.RollUp(S.Children.Values.Select(c => (c.Percent, c.Weight))) : null;
         }
         else
         {

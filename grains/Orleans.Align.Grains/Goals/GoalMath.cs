@@ -41,6 +41,21 @@ public static class GoalMath
     private static double Shortfall(double value, double target) =>
         target == 0 ? 0 : Math.Clamp(100 * (1 - Math.Abs(value - target) / Math.Abs(target)), 0, 100);
 
+    /// <summary>
+    /// A roll-up's progress: the weighted average of its children's progress, each clamped to 0–100%
+    /// so one overshooting child cannot carry the others. Null without children (or weights).
+    /// </summary>
+    public static double? RollUp(IEnumerable<(double? Percent, double Weight)> children)
+    {
+        double weights = 0, sum = 0;
+        foreach (var (percent, weight) in children)
+        {
+            weights += weight;
+            sum += weight * Math.Clamp(percent ?? 0, 0, 100);
+        }
+        return weights <= 0 ? null : Math.Round(sum / weights, 2);
+    }
+
     /// <summary>Linear expected progress at <paramref name="now"/>, in percent of the period.</summary>
     public static double Expected(DateTimeOffset start, DateTimeOffset end, DateTimeOffset now)
     {
