@@ -13,6 +13,10 @@ public static class HostingExtensions
             .Validate(o => o.DedupeWindowMaxAge > TimeSpan.Zero, "Align:Ingest:DedupeWindowMaxAge must be positive.")
             .Validate(o => o.ReplayPageSize is >= 100 and <= 100_000, "Align:Ingest:ReplayPageSize must be between 100 and 100,000.")
             .Validate(o => o.ViewSnapshotInterval >= TimeSpan.FromMilliseconds(10), "Align:Ingest:ViewSnapshotInterval must be at least 10 ms.")
+            .Validate(o => o.MaxPendingEventsPerGoal is >= 100 and <= 10_000_000, "Align:Ingest:MaxPendingEventsPerGoal must be between 100 and 10,000,000.")
+            .Validate(o => o.MaxEventsPerDelivery is >= 10 and <= 100_000, "Align:Ingest:MaxEventsPerDelivery must be between 10 and 100,000.")
+            .Validate(o => o.RoutingCheckInterval >= TimeSpan.FromMilliseconds(100), "Align:Ingest:RoutingCheckInterval must be at least 100 ms.")
+            .Validate(o => o.PaceReminderPeriod >= TimeSpan.FromSeconds(1), "Align:Ingest:PaceReminderPeriod must be at least 1 s.")
             .ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
         return services;

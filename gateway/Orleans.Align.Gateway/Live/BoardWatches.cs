@@ -103,24 +103,68 @@ public sealed class BoardWatches(IClusterClient cluster, IHubContext<LiveHub> hu
             feed = update.Feed ?? [],
         });
 
+    /// <summary>
+    /// Renews every board this gateway watches, all at once, every <see cref="RenewEvery"/>; and at
+    /// once when the cluster's membership changes (a silo died or joined), then every second for
+    /// <see cref="SettleFor"/>: boards that lived on a dead silo come back without observers, and
+    /// the first renewal may still reach the old activation before the directory has moved on.
+    /// </summary>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(RenewEvery);
+        using var timer = new PeriodicTimer(MembershipCheckEvery);
+        var nextRenewal = DateTime.UtcNow + RenewEvery;
+        var settleUntil = DateTime.MinValue;
+        string? membership = null;
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
-            (string Org, string Board)[] boards;
-            lock (_gate) boards = [.. _watchers.Keys];
-            foreach (var (org, board) in boards)
+            var now = DateTime.UtcNow;
+            var current = await ReadMembershipAsync(stoppingToken);
+            if (current is not null && membership is not null && current != membership)
             {
-                try
-                {
-                    await Board(org, board).SubscribeAsync(Reference);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    logger.LogWarning(ex, "Renewing the subscription to board {Board} of {Org} failed; retrying next round", board, org);
-                }
+                logger.LogInformation("Cluster membership changed ({Before} -> {After}); renewing board subscriptions", membership, current);
+                settleUntil = now + SettleFor;
+            }
+            membership = current ?? membership;
+            if (now < settleUntil || now >= nextRenewal)
+            {
+                nextRenewal = now + RenewEvery;
+                await RenewAllAsync(stoppingToken);
             }
         }
+    }
+
+    public static readonly TimeSpan MembershipCheckEvery = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan SettleFor = TimeSpan.FromSeconds(10);
+
+    /// <summary>The active silos, as one comparable string; null when the cluster does not answer.</summary>
+    private async Task<string?> ReadMembershipAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var hosts = await cluster.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).WaitAsync(TimeSpan.FromSeconds(2), cancellationToken);
+            return string.Join(",", hosts.Keys.Select(s => s.ToParsableString()).Order(StringComparer.Ordinal));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            logger.LogDebug(ex, "Reading cluster membership failed");
+            return null;
+        }
+    }
+
+    private async Task RenewAllAsync(CancellationToken cancellationToken)
+    {
+        (string Org, string Board)[] boards;
+        lock (_gate) boards = [.. _watchers.Keys];
+        await Parallel.ForEachAsync(boards, new ParallelOptions { MaxDegreeOfParallelism = 64, CancellationToken = cancellationToken }, async (key, ct) =>
+        {
+            try
+            {
+                await Board(key.Org, key.Board).SubscribeAsync(Reference).WaitAsync(TimeSpan.FromSeconds(5), ct);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                logger.LogWarning(ex, "Renewing the subscription to board {Board} of {Org} failed; retrying next round", key.Board, key.Org);
+            }
+        });
     }
 }

@@ -14,16 +14,17 @@ public interface IGoalGrain : IGrainWithStringKey
     [Alias("Get"), AlwaysInterleave]
     Task<GoalView?> GetAsync();
 
-    /// <summary>
-    /// Applies events from the log, in sequence order. Events at or below the goal's applied
-    /// sequence are skipped, so redelivery never double counts.
-    /// </summary>
     /// <summary>Drops the snapshot and recomputes the goal from the log alone.</summary>
     [Alias("Rebuild")]
     Task<GoalView> RebuildAsync();
 
-    [Alias("Apply")]
-    Task ApplyAsync(IReadOnlyList<LoggedEvent> events);
+    /// <summary>
+    /// Applies a range of the log. Sequences at or below the goal's applied position are skipped, so
+    /// redelivery never double counts; a range that starts past it makes the goal read the gap from
+    /// the log first, so a lost delivery is never skipped. Returns the position applied through.
+    /// </summary>
+    [Alias("ApplyRange")]
+    Task<long> ApplyAsync(LogRange range);
 
     /// <summary>A department's confidence (0–10) with a note; shown beside the computed status.</summary>
     [Alias("CheckIn")]

@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace Orleans.Align.Grains;
 
 /// <summary>
@@ -11,7 +13,14 @@ public interface IIngestLogGrain : IGrainWithStringKey
     [Alias("Append")]
     Task<IngestResult> AppendAsync(IReadOnlyList<MetricEvent> events);
 
-    /// <summary>Called by the organization when its departments, campaigns or goals change.</summary>
+    /// <summary>
+    /// Called by the organization when its departments, campaigns or goals change. Older versions
+    /// than the one held are ignored; a lost call is made up by the log's own version check.
+    /// </summary>
     [Alias("RoutingChanged")]
     Task RoutingChangedAsync(OrganizationRouting routing);
+
+    /// <summary>Where delivery to each goal stands: its cursor, what waits, failures.</summary>
+    [Alias("GetDeliveryStatus"), AlwaysInterleave]
+    Task<DeliveryStatus> GetDeliveryStatusAsync();
 }

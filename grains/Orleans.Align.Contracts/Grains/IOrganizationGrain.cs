@@ -40,6 +40,10 @@ public interface IOrganizationGrain : IGrainWithStringKey
     [Alias("GetRouting"), AlwaysInterleave]
     Task<OrganizationRouting> GetRoutingAsync();
 
+    /// <summary>Cheap and interleaved: the ingest log polls it to notice a routing change it was not told about.</summary>
+    [Alias("GetRoutingVersion"), AlwaysInterleave]
+    Task<long> GetRoutingVersionAsync();
+
     [Alias("GetSettings"), AlwaysInterleave]
     Task<AlignmentSettings> GetSettingsAsync();
 

@@ -33,7 +33,9 @@ public sealed record OrganizationRouting(
     [property: Id(0)] IReadOnlyList<string> Departments,
     [property: Id(1)] IReadOnlyList<string> Campaigns,
     [property: Id(2)] IReadOnlyList<GoalDefinition> Goals,
-    [property: Id(3)] IReadOnlyList<string>? BaseMetrics = null)
+    [property: Id(3)] IReadOnlyList<string>? BaseMetrics = null,
+    [property: Id(4)] long Version = 0)
 {
+    /// <summary>Version 0: before the organization exists. Every catalogue change that routes raises the version.</summary>
     public static readonly OrganizationRouting Empty = new([], [], [], []);
 }

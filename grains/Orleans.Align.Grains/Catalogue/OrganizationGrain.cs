@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+
 namespace Orleans.Align.Grains.Catalogue;
 
 [GenerateSerializer, Alias("align.organization-state")]
@@ -12,6 +14,8 @@ public sealed class OrganizationState
     [Id(5)] public List<MetricDefinition> Metrics { get; set; } = [];
     [Id(6)] public AlignmentSettings Settings { get; set; } = AlignmentSettings.Default;
     [Id(7)] public List<string> Reviews { get; set; } = [];
+    /// <summary>Raised by every change the ingest log must know about, so it can tell a routing table it missed.</summary>
+    [Id(8)] public long RoutingVersion { get; set; }
 }
 
 [GenerateSerializer, Alias("align.stored-key")]
@@ -23,7 +27,8 @@ public sealed record StoredKey([property: Id(0)] string Hash, [property: Id(1)] 
 /// </summary>
 public sealed class OrganizationGrain(
     [PersistentState("organization", StorageNames.Align)] IPersistentState<OrganizationState> state,
-    TimeProvider clock) : Grain, IOrganizationGrain
+    TimeProvider clock,
+    ILogger<OrganizationGrain> logger) : Grain, IOrganizationGrain
 {
     private string OrgId => this.GetPrimaryKeyString();
 
@@ -64,6 +69,7 @@ public sealed class OrganizationGrain(
             Metrics = [.. before.Metrics],
             Settings = before.Settings,
             Reviews = [.. before.Reviews],
+            RoutingVersion = before.RoutingVersion,
         };
         change(copy);
         state.State = copy;
@@ -162,7 +168,9 @@ public sealed class OrganizationGrain(
     private OrganizationRouting Routing() => state.State.Info is null
         ? OrganizationRouting.Empty
         : new OrganizationRouting([.. state.State.Departments], [.. state.State.Campaigns], [.. state.State.Goals],
-            [.. state.State.Metrics.Where(m => m.Kind != MetricKind.Ratio).Select(m => m.Key)]);
+            [.. state.State.Metrics.Where(m => m.Kind != MetricKind.Ratio).Select(m => m.Key)], state.State.RoutingVersion);
+
+    public Task<long> GetRoutingVersionAsync() => Task.FromResult(state.State.RoutingVersion);
 
     public Task<AlignmentSettings> GetSettingsAsync() => Task.FromResult(state.State.Settings);
 
@@ -237,9 +245,24 @@ public sealed class OrganizationGrain(
         if (unknown.Count > 0) throw AlignException.Invalid($"Unknown department(s): {string.Join(", ", unknown)}.");
     }
 
+    /// <summary>
+    /// Saves the change under a new routing version, then tells the ingest log. The change stands even
+    /// if that call fails: the log polls the version and fetches what it missed.
+    /// </summary>
     private async Task SaveAndRouteAsync(Action<OrganizationState> change)
     {
-        await ChangeAsync(change);
-        await GrainFactory.GetGrain<IIngestLogGrain>(OrgId).RoutingChangedAsync(Routing());
+        await ChangeAsync(c =>
+        {
+            change(c);
+            c.RoutingVersion++;
+        });
+        try
+        {
+            await GrainFactory.GetGrain<IIngestLogGrain>(OrgId).RoutingChangedAsync(Routing());
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Telling the ingest log of {OrgId} about routing version {Version} failed; it will fetch it itself", OrgId, state.State.RoutingVersion);
+        }
     }
 }

@@ -46,6 +46,8 @@ public sealed class GoalState
     [Id(12)] public bool TrendRaised { get; set; }
     /// <summary>Recent check-ins, oldest first (bounded), so a replay shows the one that stood at its moment.</summary>
     [Id(13)] public List<CheckIn> CheckIns { get; set; } = [];
+    /// <summary>Whether the pace reminder is registered (it is until the period is over and judged).</summary>
+    [Id(14)] public bool ReminderSet { get; set; }
 }
 
 [GenerateSerializer, Immutable, Alias("align.child-progress")]
@@ -62,9 +64,10 @@ public sealed class GoalGrain(
     IEventLogStore log,
     IOptions<IngestOptions> options,
     TimeProvider clock,
-    ILogger<GoalGrain> logger) : Grain, IGoalGrain
+    ILogger<GoalGrain> logger) : Grain, IGoalGrain, IRemindable
 {
     public const int MaxCheckIns = 100;
+    public const string PaceReminder = "pace";
 
     private IGrainTimer? _snapshotTimer;
     private IGrainTimer? _paceTimer;
@@ -89,8 +92,9 @@ public sealed class GoalGrain(
             state.State = Fresh(definition);
             _dirty = true;
         }
-        if (await CatchUpAsync(cancellationToken) || _dirty) MarkDirty();
+        if (await CatchUpAsync(long.MaxValue, cancellationToken) || _dirty) MarkDirty();
         StartPaceTimer();
+        await EnsureReminderAsync();
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -109,9 +113,10 @@ public sealed class GoalGrain(
         }
 
         state.State = Fresh(definition);
-        await CatchUpAsync(CancellationToken.None);
+        await CatchUpAsync(long.MaxValue, CancellationToken.None);
         await state.WriteStateAsync();
         StartPaceTimer();
+        await EnsureReminderAsync();
         await PublishAsync(Evaluate());
         return View();
     }
@@ -125,14 +130,28 @@ public sealed class GoalGrain(
 
     public Task<GoalView?> GetAsync() => Task.FromResult(S.Definition is null ? null : View());
 
-    public async Task ApplyAsync(IReadOnlyList<LoggedEvent> events)
+    public async Task<long> ApplyAsync(LogRange range)
     {
         // Not defined yet: the route was registered before the definition landed. DefineAsync reads
         // the log after these events were written, so skipping them here loses nothing.
-        if (S.Definition is null) return;
-        if (Apply(events) == 0) return;
-        MarkDirty();
-        await PublishAsync(Evaluate());
+        if (S.Definition is null) return 0;
+        var before = S.AppliedThrough;
+        // A range that starts past what this goal applied means a handover was lost (its silo died)
+        // or dropped (this goal fell too far behind): read the gap from the log first.
+        var moved = range.From > S.AppliedThrough && await CatchUpAsync(range.From, CancellationToken.None);
+        moved |= Apply(range.Events) > 0;
+        // Nothing else in the range counts for this goal, so it has seen everything through its end.
+        S.AppliedThrough = Math.Max(S.AppliedThrough, range.Through);
+        if (moved)
+        {
+            MarkDirty();
+            await PublishAsync(Evaluate());
+        }
+        else if (S.AppliedThrough != before)
+        {
+            MarkDirty();
+        }
+        return S.AppliedThrough;
     }
 
     private int Apply(IEnumerable<LoggedEvent> events)
@@ -172,17 +191,18 @@ public sealed class GoalGrain(
         own.Add(metric, e);
     }
 
-    /// <summary>Reads the log past the applied sequence. Returns whether anything was read.</summary>
-    private async Task<bool> CatchUpAsync(CancellationToken cancellationToken)
+    /// <summary>Reads the log past the applied sequence, through <paramref name="until"/>. Returns whether anything counted.</summary>
+    private async Task<bool> CatchUpAsync(long until, CancellationToken cancellationToken)
     {
         var moved = false;
-        while (true)
+        while (S.AppliedThrough < until)
         {
-            var page = await log.ReadAsync(Key.OrgId, S.AppliedThrough + 1, options.Value.ReplayPageSize, cancellationToken);
+            var want = (int)Math.Min(options.Value.ReplayPageSize, until - S.AppliedThrough);
+            var page = await log.ReadAsync(Key.OrgId, S.AppliedThrough + 1, want, cancellationToken);
             if (page.Count == 0) return moved;
-            Apply(page);
-            moved = true;
+            moved |= Apply(page.Where(e => e.Sequence <= until)) > 0;
         }
+        return moved;
     }
 
     public async Task<GoalView> CheckInAsync(CheckIn checkIn)
@@ -228,7 +248,8 @@ public sealed class GoalGrain(
         S.Minutes = keep.Minutes;
         S.Days = keep.Days;
         S.LastStatus = keep.LastStatus;
-        await CatchUpAsync(CancellationToken.None);
+        S.ReminderSet = keep.ReminderSet;
+        await CatchUpAsync(long.MaxValue, CancellationToken.None);
         await state.WriteStateAsync();
         _dirty = false;
         await PublishAsync(Evaluate());
@@ -402,12 +423,74 @@ public sealed class GoalGrain(
     {
         // Status moves with time even when no event arrives: re-judge the pace while the goal is active.
         if (_paceTimer is not null || S.Definition is null) return;
-        _paceTimer = this.RegisterGrainTimer(async _ =>
+        _paceTimer = this.RegisterGrainTimer(_ => JudgeTimeAsync(), new GrainTimerCreationOptions(options.Value.PaceCheckInterval, options.Value.PaceCheckInterval));
+    }
+
+    /// <summary>What time alone changes: the reset window rolls, the pace status moves, alerts are raised.</summary>
+    private async Task<GoalView> JudgeTimeAsync()
+    {
+        var before = S.LastStatus;
+        var rolled = RollWindow(clock.GetUtcNow());
+        var view = Evaluate();
+        if (rolled || view.Status != before || _pendingFeed.Count > 0) await PublishAsync(view);
+        return view;
+    }
+
+    /// <summary>A reset goal starts its next window at the boundary, not when the next event happens to arrive.</summary>
+    private bool RollWindow(DateTimeOffset now)
+    {
+        var d = S.Definition!;
+        if (d.Reset == ResetCadence.None) return false;
+        var window = GoalMath.WindowStart(d.Reset, d.Start, now);
+        if (window <= S.WindowStart) return false;
+        S.WindowStart = window;
+        S.Parts = new GoalParts();
+        S.ByDepartment.Clear();
+        S.UpdatedAt = now;
+        MarkDirty();
+        return true;
+    }
+
+    /// <summary>
+    /// A durable reminder wakes this goal even when it is deactivated and no event arrives: it turns
+    /// at risk or off track on time, rolls its window, and is marked achieved or missed when its
+    /// period ends. It is kept until the period is over and judged.
+    /// </summary>
+    private async Task EnsureReminderAsync()
+    {
+        if (S.ReminderSet || S.Definition is not { } d || clock.GetUtcNow() > d.End) return;
+        var period = options.Value.PaceReminderPeriod;
+        await this.RegisterOrUpdateReminder(PaceReminder, period, period);
+        S.ReminderSet = true;
+        MarkDirty();
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != PaceReminder) return;
+        if (S.Definition is not { } d)
         {
-            var before = S.LastStatus;
-            var view = Evaluate();
-            if (view.Status != before || _pendingFeed.Count > 0) await PublishAsync(view);
-        }, new GrainTimerCreationOptions(options.Value.PaceCheckInterval, options.Value.PaceCheckInterval));
+            await StopReminderAsync();
+            return;
+        }
+        S.ReminderSet = true;
+        var view = await JudgeTimeAsync();
+        if (clock.GetUtcNow() >= d.End && view.Status is GoalStatus.Achieved or GoalStatus.Missed or GoalStatus.NoData)
+        {
+            await StopReminderAsync();
+            // Judged for good: let the goal go until someone looks at it again.
+            DeactivateOnIdle();
+        }
+    }
+
+    private async Task StopReminderAsync()
+    {
+        if (await this.GetReminder(PaceReminder) is { } reminder) await this.UnregisterReminder(reminder);
+        if (S.Definition is not null)
+        {
+            S.ReminderSet = false;
+            MarkDirty();
+        }
     }
 
     /// <summary>

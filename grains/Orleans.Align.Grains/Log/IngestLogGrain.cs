@@ -7,8 +7,9 @@ namespace Orleans.Align.Grains.Log;
 /// <summary>
 /// One organization's ingest path. Reentrant so that concurrent callers can join the same group
 /// commit: appends queue up while a write is in flight and share the next write; each caller
-/// completes when its own events are in the log. Delivery to goals runs behind the acknowledgement,
-/// in sequence order, on its own loop, so a slow view never slows ingest.
+/// completes when its own events are in the log. Delivery to goals runs behind the acknowledgement:
+/// each goal has its own cursor, bounded queue and loop (<see cref="GoalCursor"/>), and every
+/// handover names the log range it covers, so a goal that missed one reads the gap from the log.
 /// </summary>
 [Reentrant]
 public sealed class IngestLogGrain(
@@ -18,7 +19,7 @@ public sealed class IngestLogGrain(
     ILogger<IngestLogGrain> logger) : Grain, IIngestLogGrain
 {
     private readonly List<PendingAppend> _pending = [];
-    private readonly Queue<IReadOnlyList<LoggedEvent>> _deliveries = new();
+    private readonly Dictionary<string, GoalCursor> _cursors = new(StringComparer.Ordinal);
     private DedupeWindow _dedupe = null!;
     private OrganizationRouting _routing = OrganizationRouting.Empty;
     private HashSet<string> _campaigns = [];
@@ -27,9 +28,9 @@ public sealed class IngestLogGrain(
     private long _lastSequence;
     private bool _resync;
     private Task? _writer;
-    private Task? _deliverer;
 
     private string OrgId => this.GetPrimaryKeyString();
+    private IOrganizationGrain Organization => GrainFactory.GetGrain<IOrganizationGrain>(OrgId);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -45,7 +46,10 @@ public sealed class IngestLogGrain(
             logger.LogWarning(ex, "The log of {OrgId} could not be opened", OrgId);
             throw new AlignException(AlignErrorKind.Unavailable, "The event log is unavailable; nothing was accepted. Retry later.");
         }
-        ApplyRouting(await GrainFactory.GetGrain<IOrganizationGrain>(OrgId).GetRoutingAsync());
+        // Every goal starts with a sync: what an earlier activation acknowledged but had not delivered
+        // yet (its silo died) is in the log, and each goal reads what it lacks from there.
+        ApplyRouting(await Organization.GetRoutingAsync());
+        this.RegisterGrainTimer(CheckRoutingVersionAsync, new GrainTimerCreationOptions(o.RoutingCheckInterval, o.RoutingCheckInterval) { Interleave = true });
     }
 
     /// <summary>The window is derived from the log's tail, so retries are recognised across restarts.</summary>
@@ -70,27 +74,57 @@ public sealed class IngestLogGrain(
         return Task.CompletedTask;
     }
 
+    /// <summary>A routing change whose push was lost (a failed call, a silo that died) is noticed here within the interval.</summary>
+    private async Task CheckRoutingVersionAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (await Organization.GetRoutingVersionAsync() > _routing.Version) await RefreshRoutingAsync();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogDebug(ex, "Checking the routing version of {OrgId} failed; trying again next interval", OrgId);
+        }
+    }
+
+    private async Task RefreshRoutingAsync() => ApplyRouting(await Organization.GetRoutingAsync());
+
     private void ApplyRouting(OrganizationRouting routing)
     {
+        if (routing.Version < _routing.Version) return; // a push that was overtaken by a fetch
         _routing = routing;
         _campaigns = [.. routing.Campaigns];
         _departments = [.. routing.Departments];
         _metrics = [.. routing.BaseMetrics ?? []];
+
+        var routed = routing.Goals.Select(g => g.Id).ToHashSet(StringComparer.Ordinal);
+        foreach (var gone in _cursors.Keys.Where(id => !routed.Contains(id)).ToList()) _cursors.Remove(gone);
+        foreach (var goal in routing.Goals)
+        {
+            // A goal new to this activation syncs from the log's tail: events since its definition read
+            // the log, and before this routing arrived, reach it through the gap check.
+            if (_cursors.ContainsKey(goal.Id)) continue;
+            var cursor = new GoalCursor(goal, _lastSequence, options.Value.MaxPendingEventsPerGoal);
+            _cursors[goal.Id] = cursor;
+            StartDelivery(cursor);
+        }
     }
 
-    public Task<IngestResult> AppendAsync(IReadOnlyList<MetricEvent> events)
+    public async Task<IngestResult> AppendAsync(IReadOnlyList<MetricEvent> events)
     {
-        var unknown = events
-            .SelectMany(e => Unknown(e))
-            .Distinct()
-            .ToList();
-        if (unknown.Count > 0)
-            throw AlignException.Invalid($"Unknown {string.Join(", ", unknown)} in organization '{OrgId}'. Create them first; nothing was accepted.");
+        if (events.Any(e => Unknown(e).Any()))
+        {
+            // Perhaps created a moment ago and the push has not arrived: ask before refusing.
+            await RefreshRoutingAsync();
+            var unknown = events.SelectMany(e => Unknown(e)).Distinct().Take(20).ToList();
+            if (unknown.Count > 0)
+                throw AlignException.Invalid($"Unknown {string.Join(", ", unknown)} in organization '{OrgId}'. Create them first; nothing was accepted.");
+        }
 
         var pending = new PendingAppend(events);
         _pending.Add(pending);
         if (_writer is not { IsCompleted: false }) _writer = WriteLoopAsync();
-        return pending.Completion.Task;
+        return await pending.Completion.Task;
     }
 
     private IEnumerable<string> Unknown(MetricEvent e)
@@ -113,7 +147,8 @@ public sealed class IngestLogGrain(
             if (_lastSequence > known)
             {
                 logger.LogWarning("The log of {OrgId} holds {Count} events from a write reported as failed; they count as stored", OrgId, _lastSequence - known);
-                await DeliverAsync([.. await ReadAllAsync(known + 1)]);
+                // The same path as any commit: the goals' cursors take them (or, past their bound, a gap to read).
+                Deliver(await ReadAllAsync(known + 1), _lastSequence);
             }
             _resync = false;
             return true;
@@ -199,8 +234,7 @@ public sealed class IngestLogGrain(
             _lastSequence = next - 1;
             var now = clock.GetUtcNow();
             foreach (var e in batch) _dedupe.Remember(e.Event.Id, now);
-            _deliveries.Enqueue(batch);
-            if (_deliverer is not { IsCompleted: false }) _deliverer = DeliveryLoopAsync();
+            Deliver(batch, _lastSequence);
         }
 
         var duplicates = 0;
@@ -213,52 +247,52 @@ public sealed class IngestLogGrain(
         AlignMetrics.EventsDuplicate.Add(duplicates);
     }
 
-    private async Task DeliveryLoopAsync()
+    /// <summary>Offers newly logged events to every goal's cursor and starts the deliveries that have work.</summary>
+    private void Deliver(IReadOnlyList<LoggedEvent> batch, long through)
     {
-        while (_deliveries.Count > 0)
+        foreach (var cursor in _cursors.Values)
         {
-            var events = new List<LoggedEvent>();
-            while (_deliveries.TryDequeue(out var batch)) events.AddRange(batch);
-            await DeliverAsync(events);
+            cursor.Offer(batch, through);
+            StartDelivery(cursor);
         }
     }
 
-    private async Task DeliverAsync(List<LoggedEvent> events)
+    private void StartDelivery(GoalCursor cursor)
     {
-        var deliveries = new List<Task>();
-        foreach (var goal in _routing.Goals)
-        {
-            var matching = events.Where(e => goal.Counts(e.Event)).ToList();
-            if (matching.Count == 0) continue;
-            deliveries.Add(DeliverWithRetryAsync(goal.Id, matching));
-        }
-        await Task.WhenAll(deliveries);
+        if (cursor.HasWork && cursor.Loop is not { IsCompleted: false }) cursor.Loop = DeliveryLoopAsync(cursor);
     }
 
     /// <summary>
-    /// Never gives up: a goal that missed a delivery and then applied a later one would skip the
-    /// missed events for good (its AppliedThrough moves past them). Retrying with a capped backoff
-    /// holds back this organization's later deliveries while a goal is unreachable, which is the
-    /// price of exactly-once; the events are safe in the log meanwhile and ingest keeps acknowledging.
+    /// One loop per goal with work, so a slow or failing goal never holds back the others. Each
+    /// handover is a bounded range of the log; a goal that keeps failing is retried with a capped
+    /// backoff while its queue is bounded by its cursor (past the bound it reads the gap from the
+    /// log when it is back).
     /// </summary>
-    private async Task DeliverWithRetryAsync(string goalId, List<LoggedEvent> events)
+    private async Task DeliveryLoopAsync(GoalCursor cursor)
     {
-        var goal = GrainFactory.GetGrain<IGoalGrain>(GrainKeys.For(OrgId, goalId));
-        for (var attempt = 1; ; attempt++)
+        var goal = GrainFactory.GetGrain<IGoalGrain>(GrainKeys.For(OrgId, cursor.Goal.Id));
+        while (cursor.HasWork && _cursors.TryGetValue(cursor.Goal.Id, out var current) && current == cursor)
         {
+            var handover = cursor.Take(options.Value.MaxEventsPerDelivery);
             try
             {
-                await goal.ApplyAsync(events);
-                return;
+                await goal.ApplyAsync(handover.Range);
+                cursor.Confirm(handover);
             }
             catch (Exception ex)
             {
+                cursor.Failed();
+                var attempt = cursor.ConsecutiveFailures;
                 var level = attempt < 5 ? LogLevel.Warning : LogLevel.Error;
-                logger.Log(level, ex, "Delivering {Count} events to goal {GoalId} of {OrgId} failed (attempt {Attempt}); retrying", events.Count, goalId, OrgId, attempt);
+                logger.Log(level, ex, "Delivering ({From}, {Through}] ({Count} events) to goal {GoalId} of {OrgId} failed (attempt {Attempt}); retrying",
+                    handover.Range.From, handover.Range.Through, handover.Range.Events.Count, cursor.Goal.Id, OrgId, attempt);
                 await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5_000, 100 * attempt * attempt)));
             }
         }
     }
+
+    public Task<DeliveryStatus> GetDeliveryStatusAsync() => Task.FromResult(new DeliveryStatus(
+        _lastSequence, _routing.Version, [.. _cursors.Values.Select(c => c.Status()).OrderBy(g => g.GoalId, StringComparer.Ordinal)]));
 
     private sealed class PendingAppend(IReadOnlyList<MetricEvent> events)
     {

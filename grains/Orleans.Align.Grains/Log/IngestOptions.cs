@@ -19,4 +19,24 @@ public sealed class IngestOptions
 
     /// <summary>How often an active goal re-judges its pace: status moves with time even without events.</summary>
     public TimeSpan PaceCheckInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The period of each goal's durable reminder, which wakes a deactivated goal to re-judge its pace,
+    /// raise its alerts, roll its reset window and close its period. Orleans refuses periods below its
+    /// minimum reminder period (one minute unless <c>Align:Silo:Reminders:MinimumReminderPeriod</c> lowers it).
+    /// </summary>
+    public TimeSpan PaceReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Most events waiting for one goal. A goal that falls further behind (unreachable, failing) has
+    /// its queue dropped and reads the gap from the log when it is back: memory stays bounded and the
+    /// other goals never wait for it.
+    /// </summary>
+    public int MaxPendingEventsPerGoal { get; set; } = 50_000;
+
+    /// <summary>Most events in one delivery message to a goal; a larger backlog goes in several.</summary>
+    public int MaxEventsPerDelivery { get; set; } = 5_000;
+
+    /// <summary>How often the ingest log checks the organization's routing version, in case it missed a change.</summary>
+    public TimeSpan RoutingCheckInterval { get; set; } = TimeSpan.FromSeconds(2);
 }

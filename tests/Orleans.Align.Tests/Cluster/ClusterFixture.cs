@@ -29,6 +29,10 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.Services.AddAlignGrainServices();
             silo.Services.AddMemoryEventLog();
             silo.AddMemoryGrainStorage(StorageNames.Align);
+            silo.UseInMemoryReminderService();
+            silo.AddIncomingGrainCallFilter<DeliveryFaults>();
+            // Small enough that a test overflows it with a few thousand events.
+            silo.Services.Configure<IngestOptions>(o => o.MaxPendingEventsPerGoal = 1_000);
         });
         _cluster = builder.Build();
         await _cluster.DeployAsync();

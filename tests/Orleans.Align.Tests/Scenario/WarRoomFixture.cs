@@ -30,12 +30,13 @@ public sealed class WarRoomFixture : IAsyncLifetime
             silo.Services.AddAlignGrainServices();
             silo.Services.AddMemoryEventLog();
             silo.AddMemoryGrainStorage(StorageNames.Align);
+            silo.UseInMemoryReminderService();
             silo.Services.RemoveAll<TimeProvider>();
             silo.Services.AddSingleton<TimeProvider>(clock);
             // Goals re-judge their pace on a real-time timer. On a clock that jumps an hour at a time
-            // that timer would judge each new hour before its events arrive (a gap no real day has),
+            // that timer (and the reminder) would judge each new hour before its events arrive (a gap no real day has),
             // so here statuses and alerts are judged when something happens: events, check-ins.
-            silo.Services.Configure<IngestOptions>(o => o.PaceCheckInterval = TimeSpan.FromHours(1));
+            silo.Services.Configure<IngestOptions>(o => (o.PaceCheckInterval, o.PaceReminderPeriod) = (TimeSpan.FromHours(1), TimeSpan.FromHours(1)));
         });
         _cluster = builder.Build();
         await _cluster.DeployAsync();
