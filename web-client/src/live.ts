@@ -1,7 +1,7 @@
 // Live board state over SignalR. Kept free of DOM code so the versioning rules
 // can be reasoned about (and driven by a fake hub) on their own.
 
-import { HubConnectionBuilder, LogLevel, type IRetryPolicy } from '@microsoft/signalr';
+import { HttpTransportType, HubConnectionBuilder, LogLevel, type IRetryPolicy } from '@microsoft/signalr';
 
 export type GoalKind = 'increaseTo' | 'decreaseTo' | 'stayAbove' | 'stayBelow';
 export type GoalStatus = 'notStarted' | 'onTrack' | 'atRisk' | 'offTrack' | 'achieved' | 'missed' | 'noData';
@@ -179,8 +179,10 @@ export const foreverRetryPolicy: IRetryPolicy = {
 };
 
 export function createHubConnection(key: string): LiveHub {
+  // WebSockets only, without the negotiate round trip: one request that stays on one gateway, so a
+  // load balancer in front of many gateways needs no sticky sessions (docs/deploy.md).
   return new HubConnectionBuilder()
-    .withUrl('/hubs/live', { accessTokenFactory: () => key })
+    .withUrl('/hubs/live', { accessTokenFactory: () => key, transport: HttpTransportType.WebSockets, skipNegotiation: true })
     .withAutomaticReconnect(foreverRetryPolicy)
     .configureLogging(LogLevel.Warning)
     .build();
