@@ -1,22 +1,31 @@
 #!/usr/bin/env bash
 # The one run command: sets up what a fresh machine lacks, starts the silo and the gateway on
 # loopback, seeds a demo organization, prints its war-room URL and keeps a simulator posting events.
-#   ./run.sh [--no-simulate]
+#   ./run.sh [--no-simulate] [--silos N] [--gateways M]
+# --silos/--gateways (1 to 9, default 1 each) start a real cluster on Azure Table membership: silo i
+#   (from 0) on Orleans ports 11111+i and 30000+i and HTTP 5090+i, gateway j on HTTP 5080+j.
 # Environment: Align__PlatformAdminKey (generated and kept in .align/ when unset),
-#   ALIGN_GATEWAY_URL (http://127.0.0.1:5080), ALIGN_SILO_URL (http://127.0.0.1:5090),
-#   ALIGN_AZURITE_PORT (10000; Azurite keeps its data in .align/azurite), Align__Storage__ConnectionString
+#   ALIGN_GATEWAY_URL (the first gateway, http://127.0.0.1:5080), ALIGN_SILO_URL (the first silo,
+#   http://127.0.0.1:5090), ALIGN_AZURITE_PORT (blob port, 10000; the table service is on 10002, the
+#   queue service on 10001; Azurite keeps its data in .align/azurite), Align__Storage__ConnectionString
 #   (a real Azure Storage account instead of Azurite), and any Align__* setting (see README).
 #   Ctrl-C or SIGTERM stops everything.
 set -euo pipefail
 cd "$(dirname "$0")"
 
-simulate=1
-for arg in "$@"; do
-  case "$arg" in
+simulate=1 silos=1 gateways=1
+while [ $# -gt 0 ]; do
+  case "$1" in
     --no-simulate) simulate=0 ;;
-    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
-    *) echo "Unknown argument: $arg (try --help)" >&2; exit 2 ;;
+    --silos) silos="${2:-}"; shift ;;
+    --gateways) gateways="${2:-}"; shift ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    *) echo "Unknown argument: $1 (try --help)" >&2; exit 2 ;;
   esac
+  shift
+done
+for n in "$silos" "$gateways"; do
+  [[ "$n" =~ ^[1-9]$ ]] || { echo "--silos and --gateways take a number from 1 to 9." >&2; exit 2; }
 done
 
 ./setup.sh
@@ -59,36 +68,55 @@ wait_healthy() {
   echo "The $name did not become healthy at $url; see .align/logs/$name.log" >&2; exit 1
 }
 
-silo_args=(--Urls="$silo_url")
-if [ -z "${Align__Storage__ConnectionString:-}" ]; then
-  azurite_port="${ALIGN_AZURITE_PORT:-10000}"
-  echo; echo "== Starting Azurite, the Azure Storage emulator (127.0.0.1:$azurite_port, data in .align/azurite)"
-  mkdir -p .align/azurite
-  silo/storage-emulator/node_modules/.bin/azurite-blob --blobHost 127.0.0.1 --blobPort "$azurite_port" \
-    --location .align/azurite --silent --disableTelemetry --skipApiVersionCheck --loose > .align/logs/azurite.log 2>&1 &
-  pids+=($!)
+wait_port() {
+  local port=$1
   for _ in $(seq 1 120); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$azurite_port") 2>/dev/null && break
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && return 0
     kill -0 "${pids[-1]}" 2>/dev/null || { echo "Azurite exited; see .align/logs/azurite.log" >&2; exit 1; }
     sleep 0.25
   done
-  silo_args+=("--Align:Storage:ConnectionString=DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$azurite_port/devstoreaccount1;")
+  echo "Azurite did not listen on 127.0.0.1:$port; see .align/logs/azurite.log" >&2; exit 1
+}
+
+if [ -z "${Align__Storage__ConnectionString:-}" ]; then
+  azurite_port="${ALIGN_AZURITE_PORT:-10000}" table_port=10002 queue_port=10001
+  echo; echo "== Starting Azurite, the Azure Storage emulator (blob 127.0.0.1:$azurite_port, table :$table_port, data in .align/azurite)"
+  mkdir -p .align/azurite
+  silo/storage-emulator/node_modules/.bin/azurite --blobHost 127.0.0.1 --blobPort "$azurite_port" \
+    --tableHost 127.0.0.1 --tablePort "$table_port" --queueHost 127.0.0.1 --queuePort "$queue_port" \
+    --location .align/azurite --silent --disableTelemetry --skipApiVersionCheck --loose > .align/logs/azurite.log 2>&1 &
+  pids+=($!)
+  wait_port "$azurite_port"; wait_port "$table_port"
+  # Grain state, the event log, reminders and cluster membership (silos and gateways) all use it.
+  Align__Storage__ConnectionString="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$azurite_port/devstoreaccount1;TableEndpoint=http://127.0.0.1:$table_port/devstoreaccount1;"
+  export Align__Storage__ConnectionString
 fi
 
-echo; echo "== Starting the silo ($silo_url)"
-dotnet "silo/Orleans.Align.Silo/bin/$conf/net10.0/Orleans.Align.Silo.dll" "${silo_args[@]}" > .align/logs/silo.log 2>&1 &
-pids+=($!); wait_healthy "$silo_url/health" silo "${pids[-1]}"
+silo_http() { if [ "$1" = 0 ]; then echo "$silo_url"; else echo "http://127.0.0.1:$((5090 + $1))"; fi; }
+gateway_http() { if [ "$1" = 0 ]; then echo "$gateway_url"; else echo "http://127.0.0.1:$((5080 + $1))"; fi; }
 
-echo "== Starting the gateway ($gateway_url)"
-dotnet "gateway/Orleans.Align.Gateway/bin/$conf/net10.0/Orleans.Align.Gateway.dll" --Urls="$gateway_url" > .align/logs/gateway.log 2>&1 &
-pids+=($!); wait_healthy "$gateway_url/health/ready" gateway "${pids[-1]}"
+for ((i=0; i<silos; i++)); do
+  url=$(silo_http "$i") name="silo-$((i + 1))"
+  echo; echo "== Starting $name ($url)"
+  dotnet "silo/Orleans.Align.Silo/bin/$conf/net10.0/Orleans.Align.Silo.dll" --Urls="$url" \
+    --Align:Silo:SiloPort=$((11111 + i)) --Align:Silo:GatewayPort=$((30000 + i)) > ".align/logs/$name.log" 2>&1 &
+  pids+=($!); wait_healthy "$url/health" "$name" "${pids[-1]}"
+done
+
+for ((j=0; j<gateways; j++)); do
+  url=$(gateway_http "$j") name="gateway-$((j + 1))"
+  echo "== Starting $name ($url)"
+  dotnet "gateway/Orleans.Align.Gateway/bin/$conf/net10.0/Orleans.Align.Gateway.dll" --Urls="$url" > ".align/logs/$name.log" 2>&1 &
+  pids+=($!); wait_healthy "$url/health/ready" "$name" "${pids[-1]}"
+done
 
 driver_args=(demo --gateway "$gateway_url" --admin-key "$Align__PlatformAdminKey" --state-file .align/demo.json)
 [ "$simulate" = 1 ] || driver_args+=(--no-simulate)
 dotnet "bench/Orleans.Align.Driver/bin/$conf/net10.0/Orleans.Align.Driver.dll" "${driver_args[@]}" &
 pids+=($!)
 
-echo "Logs: .align/logs/. Silo dashboard: $silo_url/dashboard. Press Ctrl-C to stop."
+for ((j=0; j<gateways; j++)); do echo "Gateway $((j + 1)): $(gateway_http "$j")"; done
+echo "Logs: .align/logs/. Orleans dashboard: $silo_url/dashboard. Press Ctrl-C to stop."
 services=("${pids[@]:0:${#pids[@]}-1}")  # everything but the driver, which may finish on its own
 while true; do
   for p in "${services[@]}"; do kill -0 "$p" 2>/dev/null || break 2; done

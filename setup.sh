@@ -25,6 +25,9 @@ if [ "${ALIGN_WITH_BROWSER:-0}" = 1 ]; then
   apt_install chromium
 fi
 
+# Redis membership, the documented alternative to Azure Tables, is tested against a real redis-server.
+command -v redis-server >/dev/null || apt_install redis-server
+
 command -v node >/dev/null || { echo "Node.js 20+ is required for the web client build." >&2; exit 1; }
 command -v dotnet >/dev/null || { echo "The .NET 10 SDK is required." >&2; exit 1; }
 

@@ -1,5 +1,6 @@
 using Orleans.Align.Driver;
 using Orleans.Align.Driver.Api;
+using Orleans.Align.Driver.BadKeys;
 using Orleans.Align.Driver.Demo;
 using Orleans.Align.Driver.Load;
 
@@ -27,6 +28,7 @@ try
     {
         "demo" => await DemoCommand.RunAsync(DemoOptions.Parse(line), shutdown.Token),
         "load" => await LoadCommand.RunAsync(LoadOptions.Parse(line), shutdown.Token),
+        "bad-keys" => await BadKeysCommand.RunAsync(BadKeysOptions.Parse(line), shutdown.Token),
         null => UsageError("Name a command."),
         var unknown => UsageError($"Unknown command '{unknown}'."),
     };
@@ -64,6 +66,8 @@ namespace Orleans.Align.Driver
             {DemoOptions.Usage}
 
             {LoadOptions.Usage}
+
+            {BadKeysOptions.Usage}
 
             Exit codes: 0 done or stopped with Ctrl-C/SIGTERM, 1 failed (for load: also a FAIL correctness check),
             2 wrong command line, 130 stopped during setup.

@@ -1,10 +1,13 @@
+using System.Net;
+using Azure.Data.Tables;
 using Azure.Storage.Blobs;
-using Orleans.Serialization;
-using Orleans.Storage;
 using Orleans.Align.Grains;
 using Orleans.Align.Grains.Log;
-using Orleans.Align.Persistence.AzureBlob;
 using Orleans.Align.Silo.Storage;
+using Orleans.Configuration;
+using Orleans.Serialization;
+using Orleans.Storage;
+using StackExchange.Redis;
 using Orleans.Dashboard;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
@@ -17,30 +20,41 @@ public static class SiloHosting
 {
     public static WebApplicationBuilder AddAlignSilo(this WebApplicationBuilder builder)
     {
-        var options = builder.Configuration.GetSection(SiloOptions.Section).Get<SiloOptions>() ?? new SiloOptions();
-        if (options.Clustering != "localhost")
-            throw new InvalidOperationException($"Align:Silo:Clustering '{options.Clustering}' is not supported; use 'localhost'.");
+        var settings = SiloSettings.Read(builder.Configuration);
+        var (options, storage) = (settings.Silo, settings.Storage);
 
         builder.Services.AddAlignGrainServices();
-        var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
         if (options.Storage == "memory") builder.Services.AddMemoryEventLog();
-        else if (options.Storage == "azure") builder.Services.AddBlobEventLog(storage);
-        else throw new InvalidOperationException($"Align:Silo:Storage '{options.Storage}' is not supported; use 'azure' or 'memory'.");
+        else builder.Services.AddBlobEventLog(storage);
+
+        // Orleans' own defaults unless configured: tests shorten failure detection through these sections.
+        builder.Services.AddOptions<ClusterMembershipOptions>().BindConfiguration(SiloOptions.MembershipSection);
+        builder.Services.AddOptions<ReminderOptions>().BindConfiguration(SiloOptions.RemindersSection);
 
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort);
-            if (options.Storage == "memory") silo.AddMemoryGrainStorage(StorageNames.Align);
-            else silo.AddAzureBlobGrainStorage(StorageNames.Align, optionsBuilder => optionsBuilder.Configure<Serializer>((o, serializer) =>
+            silo.UseAlignClustering(settings);
+            if (options.Storage == "memory")
             {
-                o.ConnectionString = storage.ConnectionString;
-                o.ContainerName = storage.GrainContainer;
-                // Orleans' own binary format: the same version-tolerant contracts ([Id], [Alias]) the grains
-                // already use on the wire, and no surprises with immutable collections.
-                o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
-            }));
+                silo.AddMemoryGrainStorage(StorageNames.Align);
+                silo.UseInMemoryReminderService();
+            }
+            else
+            {
+                silo.AddAzureBlobGrainStorage(StorageNames.Align, optionsBuilder => optionsBuilder.Configure<Serializer>((o, serializer) =>
+                {
+                    o.BlobServiceClient = new BlobServiceClient(storage.ConnectionString, GrainStateClientOptions());
+                    o.ContainerName = storage.GrainContainer;
+                    // Orleans' own binary format: the same version-tolerant contracts ([Id], [Alias]) the grains
+                    // already use on the wire, and no surprises with immutable collections.
+                    o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
+                }));
+                silo.UseAzureTableReminderService(o => o.TableServiceClient = new TableServiceClient(storage.ConnectionString));
+            }
             silo.AddActivityPropagation();
             silo.AddDashboard();
+            // Last, so the pod's name, IP and cluster labels win over the settings above.
+            if (options.Kubernetes) silo.UseKubernetesHosting();
         });
 
         builder.Services.AddHealthChecks();
@@ -49,13 +63,56 @@ public static class SiloHosting
     }
 
     /// <summary>
+    /// Membership: Azure Table (the production default) or Redis, every silo on its own ports at its
+    /// advertised address; or localhost clustering for one silo with nothing else to talk to.
+    /// </summary>
+    private static void UseAlignClustering(this ISiloBuilder silo, SiloSettings settings)
+    {
+        var (options, cluster) = (settings.Silo, settings.Cluster);
+        if (cluster.Clustering == ClusteringKinds.Localhost)
+        {
+            silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
+            return;
+        }
+
+        silo.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = cluster.ClusterId;
+            o.ServiceId = cluster.ServiceId;
+        });
+        silo.ConfigureEndpoints(IPAddress.Parse(options.AdvertisedAddress), options.SiloPort, options.GatewayPort, options.ListenOnAnyHostAddress);
+        if (cluster.Clustering == ClusteringKinds.Redis)
+        {
+            var redis = settings.Redis.ConnectionString;
+            silo.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis));
+        }
+        else
+        {
+            var tables = settings.Storage.ConnectionString;
+            silo.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(tables));
+        }
+    }
+
+    /// <summary>
+    /// Grain state calls fail within about half a minute when storage is unreachable rather than
+    /// hang for the SDK's default 100 s network timeout per try: a grain call that waits on a snapshot
+    /// should answer 503 while callers are still waiting.
+    /// </summary>
+    private static BlobClientOptions GrainStateClientOptions()
+    {
+        var clientOptions = new BlobClientOptions();
+        clientOptions.Retry.MaxRetries = 3;
+        clientOptions.Retry.Delay = TimeSpan.FromMilliseconds(800);
+        clientOptions.Retry.NetworkTimeout = TimeSpan.FromSeconds(10);
+        return clientOptions;
+    }
+
+    /// <summary>
     /// The durable log on Azure Blob storage. Retries are few and short on purpose: a caller waiting
     /// for an acknowledgement is better served by a quick 503 and its own retry than by a long hang.
     /// </summary>
     private static IServiceCollection AddBlobEventLog(this IServiceCollection services, StorageOptions storage)
     {
-        if (string.IsNullOrWhiteSpace(storage.ConnectionString))
-            throw new InvalidOperationException("Align:Storage:ConnectionString (environment Align__Storage__ConnectionString) must be set when Align:Silo:Storage is 'azure'.");
         var clientOptions = new BlobClientOptions();
         clientOptions.Retry.MaxRetries = 2;
         clientOptions.Retry.Delay = TimeSpan.FromMilliseconds(200);

@@ -8,58 +8,161 @@ using System.Text.Json.Nodes;
 
 namespace Orleans.Align.EndToEnd;
 
+/// <summary>What an <see cref="AlignSystem"/> starts: how many silos and gateways, and how they find each other.</summary>
+/// <param name="Clustering"><c>azure</c> (membership in Azurite's table service) or <c>redis</c> (a redis-server of the fixture's own).</param>
+/// <param name="SiloArguments">Extra <c>--Key=Value</c> settings for every silo (e.g. a short reminder period).</param>
+public sealed record AlignSystemOptions(int Silos = 1, int Gateways = 1, string Clustering = "azure", IReadOnlyList<string>? SiloArguments = null);
+
 /// <summary>
-/// The real system on loopback: the silo and the gateway as separate processes, started from the
-/// solution's build output on free ports, exactly as the run command starts them.
+/// The real system on loopback: Azurite (blob and table services), silos and gateways as separate
+/// processes, started from the solution's build output on free ports, exactly as the run command
+/// starts them, forming one cluster through Azure Table membership (or Redis). "The" silo and "the"
+/// gateway of the single-node tests are silo 0 and gateway 0.
 /// </summary>
-public sealed class AlignSystem : IAsyncLifetime
+public class AlignSystem : IAsyncLifetime
 {
     public const string PlatformAdminKey = "e2e-platform-admin-key-0123456789";
 
     private readonly Dictionary<string, Process> _processes = [];
-    private readonly int _siloPort = FreePort(), _orleansGatewayPort = FreePort(), _siloHttpPort = FreePort(), _azuritePort = FreePort();
+    private readonly int _azuritePort = FreePort(), _azuriteTablePort = FreePort(), _azuriteQueuePort = FreePort(), _redisPort = FreePort();
+    private readonly SiloEndpoints[] _silos;
     private readonly string _azuriteData = Path.Combine(Path.GetTempPath(), "align-e2e-azurite-" + Guid.NewGuid().ToString("N"));
     private int _starts;
 
+    public AlignSystem() : this(new AlignSystemOptions()) { }
+
+    protected AlignSystem(AlignSystemOptions options)
+    {
+        if (options.Silos < 1 || options.Gateways < 1) throw new ArgumentOutOfRangeException(nameof(options), "At least one silo and one gateway.");
+        if (options.Clustering is not ("azure" or "redis")) throw new ArgumentOutOfRangeException(nameof(options), $"Unknown clustering '{options.Clustering}'.");
+        Options = options;
+        _silos = Enumerable.Range(0, options.Silos).Select(_ => new SiloEndpoints(FreePort(), FreePort(), FreePort())).ToArray();
+        Gateways = Enumerable.Range(0, options.Gateways).Select(_ => new Uri($"http://127.0.0.1:{FreePort()}")).ToArray();
+    }
+
+    public AlignSystemOptions Options { get; }
+
+    /// <summary>The cluster every process of this system joins (each system has its own Azurite and Redis).</summary>
+    public const string ClusterId = "align-e2e", ServiceId = "orleans-align";
+
+    public int SiloCount => _silos.Length;
+
+    /// <summary>Each silo's Orleans (silo-to-silo) port by index: its address in the membership table.</summary>
+    public IReadOnlyList<int> SiloPorts => _silos.Select(s => s.Silo).ToArray();
+
+    public int SiloIndexOfPort(int siloPort) => Array.FindIndex(_silos, s => s.Silo == siloPort) is >= 0 and var i
+        ? i
+        : throw new ArgumentException($"No silo of this system has port {siloPort}.", nameof(siloPort));
+
+    public bool IsSiloRunning(int index) => _processes.TryGetValue($"silo-{index}", out var process) && !process.HasExited;
+
+    /// <summary>An Orleans client of the test's own on this system's membership (Azure Table or Redis).</summary>
+    public Task<ClusterProbe> ConnectProbeAsync() =>
+        ClusterProbe.ConnectAsync(StorageConnectionString, ClusterId, ServiceId, Options.Clustering == "redis" ? RedisConnectionString : null);
+
     public string LogDirectory { get; } = Path.Combine(AppContext.BaseDirectory, "e2e-logs", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss-fff"));
-    public Uri Gateway { get; } = new($"http://127.0.0.1:{FreePort()}");
+
+    /// <summary>Every gateway's base address, by index.</summary>
+    public IReadOnlyList<Uri> Gateways { get; }
+
+    /// <summary>Gateway 0, which <see cref="Http"/> talks to.</summary>
+    public Uri Gateway => Gateways[0];
+
     public HttpClient Http { get; private set; } = null!;
 
-    /// <summary>Azurite's well-known development account, on this system's own port.</summary>
+    /// <summary>Azurite's well-known development account, on this system's own ports (blob and table).</summary>
     public string StorageConnectionString =>
         "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;" +
-        $"BlobEndpoint=http://127.0.0.1:{_azuritePort}/devstoreaccount1;";
+        $"BlobEndpoint=http://127.0.0.1:{_azuritePort}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{_azuriteTablePort}/devstoreaccount1;";
+
+    private string RedisConnectionString => $"127.0.0.1:{_redisPort}";
 
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(LogDirectory);
         Http = new HttpClient { BaseAddress = Gateway, Timeout = TimeSpan.FromSeconds(30) };
         await StartAzuriteAsync();
-        await StartSiloAsync();
-        Start("gateway", Artifact("gateway", "Orleans.Align.Gateway"),
-            $"--Urls={Gateway}", $"--Align:Gateway:OrleansGatewayPort={_orleansGatewayPort}", $"--Align:PlatformAdminKey={PlatformAdminKey}");
-        await WaitHealthyAsync(new Uri(Gateway, "/health/ready"));
+        if (Options.Clustering == "redis") await StartRedisAsync();
+        for (var i = 0; i < _silos.Length; i++) await StartSiloAsync(i);
+        for (var j = 0; j < Gateways.Count; j++) await StartGatewayAsync(j);
     }
 
-    public async Task StartSiloAsync()
+    /// <summary>The membership and storage arguments every silo and gateway of this system shares.</summary>
+    private IEnumerable<string> ClusterArguments()
     {
-        Start("silo", Artifact("silo", "Orleans.Align.Silo"),
-            $"--Urls=http://127.0.0.1:{_siloHttpPort}", $"--Align:Silo:SiloPort={_siloPort}", $"--Align:Silo:GatewayPort={_orleansGatewayPort}",
-            $"--Align:Storage:ConnectionString={StorageConnectionString}");
-        await WaitHealthyAsync(new Uri($"http://127.0.0.1:{_siloHttpPort}/health"));
+        yield return $"--Align:Cluster:Clustering={Options.Clustering}";
+        yield return $"--Align:Cluster:ClusterId={ClusterId}";
+        yield return $"--Align:Cluster:ServiceId={ServiceId}";
+        yield return $"--Align:Storage:ConnectionString={StorageConnectionString}";
+        if (Options.Clustering == "redis") yield return $"--Align:Redis:ConnectionString={RedisConnectionString}";
     }
 
-    /// <summary>SIGKILL: no shutdown, no deactivation, no last snapshot written.</summary>
-    public void KillSilo() => Kill("silo");
+    public async Task StartSiloAsync(int index = 0)
+    {
+        var ports = _silos[index];
+        Start($"silo-{index}", Artifact("silo", "Orleans.Align.Silo"),
+        [
+            $"--Urls=http://127.0.0.1:{ports.Http}", $"--Align:Silo:SiloPort={ports.Silo}", $"--Align:Silo:GatewayPort={ports.Gateway}",
+            .. ClusterArguments(),
+            // Failure detection in seconds rather than Orleans' production defaults (probes every 5 s,
+            // 3 missed probes, 2 votes: a dead silo is declared after about half a minute): a probe
+            // times out after 1 s and 2 missed probes suspect a silo, so a killed silo is voted dead
+            // within a few seconds and its grains move. Liveness through the table is published every
+            // 5 s so that even a lone survivor's view stays fresh. The cluster tests depend on this.
+            "--Align:Silo:Membership:ProbeTimeout=00:00:01",
+            "--Align:Silo:Membership:NumMissedProbesLimit=2",
+            "--Align:Silo:Membership:NumVotesForDeathDeclaration=1",
+            "--Align:Silo:Membership:IAmAliveTablePublishTimeout=00:00:05",
+            "--Align:Silo:Membership:TableRefreshTimeout=00:00:02",
+            "--Align:Silo:Membership:DeathVoteExpirationTimeout=00:00:10",
+            .. Options.SiloArguments ?? [],
+        ]);
+        await WaitHealthyAsync(new Uri($"http://127.0.0.1:{ports.Http}/health"));
+    }
 
-    /// <summary>Azurite on loopback with its data in a folder of this run, so a restart finds the same data.</summary>
+    public async Task StartGatewayAsync(int index = 0)
+    {
+        Start($"gateway-{index}", Artifact("gateway", "Orleans.Align.Gateway"),
+        [
+            $"--Urls={Gateways[index]}", $"--Align:PlatformAdminKey={PlatformAdminKey}",
+            .. ClusterArguments(),
+            // Learn about silos that come and go within a second.
+            "--Align:Gateway:GatewayListRefreshPeriod=00:00:01",
+        ]);
+        await WaitHealthyAsync(new Uri(Gateways[index], "/health/ready"));
+    }
+
+    /// <summary>SIGKILL: no shutdown, no deactivation, no last snapshot written, no goodbye to the membership table.</summary>
+    public void KillSilo(int index = 0) => Kill($"silo-{index}");
+
+    /// <summary>SIGTERM, then wait for the silo to leave the cluster and exit.</summary>
+    public Task StopSiloAsync(int index = 0) => StopAsync($"silo-{index}");
+
+    public void KillGateway(int index = 0) => Kill($"gateway-{index}");
+
+    public Task StopGatewayAsync(int index = 0) => StopAsync($"gateway-{index}");
+
+    /// <summary>Azurite (blob and table services) on loopback with its data in a folder of this run, so a restart finds the same data.</summary>
     public async Task StartAzuriteAsync()
     {
-        var bin = Path.Combine(RepositoryRoot(), "silo", "storage-emulator", "node_modules", ".bin", "azurite-blob");
+        var bin = Path.Combine(RepositoryRoot(), "silo", "storage-emulator", "node_modules", ".bin", "azurite");
         if (!File.Exists(bin)) throw new FileNotFoundException($"Run 'npm ci' in silo/storage-emulator first: {bin} is missing.", bin);
-        Start("azurite", bin, "--blobHost", "127.0.0.1", "--blobPort", _azuritePort.ToString(), "--location", _azuriteData,
-            "--silent", "--disableTelemetry", "--skipApiVersionCheck", "--loose");
+        Start("azurite", bin,
+        [
+            "--blobHost", "127.0.0.1", "--blobPort", $"{_azuritePort}",
+            "--tableHost", "127.0.0.1", "--tablePort", $"{_azuriteTablePort}",
+            "--queueHost", "127.0.0.1", "--queuePort", $"{_azuriteQueuePort}",
+            "--location", _azuriteData, "--silent", "--disableTelemetry", "--skipApiVersionCheck", "--loose",
+        ]);
         await WaitForPortAsync(_azuritePort);
+        await WaitForPortAsync(_azuriteTablePort);
+    }
+
+    /// <summary>A throw-away redis-server for Redis membership: no persistence, gone with the fixture.</summary>
+    private async Task StartRedisAsync()
+    {
+        Start("redis", "redis-server", ["--port", $"{_redisPort}", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]);
+        await WaitForPortAsync(_redisPort);
     }
 
     /// <summary>
@@ -70,9 +173,7 @@ public sealed class AlignSystem : IAsyncLifetime
     public void StopAzurite()
     {
         if (!_processes.Remove("azurite", out var process)) return;
-        using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString()])) kill.WaitForExit();
-        if (!process.WaitForExit(15_000)) process.Kill(entireProcessTree: true);
-        process.Dispose();
+        Terminate(process, TimeSpan.FromSeconds(15));
     }
 
     public async Task DisposeAsync()
@@ -81,6 +182,19 @@ public sealed class AlignSystem : IAsyncLifetime
         Http?.Dispose();
         try { Directory.Delete(_azuriteData, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         await Task.CompletedTask;
+    }
+
+    private async Task StopAsync(string name)
+    {
+        if (!_processes.Remove(name, out var process)) return;
+        await Task.Run(() => Terminate(process, TimeSpan.FromSeconds(45)));
+    }
+
+    private static void Terminate(Process process, TimeSpan patience)
+    {
+        using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString()])) kill.WaitForExit();
+        if (!process.WaitForExit(patience)) process.Kill(entireProcessTree: true);
+        process.Dispose();
     }
 
     private void Kill(string name)
@@ -97,6 +211,8 @@ public sealed class AlignSystem : IAsyncLifetime
         }
         process.Dispose();
     }
+
+    private sealed record SiloEndpoints(int Silo, int Gateway, int Http);
 
     /// <summary>Creates an organization with a fresh id, so every test has its own tenant.</summary>
     public async Task<Tenant> CreateTenantAsync(string prefix = "t")
@@ -128,7 +244,7 @@ public sealed class AlignSystem : IAsyncLifetime
         return File.Exists(path) ? path : throw new FileNotFoundException($"Build the solution first: {path} is missing.", path);
     }
 
-    private void Start(string name, string program, params string[] args)
+    private void Start(string name, string program, string[] args)
     {
         var isDll = program.EndsWith(".dll", StringComparison.Ordinal);
         var info = new ProcessStartInfo(isDll ? "dotnet" : program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -197,6 +313,28 @@ public sealed class SystemCollection : ICollectionFixture<AlignSystem>
 {
     public const string Name = "system";
 }
+
+/// <summary>Three silos and two gateways on Azure Table membership.</summary>
+/// <summary>
+/// Three silos and two gateways on Azure Table membership. Goal reminders tick every 2 s (Orleans'
+/// minimum reminder period lowered to 1 s), and an active goal's own pace timer waits 10 minutes,
+/// so what changes with time in a test is the durable reminder's doing.
+/// </summary>
+public sealed class ThreeSiloCluster() : AlignSystem(new AlignSystemOptions(Silos: 3, Gateways: 2, SiloArguments:
+[
+    "--Align:Silo:Reminders:MinimumReminderPeriod=00:00:01",
+    "--Align:Ingest:PaceReminderPeriod=00:00:02",
+    "--Align:Ingest:PaceCheckInterval=00:10:00",
+]));
+
+[CollectionDefinition(Name)]
+public sealed class ClusterCollection : ICollectionFixture<ThreeSiloCluster>
+{
+    public const string Name = "cluster";
+}
+
+/// <summary>Two silos and a gateway clustered through a redis-server of their own.</summary>
+public sealed class RedisClusterSystem() : AlignSystem(new AlignSystemOptions(Silos: 2, Gateways: 1, Clustering: "redis"));
 
 /// <summary>One organization of the running system and its admin key.</summary>
 public sealed class Tenant(AlignSystem system, string id, string apiKey)

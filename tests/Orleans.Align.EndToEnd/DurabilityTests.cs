@@ -89,7 +89,8 @@ public sealed class DurabilityTests(AlignSystem system)
         system.KillSilo();
         var container = new BlobContainerClient(system.StorageConnectionString, "align-grains");
         var snapshots = new List<string>();
-        await foreach (var blob in container.GetBlobsAsync(new Azure.Storage.Blobs.Models.GetBlobsOptions { Prefix = "goal/" }))
+        // The official blob provider names a state "{state name}-{grain id}.json": goal-goal/{org}/{goal}.json.
+        await foreach (var blob in container.GetBlobsAsync(new Azure.Storage.Blobs.Models.GetBlobsOptions { Prefix = "goal-" }))
         {
             if (Uri.UnescapeDataString(blob.Name).Contains($"{tenant.Id}/{goal}", StringComparison.Ordinal)) snapshots.Add(blob.Name);
         }
@@ -103,14 +104,30 @@ public sealed class DurabilityTests(AlignSystem system)
 
 /// <summary>
 /// A client that behaves like a careful integration: it resends every batch until it is acknowledged,
-/// and now and then resends one that was acknowledged already.
+/// and now and then resends one that was acknowledged already. With several gateways it spreads
+/// batches over them (batch n goes to gateway n mod count), as a load balancer would.
 /// </summary>
-internal sealed class RetryingIngest(Tenant tenant)
+internal sealed class RetryingIngest(Tenant tenant, IReadOnlyList<Uri>? gateways = null)
 {
     private readonly ConcurrentDictionary<string, double> _acknowledged = new();
+    private readonly ConcurrentQueue<string> _unexpected = new();
+    private readonly HttpClient[] _clients = [.. (gateways ?? []).Select(g => new HttpClient { BaseAddress = g, Timeout = TimeSpan.FromSeconds(30) })];
     private int _acknowledgedBatches;
 
     public int FailedAttempts { get; private set; }
+
+    /// <summary>Failures other than a 503 with Retry-After: refused connections, timeouts, 502/504.</summary>
+    public IReadOnlyCollection<string> OtherFailures => _unexpected;
+
+    public int AcknowledgedBatches => Volatile.Read(ref _acknowledgedBatches);
+
+    private async Task<HttpResponseMessage> SendAsync(int number, object body)
+    {
+        if (_clients.Length == 0) return await tenant.SendAsync(HttpMethod.Post, "/api/v1/events", body);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/events") { Content = JsonContent.Create(body, options: Tenant.Json) };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", tenant.ApiKey);
+        return await _clients[number % _clients.Length].SendAsync(request);
+    }
     public int ResentAcknowledged { get; private set; }
     public double AcknowledgedTotal => _acknowledged.Values.Sum();
 
@@ -133,7 +150,7 @@ internal sealed class RetryingIngest(Tenant tenant)
         {
             try
             {
-                using var response = await tenant.SendAsync(HttpMethod.Post, "/api/v1/events", body);
+                using var response = await SendAsync(number, body);
                 if (response.IsSuccessStatusCode)
                 {
                     var result = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
@@ -143,9 +160,11 @@ internal sealed class RetryingIngest(Tenant tenant)
                     break;
                 }
                 Assert.True((int)response.StatusCode is 503 or 504 or 502, $"unexpected {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+                if (response.StatusCode != HttpStatusCode.ServiceUnavailable || response.Headers.RetryAfter is null)
+                    _unexpected.Enqueue($"batch {number}: {(int)response.StatusCode}");
             }
-            catch (HttpRequestException) { }
-            catch (TaskCanceledException) { }
+            catch (HttpRequestException e) { _unexpected.Enqueue($"batch {number}: {e.Message}"); }
+            catch (TaskCanceledException) { _unexpected.Enqueue($"batch {number}: timeout"); }
             FailedAttempts++;
             Assert.True(DateTime.UtcNow < deadline, $"batch {number} was never acknowledged");
             await Task.Delay(200);

@@ -10,34 +10,35 @@ namespace Orleans.Align.Gateway.Api;
 /// </summary>
 public static class AlignmentEndpoints
 {
-    public const int MaxPage = 500;
+    public const int MaxPage = InputLimits.MaxPage;
 
     public static void MapAlignment(this RouteGroupBuilder api)
     {
-        var metrics = api.MapGroup("/metrics").WithTags("Metrics");
+        var metrics = api.MapGroup("/metrics").WithTags("Metrics").Authenticated();
         metrics.MapGet("", (HttpContext http, IClusterClient cluster) => Org(http, cluster).ListMetricsAsync()).RequireAuthorization(Policies.Read);
-        metrics.MapPost("", CreateMetricAsync).RequireAuthorization(Policies.Admin);
+        metrics.MapPost("", CreateMetricAsync).RequireAuthorization(Policies.Admin).Reads().Answers<MetricDefinition>(201).Problems(409);
 
-        var settings = api.MapGroup("/settings").WithTags("Settings");
+        var settings = api.MapGroup("/settings").WithTags("Settings").Authenticated();
         settings.MapGet("", (HttpContext http, IClusterClient cluster) => Org(http, cluster).GetSettingsAsync()).RequireAuthorization(Policies.Read);
-        settings.MapPut("", UpdateSettingsAsync).RequireAuthorization(Policies.Admin);
+        settings.MapPut("", UpdateSettingsAsync).RequireAuthorization(Policies.Admin).Reads().Answers<AlignmentSettings>();
 
-        var goals = api.MapGroup("/goals/{goalId}").WithTags("Goals");
-        goals.MapPost("/check-ins", CheckInAsync).RequireAuthorization(Policies.Ingest);
-        goals.MapGet("/history", HistoryAsync).RequireAuthorization(Policies.Read);
-        goals.MapGet("/events", ProvenanceAsync).RequireAuthorization(Policies.Read);
+        var goals = api.MapGroup("/goals/{goalId}").WithTags("Goals").Authenticated();
+        goals.MapPost("/check-ins", CheckInAsync).RequireAuthorization(Policies.Ingest).Reads().Answers<GoalView>().Problems(404);
+        goals.MapGet("/history", HistoryAsync).RequireAuthorization(Policies.Read).Answers<IReadOnlyList<HistoryPoint>>().Problems(400, 404);
+        goals.MapGet("/events", ProvenanceAsync).RequireAuthorization(Policies.Read).Answers<GoalEventsPage>().Problems(400, 404);
 
-        var feed = api.MapGroup("/feed").WithTags("Feed");
-        feed.MapGet("", ListFeedAsync).RequireAuthorization(Policies.Read);
-        feed.MapPost("/announcements", AnnounceAsync).RequireAuthorization(Policies.Ingest);
+        var feed = api.MapGroup("/feed").WithTags("Feed").Authenticated();
+        feed.MapGet("", ListFeedAsync).RequireAuthorization(Policies.Read).Answers<IReadOnlyList<FeedEntry>>().Problems(400);
+        feed.MapPost("/announcements", AnnounceAsync).RequireAuthorization(Policies.Ingest).Reads().Answers<FeedEntry>(201).Problems(404);
 
-        api.MapGet("/boards/{boardId}/replay", ReplayAsync).RequireAuthorization(Policies.Read).WithTags("Boards");
+        api.MapGet("/boards/{boardId}/replay", ReplayAsync).RequireAuthorization(Policies.Read).WithTags("Boards").Authenticated()
+            .Answers<BoardSnapshot>().Problems(400, 404);
 
-        var reviews = api.MapGroup("/reviews").WithTags("Reviews");
-        reviews.MapPost("", CreateReviewAsync).RequireAuthorization(Policies.Admin);
+        var reviews = api.MapGroup("/reviews").WithTags("Reviews").Authenticated();
+        reviews.MapPost("", CreateReviewAsync).RequireAuthorization(Policies.Admin).Reads().Answers<Review>(201).Problems(409);
         reviews.MapGet("", (HttpContext http, IClusterClient cluster) => Org(http, cluster).ListReviewsAsync()).RequireAuthorization(Policies.Read);
-        reviews.MapGet("/{reviewId}", GetReviewAsync).RequireAuthorization(Policies.Read);
-        reviews.MapGet("/{reviewId}/comparison", CompareReviewAsync).RequireAuthorization(Policies.Read);
+        reviews.MapGet("/{reviewId}", GetReviewAsync).RequireAuthorization(Policies.Read).Answers<Review>().Problems(404);
+        reviews.MapGet("/{reviewId}/comparison", CompareReviewAsync).RequireAuthorization(Policies.Read).Answers<ReviewComparison>().Problems(404);
     }
 
     private static IOrganizationGrain Org(HttpContext http, IClusterClient cluster) => cluster.GetGrain<IOrganizationGrain>(http.User.OrgId());
@@ -46,16 +47,16 @@ public static class AlignmentEndpoints
         cluster.GetGrain<IGoalGrain>(GrainKeys.For(http.User.OrgId(), goalId));
 
     private static async Task<GoalView?> ExistingGoalAsync(HttpContext http, IClusterClient cluster, string goalId) =>
-        Identifiers.IsValid(goalId) ? await Goal(http, cluster, goalId).GetAsync() : null;
+        InputLimits.IsId(goalId) ? await Goal(http, cluster, goalId).GetAsync() : null;
 
-    private static IResult GoalNotFound(string goalId) => CatalogueEndpoints.NotFound($"Goal '{goalId}' does not exist.");
+    private static IResult GoalNotFound(string goalId) => CatalogueEndpoints.NotFound($"Goal {InputLimits.Echo(goalId)} does not exist.");
 
     private static async Task<IResult> CreateMetricAsync(CreateMetricRequest request, HttpContext http, IClusterClient cluster)
     {
         var v = new Validation();
-        if (!MetricKeys.IsValid(request.Key)) v.Add("key", request.Key is null ? "is required." : $"must be {MetricKeys.Rule}.");
-        var name = v.Text("name", request.Name, 100);
-        var unit = v.Text("unit", request.Unit ?? "count", 20);
+        if (!InputLimits.IsMetricKey(request.Key)) v.Add("key", request.Key is null ? "is required." : $"must be {MetricKeys.Rule}.");
+        var name = v.Text("name", request.Name, InputLimits.MaxShortNameLength);
+        var unit = v.Text("unit", request.Unit ?? "count", InputLimits.MaxUnitLength);
         if (request.Kind is not { } kind) { v.Add("kind", "is required: additive, gauge or ratio."); kind = MetricKind.Additive; }
         RatioFormula? formula = null;
         if (kind == MetricKind.Ratio)
@@ -76,10 +77,11 @@ public static class AlignmentEndpoints
     private static List<MetricTerm> Terms(Validation v, string field, List<MetricTermRequest?>? terms)
     {
         var result = new List<MetricTerm>();
-        for (var i = 0; i < (terms?.Count ?? 0); i++)
+        if (!v.Count(field, terms, InputLimits.MaxFormulaTerms)) return result;
+        for (var i = 0; i < terms!.Count; i++)
         {
-            var term = terms![i];
-            if (!MetricKeys.IsValid(term?.Metric)) { v.Add($"{field}[{i}].metric", $"must be {MetricKeys.Rule}."); continue; }
+            var term = terms[i];
+            if (!InputLimits.IsMetricKey(term?.Metric)) { v.Add($"{field}[{i}].metric", $"must be {MetricKeys.Rule}."); continue; }
             var coefficient = term!.Coefficient ?? 1;
             if (!double.IsFinite(coefficient) || coefficient == 0 || Math.Abs(coefficient) > 1e6) { v.Add($"{field}[{i}].coefficient", "must be a non-zero number (at most 1e6 in size)."); continue; }
             result.Add(new MetricTerm(term.Metric!, coefficient));
@@ -115,11 +117,11 @@ public static class AlignmentEndpoints
         var v = new Validation();
         var department = v.Id("department", request.Department);
         if (request.Confidence is not (>= 0 and <= 10)) v.Add("confidence", "is required: a whole number from 0 to 10.");
-        var note = v.Text("note", request.Note ?? "", 1000, required: false) ?? "";
+        var note = v.Text("note", request.Note ?? "", InputLimits.MaxNoteLength, required: false) ?? "";
         if (!v.IsValid) return v.Problem();
         if (await ExistingGoalAsync(http, cluster, goalId) is not { } goal) return GoalNotFound(goalId);
         var departments = await Org(http, cluster).ListDepartmentsAsync();
-        if (!departments.Any(d => d.Id == department)) return new Validation().Add("department", $"'{department}' is not a department of this organization.").Problem();
+        if (!departments.Any(d => d.Id == department)) return new Validation().Add("department", $"{InputLimits.Echo(department)} is not a department of this organization.").Problem();
         return TypedResults.Ok(await Goal(http, cluster, goal.Id).CheckInAsync(new CheckIn(department!, request.Confidence!.Value, note, clock.GetUtcNow())));
     }
 
@@ -139,15 +141,10 @@ public static class AlignmentEndpoints
         if (!v.IsValid) return v.Problem();
         if (await ExistingGoalAsync(http, cluster, goalId) is null) return GoalNotFound(goalId);
         var page = await Goal(http, cluster, goalId).GetProvenanceAsync(before, limit ?? 50);
-        return TypedResults.Ok(new
-        {
-            events = page.Events.Select(e => new
-            {
-                sequence = e.Sequence, id = e.Event.Id, metric = e.Event.Metric, value = e.Event.Value, timestamp = e.Event.Timestamp,
-                campaign = e.Event.Campaign, department = e.Event.Department, source = e.Event.Source,
-            }),
-            next = page.NextBefore is { } n ? $"/api/v1/goals/{goalId}/events?before={n}&limit={limit ?? 50}" : null,
-        });
+        return TypedResults.Ok(new GoalEventsPage(
+            [.. page.Events.Select(e => new GoalEventResponse(e.Sequence, e.Event.Id, e.Event.Metric, e.Event.Value, e.Event.Timestamp,
+                e.Event.Campaign, e.Event.Department, e.Event.Source))],
+            page.NextBefore is { } n ? $"/api/v1/goals/{goalId}/events?before={n}&limit={limit ?? 50}" : null));
     }
 
     private static async Task<IResult> ListFeedAsync(string? department, string? campaign, string? kind, string? goal, long? before, int? limit, HttpContext http, IClusterClient cluster)
@@ -182,7 +179,7 @@ public static class AlignmentEndpoints
         var v = new Validation();
         var from = v.Id("from", request.From);
         var to = v.Ids("to", request.To);
-        var text = v.Text("text", request.Text, 2000);
+        var text = v.Text("text", request.Text, InputLimits.MaxTextLength);
         var campaign = v.OptionalId("campaign", request.Campaign);
         var goalId = v.OptionalId("goal", request.Goal);
         var salesFeedback = request.SalesFeedback ?? false;
@@ -194,10 +191,11 @@ public static class AlignmentEndpoints
         var problems = new Validation();
         if (!departments.Contains(from!)) problems.Add("from", $"'{from}' is not a department of this organization.");
         var unknown = to.Where(d => !departments.Contains(d)).ToList();
-        if (unknown.Count > 0) problems.Add("to", $"unknown department(s): {string.Join(", ", unknown)}.");
+        if (unknown.Count > 0)
+            problems.Add("to", $"unknown department(s): {string.Join(", ", unknown.Take(InputLimits.MaxErrorsShown))}{(unknown.Count > InputLimits.MaxErrorsShown ? $" and {unknown.Count - InputLimits.MaxErrorsShown} more" : "")}.");
         if (!problems.IsValid) return problems.Problem();
         if (campaign is not null && !(await org.ListCampaignsAsync()).Any(c => c.Id == campaign))
-            return new Validation().Add("campaign", $"'{campaign}' is not a campaign of this organization.").Problem();
+            return new Validation().Add("campaign", $"{InputLimits.Echo(campaign)} is not a campaign of this organization.").Problem();
         GoalView? goal = null;
         if (goalId is not null && (goal = await ExistingGoalAsync(http, cluster, goalId)) is null) return GoalNotFound(goalId);
 
@@ -215,7 +213,7 @@ public static class AlignmentEndpoints
 
     private static async Task<IResult> ReplayAsync(string boardId, DateTimeOffset? at, HttpContext http, IClusterClient cluster, TimeProvider clock)
     {
-        if (!BoardIds.TryParse(boardId, out _)) return CatalogueEndpoints.NotFound($"Board '{boardId}' does not exist; boards are 'overview' or 'campaign:{{id}}'.");
+        if (!BoardIds.TryParse(boardId, out _)) return CatalogueEndpoints.NotFound($"Board {InputLimits.Echo(boardId)} does not exist; boards are 'overview' or 'campaign:{{id}}'.");
         if (at is not { } moment) return new Validation().Add("at", "is required: the moment to replay, e.g. 2026-09-01T10:30:00Z.").Problem();
         if (moment > clock.GetUtcNow()) return new Validation().Add("at", "must not be in the future.").Problem();
         return TypedResults.Ok(await cluster.GetGrain<IBoardGrain>(GrainKeys.For(http.User.OrgId(), boardId)).ReplayAsync(moment.ToUniversalTime()));
@@ -225,22 +223,22 @@ public static class AlignmentEndpoints
     {
         var v = new Validation();
         var id = v.Id("id", request.Id);
-        var name = v.Text("name", request.Name, 200);
+        var name = v.Text("name", request.Name, InputLimits.MaxNameLength);
         if (!v.IsValid) return v.Problem();
         var review = await Org(http, cluster).AddReviewAsync(id!, name!);
         return TypedResults.Created($"/api/v1/reviews/{review.Id}", review);
     }
 
     private static async Task<Review?> ExistingReviewAsync(string reviewId, HttpContext http, IClusterClient cluster) =>
-        Identifiers.IsValid(reviewId) ? await cluster.GetGrain<IReviewGrain>(GrainKeys.For(http.User.OrgId(), reviewId)).GetAsync() : null;
+        InputLimits.IsId(reviewId) ? await cluster.GetGrain<IReviewGrain>(GrainKeys.For(http.User.OrgId(), reviewId)).GetAsync() : null;
 
     private static async Task<IResult> GetReviewAsync(string reviewId, HttpContext http, IClusterClient cluster) =>
-        await ExistingReviewAsync(reviewId, http, cluster) is { } review ? TypedResults.Ok(review) : CatalogueEndpoints.NotFound($"Review '{reviewId}' does not exist.");
+        await ExistingReviewAsync(reviewId, http, cluster) is { } review ? TypedResults.Ok(review) : CatalogueEndpoints.NotFound($"Review {InputLimits.Echo(reviewId)} does not exist.");
 
     /// <summary>Every goal of the review, then and now. Goals created since the review show no "then".</summary>
     private static async Task<IResult> CompareReviewAsync(string reviewId, HttpContext http, IClusterClient cluster)
     {
-        if (await ExistingReviewAsync(reviewId, http, cluster) is not { } review) return CatalogueEndpoints.NotFound($"Review '{reviewId}' does not exist.");
+        if (await ExistingReviewAsync(reviewId, http, cluster) is not { } review) return CatalogueEndpoints.NotFound($"Review {InputLimits.Echo(reviewId)} does not exist.");
         var now = (await Org(http, cluster).ListGoalsAsync()).ToDictionary(g => g.Id);
         var then = review.Goals.ToDictionary(g => g.Id);
         var rows = now.Keys.Union(then.Keys).Order(StringComparer.Ordinal).Select(id =>

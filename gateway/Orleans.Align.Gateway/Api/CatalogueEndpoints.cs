@@ -8,21 +8,22 @@ public static class CatalogueEndpoints
 {
     public static void MapCatalogue(this RouteGroupBuilder api)
     {
-        var departments = api.MapGroup("/departments").WithTags("Departments");
-        departments.MapPost("", CreateDepartmentAsync).RequireAuthorization(Policies.Admin);
+        var departments = api.MapGroup("/departments").WithTags("Departments").Authenticated();
+        departments.MapPost("", CreateDepartmentAsync).RequireAuthorization(Policies.Admin).Reads().Answers<Department>(201).Problems(409);
         departments.MapGet("", (HttpContext http, IClusterClient cluster) => Org(http, cluster).ListDepartmentsAsync()).RequireAuthorization(Policies.Read);
 
-        var campaigns = api.MapGroup("/campaigns").WithTags("Campaigns");
-        campaigns.MapPost("", CreateCampaignAsync).RequireAuthorization(Policies.Admin);
+        var campaigns = api.MapGroup("/campaigns").WithTags("Campaigns").Authenticated();
+        campaigns.MapPost("", CreateCampaignAsync).RequireAuthorization(Policies.Admin).Reads().Answers<Campaign>(201).Problems(409);
         campaigns.MapGet("", (HttpContext http, IClusterClient cluster) => Org(http, cluster).ListCampaignsAsync()).RequireAuthorization(Policies.Read);
 
-        var goals = api.MapGroup("/goals").WithTags("Goals");
-        goals.MapPost("", CreateGoalAsync).RequireAuthorization(Policies.Admin);
+        var goals = api.MapGroup("/goals").WithTags("Goals").Authenticated();
+        goals.MapPost("", CreateGoalAsync).RequireAuthorization(Policies.Admin).Reads().Answers<GoalView>(201).Problems(409);
         goals.MapGet("", (HttpContext http, IClusterClient cluster) => Org(http, cluster).ListGoalsAsync()).RequireAuthorization(Policies.Read);
-        goals.MapGet("/{goalId}", GetGoalAsync).RequireAuthorization(Policies.Read);
-        goals.MapPost("/{goalId}/rebuild", RebuildGoalAsync).RequireAuthorization(Policies.Admin);
+        goals.MapGet("/{goalId}", GetGoalAsync).RequireAuthorization(Policies.Read).Answers<GoalView>().Problems(404);
+        goals.MapPost("/{goalId}/rebuild", RebuildGoalAsync).RequireAuthorization(Policies.Admin).Answers<GoalView>().Problems(404);
 
-        api.MapGet("/boards/{boardId}", GetBoardAsync).RequireAuthorization(Policies.Read).WithTags("Boards");
+        api.MapGet("/boards/{boardId}", GetBoardAsync).RequireAuthorization(Policies.Read).WithTags("Boards").Authenticated()
+            .Answers<BoardSnapshot>().Problems(404);
     }
 
     private static IOrganizationGrain Org(HttpContext http, IClusterClient cluster) => cluster.GetGrain<IOrganizationGrain>(http.User.OrgId());
@@ -31,7 +32,7 @@ public static class CatalogueEndpoints
     {
         var v = new Validation();
         var id = v.Id("id", request.Id);
-        var name = v.Text("name", request.Name, 200);
+        var name = v.Text("name", request.Name, InputLimits.MaxNameLength);
         if (!v.IsValid) return v.Problem();
         var department = await Org(http, cluster).AddDepartmentAsync(new Department(id!, name!));
         return TypedResults.Created($"/api/v1/departments/{department.Id}", department);
@@ -39,12 +40,21 @@ public static class CatalogueEndpoints
 
     private static async Task<IResult> CreateCampaignAsync(CreateCampaignRequest request, HttpContext http, IClusterClient cluster)
     {
+        var (v, campaign) = ValidateCampaign(request);
+        if (campaign is null) return v.Problem();
+        return TypedResults.Created($"/api/v1/campaigns/{campaign.Id}", await Org(http, cluster).AddCampaignAsync(campaign));
+    }
+
+    /// <summary>The campaign the request describes, or the refusal (linear in the request's size).</summary>
+    internal static (Validation Validation, Campaign? Campaign) ValidateCampaign(CreateCampaignRequest request)
+    {
         var v = new Validation();
         var id = v.Id("id", request.Id);
-        var name = v.Text("name", request.Name, 200);
+        var name = v.Text("name", request.Name, InputLimits.MaxNameLength);
         var departments = v.Ids("departments", request.Departments);
         var activities = new List<CampaignActivity>();
-        for (var i = 0; i < (request.Activities?.Count ?? 0); i++)
+        var activityCount = v.Count("activities", request.Activities, InputLimits.MaxActivities) ? request.Activities!.Count : 0;
+        for (var i = 0; i < activityCount; i++)
         {
             var field = $"activities[{i}]";
             if (request.Activities![i] is not { } a)
@@ -53,27 +63,34 @@ public static class CatalogueEndpoints
                 continue;
             }
             var department = v.Id($"{field}.department", a.Department);
-            var activityName = v.Text($"{field}.name", a.Name, 200);
-            var metrics = v.MetricKeys($"{field}.metrics", a.Metrics);
+            var activityName = v.Text($"{field}.name", a.Name, InputLimits.MaxNameLength);
+            var metrics = v.MetricKeys($"{field}.metrics", a.Metrics, InputLimits.MaxMetricsPerActivity);
             if (department is not null && activityName is not null) activities.Add(new CampaignActivity(department, activityName, metrics));
         }
         if (request.Launch is { Start: { } ls, End: { } le } && le <= ls) v.Add("launch.end", "must be after launch.start.");
-        if (!v.IsValid) return v.Problem();
-        var campaign = await Org(http, cluster).AddCampaignAsync(new Campaign(id!, name!, departments, activities,
-            request.Launch?.Start?.ToUniversalTime(), request.Launch?.End?.ToUniversalTime()));
-        return TypedResults.Created($"/api/v1/campaigns/{campaign.Id}", campaign);
+        if (!v.IsValid) return (v, null);
+        return (v, new Campaign(id!, name!, departments, activities, request.Launch?.Start?.ToUniversalTime(), request.Launch?.End?.ToUniversalTime()));
     }
 
     private static async Task<IResult> CreateGoalAsync(CreateGoalRequest request, HttpContext http, IClusterClient cluster)
     {
+        var (v, definition) = ValidateGoal(request);
+        if (definition is null) return v.Problem();
+        var view = await Org(http, cluster).CreateGoalAsync(definition);
+        return TypedResults.Created($"/api/v1/goals/{view.Id}", view);
+    }
+
+    /// <summary>The goal the request defines, or the refusal (linear in the request's size).</summary>
+    internal static (Validation Validation, GoalDefinition? Goal) ValidateGoal(CreateGoalRequest request)
+    {
         var v = new Validation();
         var id = v.Id("id", request.Id);
-        var title = v.Text("title", request.Title, 200);
+        var title = v.Text("title", request.Title, InputLimits.MaxNameLength);
         var rollUp = request.RollUp ?? RollUp.OwnMetric;
         var kind = request.Kind ?? GoalKind.IncreaseTo;
-        if (rollUp == RollUp.OwnMetric && !MetricKeys.IsValid(request.Metric))
+        if (rollUp == RollUp.OwnMetric && !InputLimits.IsMetricKey(request.Metric))
             v.Add("metric", request.Metric is null ? "is required." : $"must be {MetricKeys.Rule}.");
-        if (rollUp == RollUp.Children && request.Metric is not null && !MetricKeys.IsValid(request.Metric)) v.Add("metric", $"must be {MetricKeys.Rule}.");
+        if (rollUp == RollUp.Children && request.Metric is not null && !InputLimits.IsMetricKey(request.Metric)) v.Add("metric", $"must be {MetricKeys.Rule}.");
         if (rollUp == RollUp.Children && kind != GoalKind.IncreaseTo) v.Add("kind", "a roll-up goal is the weighted progress of its children: its kind is increaseTo.");
         var target = request.Target ?? (rollUp == RollUp.Children ? 100 : (double?)null);
         if (target is not { } t) v.Add("target", "is required.");
@@ -85,39 +102,48 @@ public static class CatalogueEndpoints
         var weight = request.Weight ?? 1;
         if (!double.IsFinite(weight) || weight <= 0 || weight > 1000) v.Add("weight", "must be a positive number (at most 1000).");
         var owners = v.Ids("owners", request.Owners);
-        if (owners.Count == 0) v.Add("owners", "must name at least one owning department.");
-        var campaigns = v.Ids("scope.campaigns", [request.Scope?.Campaign, .. request.Scope?.Campaigns ?? []], skipNulls: true);
-        var departments = v.Ids("scope.departments", [request.Scope?.Department, .. request.Scope?.Departments ?? []], skipNulls: true);
+        if (request.Owners is not { Count: > 0 }) v.Add("owners", "must name at least one owning department.");
+        var campaigns = ScopeIds(v, "scope.campaigns", request.Scope?.Campaign, request.Scope?.Campaigns);
+        var departments = ScopeIds(v, "scope.departments", request.Scope?.Department, request.Scope?.Departments);
         var parent = v.OptionalId("parent", request.Parent);
         if (request.Start is not { } start) v.Add("start", "is required.");
         if (request.End is not { } end) v.Add("end", "is required.");
         else if (request.Start is { } s && end <= s) v.Add("end", "must be after start.");
-        if (!v.IsValid) return v.Problem();
+        if (!v.IsValid) return (v, null);
 
-        var definition = new GoalDefinition(id!, title!, request.Metric ?? "", target!.Value, owners,
+        return (v, new GoalDefinition(id!, title!, request.Metric ?? "", target!.Value, owners,
             new GoalScope(campaigns, departments), request.Start!.Value.ToUniversalTime(), request.End!.Value.ToUniversalTime(),
-            kind, baseline, parent, weight, rollUp, request.Reset ?? ResetCadence.None);
-        var view = await Org(http, cluster).CreateGoalAsync(definition);
-        return TypedResults.Created($"/api/v1/goals/{view.Id}", view);
+            kind, baseline, parent, weight, rollUp, request.Reset ?? ResetCadence.None));
+    }
+
+    /// <summary>The one id and the list together; the list is bounded on its own before they are joined.</summary>
+    private static List<string> ScopeIds(Validation v, string field, string? one, List<string?>? several)
+    {
+        if (several is { Count: > InputLimits.MaxIdsPerList })
+        {
+            v.Count(field, several, InputLimits.MaxIdsPerList);
+            return [];
+        }
+        return v.Ids(field, [one, .. several ?? []], InputLimits.MaxIdsPerList + 1, skipNulls: true);
     }
 
     private static async Task<IResult> GetGoalAsync(string goalId, HttpContext http, IClusterClient cluster)
     {
-        if (!Identifiers.IsValid(goalId)) return NotFound($"Goal '{goalId}' does not exist.");
+        if (!InputLimits.IsId(goalId)) return NotFound($"Goal {InputLimits.Echo(goalId)} does not exist.");
         var view = await cluster.GetGrain<IGoalGrain>(GrainKeys.For(http.User.OrgId(), goalId)).GetAsync();
-        return view is null ? NotFound($"Goal '{goalId}' does not exist.") : TypedResults.Ok(view);
+        return view is null ? NotFound($"Goal {InputLimits.Echo(goalId)} does not exist.") : TypedResults.Ok(view);
     }
 
     /// <summary>Recomputes a goal from the organization's log alone; the answer is the rebuilt view.</summary>
     private static async Task<IResult> RebuildGoalAsync(string goalId, HttpContext http, IClusterClient cluster)
     {
-        if (!Identifiers.IsValid(goalId)) return NotFound($"Goal '{goalId}' does not exist.");
+        if (!InputLimits.IsId(goalId)) return NotFound($"Goal {InputLimits.Echo(goalId)} does not exist.");
         return TypedResults.Ok(await cluster.GetGrain<IGoalGrain>(GrainKeys.For(http.User.OrgId(), goalId)).RebuildAsync());
     }
 
     private static async Task<IResult> GetBoardAsync(string boardId, HttpContext http, IClusterClient cluster)
     {
-        if (!BoardIds.TryParse(boardId, out _)) return NotFound($"Board '{boardId}' does not exist; boards are 'overview' or 'campaign:{{id}}'.");
+        if (!BoardIds.TryParse(boardId, out _)) return NotFound($"Board {InputLimits.Echo(boardId)} does not exist; boards are 'overview' or 'campaign:{{id}}'.");
         return TypedResults.Ok(await cluster.GetGrain<IBoardGrain>(GrainKeys.For(http.User.OrgId(), boardId)).GetSnapshotAsync());
     }
 

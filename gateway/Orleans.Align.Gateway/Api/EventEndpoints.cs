@@ -12,7 +12,9 @@ public static class EventEndpoints
         api.MapPost("/events", IngestAsync)
             .RequireAuthorization(Policies.Ingest)
             .WithTags("Events")
-            .WithMetadata(new RequestSizeLimitMetadata(options.MaxRequestBytes));
+            .Authenticated()
+            .Reads(options.MaxRequestBytes)
+            .Answers<IngestResponse>();
     }
 
     /// <summary>
@@ -26,10 +28,5 @@ public static class EventEndpoints
 
         var result = await cluster.GetGrain<IIngestLogGrain>(http.User.OrgId()).AppendAsync(events);
         return TypedResults.Ok(new IngestResponse(result.Accepted, result.Duplicates));
-    }
-
-    private sealed class RequestSizeLimitMetadata(long maxBytes) : Microsoft.AspNetCore.Http.Metadata.IRequestSizeLimitMetadata
-    {
-        public long? MaxRequestBodySize => maxBytes;
     }
 }

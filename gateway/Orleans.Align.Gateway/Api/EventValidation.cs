@@ -8,7 +8,7 @@ public static class EventValidation
 {
     /// <summary>Values beyond this are a unit mistake (cents as millions, a timestamp as a value), not a metric.</summary>
     public const double MaxAbsoluteValue = 1e12;
-    public const int MaxIdLength = 128;
+    public const int MaxIdLength = InputLimits.MaxEventIdLength;
     public static readonly DateTimeOffset EarliestTimestamp = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
     public static readonly TimeSpan AllowedClockSkew = TimeSpan.FromDays(1);
 
@@ -24,7 +24,7 @@ public static class EventValidation
         if (list.Count == 0) v.Add("events", "must contain at least one event.");
         if (list.Count > maxEvents)
         {
-            v.Add("events", $"must contain at most {maxEvents} events; split the batch.");
+            v.Add("events", $"must contain at most {maxEvents} events; it has {list.Count}: split the batch.");
             return (v, events);
         }
 
@@ -37,7 +37,7 @@ public static class EventValidation
                 continue;
             }
             var id = v.Text($"{field}.id", e.Id, MaxIdLength);
-            if (!MetricKeys.IsValid(e.Metric)) v.Add($"{field}.metric", e.Metric is null ? "is required." : $"must be {MetricKeys.Rule}.");
+            if (!InputLimits.IsMetricKey(e.Metric)) v.Add($"{field}.metric", e.Metric is null ? "is required." : $"must be {MetricKeys.Rule}.");
             if (e.Value is not { } value) v.Add($"{field}.value", "is required.");
             else if (!double.IsFinite(value) || Math.Abs(value) > MaxAbsoluteValue) v.Add($"{field}.value", $"must be a finite number between -{MaxAbsoluteValue:0e0} and {MaxAbsoluteValue:0e0}.");
             var timestamp = e.Timestamp ?? now;
@@ -45,7 +45,7 @@ public static class EventValidation
                 v.Add($"{field}.timestamp", "must be after 2000-01-01 and not more than a day in the future.");
             v.OptionalId($"{field}.campaign", e.Campaign);
             v.OptionalId($"{field}.department", e.Department);
-            var source = v.Text($"{field}.source", e.Source, 64, required: false);
+            var source = v.Text($"{field}.source", e.Source, InputLimits.MaxSourceLength, required: false);
 
             if (v.IsValid)
                 events.Add(new MetricEvent(id!, e.Metric!, e.Value!.Value, timestamp.ToUniversalTime(), e.Campaign, e.Department, source));

@@ -10,12 +10,15 @@ public static class OrganizationEndpoints
     public static void MapOrganizations(this RouteGroupBuilder api)
     {
         // Only the platform operator creates tenants; everything else is done with a tenant's own keys.
-        api.MapPost("/orgs", CreateAsync).WithTags("Organizations").AllowAnonymous().AddEndpointFilter(RequirePlatformAdmin);
+        api.MapPost("/orgs", CreateAsync).WithTags("Organizations").AllowAnonymous().AddEndpointFilter(RequirePlatformAdmin)
+            .Reads().Answers<CreateOrganizationResponse>(201).Problems(401, 403, 409, 429, 503);
 
-        var keys = api.MapGroup("/keys").WithTags("API keys").RequireAuthorization(Policies.Admin);
-        keys.MapPost("", CreateKeyAsync);
-        keys.MapGet("", ListKeysAsync);
-        keys.MapDelete("/{keyId}", RevokeKeyAsync);
+        // Issuing and revoking keys grant power: the caller's key is checked in the cluster, not the cache.
+        var keys = api.MapGroup("/keys").WithTags("API keys").RequireAuthorization(Policies.Admin).Authenticated()
+            .AddEndpointFilter(ApiKeyServices.RequireKeyValidNow);
+        keys.MapPost("", CreateKeyAsync).Reads().Answers<CreateApiKeyResponse>(201);
+        keys.MapGet("", ListKeysAsync).Answers<IReadOnlyList<ApiKeyResponse>>();
+        keys.MapDelete("/{keyId}", RevokeKeyAsync).Produces(204).Problems(404);
     }
 
     private static async ValueTask<object?> RequirePlatformAdmin(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
@@ -35,7 +38,7 @@ public static class OrganizationEndpoints
     {
         var v = new Validation();
         var id = v.Id("id", request.Id);
-        var name = v.Text("name", request.Name, 200);
+        var name = v.Text("name", request.Name, InputLimits.MaxNameLength);
         if (!v.IsValid) return v.Problem();
 
         var apiKey = ApiKeys.Generate();
@@ -46,17 +49,18 @@ public static class OrganizationEndpoints
     private static async Task<IResult> CreateKeyAsync(CreateApiKeyRequest request, HttpContext http, IClusterClient cluster)
     {
         var v = new Validation();
-        var name = v.Text("name", request.Name, 100);
-        var scopes = request.Scopes?.Distinct().ToList() ?? [];
-        if (scopes.Count == 0) v.Add("scopes", $"must name at least one of: {string.Join(", ", Scopes.All)}.");
+        var name = v.Text("name", request.Name, InputLimits.MaxShortNameLength);
+        var scopes = v.Count("scopes", request.Scopes, InputLimits.MaxScopes) ? request.Scopes!.Distinct().ToList() : [];
+        if (request.Scopes is not { Count: > 0 }) v.Add("scopes", $"must name at least one of: {string.Join(", ", Scopes.All)}.");
         foreach (var scope in scopes)
         {
-            if (scope is null || !Scopes.IsKnown(scope)) v.Add("scopes", $"'{scope}' is not one of: {string.Join(", ", Scopes.All)}.");
+            if (scope is null || !Scopes.IsKnown(scope)) v.Add("scopes", $"{InputLimits.Echo(scope)} is not one of: {string.Join(", ", Scopes.All)}.");
         }
         if (!v.IsValid) return v.Problem();
 
         var apiKey = ApiKeys.Generate();
-        var record = await cluster.GetGrain<IOrganizationGrain>(http.User.OrgId()).AddApiKeyAsync(name!, scopes!, ApiKeys.Hash(apiKey));
+        var record = await cluster.GetGrain<IOrganizationGrain>(http.User.OrgId()).IssueApiKeyAsync(name!, scopes!, ApiKeys.Hash(apiKey), http.User.KeyHashOf());
+        if (record is null) return ApiKeyServices.KeyNotValid(); // revoked between the check above and now
         return TypedResults.Created($"/api/v1/keys/{record.KeyId}", new CreateApiKeyResponse(record.KeyId, record.Name, record.Scopes, apiKey));
     }
 
@@ -68,6 +72,8 @@ public static class OrganizationEndpoints
 
     private static async Task<IResult> RevokeKeyAsync(string keyId, HttpContext http, IClusterClient cluster)
     {
+        // Key ids are short prefixes of a hash; anything longer names no key and need not reach the grain.
+        if (keyId.Length > Identifiers.MaxLength) return CatalogueEndpoints.NotFound($"API key {InputLimits.Echo(keyId)} does not exist.");
         await cluster.GetGrain<IOrganizationGrain>(http.User.OrgId()).RevokeApiKeyAsync(keyId);
         return TypedResults.NoContent();
     }

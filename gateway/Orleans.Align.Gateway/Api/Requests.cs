@@ -1,61 +1,120 @@
+using System.ComponentModel.DataAnnotations;
+using static Orleans.Align.Gateway.Api.InputLimits;
+
 namespace Orleans.Align.Gateway.Api;
 
-public sealed record CreateOrganizationRequest(string? Id, string? Name);
+// Request bodies. Every member is nullable so that the endpoint's own validation can name each missing
+// or wrong field in one problem document; the attributes say the same rules to the OpenAPI document
+// (the endpoints enforce them, nothing here validates by itself). A member the record does not declare
+// is refused (JsonUnmappedMemberHandling.Disallow, ApiInput.cs).
+
+public sealed record CreateOrganizationRequest(
+    [property: Required, StringLength(Identifiers.MaxLength, MinimumLength = 1), RegularExpression(IdPattern)] string? Id,
+    [property: Required, StringLength(MaxNameLength, MinimumLength = 1)] string? Name);
 public sealed record CreateOrganizationResponse(string Id, string Name, string ApiKey);
 
-public sealed record CreateDepartmentRequest(string? Id, string? Name);
+public sealed record CreateDepartmentRequest(
+    [property: Required, StringLength(Identifiers.MaxLength, MinimumLength = 1), RegularExpression(IdPattern)] string? Id,
+    [property: Required, StringLength(MaxNameLength, MinimumLength = 1)] string? Name);
 
-public sealed record ActivityRequest(string? Department, string? Name, List<string?>? Metrics);
+public sealed record ActivityRequest(
+    [property: Required, StringLength(Identifiers.MaxLength, MinimumLength = 1), RegularExpression(IdPattern)] string? Department,
+    [property: Required, StringLength(MaxNameLength, MinimumLength = 1)] string? Name,
+    [property: MaxLength(MaxMetricsPerActivity)] List<string?>? Metrics);
 public sealed record LaunchWindowRequest(DateTimeOffset? Start, DateTimeOffset? End);
 
-public sealed record CreateCampaignRequest(string? Id, string? Name, List<string?>? Departments, List<ActivityRequest?>? Activities, LaunchWindowRequest? Launch);
+public sealed record CreateCampaignRequest(
+    [property: Required, StringLength(Identifiers.MaxLength, MinimumLength = 1), RegularExpression(IdPattern)] string? Id,
+    [property: Required, StringLength(MaxNameLength, MinimumLength = 1)] string? Name,
+    [property: MaxLength(MaxIdsPerList)] List<string?>? Departments,
+    [property: MaxLength(MaxActivities)] List<ActivityRequest?>? Activities,
+    LaunchWindowRequest? Launch);
 
 /// <summary><c>campaign</c>/<c>department</c> name one; <c>campaigns</c>/<c>departments</c> several; both may be given.</summary>
-public sealed record GoalScopeRequest(string? Campaign, string? Department, List<string?>? Campaigns, List<string?>? Departments);
+public sealed record GoalScopeRequest(
+    [property: StringLength(Identifiers.MaxLength, MinimumLength = 1), RegularExpression(IdPattern)] string? Campaign,
+    [property: StringLength(Identifiers.MaxLength, MinimumLength = 1), RegularExpression(IdPattern)] string? Department,
+    [property: MaxLength(MaxIdsPerList)] List<string?>? Campaigns,
+    [property: MaxLength(MaxIdsPerList)] List<string?>? Departments);
 
 public sealed record CreateGoalRequest(
-    string? Id,
-    string? Title,
-    string? Metric,
-    double? Target,
-    List<string?>? Owners,
+    [property: Required, StringLength(Identifiers.MaxLength, MinimumLength = 1), RegularExpression(IdPattern)] string? Id,
+    [property: Required, StringLength(MaxNameLength, MinimumLength = 1)] string? Title,
+    [property: StringLength(64, MinimumLength = 1), RegularExpression(MetricKeyPattern)] string? Metric,
+    [property: Range(-EventValidation.MaxAbsoluteValue, EventValidation.MaxAbsoluteValue)] double? Target,
+    [property: Required, Length(1, MaxIdsPerList)] List<string?>? Owners,
     GoalScopeRequest? Scope,
-    DateTimeOffset? Start,
-    DateTimeOffset? End,
+    [property: Required] DateTimeOffset? Start,
+    [property: Required] DateTimeOffset? End,
     GoalKind? Kind,
-    double? Baseline,
-    string? Parent,
-    double? Weight,
+    [property: Range(-EventValidation.MaxAbsoluteValue, EventValidation.MaxAbsoluteValue)] double? Baseline,
+    [property: StringLength(Identifiers.MaxLength, MinimumLength = 1), RegularExpression(IdPattern)] string? Parent,
+    [property: Range(0, 1000, MinimumIsExclusive = true)] double? Weight,
     RollUp? RollUp,
     ResetCadence? Reset);
 
-public sealed record CheckInRequest(string? Department, int? Confidence, string? Note);
+public sealed record CheckInRequest(
+    [property: Required, StringLength(Identifiers.MaxLength, MinimumLength = 1), RegularExpression(IdPattern)] string? Department,
+    [property: Required, Range(0, 10)] int? Confidence,
+    [property: MaxLength(MaxNoteLength)] string? Note);
 
-public sealed record AnnouncementRequest(string? From, List<string?>? To, string? Text, string? Campaign, string? Goal, bool? SalesFeedback);
+public sealed record AnnouncementRequest(
+    [property: Required, StringLength(Identifiers.MaxLength, MinimumLength = 1), RegularExpression(IdPattern)] string? From,
+    [property: MaxLength(MaxIdsPerList)] List<string?>? To,
+    [property: Required, StringLength(MaxTextLength, MinimumLength = 1)] string? Text,
+    [property: StringLength(Identifiers.MaxLength, MinimumLength = 1), RegularExpression(IdPattern)] string? Campaign,
+    [property: StringLength(Identifiers.MaxLength, MinimumLength = 1), RegularExpression(IdPattern)] string? Goal,
+    bool? SalesFeedback);
 
-public sealed record MetricTermRequest(string? Metric, double? Coefficient);
-public sealed record FormulaRequest(List<MetricTermRequest?>? Numerator, List<MetricTermRequest?>? Denominator);
-public sealed record CreateMetricRequest(string? Key, string? Name, MetricKind? Kind, string? Unit, bool? LowerIsBetter, FormulaRequest? Formula);
+public sealed record MetricTermRequest(
+    [property: Required, StringLength(64, MinimumLength = 1), RegularExpression(MetricKeyPattern)] string? Metric,
+    [property: Range(-1e6, 1e6)] double? Coefficient);
+public sealed record FormulaRequest(
+    [property: MaxLength(MaxFormulaTerms)] List<MetricTermRequest?>? Numerator,
+    [property: MaxLength(MaxFormulaTerms)] List<MetricTermRequest?>? Denominator);
+public sealed record CreateMetricRequest(
+    [property: Required, StringLength(64, MinimumLength = 1), RegularExpression(MetricKeyPattern)] string? Key,
+    [property: Required, StringLength(MaxShortNameLength, MinimumLength = 1)] string? Name,
+    [property: Required] MetricKind? Kind,
+    [property: StringLength(MaxUnitLength, MinimumLength = 1)] string? Unit,
+    bool? LowerIsBetter,
+    FormulaRequest? Formula);
 
-public sealed record SettingsRequest(double? OnTrackRatio, double? AtRiskRatio, double? StayTolerance, double? TrendWindowMinutes, double? TrendDrop, int? HighConfidence, int? LowConfidence);
+public sealed record SettingsRequest(
+    [property: Range(0, 1, MinimumIsExclusive = true)] double? OnTrackRatio,
+    [property: Range(0, 1, MinimumIsExclusive = true)] double? AtRiskRatio,
+    [property: Range(0, 10)] double? StayTolerance,
+    [property: Range(1, 720)] double? TrendWindowMinutes,
+    [property: Range(0, 1, MinimumIsExclusive = true, MaximumIsExclusive = true)] double? TrendDrop,
+    [property: Range(0, 10)] int? HighConfidence,
+    [property: Range(0, 10)] int? LowConfidence);
 
-public sealed record CreateReviewRequest(string? Id, string? Name);
+public sealed record CreateReviewRequest(
+    [property: Required, StringLength(Identifiers.MaxLength, MinimumLength = 1), RegularExpression(IdPattern)] string? Id,
+    [property: Required, StringLength(MaxNameLength, MinimumLength = 1)] string? Name);
 
 public sealed record ReviewComparison(string ReviewId, string Name, DateTimeOffset FrozenAt, IReadOnlyList<GoalComparison> Goals);
 public sealed record GoalComparison(string Id, string Title, double? Then, double? Now, double? Change, double? PercentThen, double? PercentNow, GoalStatus? StatusThen, GoalStatus? StatusNow);
 
 public sealed record EventRequest(
-    string? Id,
-    string? Metric,
-    double? Value,
+    [property: Required, StringLength(MaxEventIdLength, MinimumLength = 1)] string? Id,
+    [property: Required, StringLength(64, MinimumLength = 1), RegularExpression(MetricKeyPattern)] string? Metric,
+    [property: Required, Range(-EventValidation.MaxAbsoluteValue, EventValidation.MaxAbsoluteValue)] double? Value,
     DateTimeOffset? Timestamp,
-    string? Campaign,
-    string? Department,
-    string? Source);
+    [property: StringLength(Identifiers.MaxLength, MinimumLength = 1), RegularExpression(IdPattern)] string? Campaign,
+    [property: StringLength(Identifiers.MaxLength, MinimumLength = 1), RegularExpression(IdPattern)] string? Department,
+    [property: MaxLength(MaxSourceLength)] string? Source);
 
-public sealed record IngestRequest(List<EventRequest?>? Events);
+/// <summary>The batch's length is bounded by <c>Align:Gateway:MaxEventsPerBatch</c> (5,000 by default; the OpenAPI document states the configured value).</summary>
+public sealed record IngestRequest([property: Required, MinLength(1)] List<EventRequest?>? Events);
 public sealed record IngestResponse(int Accepted, int Duplicates);
 
-public sealed record CreateApiKeyRequest(string? Name, List<string?>? Scopes);
+public sealed record CreateApiKeyRequest(
+    [property: Required, StringLength(MaxShortNameLength, MinimumLength = 1)] string? Name,
+    [property: Required, Length(1, MaxScopes)] List<string?>? Scopes);
 public sealed record CreateApiKeyResponse(string Id, string Name, IReadOnlyList<string> Scopes, string ApiKey);
 public sealed record ApiKeyResponse(string Id, string Name, IReadOnlyList<string> Scopes, DateTimeOffset CreatedAt, bool Revoked);
+
+/// <summary>A page of the events behind a goal's value, newest first; <c>next</c> is the link to the following page.</summary>
+public sealed record GoalEventsPage(IReadOnlyList<GoalEventResponse> Events, string? Next);
+public sealed record GoalEventResponse(long Sequence, string Id, string Metric, double Value, DateTimeOffset Timestamp, string? Campaign, string? Department, string? Source);

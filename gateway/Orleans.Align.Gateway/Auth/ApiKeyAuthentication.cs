@@ -1,10 +1,7 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
-using Orleans.Align.Gateway.Hosting;
-using Orleans.Align.Grains;
 
 namespace Orleans.Align.Gateway.Auth;
 
@@ -14,9 +11,15 @@ public static class AlignClaims
     public const string KeyId = "align:key";
     public const string Scope = "align:scope";
 
+    /// <summary>The SHA-256 of the key the caller presented (never the key): what revocation and re-checks go by.</summary>
+    public const string KeyHash = "align:key-hash";
+
     /// <summary>The caller's organization: always from the credential, never from the URL.</summary>
     public static string OrgId(this ClaimsPrincipal user) =>
         user.FindFirstValue(Org) ?? throw new InvalidOperationException("An authenticated principal always carries its organization.");
+
+    public static string KeyHashOf(this ClaimsPrincipal user) =>
+        user.FindFirstValue(KeyHash) ?? throw new InvalidOperationException("An authenticated principal always carries its key's hash.");
 }
 
 /// <summary>Authorization policies by scope; admin implies every other scope.</summary>
@@ -44,9 +47,7 @@ public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    IClusterClient cluster,
-    IMemoryCache cache,
-    IOptions<GatewayOptions> gateway) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    ApiKeyResolver keys) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
 
@@ -54,21 +55,15 @@ public sealed class ApiKeyAuthenticationHandler(
     {
         var key = ReadKey();
         if (string.IsNullOrEmpty(key)) return AuthenticateResult.NoResult();
-        if (key.Length > 256) return AuthenticateResult.Fail("The API key is not valid.");
+        // A malformed key is refused here, before any call to the cluster; see ApiKeyResolver.
+        if (await keys.ResolveAsync(key) is not { } record) return AuthenticateResult.Fail("The API key is not valid.");
 
-        var hash = ApiKeys.Hash(key);
-        var record = await cache.GetOrCreateAsync("apikey:" + hash, entry =>
+        var claims = new List<Claim>
         {
-            entry.AbsoluteExpirationRelativeToNow = gateway.Value.KeyCacheDuration;
-            return cluster.GetGrain<IApiKeyGrain>(hash).GetAsync();
-        });
-        if (record is null)
-        {
-            cache.Remove("apikey:" + hash); // unknown keys are not cached: a key created a moment ago must work
-            return AuthenticateResult.Fail("The API key is not valid.");
-        }
-
-        var claims = new List<Claim> { new(AlignClaims.Org, record.OrgId), new(AlignClaims.KeyId, record.KeyId) };
+            new(AlignClaims.Org, record.OrgId),
+            new(AlignClaims.KeyId, record.KeyId),
+            new(AlignClaims.KeyHash, ApiKeys.Hash(key)),
+        };
         claims.AddRange(record.Scopes.Select(s => new Claim(AlignClaims.Scope, s)));
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));

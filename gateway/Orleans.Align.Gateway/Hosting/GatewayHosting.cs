@@ -1,3 +1,4 @@
+using Azure.Data.Tables;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Json;
@@ -10,7 +11,9 @@ using OpenTelemetry.Trace;
 using Orleans.Align.Gateway.Api;
 using Orleans.Align.Gateway.Auth;
 using Orleans.Align.Gateway.Live;
+using Orleans.Configuration;
 using Scalar.AspNetCore;
+using StackExchange.Redis;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -28,12 +31,14 @@ public static class GatewayHosting
         services.AddOptions<PlatformOptions>().BindConfiguration(PlatformOptions.Section)
             .Validate(o => o.PlatformAdminKey.Length >= 16, "Align:PlatformAdminKey (environment Align__PlatformAdminKey) must be set, at least 16 characters.")
             .ValidateOnStart();
-        var options = builder.Configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
+        var connection = ClusterConnection.Read(builder.Configuration);
 
         builder.UseOrleansClient(client =>
         {
-            client.UseLocalhostClustering(options.OrleansGatewayPort);
+            client.UseAlignClustering(connection);
             client.AddActivityPropagation();
+            // A lost connection to a silo is the earliest sign that it died: boards it hosted need new subscriptions.
+            client.AddGatewayCountChangedHandler(sp => (_, e) => sp.GetRequiredService<BoardWatches>().ConnectionsChanged(e.PreviousNumberOfConnectedGateways, e.NumberOfConnectedGateways));
             // The silo may start after the gateway (or restart under it): keep trying rather than die.
             client.UseConnectionRetryFilter(async (_, ct) =>
             {
@@ -58,6 +63,7 @@ public static class GatewayHosting
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         services.AddAuthorization(Policies.Add);
+        services.AddApiKeyChecks();
 
         services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(enums));
         services.AddSingleton<BoardWatches>();
@@ -73,6 +79,7 @@ public static class GatewayHosting
             return Task.CompletedTask;
         }));
         services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
+        builder.AddAlignApiInput();
         builder.AddAlignTelemetry();
         return builder;
     }
@@ -98,6 +105,34 @@ public static class GatewayHosting
         app.MapHealthChecks("/health", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
         return app;
+    }
+
+    /// <summary>The silos' gateways come from the same membership the silos use (or one local silo).</summary>
+    private static void UseAlignClustering(this IClientBuilder client, ClusterConnection connection)
+    {
+        var cluster = connection.Cluster;
+        if (cluster.Clustering == "localhost")
+        {
+            client.UseLocalhostClustering(connection.Gateway.OrleansGatewayPort, cluster.ServiceId, cluster.ClusterId);
+            return;
+        }
+
+        client.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = cluster.ClusterId;
+            o.ServiceId = cluster.ServiceId;
+        });
+        client.Configure<Orleans.Configuration.GatewayOptions>(o => o.GatewayListRefreshPeriod = connection.Gateway.GatewayListRefreshPeriod);
+        if (cluster.Clustering == "redis")
+        {
+            var redis = connection.RedisConnectionString;
+            client.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis));
+        }
+        else
+        {
+            var tables = connection.StorageConnectionString;
+            client.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(tables));
+        }
     }
 
     private static void AddAlignTelemetry(this WebApplicationBuilder builder)

@@ -5,8 +5,14 @@ public sealed class GatewayOptions
 {
     public const string Section = "Align:Gateway";
 
-    /// <summary>The silo gateway port this Orleans client connects to (localhost clustering).</summary>
+    /// <summary>The silo gateway port this Orleans client connects to when <c>Align:Cluster:Clustering</c> is <c>localhost</c>.</summary>
     public int OrleansGatewayPort { get; set; } = 30000;
+
+    /// <summary>
+    /// How often the client re-reads the list of silo gateways from the membership table (Orleans'
+    /// default is a minute): short, so a gateway learns quickly about silos that come and go.
+    /// </summary>
+    public TimeSpan GatewayListRefreshPeriod { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Largest ingest batch, in events.</summary>
     public int MaxEventsPerBatch { get; set; } = 5_000;
@@ -24,4 +30,54 @@ public sealed class PlatformOptions
     public const string Section = "Align";
 
     public string PlatformAdminKey { get; set; } = "";
+}
+
+/// <summary>
+/// Configuration section <c>Align:Cluster</c>, shared with the silo: which cluster this gateway joins
+/// as a client and how it finds the silos' gateways.
+/// </summary>
+public sealed class ClusterConnectionOptions
+{
+    public const string Section = "Align:Cluster";
+
+    /// <summary><c>azure</c> (Azure Table membership, the default), <c>redis</c>, or <c>localhost</c> (one silo on this machine).</summary>
+    public string Clustering { get; set; } = "azure";
+
+    public string ClusterId { get; set; } = "align";
+
+    public string ServiceId { get; set; } = "orleans-align";
+
+    public static readonly string[] Kinds = ["azure", "redis", "localhost"];
+}
+
+/// <summary>The connection strings the gateway needs for membership: <c>Align:Storage:ConnectionString</c> (azure) or <c>Align:Redis:ConnectionString</c> (redis).</summary>
+public sealed record ClusterConnection(ClusterConnectionOptions Cluster, string StorageConnectionString, string RedisConnectionString, GatewayOptions Gateway)
+{
+    public static ClusterConnection Read(IConfiguration configuration)
+    {
+        var connection = new ClusterConnection(
+            configuration.GetSection(ClusterConnectionOptions.Section).Get<ClusterConnectionOptions>() ?? new(),
+            configuration["Align:Storage:ConnectionString"] ?? "",
+            configuration["Align:Redis:ConnectionString"] ?? "",
+            configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new());
+        var errors = connection.Validate(configuration).ToList();
+        if (errors.Count > 0)
+            throw new InvalidOperationException("The gateway's cluster configuration is invalid:\n- " + string.Join("\n- ", errors));
+        return connection;
+    }
+
+    public IEnumerable<string> Validate(IConfiguration configuration)
+    {
+        if (configuration["Align:Gateway:Clustering"] is not null)
+            yield return "Align:Gateway:Clustering has moved to Align:Cluster:Clustering (shared with the silo).";
+        if (!ClusterConnectionOptions.Kinds.Contains(Cluster.Clustering))
+            yield return $"Align:Cluster:Clustering '{Cluster.Clustering}' is not supported; use 'azure', 'redis' or 'localhost'.";
+        if (Cluster.Clustering == "azure" && string.IsNullOrWhiteSpace(StorageConnectionString))
+            yield return "Align:Storage:ConnectionString (environment Align__Storage__ConnectionString) must be set when Align:Cluster:Clustering is 'azure': the gateway reads the silo list from its table.";
+        if (Cluster.Clustering == "redis" && string.IsNullOrWhiteSpace(RedisConnectionString))
+            yield return "Align:Redis:ConnectionString (environment Align__Redis__ConnectionString) must be set when Align:Cluster:Clustering is 'redis'.";
+        if (string.IsNullOrWhiteSpace(Cluster.ClusterId)) yield return "Align:Cluster:ClusterId must not be empty.";
+        if (string.IsNullOrWhiteSpace(Cluster.ServiceId)) yield return "Align:Cluster:ServiceId must not be empty.";
+        if (Gateway.GatewayListRefreshPeriod <= TimeSpan.Zero) yield return "Align:Gateway:GatewayListRefreshPeriod must be positive.";
+    }
 }

@@ -103,17 +103,31 @@ public sealed class BoardWatches(IClusterClient cluster, IHubContext<LiveHub> hu
             feed = update.Feed ?? [],
         });
 
+    private long _settleUntilTicks;
+
     /// <summary>
-    /// Renews every board this gateway watches, all at once, every <see cref="RenewEvery"/>; and at
-    /// once when the cluster's membership changes (a silo died or joined), then every second for
-    /// <see cref="SettleFor"/>: boards that lived on a dead silo come back without observers, and
-    /// the first renewal may still reach the old activation before the directory has moved on.
+    /// The Orleans client lost or gained a connection to a silo's gateway: a silo probably died or
+    /// joined, well before the cluster declares it. Renew every second from now on for a while.
+    /// </summary>
+    public void ConnectionsChanged(int before, int now)
+    {
+        logger.LogInformation("Connected silo gateways went from {Before} to {Now}; renewing board subscriptions", before, now);
+        Settle();
+    }
+
+    private void Settle() => Interlocked.Exchange(ref _settleUntilTicks, (DateTime.UtcNow + SettleFor).Ticks);
+
+    /// <summary>
+    /// Renews every board this gateway watches, all at once, every <see cref="RenewEvery"/>; and
+    /// every second for <see cref="SettleFor"/> after the cluster's membership changes (a silo died
+    /// or joined: seen as a lost or new gateway connection, or in the management grain's list of
+    /// active silos). Boards that lived on a dead silo come back without observers once the cluster
+    /// has declared it dead, and until then a renewal may still reach the old activation.
     /// </summary>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(MembershipCheckEvery);
         var nextRenewal = DateTime.UtcNow + RenewEvery;
-        var settleUntil = DateTime.MinValue;
         string? membership = null;
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
@@ -122,10 +136,10 @@ public sealed class BoardWatches(IClusterClient cluster, IHubContext<LiveHub> hu
             if (current is not null && membership is not null && current != membership)
             {
                 logger.LogInformation("Cluster membership changed ({Before} -> {After}); renewing board subscriptions", membership, current);
-                settleUntil = now + SettleFor;
+                Settle();
             }
             membership = current ?? membership;
-            if (now < settleUntil || now >= nextRenewal)
+            if (now.Ticks < Interlocked.Read(ref _settleUntilTicks) || now >= nextRenewal)
             {
                 nextRenewal = now + RenewEvery;
                 await RenewAllAsync(stoppingToken);
@@ -134,7 +148,7 @@ public sealed class BoardWatches(IClusterClient cluster, IHubContext<LiveHub> hu
     }
 
     public static readonly TimeSpan MembershipCheckEvery = TimeSpan.FromSeconds(1);
-    public static readonly TimeSpan SettleFor = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan SettleFor = TimeSpan.FromSeconds(30);
 
     /// <summary>The active silos, as one comparable string; null when the cluster does not answer.</summary>
     private async Task<string?> ReadMembershipAsync(CancellationToken cancellationToken)

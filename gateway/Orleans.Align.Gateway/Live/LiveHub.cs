@@ -7,9 +7,10 @@ namespace Orleans.Align.Gateway.Live;
 /// <summary>
 /// Browsers watch boards of their own organization. The organization comes from the connection's
 /// credential; a board id is always resolved inside it, so another tenant's board is unreachable.
+/// A connection is closed when its key is revoked (<see cref="LiveConnections"/>).
 /// </summary>
 [Authorize(Policy = Policies.Read)]
-public sealed class LiveHub(BoardWatches watches) : Hub
+public sealed class LiveHub(BoardWatches watches, LiveConnections connections, RevokedKeys revoked) : Hub
 {
     public const string Path = "/hubs/live";
     public const string BoardUpdateMethod = "boardUpdate";
@@ -19,6 +20,11 @@ public sealed class LiveHub(BoardWatches watches) : Hub
     {
         if (!BoardIds.TryParse(boardId, out _))
             throw new HubException($"'{boardId}' is not a board id; use 'overview' or 'campaign:{{id}}'.");
+        if (revoked.Contains(Context.User!.KeyHashOf()))
+        {
+            Context.Abort();
+            throw new HubException("The API key of this connection has been revoked.");
+        }
         try
         {
             return await watches.WatchAsync(Context.User!.OrgId(), boardId, Context.ConnectionId);
@@ -31,5 +37,15 @@ public sealed class LiveHub(BoardWatches watches) : Hub
 
     public Task UnwatchBoard(string boardId) => watches.UnwatchAsync(Context.User!.OrgId(), boardId, Context.ConnectionId);
 
-    public override Task OnDisconnectedAsync(Exception? exception) => watches.DropConnectionAsync(Context.ConnectionId);
+    public override Task OnConnectedAsync()
+    {
+        connections.Open(Context.User!.KeyHashOf(), Context);
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        connections.Close(Context.User!.KeyHashOf(), Context.ConnectionId);
+        return watches.DropConnectionAsync(Context.ConnectionId);
+    }
 }

@@ -62,8 +62,14 @@ public interface IOrganizationGrain : IGrainWithStringKey
     [Alias("ListReviews")]
     Task<IReadOnlyList<string>> ListReviewsAsync();
 
-    [Alias("AddApiKey")]
-    Task<ApiKeyRecord> AddApiKeyAsync(string name, IReadOnlyList<string> scopes, string keyHash);
+    /// <summary>
+    /// Registers a new key on behalf of the admin key whose hash is <paramref name="issuerKeyHash"/>, or
+    /// returns null when that key is not an unrevoked admin key of this organization. The issuer is
+    /// checked here, in the grain that also revokes keys, so the two calls never interleave: a key
+    /// revoked a moment ago cannot mint another one.
+    /// </summary>
+    [Alias("IssueApiKey")]
+    Task<ApiKeyRecord?> IssueApiKeyAsync(string name, IReadOnlyList<string> scopes, string keyHash, string issuerKeyHash);
 
     [Alias("ListApiKeys")]
     Task<IReadOnlyList<ApiKeyRecord>> ListApiKeysAsync();
@@ -92,20 +98,6 @@ public interface ICampaignGrain : IGrainWithStringKey
 
     [Alias("Get")]
     Task<Campaign?> GetAsync();
-}
-
-/// <summary>Resolves a credential. Key: the SHA-256 (hex) of the secret, so the lookup never sees the secret itself.</summary>
-[Alias("align.IApiKeyGrain")]
-public interface IApiKeyGrain : IGrainWithStringKey
-{
-    [Alias("Register")]
-    Task RegisterAsync(ApiKeyRecord record);
-
-    [Alias("Get")]
-    Task<ApiKeyRecord?> GetAsync();
-
-    [Alias("Revoke")]
-    Task RevokeAsync();
 }
 
 /// <summary>A shared feed of one organization: check-ins, announcements, status changes, alerts. Key: the organization id.</summary>

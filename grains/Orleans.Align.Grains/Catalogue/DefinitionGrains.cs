@@ -35,24 +35,3 @@ public sealed class CampaignGrain(
 
     public Task<Campaign?> GetAsync() => Task.FromResult(state.State.Value);
 }
-
-/// <summary>Keyed by the secret's hash: a lookup by credential never touches the organization's grains.</summary>
-public sealed class ApiKeyGrain(
-    [PersistentState("apikey", StorageNames.Align)] IPersistentState<StoredValue<ApiKeyRecord>> state) : Grain, IApiKeyGrain
-{
-    public async Task RegisterAsync(ApiKeyRecord record)
-    {
-        if (state.State.Value is not null) throw AlignException.Conflict("This key is already registered.");
-        state.State.Value = record;
-        await state.WriteStateAsync();
-    }
-
-    public Task<ApiKeyRecord?> GetAsync() => Task.FromResult(state.State.Value is { Revoked: false } r ? r : null);
-
-    public async Task RevokeAsync()
-    {
-        if (state.State.Value is not { } record) return;
-        state.State.Value = record with { Revoked = true };
-        await state.WriteStateAsync();
-    }
-}

@@ -213,9 +213,11 @@ public sealed class OrganizationGrain(
 
     public Task<IReadOnlyList<string>> ListReviewsAsync() => Task.FromResult<IReadOnlyList<string>>([.. Existing.Reviews]);
 
-    public async Task<ApiKeyRecord> AddApiKeyAsync(string name, IReadOnlyList<string> scopes, string keyHash)
+    public async Task<ApiKeyRecord?> IssueApiKeyAsync(string name, IReadOnlyList<string> scopes, string keyHash, string issuerKeyHash)
     {
-        _ = Existing;
+        // Checked in this grain's turn, which revocation also takes: a revoked key never mints another.
+        var issuer = Existing.ApiKeys.Find(k => k.Hash == issuerKeyHash)?.Record;
+        if (issuer is not { Revoked: false } || !issuer.Scopes.Contains(Scopes.Admin)) return null;
         var key = NewKey(name, scopes, keyHash, clock.GetUtcNow());
         await GrainFactory.GetGrain<IApiKeyGrain>(keyHash).RegisterAsync(key.Record);
         await ChangeAsync(s => s.ApiKeys.Add(key));
@@ -236,8 +238,10 @@ public sealed class OrganizationGrain(
     }
 
     // The id is a short prefix of the hash: enough to name the key in a list, useless to forge it.
+    // Scopes as a plain array: a collection expression's compiler-made list type cannot be read back by
+    // a JSON grain storage serializer (the memory provider's), which names the concrete type it wrote.
     private StoredKey NewKey(string name, IReadOnlyList<string> scopes, string hash, DateTimeOffset now) =>
-        new(hash, new ApiKeyRecord(OrgId, hash[..12], name, scopes, now));
+        new(hash, new ApiKeyRecord(OrgId, hash[..12], name, scopes.ToArray(), now));
 
     private void RequireDepartments(IEnumerable<string> ids)
     {

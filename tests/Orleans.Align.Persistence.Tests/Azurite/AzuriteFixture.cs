@@ -6,9 +6,10 @@ using System.Text;
 namespace Orleans.Align.Persistence.Tests.Azurite;
 
 /// <summary>
-/// A real Azurite blob server for the whole test run, on a free loopback port with its data in a
-/// temporary folder that is deleted afterwards. Azurite is the npm package pinned in
-/// <c>silo/storage-emulator</c>; <c>npm ci</c> there installs it.
+/// A real Azurite (blob and table services; the queue service too, as the <c>azurite</c> binary always
+/// starts it) for the whole test run, on free loopback ports with its data in a temporary folder that
+/// is deleted afterwards. Azurite is the npm package pinned in <c>silo/storage-emulator</c>; <c>npm ci</c>
+/// there installs it.
 /// </summary>
 public sealed class AzuriteFixture : IAsyncLifetime
 {
@@ -25,10 +26,15 @@ public sealed class AzuriteFixture : IAsyncLifetime
     /// <summary>The loopback port the blob service listens on.</summary>
     public int Port { get; private set; }
 
-    /// <summary>A connection string for the development account on this server.</summary>
+    /// <summary>The loopback port the table service listens on (membership and reminders).</summary>
+    public int TablePort { get; private set; }
+
+    private int QueuePort { get; set; }
+
+    /// <summary>A connection string for the development account on this server, blob and table endpoints.</summary>
     public string ConnectionString =>
         $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};" +
-        $"BlobEndpoint=http://127.0.0.1:{Port}/{AccountName};";
+        $"BlobEndpoint=http://127.0.0.1:{Port}/{AccountName};TableEndpoint=http://127.0.0.1:{TablePort}/{AccountName};";
 
     /// <summary>The command line the fixture ran, for failure messages and the curious.</summary>
     public string CommandLine { get; private set; } = "";
@@ -36,29 +42,29 @@ public sealed class AzuriteFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var emulator = Path.Combine(FindRepositoryRoot(), "silo", "storage-emulator");
-        var azuriteBlob = Path.Combine(emulator, "node_modules", ".bin", "azurite-blob");
-        if (!File.Exists(azuriteBlob))
+        var azurite = Path.Combine(emulator, "node_modules", ".bin", "azurite");
+        if (!File.Exists(azurite))
         {
             throw new InvalidOperationException(
-                $"Azurite is not installed: {azuriteBlob} is missing. Run `npm ci` in silo/storage-emulator " +
+                $"Azurite is not installed: {azurite} is missing. Run `npm ci` in silo/storage-emulator " +
                 "(the repository's test command does this) and run the tests again.");
         }
 
         _dataDirectory = Directory.CreateTempSubdirectory("align-azurite-");
 
-        // The free port is found by binding port 0 and letting it go, so another process may take
-        // it in between: Azurite then exits at once and a second port is tried.
+        // Free ports are found by binding port 0 and letting it go, so another process may take one
+        // in between: Azurite then exits at once and other ports are tried.
         for (var attempt = 1; ; attempt++)
         {
-            Port = FindFreePort();
-            Start(azuriteBlob, emulator);
-            if (await WaitUntilListeningAsync()) return;
+            (Port, TablePort, QueuePort) = (FindFreePort(), FindFreePort(), FindFreePort());
+            Start(azurite, emulator);
+            if (await WaitUntilListeningAsync(Port) && await WaitUntilListeningAsync(TablePort)) return;
 
             await StopAsync();
             if (attempt == 3)
             {
                 throw new InvalidOperationException(
-                    $"Azurite did not start listening on 127.0.0.1:{Port} within {StartTimeout.TotalSeconds} s.\n" +
+                    $"Azurite did not start listening on 127.0.0.1:{Port} (blob) and :{TablePort} (table) within {StartTimeout.TotalSeconds} s.\n" +
                     $"Command: {CommandLine}\nOutput:\n{Output}");
             }
         }
@@ -85,9 +91,9 @@ public sealed class AzuriteFixture : IAsyncLifetime
         }
     }
 
-    private void Start(string azuriteBlob, string workingDirectory)
+    private void Start(string azurite, string workingDirectory)
     {
-        var start = new ProcessStartInfo(azuriteBlob)
+        var start = new ProcessStartInfo(azurite)
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
@@ -98,6 +104,10 @@ public sealed class AzuriteFixture : IAsyncLifetime
                  {
                      "--blobHost", "127.0.0.1",
                      "--blobPort", Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                     "--tableHost", "127.0.0.1",
+                     "--tablePort", TablePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                     "--queueHost", "127.0.0.1",
+                     "--queuePort", QueuePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
                      "--location", _dataDirectory!.FullName,
                      "--silent", "--disableTelemetry", "--skipApiVersionCheck", "--loose",
                  })
@@ -105,7 +115,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
             start.ArgumentList.Add(argument);
         }
 
-        CommandLine = $"{azuriteBlob} {string.Join(' ', start.ArgumentList)}";
+        CommandLine = $"{azurite} {string.Join(' ', start.ArgumentList)}";
         _process = new Process { StartInfo = start };
         _process.OutputDataReceived += (_, e) => Record(e.Data);
         _process.ErrorDataReceived += (_, e) => Record(e.Data);
@@ -120,7 +130,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
         lock (_output) _output.AppendLine(line);
     }
 
-    private async Task<bool> WaitUntilListeningAsync()
+    private async Task<bool> WaitUntilListeningAsync(int port)
     {
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < StartTimeout)
@@ -129,7 +139,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
             try
             {
                 using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, Port);
+                await client.ConnectAsync(IPAddress.Loopback, port);
                 return true;
             }
             catch (SocketException)

@@ -17,9 +17,11 @@ public interface INoteGrain : IGrainWithStringKey
 [GenerateSerializer, Alias("Orleans.Align.Persistence.Tests.Grains.NoteView")]
 public sealed record NoteView([property: Id(0)] string? Text, [property: Id(1)] Guid ActivationId, [property: Id(2)] bool RecordExists);
 
+/// <summary>Stored in Orleans' binary format, like every grain state of the silo: it needs its own serializer, as the grains' states do.</summary>
+[GenerateSerializer, Alias("Orleans.Align.Persistence.Tests.Grains.NoteState")]
 public sealed class NoteState
 {
-    public string? Text { get; set; }
+    [Id(0)] public string? Text { get; set; }
 }
 
 public sealed class NoteGrain([PersistentState(NoteGrain.StateName, NoteGrain.StorageName)] IPersistentState<NoteState> note)

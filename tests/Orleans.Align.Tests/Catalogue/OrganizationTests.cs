@@ -30,7 +30,7 @@ public sealed class OrganizationTests(ClusterFixture cluster)
         var org = cluster.Client.GetGrain<IOrganizationGrain>($"t-{Guid.NewGuid():N}"[..20]);
         await org.CreateAsync("Org", hash);
 
-        await Assert.ThrowsAsync<AlignException>(() => org.AddApiKeyAsync("again", [Scopes.Read], hash));
+        await Assert.ThrowsAsync<AlignException>(() => org.IssueApiKeyAsync("again", [Scopes.Read], hash, issuerKeyHash: hash));
 
         Assert.Single(await org.ListApiKeysAsync());
     }

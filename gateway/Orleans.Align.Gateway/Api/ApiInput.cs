@@ -1,0 +1,183 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
+using Orleans.Align.Gateway.Hosting;
+
+namespace Orleans.Align.Gateway.Api;
+
+/// <summary>
+/// How the API reads input and says what it accepts: strict JSON (a member the API does not know, or
+/// the same member twice, is refused rather than ignored), a body limit on every request, and the
+/// OpenAPI document's statement of both (status codes, limits and patterns the endpoints enforce).
+/// </summary>
+public static class ApiInput
+{
+    public const string ProblemContentType = "application/problem+json";
+
+    public static WebApplicationBuilder AddAlignApiInput(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.Configure<JsonOptions>(o => Strict(o.SerializerOptions));
+
+        // Endpoints carry their own limit (ApiDocumentation.Reads); this is the bound for anything else
+        // that reads a body (the hub's negotiation, unknown routes).
+        services.AddOptions<KestrelServerOptions>().Configure<IOptions<GatewayOptions>>((kestrel, gateway) =>
+            kestrel.Limits.MaxRequestBodySize = Math.Max(gateway.Value.MaxRequestBytes, InputLimits.MaxCommandBodyBytes));
+
+        services.AddOptions<Microsoft.AspNetCore.OpenApi.OpenApiOptions>("v1").Configure<IOptions<GatewayOptions>>((openApi, gateway) =>
+        {
+            openApi.AddSchemaTransformer((schema, context, _) =>
+            {
+                RequireOnlyWhatIsRequired(schema, context.JsonTypeInfo);
+                DescribeLists(schema, context.JsonTypeInfo.Type, gateway.Value.MaxEventsPerBatch);
+                return Task.CompletedTask;
+            });
+            openApi.AddOperationTransformer((operation, context, _) =>
+            {
+                DescribeParameters(operation);
+                return Task.CompletedTask;
+            });
+        });
+        return builder;
+    }
+
+    /// <summary>
+    /// A misspelt member (<c>"campain"</c>) must never turn into an event or a goal without it, and
+    /// <c>{"campaign":"a","campaign":"b"}</c> has no single meaning.
+    /// </summary>
+    public static JsonSerializerOptions Strict(JsonSerializerOptions options)
+    {
+        options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        options.AllowDuplicateProperties = false;
+        return options;
+    }
+
+    /// <summary>
+    /// A request record's members are all constructor parameters, which the schema generator marks
+    /// required; a request requires only what carries [Required] (and then null is refused too).
+    /// </summary>
+    private static void RequireOnlyWhatIsRequired(OpenApiSchema schema, System.Text.Json.Serialization.Metadata.JsonTypeInfo type)
+    {
+        if (type.Type.Namespace != typeof(ApiInput).Namespace || !type.Type.Name.EndsWith("Request", StringComparison.Ordinal)) return;
+        var required = type.Properties
+            .Where(p => p.AttributeProvider?.IsDefined(typeof(System.ComponentModel.DataAnnotations.RequiredAttribute), inherit: false) == true)
+            .Select(p => p.Name)
+            .ToHashSet(StringComparer.Ordinal);
+        schema.Required = required;
+        foreach (var name in required)
+        {
+            if (schema.Properties is not null && schema.Properties.TryGetValue(name, out var p) && p is OpenApiSchema { Type: { } t } property)
+                property.Type = t & ~JsonSchemaType.Null;
+        }
+    }
+
+    private static readonly Dictionary<(Type, string), (string Pattern, int MaxLength)> ItemRules = new()
+    {
+        [(typeof(CreateCampaignRequest), "departments")] = (InputLimits.IdPattern, Identifiers.MaxLength),
+        [(typeof(GoalScopeRequest), "campaigns")] = (InputLimits.IdPattern, Identifiers.MaxLength),
+        [(typeof(GoalScopeRequest), "departments")] = (InputLimits.IdPattern, Identifiers.MaxLength),
+        [(typeof(CreateGoalRequest), "owners")] = (InputLimits.IdPattern, Identifiers.MaxLength),
+        [(typeof(AnnouncementRequest), "to")] = (InputLimits.IdPattern, Identifiers.MaxLength),
+        [(typeof(ActivityRequest), "metrics")] = (InputLimits.MetricKeyPattern, 64),
+    };
+
+    /// <summary>What attributes cannot say: the items of id lists, the configured batch size, the known scopes.</summary>
+    private static void DescribeLists(OpenApiSchema schema, Type type, int maxEvents)
+    {
+        if (schema.Properties is null) return;
+        foreach (var (name, property) in schema.Properties)
+        {
+            if (property is not OpenApiSchema list || list.Items is not OpenApiSchema items) continue;
+            if (ItemRules.TryGetValue((type, name), out var rule))
+            {
+                items.Pattern = rule.Pattern;
+                items.MaxLength = rule.MaxLength;
+                items.MinLength = 1;
+            }
+            if (type == typeof(IngestRequest) && name == "events") list.MaxItems = maxEvents;
+            if (type == typeof(CreateApiKeyRequest) && name == "scopes") items.Enum = [.. Scopes.All.Select(s => (JsonNode)JsonValue.Create(s))];
+        }
+    }
+
+    /// <summary>Path ids, paging and the few query values with a fixed vocabulary.</summary>
+    private static void DescribeParameters(OpenApiOperation operation)
+    {
+        foreach (var parameter in operation.Parameters ?? [])
+        {
+            if (parameter is not OpenApiParameter { Schema: OpenApiSchema schema } p) continue;
+            switch (p.Name)
+            {
+                case "goalId" or "reviewId":
+                    schema.Pattern = InputLimits.IdPattern;
+                    schema.MaxLength = Identifiers.MaxLength;
+                    break;
+                case "boardId":
+                    schema.Pattern = "^(overview|campaign:[a-z0-9][a-z0-9-]{0,63})$";
+                    break;
+                case "keyId":
+                    schema.MaxLength = Identifiers.MaxLength;
+                    break;
+                case "before":
+                    schema.Minimum = "1";
+                    break;
+                case "limit":
+                    schema.Minimum = "1";
+                    schema.Maximum = InputLimits.MaxPage.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    break;
+                case "resolution":
+                    schema.Enum = [JsonValue.Create("minute"), JsonValue.Create("day")];
+                    break;
+                case "kind" when p.In == ParameterLocation.Query:
+                    schema.Enum = [JsonValue.Create("checkIn"), JsonValue.Create("announcement"), JsonValue.Create("statusChange"), JsonValue.Create("alert")];
+                    break;
+                case "department" or "campaign" or "goal" when p.In == ParameterLocation.Query:
+                    schema.Pattern = InputLimits.IdPattern;
+                    schema.MaxLength = Identifiers.MaxLength;
+                    break;
+                case "at":
+                    p.Required = true;
+                    break;
+            }
+        }
+    }
+}
+
+/// <summary>
+/// Endpoint conventions that both enforce and document: the body limit with the problems a body can
+/// cause, the success response's named schema, and the problems an operation can answer.
+/// </summary>
+public static class ApiDocumentation
+{
+    /// <summary>Operations that need an API key: a missing or unknown key, a key without the scope, a rate limit, an unreachable cluster.</summary>
+    public static TBuilder Authenticated<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.Problems(401, 403, 429, 503);
+
+    /// <summary>A JSON body of at most <paramref name="maxBytes"/>: malformed or invalid (400), too large (413), not JSON (415).</summary>
+    public static RouteHandlerBuilder Reads(this RouteHandlerBuilder builder, long maxBytes = InputLimits.MaxCommandBodyBytes) =>
+        builder.WithMetadata(new RequestSizeLimit(maxBytes)).Problems(400, 413, 415);
+
+    public static RouteHandlerBuilder Answers<TResponse>(this RouteHandlerBuilder builder, int status = 200) =>
+        builder.Produces<TResponse>(status);
+
+    /// <summary>Problem documents this operation can answer; 400 carries the validation problem's <c>errors</c>.</summary>
+    public static TBuilder Problems<TBuilder>(this TBuilder builder, params int[] statuses) where TBuilder : IEndpointConventionBuilder
+    {
+        foreach (var status in statuses)
+        {
+            var type = status == 400 ? typeof(HttpValidationProblemDetails) : typeof(Microsoft.AspNetCore.Mvc.ProblemDetails);
+            builder.WithMetadata(new ProducesResponseTypeMetadata(status, type, [ApiInput.ProblemContentType]));
+        }
+        return builder;
+    }
+
+    private sealed class RequestSizeLimit(long maxBytes) : IRequestSizeLimitMetadata
+    {
+        public long? MaxRequestBodySize => maxBytes;
+    }
+}
