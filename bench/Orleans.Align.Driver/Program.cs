@@ -3,6 +3,7 @@ using Orleans.Align.Driver.Api;
 using Orleans.Align.Driver.BadKeys;
 using Orleans.Align.Driver.Demo;
 using Orleans.Align.Driver.Load;
+using Orleans.Align.Driver.Neighbours;
 
 CommandLine line;
 try
@@ -29,6 +30,7 @@ try
         "demo" => await DemoCommand.RunAsync(DemoOptions.Parse(line), shutdown.Token),
         "load" => await LoadCommand.RunAsync(LoadOptions.Parse(line), shutdown.Token),
         "bad-keys" => await BadKeysCommand.RunAsync(BadKeysOptions.Parse(line), shutdown.Token),
+        "noisy-neighbour" => await NoisyNeighbourCommand.RunAsync(NoisyNeighbourOptions.Parse(line), shutdown.Token),
         null => UsageError("Name a command."),
         var unknown => UsageError($"Unknown command '{unknown}'."),
     };
@@ -68,6 +70,8 @@ namespace Orleans.Align.Driver
             {LoadOptions.Usage}
 
             {BadKeysOptions.Usage}
+
+            {NoisyNeighbourOptions.Usage}
 
             Exit codes: 0 done or stopped with Ctrl-C/SIGTERM, 1 failed (for load: also a FAIL correctness check),
             2 wrong command line, 130 stopped during setup.

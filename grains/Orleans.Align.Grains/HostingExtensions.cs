@@ -17,8 +17,11 @@ public static class HostingExtensions
             .Validate(o => o.MaxEventsPerDelivery is >= 10 and <= 100_000, "Align:Ingest:MaxEventsPerDelivery must be between 10 and 100,000.")
             .Validate(o => o.RoutingCheckInterval >= TimeSpan.FromMilliseconds(100), "Align:Ingest:RoutingCheckInterval must be at least 100 ms.")
             .Validate(o => o.PaceReminderPeriod >= TimeSpan.FromSeconds(1), "Align:Ingest:PaceReminderPeriod must be at least 1 s.")
+            .Validate(o => o.AppendTimeout >= TimeSpan.FromMilliseconds(100), "Align:Ingest:AppendTimeout must be at least 100 ms.")
+            .Validate(o => o.HighWaterInterval >= TimeSpan.FromMilliseconds(10), "Align:Ingest:HighWaterInterval must be at least 10 ms.")
             .ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<LogIntegrity>();
         return services;
     }
 

@@ -57,7 +57,7 @@ public static class SiloHosting
             if (options.Kubernetes) silo.UseKubernetesHosting();
         });
 
-        builder.Services.AddHealthChecks();
+        builder.Services.AddHealthChecks().AddCheck<LogIntegrityHealthCheck>("event-log", tags: ["ready"]);
         builder.AddAlignTelemetry("orleans-align-silo");
         return builder;
     }

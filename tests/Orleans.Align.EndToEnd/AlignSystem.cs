@@ -176,8 +176,32 @@ public class AlignSystem : IAsyncLifetime
         Terminate(process, TimeSpan.FromSeconds(15));
     }
 
+    /// <summary>
+    /// SIGSTOP: Azurite keeps its connections open and answers nothing, as a hanging storage does
+    /// (unlike an outage, where connections are refused). <see cref="ThawAzurite"/> resumes it.
+    /// </summary>
+    public void FreezeAzurite() => Signal("azurite", "-STOP");
+
+    public void ThawAzurite() => Signal("azurite", "-CONT");
+
+    private void Signal(string name, string signal)
+    {
+        using var kill = Process.Start("kill", [signal, _processes[name].Id.ToString()]);
+        kill.WaitForExit();
+    }
+
+    /// <summary>Writes a line to this run's timeline.log (UTC), beside the processes' logs.</summary>
+    public void Note(string text)
+    {
+        lock (_processes) File.AppendAllText(Path.Combine(LogDirectory, "timeline.log"), $"{DateTime.UtcNow:HH:mm:ss.fff} {text}\n");
+    }
+
+    /// <summary>A silo's own HTTP endpoint (health, readiness, dashboard).</summary>
+    public Uri SiloHttp(int index = 0) => new($"http://127.0.0.1:{_silos[index].Http}");
+
     public async Task DisposeAsync()
     {
+        if (_processes.ContainsKey("azurite")) ThawAzurite(); // a frozen process ignores SIGKILL until it runs again
         foreach (var name in _processes.Keys.ToList()) Kill(name);
         Http?.Dispose();
         try { Directory.Delete(_azuriteData, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
@@ -252,6 +276,9 @@ public class AlignSystem : IAsyncLifetime
         foreach (var arg in args) info.ArgumentList.Add(arg);
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        // Times on every line, so a process's log lines up with the test's timeline (Note).
+        info.Environment["Logging__Console__TimestampFormat"] = "HH:mm:ss.fff ";
+        info.Environment["Logging__Console__UseUtcTimestamp"] = "true";
         var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {name}.");
         _processes[name] = process;
         var log = new StreamWriter(Path.Combine(LogDirectory, $"{name}-{++_starts}.log")) { AutoFlush = true };

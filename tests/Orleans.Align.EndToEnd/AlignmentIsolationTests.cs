@@ -22,8 +22,8 @@ public sealed class AlignmentIsolationTests(AlignSystem system)
         await owner.PostOkAsync("/api/v1/metrics", new { key = "owner_rate", name = "Owner rate", kind = "ratio", formula = new { numerator = new[] { new { metric = "leads" } }, denominator = new[] { new { metric = "visits" } } } });
         await owner.PostOkAsync("/api/v1/reviews", new { id = "owner-review", name = "Owner review" });
         await Eventually.EqualAsync(3, () => owner.ProgressAsync("launch-leads"));
-        // Off track at creation, on track after the events: once that change is on the feed, the feed holds still.
-        await owner.GetUntilAsync("/api/v1/feed?kind=statusChange", f => f.AsArray().Count > 0);
+        // Off track for a moment at creation, on track once the events count: far shorter than the
+        // alert hold (5 minutes), so nothing of it reaches the feed and the feed holds still.
         return owner;
     }
 

@@ -176,7 +176,7 @@ public sealed class AlignmentTimelineTests(AlignSystem system)
         var changed = new JsonObject
         {
             ["onTrackRatio"] = 0.8, ["atRiskRatio"] = 0.5, ["stayTolerance"] = 0.2, ["trendWindowMinutes"] = 30,
-            ["trendDrop"] = 0.4, ["highConfidence"] = 8, ["lowConfidence"] = 2,
+            ["trendDrop"] = 0.4, ["highConfidence"] = 8, ["lowConfidence"] = 2, ["alertHoldMinutes"] = 2,
         };
 
         var put = await tenant.PutOkAsync("/api/v1/settings", changed);
@@ -185,7 +185,7 @@ public sealed class AlignmentTimelineTests(AlignSystem system)
         var expectedDefaults = new JsonObject
         {
             ["onTrackRatio"] = 0.9, ["atRiskRatio"] = 0.7, ["stayTolerance"] = 0.1, ["trendWindowMinutes"] = 60,
-            ["trendDrop"] = 0.3, ["highConfidence"] = 7, ["lowConfidence"] = 3,
+            ["trendDrop"] = 0.3, ["highConfidence"] = 7, ["lowConfidence"] = 3, ["alertHoldMinutes"] = 5,
         };
         Assert.True(JsonNode.DeepEquals(expectedDefaults, defaults), defaults.ToJsonString());
         Assert.True(JsonNode.DeepEquals(changed, put), put.ToJsonString());

@@ -106,6 +106,8 @@ public sealed class AlignmentValidationTests(AlignSystem system)
         { """{"trendWindowMinutes":0}""", 400, "trendWindowMinutes" },
         { """{"trendWindowMinutes":721}""", 400, "trendWindowMinutes" },
         { """{"highConfidence":2}""", 400, "highConfidence" },
+        { """{"alertHoldMinutes":-1}""", 400, "alertHoldMinutes" },
+        { """{"alertHoldMinutes":1441}""", 400, "alertHoldMinutes" },
         { """{"onTrackRatio":"high"}""", 400, null },
     };
 

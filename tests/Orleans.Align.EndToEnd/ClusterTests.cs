@@ -87,23 +87,28 @@ public sealed class ClusterTests(ThreeSiloCluster system)
         foreach (var viewer in viewers) await viewer.DisposeAsync();
     }
 
-    /// <summary>SIGKILL, wait until the cluster declares the silo dead, and check every viewer gets a push within 5 s of that.</summary>
+    /// <summary>
+    /// SIGKILL, wait until the cluster declares the silo dead, and check that every viewer receives a
+    /// push made after the declaration within 5 s of it: whatever the dead silo hosted (the ingest
+    /// log, goals, the board) has moved, and every gateway's subscription with it.
+    /// </summary>
     private async Task KillAndWatchRecoveryAsync(ClusterProbe probe, int silo, List<BoardViewer> viewers)
     {
         var port = system.SiloPorts[silo];
-        var killedAt = DateTime.UtcNow;
         system.KillSilo(silo);
+        system.Note($"killed silo {silo} (port {port})");
         var declaredDead = await probe.WaitUntilDeclaredDeadAsync(port, DeathDeclaration);
+        system.Note($"silo {silo} declared dead");
         foreach (var viewer in viewers)
         {
             var deadline = declaredDead + TimeSpan.FromSeconds(15);
-            while (viewer.FirstPushAfter(killedAt) is null && DateTime.UtcNow < deadline) await Task.Delay(50);
-            var firstPush = viewer.FirstPushAfter(killedAt);
+            while (viewer.FirstPushAfter(declaredDead) is null && DateTime.UtcNow < deadline) await Task.Delay(50);
+            var firstPush = viewer.FirstPushAfter(declaredDead);
+            system.Note($"viewer on {viewer.Gateway}: first push after the declaration at {firstPush:HH:mm:ss.fff}");
             Assert.True(firstPush is not null, $"no push reached the viewer on {viewer.Gateway} within 15 s of silo {silo} being declared dead");
             var late = firstPush.Value - declaredDead;
             Assert.True(late <= TimeSpan.FromSeconds(5),
-                $"the viewer on {viewer.Gateway} got its first push {late.TotalSeconds:0.0} s after silo {silo} was declared dead " +
-                $"({(declaredDead - killedAt).TotalSeconds:0.0} s after the kill)");
+                $"the viewer on {viewer.Gateway} got its first push {late.TotalSeconds:0.0} s after silo {silo} was declared dead");
         }
     }
 
@@ -145,6 +150,8 @@ public sealed class ClusterTests(ThreeSiloCluster system)
     {
         var tenant = await system.CreateTenantAsync("time");
         foreach (var d in new[] { "marketing", "sales" }) await tenant.PostOkAsync("/api/v1/departments", new { id = d, name = d });
+        // This test is about when time alone changes a status, not how long a change must hold first.
+        await tenant.PutOkAsync("/api/v1/settings", new { alertHoldMinutes = 0 });
         // Half done at once, over a 42 s period: on track until 55.6% of the period has passed
         // (50 / 0.9), at risk until 70% expected (50 / 0.7 = 71.4%), off track after, missed at the end.
         var start = DateTimeOffset.UtcNow.AddSeconds(-2);

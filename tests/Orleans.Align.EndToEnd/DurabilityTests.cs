@@ -76,6 +76,74 @@ public sealed class DurabilityTests(AlignSystem system)
     }
 
     [Fact]
+    public async Task A_hanging_storage_answers_503_with_retry_after_within_5_s_and_loses_nothing()
+    {
+        var tenant = await system.CreateTenantAsync("hang");
+        var (_, goal) = await tenant.SeedLaunchAsync(target: 1_000_000);
+        var ingest = new RetryingIngest(tenant);
+        for (var b = 0; b < 5; b++) await ingest.SendUntilAcknowledgedAsync(b, size: 20);
+
+        system.FreezeAzurite();
+        try
+        {
+            for (var b = 5; b < 8; b++)
+            {
+                var started = DateTime.UtcNow;
+                using var response = await tenant.SendAsync(HttpMethod.Post, "/api/v1/events", RetryingIngest.Batch(b, 20).Body);
+                var took = DateTime.UtcNow - started;
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+                Assert.True(took <= TimeSpan.FromSeconds(5), $"a hanging storage kept the caller {took.TotalSeconds:0.0} s");
+                Assert.NotNull(response.Headers.RetryAfter);
+                Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            }
+        }
+        finally
+        {
+            system.ThawAzurite();
+        }
+
+        // The refused batches may have landed after all (a write cancelled at the deadline): resending counts each event once.
+        for (var b = 5; b < 10; b++) await ingest.SendUntilAcknowledgedAsync(b, size: 20);
+        await Eventually.EqualAsync(ingest.AcknowledgedTotal, () => tenant.ProgressAsync(goal), timeoutMs: 30_000);
+    }
+
+    [Fact]
+    public async Task A_log_found_shorter_than_what_was_acknowledged_stops_ingest_with_503_and_makes_the_silo_unready()
+    {
+        var tenant = await system.CreateTenantAsync("behind");
+        var (_, goal) = await tenant.SeedLaunchAsync(target: 1_000_000);
+        var ingest = new RetryingIngest(tenant);
+        for (var b = 0; b < 5; b++) await ingest.SendUntilAcknowledgedAsync(b, size: 20);
+        await Eventually.EqualAsync(ingest.AcknowledgedTotal, () => tenant.ProgressAsync(goal));
+        await Task.Delay(1_500); // the acknowledged position is recorded at most a second later
+
+        // Storage "loses" acknowledged writes behind the silo's back (as Azurite killed with SIGKILL can).
+        system.KillSilo();
+        var log = new BlobContainerClient(system.StorageConnectionString, "align-log");
+        await foreach (var blob in log.GetBlobsAsync(new Azure.Storage.Blobs.Models.GetBlobsOptions { Prefix = tenant.Id + "/" }))
+            await log.DeleteBlobAsync(blob.Name);
+        await system.StartSiloAsync();
+
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            using var refused = await tenant.SendAsync(HttpMethod.Post, "/api/v1/events", RetryingIngest.Batch(100 + attempt, 5).Body);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+            Assert.Contains("acknowledged", await refused.Content.ReadAsStringAsync());
+        }
+        using (var probe = new HttpClient())
+        {
+            using var ready = await probe.GetAsync(new Uri(system.SiloHttp(), "/health/ready"));
+            var reason = await ready.Content.ReadAsStringAsync();
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+            Assert.Contains(tenant.Id, reason);
+            using var alive = await probe.GetAsync(new Uri(system.SiloHttp(), "/health"));
+            Assert.Equal(HttpStatusCode.OK, alive.StatusCode); // alive: restarting it would not bring the writes back
+        }
+        // Nothing was written over the lost positions: the goal still shows what it had applied.
+        Assert.Equal(ingest.AcknowledgedTotal, await tenant.ProgressAsync(goal));
+    }
+
+    [Fact]
     public async Task A_goal_whose_snapshot_is_dropped_is_rebuilt_from_the_log_on_its_next_activation()
     {
         var tenant = await system.CreateTenantAsync("rebuild");

@@ -38,6 +38,7 @@ interface EntryParts {
   node: HTMLElement;
   kind: HTMLElement;
   tag: HTMLElement;
+  state: HTMLElement;
   time: HTMLTimeElement;
   lead: HTMLElement;
   text: HTMLElement;
@@ -103,11 +104,11 @@ export class FeedView {
     this.refreshAlertCount();
   }
 
-  /** Alerts of the last hour; called on every change and on a timer, since entries age out. */
+  /** Unresolved alerts of the last hour; called on every change and on a timer, since entries age out. */
   refreshAlertCount(now: number = Date.now()): void {
     let count = 0;
     for (const entry of this.#feed) {
-      if (entry.kind !== 'alert') continue;
+      if (entry.kind !== 'alert' || entry.state === 'resolved') continue;
       const at = Date.parse(entry.at);
       if (Number.isFinite(at) && now - at <= HOUR_MS) count++;
     }
@@ -138,6 +139,12 @@ export class FeedView {
     const salesTag = entry.salesFeedback && entry.reason !== 'sales_feedback';
     setText(parts.tag, salesTag ? 'Sales feedback' : '');
     parts.tag.hidden = !salesTag;
+
+    // An alert's lifecycle: acknowledged by whom, resolved when its condition cleared.
+    const state = isAlert ? alertStateLabel(entry, dept) : '';
+    setData(parts.node, 'state', isAlert ? (entry.state ?? 'open') : null);
+    setText(parts.state, state);
+    parts.state.hidden = !state;
 
     let lead = '';
     let showGoal = !!goal;
@@ -186,6 +193,8 @@ function createEntry(entry: FeedEntry): EntryParts {
   kind.dataset['role'] = 'reason';
   const tag = el('span', 'feed-tag');
   tag.hidden = true;
+  const state = el('span', 'feed-state');
+  state.hidden = true;
   const time = document.createElement('time');
   time.className = 'feed-time';
   const at = new Date(entry.at);
@@ -194,7 +203,7 @@ function createEntry(entry: FeedEntry): EntryParts {
     time.textContent = formatWhen(at);
     time.title = at.toLocaleString();
   }
-  meta.append(kind, tag, time);
+  meta.append(kind, tag, state, time);
 
   const body = el('p', 'feed-text');
   const lead = el('strong', 'feed-lead');
@@ -204,7 +213,19 @@ function createEntry(entry: FeedEntry): EntryParts {
   goal.hidden = true;
 
   node.append(meta, body, goal);
-  return { node, kind, tag, time, lead, text, goal };
+  return { node, kind, tag, state, time, lead, text, goal };
+}
+
+/** "Acknowledged by Sales", "Resolved 14:05" (and who had acknowledged it); nothing while open. */
+function alertStateLabel(entry: FeedEntry, dept: (id: string | null | undefined) => string): string {
+  const by = entry.acknowledgedBy ? dept(entry.acknowledgedBy) || entry.acknowledgedBy : '';
+  if (entry.state === 'resolved') {
+    const at = entry.resolvedAt ? new Date(entry.resolvedAt) : null;
+    const when = at && !Number.isNaN(at.getTime()) ? ` ${formatWhen(at)}` : '';
+    return `Resolved${when}${by ? ` · seen by ${by}` : ''}`;
+  }
+  if (entry.state === 'acknowledged') return by ? `Acknowledged by ${by}` : 'Acknowledged';
+  return '';
 }
 
 /**

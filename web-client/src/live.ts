@@ -78,7 +78,16 @@ export interface FeedEntry {
   reason: AlertReason | null;
   /** Check-ins only: the department's confidence, 0–10. */
   confidence?: number | null;
+  /** Alerts only: open, then acknowledged (by whom), then resolved once the condition cleared. */
+  state?: AlertState | null;
+  /** Alerts only: since when the condition held. */
+  since?: string | null;
+  acknowledgedBy?: string | null;
+  acknowledgedAt?: string | null;
+  resolvedAt?: string | null;
 }
+
+export type AlertState = 'open' | 'acknowledged' | 'resolved';
 
 export interface BoardSnapshot {
   boardId: string;
@@ -119,8 +128,8 @@ export interface BoardChange {
 export const FEED_LIMIT = 50;
 
 /**
- * Adds incoming entries to a feed: no duplicate ids, newest (highest id) first,
- * at most FEED_LIMIT. Returns the ids that were added and survived the cap.
+ * Adds incoming entries to a feed (an incoming entry with a known id replaces
+ * it): no duplicate ids, newest (highest id) first, at most FEED_LIMIT. Returns the ids that were added and survived the cap.
  */
 export function mergeFeed(
   current: readonly FeedEntry[],
@@ -130,9 +139,11 @@ export function mergeFeed(
   for (const entry of current) byId.set(entry.id, entry);
   const added: number[] = [];
   for (const entry of incoming ?? []) {
-    if (!entry || typeof entry.id !== 'number' || byId.has(entry.id)) continue;
+    if (!entry || typeof entry.id !== 'number') continue;
+    // An entry already shown comes again when an alert is acknowledged or resolved: it replaces the old one.
+    const known = byId.has(entry.id);
     byId.set(entry.id, entry);
-    added.push(entry.id);
+    if (!known) added.push(entry.id);
   }
   const feed = [...byId.values()].sort((a, b) => b.id - a.id).slice(0, FEED_LIMIT);
   const kept = new Set(feed.map((entry) => entry.id));

@@ -30,6 +30,7 @@ public static class AlignmentEndpoints
         var feed = api.MapGroup("/feed").WithTags("Feed").Authenticated();
         feed.MapGet("", ListFeedAsync).RequireAuthorization(Policies.Read).Answers<IReadOnlyList<FeedEntry>>().Problems(400);
         feed.MapPost("/announcements", AnnounceAsync).RequireAuthorization(Policies.Ingest).Reads().Answers<FeedEntry>(201).Problems(404);
+        feed.MapPost("/{entryId}/acknowledge", AcknowledgeAsync).RequireAuthorization(Policies.Ingest).Reads().Answers<FeedEntry>().Problems(400, 404, 409);
 
         api.MapGet("/boards/{boardId}/replay", ReplayAsync).RequireAuthorization(Policies.Read).WithTags("Boards").Authenticated()
             .Answers<BoardSnapshot>().Problems(400, 404);
@@ -99,7 +100,8 @@ public static class AlignmentEndpoints
             request.TrendWindowMinutes ?? current.TrendWindowMinutes,
             request.TrendDrop ?? current.TrendDrop,
             request.HighConfidence ?? current.HighConfidence,
-            request.LowConfidence ?? current.LowConfidence);
+            request.LowConfidence ?? current.LowConfidence,
+            request.AlertHoldMinutes ?? current.AlertHoldMinutes);
         var v = new Validation();
         if (next.OnTrackRatio is <= 0 or > 1) v.Add("onTrackRatio", "must be in (0, 1].");
         if (next.AtRiskRatio <= 0 || next.AtRiskRatio > next.OnTrackRatio) v.Add("atRiskRatio", "must be in (0, onTrackRatio].");
@@ -108,6 +110,7 @@ public static class AlignmentEndpoints
         if (next.TrendDrop is <= 0 or >= 1) v.Add("trendDrop", "must be in (0, 1).");
         if (next.HighConfidence is < 0 or > 10 || next.LowConfidence is < 0 or > 10 || next.LowConfidence >= next.HighConfidence)
             v.Add("highConfidence", "confidences are 0–10 and lowConfidence must be below highConfidence.");
+        if (next.AlertHoldMinutes is < 0 or > 1440 || double.IsNaN(next.AlertHoldMinutes)) v.Add("alertHoldMinutes", "must be between 0 and 1440 (a day).");
         if (!v.IsValid) return v.Problem();
         return TypedResults.Ok(await Org(http, cluster).UpdateSettingsAsync(next));
     }
@@ -147,7 +150,7 @@ public static class AlignmentEndpoints
             page.NextBefore is { } n ? $"/api/v1/goals/{goalId}/events?before={n}&limit={limit ?? 50}" : null));
     }
 
-    private static async Task<IResult> ListFeedAsync(string? department, string? campaign, string? kind, string? goal, long? before, int? limit, HttpContext http, IClusterClient cluster)
+    private static async Task<IResult> ListFeedAsync(string? department, string? campaign, string? kind, string? goal, string? state, long? before, int? limit, HttpContext http, IClusterClient cluster)
     {
         var v = new Validation();
         v.OptionalId("department", department);
@@ -159,10 +162,52 @@ public static class AlignmentEndpoints
             if (FeedKinds.TryGetValue(kind, out var k)) feedKind = k;
             else v.Add("kind", $"must be one of {string.Join(", ", FeedKinds.Keys)}.");
         }
+        AlertState? alertState = null;
+        if (state is not null)
+        {
+            if (AlertStates.TryGetValue(state, out var s)) alertState = s;
+            else v.Add("state", $"must be one of {string.Join(", ", AlertStates.Keys)} (alerts in that state).");
+        }
         if (before is <= 0) v.Add("before", "must be a positive feed entry id.");
         if (limit is not null and (< 1 or > MaxPage)) v.Add("limit", $"must be between 1 and {MaxPage}.");
         if (!v.IsValid) return v.Problem();
-        return TypedResults.Ok(await cluster.GetGrain<IFeedGrain>(http.User.OrgId()).ListAsync(new FeedQuery(department, campaign, feedKind, goal, before, limit ?? 50)));
+        return TypedResults.Ok(await cluster.GetGrain<IFeedGrain>(http.User.OrgId()).ListAsync(new FeedQuery(department, campaign, feedKind, goal, before, limit ?? 50, alertState)));
+    }
+
+    private static readonly Dictionary<string, AlertState> AlertStates = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["open"] = AlertState.Open,
+        ["acknowledged"] = AlertState.Acknowledged,
+        ["resolved"] = AlertState.Resolved,
+    };
+
+    /// <summary>
+    /// Someone is on it: an open alert becomes acknowledged, by a department or, when none is named,
+    /// by the API key's name. The first acknowledgement stands; a resolved alert cannot be acknowledged.
+    /// </summary>
+    private static async Task<IResult> AcknowledgeAsync(string entryId, AcknowledgeRequest request, HttpContext http, IClusterClient cluster, TimeProvider clock)
+    {
+        var v = new Validation();
+        if (!long.TryParse(entryId, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id) || id <= 0)
+            v.Add("entryId", "must be a positive feed entry id.");
+        var department = v.OptionalId("department", request.Department);
+        if (!v.IsValid) return v.Problem();
+
+        string by;
+        if (department is not null)
+        {
+            var departments = await Org(http, cluster).ListDepartmentsAsync();
+            if (!departments.Any(d => d.Id == department)) return new Validation().Add("department", $"{InputLimits.Echo(department)} is not a department of this organization.").Problem();
+            by = department;
+        }
+        else
+        {
+            var keyId = http.User.FindFirst(AlignClaims.KeyId)?.Value;
+            var keys = await Org(http, cluster).ListApiKeysAsync();
+            by = keys.FirstOrDefault(k => k.KeyId == keyId)?.Name ?? keyId ?? "unknown key";
+        }
+        var entry = await cluster.GetGrain<IFeedGrain>(http.User.OrgId()).AcknowledgeAsync(id, by, clock.GetUtcNow());
+        return entry is null ? CatalogueEndpoints.NotFound($"Feed entry {id} does not exist.") : TypedResults.Ok(entry);
     }
 
     // Spelled as the JSON spells them; an explicit table, because Enum.TryParse also accepts "1" and "a,b".

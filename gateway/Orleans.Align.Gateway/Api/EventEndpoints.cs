@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Orleans.Align.Gateway.Auth;
 using Orleans.Align.Gateway.Hosting;
+using Orleans.Align.Gateway.Limits;
 using Orleans.Align.Grains;
 
 namespace Orleans.Align.Gateway.Api;
@@ -14,6 +15,7 @@ public static class EventEndpoints
             .WithTags("Events")
             .Authenticated()
             .Reads(options.MaxRequestBytes)
+            .LimitsEventRate()
             .Answers<IngestResponse>();
     }
 
@@ -26,7 +28,16 @@ public static class EventEndpoints
         var (validation, events) = EventValidation.Validate(request, options.Value.MaxEventsPerBatch, clock.GetUtcNow());
         if (!validation.IsValid) return validation.Problem();
 
-        var result = await cluster.GetGrain<IIngestLogGrain>(http.User.OrgId()).AppendAsync(events);
+        IngestResult result;
+        try
+        {
+            result = await cluster.GetGrain<IIngestLogGrain>(http.User.OrgId()).AppendAsync(events).WaitAsync(options.Value.IngestTimeout, http.RequestAborted);
+        }
+        catch (TimeoutException)
+        {
+            // Not acknowledged: the write may still land, and the caller's resend is then reported as duplicates.
+            throw new AlignException(AlignErrorKind.Unavailable, "The event log did not acknowledge in time; nothing is acknowledged. Retry later.");
+        }
         return TypedResults.Ok(new IngestResponse(result.Accepted, result.Duplicates));
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Orleans.Align.Gateway.Auth;
 using Orleans.Align.Gateway.Hosting;
+using Orleans.Align.Gateway.Limits;
 using Orleans.Align.Grains;
 
 namespace Orleans.Align.Gateway.Api;
@@ -12,6 +13,11 @@ public static class OrganizationEndpoints
         // Only the platform operator creates tenants; everything else is done with a tenant's own keys.
         api.MapPost("/orgs", CreateAsync).WithTags("Organizations").AllowAnonymous().AddEndpointFilter(RequirePlatformAdmin)
             .Reads().Answers<CreateOrganizationResponse>(201).Problems(401, 403, 409, 429, 503);
+
+        // The platform operator sets an organization's own rate limits; every gateway applies them within seconds.
+        var limits = api.MapGroup("/orgs/{orgId}/limits").WithTags("Organizations").AllowAnonymous().AddEndpointFilter(RequirePlatformAdmin);
+        limits.MapGet("", OrganizationLimitsEndpoints.GetAsync).Answers<RateLimitsResponse>().Problems(401, 403, 404, 429, 503);
+        limits.MapPut("", OrganizationLimitsEndpoints.SetAsync).Reads().Answers<RateLimitsResponse>().Problems(401, 403, 404, 429, 503);
 
         // Issuing and revoking keys grant power: the caller's key is checked in the cluster, not the cache.
         var keys = api.MapGroup("/keys").WithTags("API keys").RequireAuthorization(Policies.Admin).Authenticated()
@@ -28,9 +34,9 @@ public static class OrganizationEndpoints
         var auth = http.Request.Headers.Authorization.ToString();
         var presented = auth.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? auth[7..].Trim() : http.Request.Headers["X-Api-Key"].ToString();
         if (string.IsNullOrEmpty(presented))
-            return TypedResults.Problem(statusCode: 401, title: "Authentication required", detail: "Creating an organization needs the platform admin key.");
+            return TypedResults.Problem(statusCode: 401, title: "Authentication required", detail: "This operation needs the platform admin key.");
         if (!ApiKeys.FixedTimeEquals(presented, configured))
-            return TypedResults.Problem(statusCode: 403, title: "Not allowed", detail: "Only the platform admin key can create organizations.");
+            return TypedResults.Problem(statusCode: 403, title: "Not allowed", detail: "Only the platform admin key can create organizations and set their limits.");
         return await next(context);
     }
 

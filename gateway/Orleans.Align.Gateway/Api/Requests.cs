@@ -13,6 +13,18 @@ public sealed record CreateOrganizationRequest(
     [property: Required, StringLength(MaxNameLength, MinimumLength = 1)] string? Name);
 public sealed record CreateOrganizationResponse(string Id, string Name, string ApiKey);
 
+/// <summary>An organization's own rate limits (platform operator only); an omitted or null value means the gateways' configured default.</summary>
+public sealed record RateLimitsRequest(
+    [property: Range(1, OrganizationRateLimits.MaxValue)] int? RequestsPerSecondPerKey,
+    [property: Range(1, OrganizationRateLimits.MaxValue)] int? RequestBurstPerKey,
+    [property: Range(1, OrganizationRateLimits.MaxValue)] int? RequestsPerSecondPerOrganization,
+    [property: Range(1, OrganizationRateLimits.MaxValue)] int? RequestBurstPerOrganization,
+    [property: Range(1, OrganizationRateLimits.MaxValue)] int? EventsPerSecondPerOrganization,
+    [property: Range(1, OrganizationRateLimits.MaxValue)] int? EventBurstPerOrganization);
+
+/// <summary>What the operator set (<c>overrides</c>, null = default) and what this gateway enforces (<c>effective</c>).</summary>
+public sealed record RateLimitsResponse(string Id, OrganizationRateLimits Overrides, Orleans.Align.Gateway.Limits.EffectiveRateLimits Effective);
+
 public sealed record CreateDepartmentRequest(
     [property: Required, StringLength(Identifiers.MaxLength, MinimumLength = 1), RegularExpression(IdPattern)] string? Id,
     [property: Required, StringLength(MaxNameLength, MinimumLength = 1)] string? Name);
@@ -87,7 +99,12 @@ public sealed record SettingsRequest(
     [property: Range(1, 720)] double? TrendWindowMinutes,
     [property: Range(0, 1, MinimumIsExclusive = true, MaximumIsExclusive = true)] double? TrendDrop,
     [property: Range(0, 10)] int? HighConfidence,
-    [property: Range(0, 10)] int? LowConfidence);
+    [property: Range(0, 10)] int? LowConfidence,
+    [property: Range(0, 1440)] double? AlertHoldMinutes);
+
+/// <summary>Who acknowledges an alert: a department of the organization, or (when omitted) the API key's name.</summary>
+public sealed record AcknowledgeRequest(
+    [property: StringLength(Identifiers.MaxLength, MinimumLength = 1), RegularExpression(IdPattern)] string? Department);
 
 public sealed record CreateReviewRequest(
     [property: Required, StringLength(Identifiers.MaxLength, MinimumLength = 1), RegularExpression(IdPattern)] string? Id,

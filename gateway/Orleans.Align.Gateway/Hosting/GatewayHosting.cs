@@ -10,6 +10,7 @@ using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using Orleans.Align.Gateway.Api;
 using Orleans.Align.Gateway.Auth;
+using Orleans.Align.Gateway.Limits;
 using Orleans.Align.Gateway.Live;
 using Orleans.Configuration;
 using Scalar.AspNetCore;
@@ -27,6 +28,7 @@ public static class GatewayHosting
         services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section)
             .Validate(o => o.MaxEventsPerBatch is > 0 and <= 100_000, "Align:Gateway:MaxEventsPerBatch must be between 1 and 100,000.")
             .Validate(o => o.MaxRequestBytes is > 1024 and <= 64 * 1024 * 1024, "Align:Gateway:MaxRequestBytes must be between 1 KiB and 64 MiB.")
+            .Validate(o => o.IngestTimeout >= TimeSpan.FromMilliseconds(100) && o.IngestTimeout <= TimeSpan.FromMinutes(2), "Align:Gateway:IngestTimeout must be between 100 ms and 2 minutes.")
             .ValidateOnStart();
         services.AddOptions<PlatformOptions>().BindConfiguration(PlatformOptions.Section)
             .Validate(o => o.PlatformAdminKey.Length >= 16, "Align:PlatformAdminKey (environment Align__PlatformAdminKey) must be set, at least 16 characters.")
@@ -64,6 +66,7 @@ public static class GatewayHosting
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         services.AddAuthorization(Policies.Add);
         services.AddApiKeyChecks();
+        services.AddAlignRateLimits();
 
         services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(enums));
         services.AddSingleton<BoardWatches>();
@@ -91,6 +94,7 @@ public static class GatewayHosting
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.UseAuthentication();
+        app.UseAlignRateLimits(); // after authentication: buckets per key and organization come from the claims
         app.UseAuthorization();
 
         var api = app.MapGroup("/api/v1");

@@ -20,8 +20,14 @@ public sealed class GatewayOptions
     /// <summary>Largest request body, in bytes.</summary>
     public long MaxRequestBytes { get; set; } = 1024 * 1024;
 
-    /// <summary>How long a resolved API key is trusted before it is looked up again (so revocation takes effect within it).</summary>
+    /// <summary>How long a resolved (known, valid) API key is cached; revocation reaches the cache within a second regardless (see the key revocation feed).</summary>
     public TimeSpan KeyCacheDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Longest wait for the ingest log's acknowledgement before answering 503 (resend is safe: the
+    /// event ids make a batch that did land count once). A hanging storage answers within this.
+    /// </summary>
+    public TimeSpan IngestTimeout { get; set; } = TimeSpan.FromSeconds(4.5);
 }
 
 /// <summary>The platform operator's key, which can create organizations. Configuration <c>Align:PlatformAdminKey</c>.</summary>

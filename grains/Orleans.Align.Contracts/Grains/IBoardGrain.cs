@@ -16,7 +16,7 @@ public interface IBoardGrain : IGrainWithStringKey
     [Alias("GoalChanged")]
     Task GoalChangedAsync(GoalView goal);
 
-    /// <summary>A feed entry for this board; pushed with the next update.</summary>
+    /// <summary>A feed entry for this board, new or changed (an alert acknowledged or resolved); pushed with the next update.</summary>
     [Alias("FeedPosted")]
     Task FeedPostedAsync(FeedEntry entry);
 

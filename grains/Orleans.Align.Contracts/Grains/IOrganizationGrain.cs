@@ -76,6 +76,17 @@ public interface IOrganizationGrain : IGrainWithStringKey
 
     [Alias("RevokeApiKey")]
     Task RevokeApiKeyAsync(string keyId);
+
+    /// <summary>
+    /// The limits the platform operator set for this organization (all null when none, or when the
+    /// organization does not exist). Read-only and interleaved: every gateway reads it every few seconds.
+    /// </summary>
+    [Alias("GetRateLimits"), AlwaysInterleave]
+    Task<OrganizationRateLimits> GetRateLimitsAsync();
+
+    /// <summary>Replaces the organization's limits (null values: the gateways' defaults). Throws NotFound when it does not exist.</summary>
+    [Alias("SetRateLimits")]
+    Task<OrganizationRateLimits> SetRateLimitsAsync(OrganizationRateLimits limits);
 }
 
 /// <summary>A department of an organization. Key: <c>{org}/{department}</c>.</summary>
@@ -104,9 +115,26 @@ public interface ICampaignGrain : IGrainWithStringKey
 [Alias("align.IFeedGrain")]
 public interface IFeedGrain : IGrainWithStringKey
 {
-    /// <summary>Numbers and stamps the entry, keeps it, and puts it on the boards it concerns.</summary>
+    /// <summary>
+    /// Numbers and stamps the entry, keeps it, and puts it on the boards it concerns. An alert starts
+    /// open. An entry with a <see cref="FeedEntry.Key"/> the feed already keeps is not posted again:
+    /// the kept entry is returned.
+    /// </summary>
     [Alias("Post")]
     Task<FeedEntry> PostAsync(FeedEntry draft);
+
+    /// <summary>
+    /// Marks an open alert acknowledged by <paramref name="by"/> and shows it on its boards. Returns
+    /// null when the feed keeps no entry <paramref name="id"/>; an alert already acknowledged stays as
+    /// it was (the first acknowledgement stands). Throws Conflict for a resolved alert or an entry that
+    /// is not an alert.
+    /// </summary>
+    [Alias("Acknowledge")]
+    Task<FeedEntry?> AcknowledgeAsync(long id, string by, DateTimeOffset at);
+
+    /// <summary>Resolves the alert posted with <paramref name="key"/>, if it is kept and not resolved yet. Idempotent.</summary>
+    [Alias("Resolve")]
+    Task ResolveAsync(string key, DateTimeOffset at);
 
     [Alias("List"), AlwaysInterleave]
     Task<IReadOnlyList<FeedEntry>> ListAsync(FeedQuery query);

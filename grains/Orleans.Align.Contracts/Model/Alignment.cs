@@ -18,11 +18,16 @@ public sealed record AlignmentSettings(
     [property: Id(4)] double TrendDrop = 0.3,
     // Confidence at or above this while off track (or at or below LowConfidence while on track) is a mismatch.
     [property: Id(5)] int HighConfidence = 7,
-    [property: Id(6)] int LowConfidence = 3)
+    [property: Id(6)] int LowConfidence = 3,
+    // A status change, a falling trend or a mismatch must hold this long (and clear for this long)
+    // before an alert is raised (or resolved): a goal hovering on a threshold raises nothing.
+    [property: Id(7)] double AlertHoldMinutes = 5)
 {
     public static readonly AlignmentSettings Default = new();
 
     public TimeSpan TrendWindow() => TimeSpan.FromMinutes(TrendWindowMinutes > 0 ? TrendWindowMinutes : 60);
+
+    public TimeSpan AlertHold() => TimeSpan.FromMinutes(AlertHoldMinutes > 0 ? AlertHoldMinutes : 0);
 }
 
 [GenerateSerializer, Alias("align.feed-kind")]
@@ -44,6 +49,18 @@ public static class AlertReasons
     public const string SalesFeedback = "sales_feedback";
 }
 
+/// <summary>
+/// An alert's lifecycle: open when raised, acknowledged when someone says they are on it, resolved
+/// when its condition has cleared (a goal's own alerts) — acknowledged or not.
+/// </summary>
+[GenerateSerializer, Alias("align.alert-state")]
+public enum AlertState
+{
+    Open = 0,
+    Acknowledged = 1,
+    Resolved = 2,
+}
+
 /// <summary>One entry of an organization's shared feed.</summary>
 [GenerateSerializer, Immutable, Alias("align.feed-entry")]
 public sealed record FeedEntry(
@@ -57,7 +74,18 @@ public sealed record FeedEntry(
     [property: Id(7)] string? GoalId = null,
     [property: Id(8)] bool SalesFeedback = false,
     [property: Id(9)] string? Reason = null,
-    [property: Id(10)] int? Confidence = null);
+    [property: Id(10)] int? Confidence = null,
+    // What a goal raises carries a key of its own (goal, reason, the moment the condition began):
+    // the feed keeps one entry per key, so an alert posted again after a crash is not raised twice.
+    [property: Id(11)] string? Key = null,
+    // Alerts only: where the alert is in its lifecycle, and since when its condition held.
+    [property: Id(12)] AlertState? State = null,
+    [property: Id(13)] DateTimeOffset? Since = null,
+    // Who acknowledged it: a department, or the name of the API key that did.
+    [property: Id(14)] string? AcknowledgedBy = null,
+    [property: Id(15)] DateTimeOffset? AcknowledgedAt = null,
+    // When its condition cleared (the alert is resolved from then on).
+    [property: Id(16)] DateTimeOffset? ResolvedAt = null);
 
 [GenerateSerializer, Immutable, Alias("align.feed-query")]
 public sealed record FeedQuery(
@@ -66,7 +94,9 @@ public sealed record FeedQuery(
     [property: Id(2)] FeedKind? Kind = null,
     [property: Id(3)] string? GoalId = null,
     [property: Id(4)] long? Before = null,
-    [property: Id(5)] int Limit = 50);
+    [property: Id(5)] int Limit = 50,
+    // Alerts in this state only.
+    [property: Id(6)] AlertState? State = null);
 
 /// <summary>A point of a goal's history: its value and progress at the end of a minute or a day.</summary>
 [GenerateSerializer, Immutable, Alias("align.history-point")]

@@ -59,7 +59,17 @@ public sealed class BoardGrain(
 
     public Task FeedPostedAsync(FeedEntry entry)
     {
-        if (_feed.Exists(e => e.Id == entry.Id)) return Task.CompletedTask;
+        // An entry seen before comes back when an alert is acknowledged or resolved: show the change.
+        var shown = _feed.FindIndex(e => e.Id == entry.Id);
+        if (shown >= 0)
+        {
+            if (_feed[shown] == entry) return Task.CompletedTask;
+            _feed[shown] = entry;
+            _newFeed.RemoveAll(e => e.Id == entry.Id);
+            _newFeed.Add(entry);
+            ScheduleFlush();
+            return Task.CompletedTask;
+        }
         _feed.Add(entry);
         if (_feed.Count > FeedOnBoard) _feed.RemoveRange(0, _feed.Count - FeedOnBoard);
         _newFeed.Add(entry);

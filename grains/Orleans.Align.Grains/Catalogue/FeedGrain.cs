@@ -11,7 +11,9 @@ public sealed class FeedState
 
 /// <summary>
 /// The organization's shared feed. Bounded (the newest <see cref="MaxEntries"/> are kept); every
-/// entry goes to the overview board and to the war rooms of the campaigns it concerns.
+/// entry goes to the overview board and to the war rooms of the campaigns it concerns, and so does
+/// every later change of an alert (acknowledged, resolved). Entries with a key are kept once per key,
+/// which is what lets a goal post again what it is not sure it posted.
 /// </summary>
 public sealed class FeedGrain(
     [PersistentState("feed", StorageNames.Align)] IPersistentState<FeedState> state,
@@ -21,14 +23,82 @@ public sealed class FeedGrain(
     public const int MaxEntries = 5_000;
 
     private string OrgId => this.GetPrimaryKeyString();
+    private List<FeedEntry> Entries => state.State.Entries;
+
+    /// <summary>Kept entries by key; built on activation, so the snapshot does not carry it twice.</summary>
+    private readonly Dictionary<string, long> _byKey = new(StringComparer.Ordinal);
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        foreach (var entry in Entries)
+        {
+            if (entry.Key is { } key) _byKey[key] = entry.Id;
+        }
+        return Task.CompletedTask;
+    }
 
     public async Task<FeedEntry> PostAsync(FeedEntry draft)
     {
-        var entry = draft with { Id = state.State.LastId + 1, At = draft.At == default ? clock.GetUtcNow() : draft.At };
+        if (draft.Key is { } key && _byKey.TryGetValue(key, out var known) && Find(known) is { } kept) return Entries[kept];
+
+        var entry = draft with
+        {
+            Id = state.State.LastId + 1,
+            At = draft.At == default ? clock.GetUtcNow() : draft.At,
+            State = draft.Kind == FeedKind.Alert ? draft.State ?? AlertState.Open : null,
+        };
         state.State.LastId = entry.Id;
-        state.State.Entries.Add(entry);
-        if (state.State.Entries.Count > MaxEntries) state.State.Entries.RemoveRange(0, state.State.Entries.Count - MaxEntries);
+        Entries.Add(entry);
+        if (entry.Key is not null) _byKey[entry.Key] = entry.Id;
+        if (Entries.Count > MaxEntries)
+        {
+            foreach (var old in Entries.Take(Entries.Count - MaxEntries))
+            {
+                if (old.Key is not null) _byKey.Remove(old.Key);
+            }
+            Entries.RemoveRange(0, Entries.Count - MaxEntries);
+        }
         await state.WriteStateAsync();
+        await ShowAsync(entry);
+        return entry;
+    }
+
+    public async Task<FeedEntry?> AcknowledgeAsync(long id, string by, DateTimeOffset at)
+    {
+        if (Find(id) is not { } index) return null;
+        var entry = Entries[index];
+        if (entry.Kind != FeedKind.Alert) throw AlignException.Conflict($"Feed entry {id} is not an alert; only alerts are acknowledged.");
+        if (entry.State == AlertState.Resolved) throw AlignException.Conflict($"Alert {id} was resolved at {entry.ResolvedAt:O}; there is nothing left to acknowledge.");
+        if (entry.State == AlertState.Acknowledged) return entry; // the first acknowledgement stands; a retry sees it
+        return await ReplaceAsync(index, entry with { State = AlertState.Acknowledged, AcknowledgedBy = by, AcknowledgedAt = at });
+    }
+
+    public async Task ResolveAsync(string key, DateTimeOffset at)
+    {
+        if (!_byKey.TryGetValue(key, out var id) || Find(id) is not { } index) return;
+        var entry = Entries[index];
+        if (entry.Kind != FeedKind.Alert || entry.State == AlertState.Resolved) return;
+        await ReplaceAsync(index, entry with { State = AlertState.Resolved, ResolvedAt = at });
+    }
+
+    private async Task<FeedEntry> ReplaceAsync(int index, FeedEntry changed)
+    {
+        Entries[index] = changed;
+        await state.WriteStateAsync();
+        await ShowAsync(changed);
+        return changed;
+    }
+
+    /// <summary>Ids are consecutive and only the oldest entries are dropped, so an id is its own index.</summary>
+    private int? Find(long id)
+    {
+        if (Entries.Count == 0) return null;
+        var index = id - Entries[0].Id;
+        return index >= 0 && index < Entries.Count && Entries[(int)index].Id == id ? (int)index : null;
+    }
+
+    private async Task ShowAsync(FeedEntry entry)
+    {
         try
         {
             await Task.WhenAll(BoardIds.For(entry).Select(b => GrainFactory.GetGrain<IBoardGrain>(GrainKeys.For(OrgId, b)).FeedPostedAsync(entry)));
@@ -37,34 +107,17 @@ public sealed class FeedGrain(
         {
             logger.LogWarning(ex, "Putting feed entry {Id} of {OrgId} on its boards failed", entry.Id, OrgId);
         }
-        return entry;
     }
 
     public Task<IReadOnlyList<FeedEntry>> ListAsync(FeedQuery query)
     {
-        IEnumerable<FeedEntry> entries = state.State.Entries;
+        IEnumerable<FeedEntry> entries = Entries;
         if (query.Before is { } before) entries = entries.Where(e => e.Id < before);
         if (query.Kind is { } kind) entries = entries.Where(e => e.Kind == kind);
+        if (query.State is { } alertState) entries = entries.Where(e => e.Kind == FeedKind.Alert && (e.State ?? AlertState.Open) == alertState);
         if (query.GoalId is { } goal) entries = entries.Where(e => e.GoalId == goal);
         if (query.Campaign is { } campaign) entries = entries.Where(e => e.Campaigns?.Contains(campaign) == true);
         if (query.Department is { } department) entries = entries.Where(e => e.Department == department || e.To?.Contains(department) == true);
         return Task.FromResult<IReadOnlyList<FeedEntry>>([.. entries.Reverse().Take(Math.Clamp(query.Limit, 1, 500))]);
     }
-}
-
-/// <summary>A frozen review: written once, read many times.</summary>
-public sealed class ReviewGrain(
-    [PersistentState("review", StorageNames.Align)] IPersistentState<StoredValue<Review>> state,
-    TimeProvider clock) : Grain, IReviewGrain
-{
-    public async Task<Review> FreezeAsync(string name, IReadOnlyList<GoalView> goals)
-    {
-        if (state.State.Value is not null) throw AlignException.Conflict("This review is already frozen.");
-        var review = new Review(GrainKeys.Parse(this.GetPrimaryKeyString()).LocalId, name, clock.GetUtcNow(), goals);
-        state.State.Value = review;
-        await state.WriteStateAsync();
-        return review;
-    }
-
-    public Task<Review?> GetAsync() => Task.FromResult(state.State.Value);
 }

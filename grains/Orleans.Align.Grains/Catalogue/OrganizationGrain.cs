@@ -16,6 +16,8 @@ public sealed class OrganizationState
     [Id(7)] public List<string> Reviews { get; set; } = [];
     /// <summary>Raised by every change the ingest log must know about, so it can tell a routing table it missed.</summary>
     [Id(8)] public long RoutingVersion { get; set; }
+    /// <summary>What the platform operator set for this tenant; the gateways enforce it.</summary>
+    [Id(9)] public OrganizationRateLimits RateLimits { get; set; } = OrganizationRateLimits.Defaults;
 }
 
 [GenerateSerializer, Alias("align.stored-key")]
@@ -70,6 +72,7 @@ public sealed class OrganizationGrain(
             Settings = before.Settings,
             Reviews = [.. before.Reviews],
             RoutingVersion = before.RoutingVersion,
+            RateLimits = before.RateLimits,
         };
         change(copy);
         state.State = copy;
@@ -235,6 +238,17 @@ public sealed class OrganizationGrain(
         var key = s.ApiKeys[index];
         await GrainFactory.GetGrain<IApiKeyGrain>(key.Hash).RevokeAsync();
         await ChangeAsync(c => c.ApiKeys[index] = key with { Record = key.Record with { Revoked = true } });
+    }
+
+    public Task<OrganizationRateLimits> GetRateLimitsAsync() => Task.FromResult(state.State.RateLimits ?? OrganizationRateLimits.Defaults);
+
+    public async Task<OrganizationRateLimits> SetRateLimitsAsync(OrganizationRateLimits limits)
+    {
+        _ = Existing;
+        var invalid = limits.OutOfRange().ToList();
+        if (invalid.Count > 0) throw AlignException.Invalid($"Rate limits must be between 1 and {OrganizationRateLimits.MaxValue:N0}: {string.Join(", ", invalid)}.");
+        await ChangeAsync(s => s.RateLimits = limits);
+        return limits;
     }
 
     // The id is a short prefix of the hash: enough to name the key in a list, useless to forge it.

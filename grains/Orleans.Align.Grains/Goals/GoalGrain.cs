@@ -41,13 +41,15 @@ public sealed class GoalState
     [Id(7)] public CheckIn? LatestCheckIn { get; set; }
     [Id(8)] public List<HistoryPoint> Minutes { get; set; } = [];
     [Id(9)] public List<HistoryPoint> Days { get; set; } = [];
+    /// <summary>The status the feed was last told (kept in step with <see cref="Alerts"/>; older snapshots have only this).</summary>
     [Id(10)] public GoalStatus LastStatus { get; set; } = GoalStatus.NotStarted;
-    [Id(11)] public bool MismatchRaised { get; set; }
-    [Id(12)] public bool TrendRaised { get; set; }
+    // Ids 11 and 12 (MismatchRaised, TrendRaised) are retired: Alerts keeps the episodes now.
     /// <summary>Recent check-ins, oldest first (bounded), so a replay shows the one that stood at its moment.</summary>
     [Id(13)] public List<CheckIn> CheckIns { get; set; } = [];
     /// <summary>Whether the pace reminder is registered (it is until the period is over and judged).</summary>
     [Id(14)] public bool ReminderSet { get; set; }
+    /// <summary>What the goal told its feed, what waits out its hold time, and what the feed has not confirmed yet.</summary>
+    [Id(15)] public GoalAlerts Alerts { get; set; } = new();
 }
 
 [GenerateSerializer, Immutable, Alias("align.child-progress")]
@@ -92,9 +94,29 @@ public sealed class GoalGrain(
             state.State = Fresh(definition);
             _dirty = true;
         }
+        // A snapshot from before alerts had episodes knows only the status it last told.
+        if (S.Alerts.Status.Announced != S.LastStatus) S.Alerts.Status = new HeldStatus(S.LastStatus);
         if (await CatchUpAsync(long.MaxValue, cancellationToken) || _dirty) MarkDirty();
         StartPaceTimer();
-        await EnsureReminderAsync();
+        // After the activation, not inside it: posting to the feed reaches boards, and a board that is
+        // activating asks this goal for its view, which waits for this activation to finish: awaiting
+        // here would deadlock the two until the call timeout (it did, after a silo died).
+        this.RegisterGrainTimer(AfterActivationAsync, new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan));
+    }
+
+    private async Task AfterActivationAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await EnsureReminderAsync();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Registered on the next activation or definition; meanwhile the pace timer judges time while active.
+            logger.LogWarning(ex, "Registering the pace reminder of goal {GoalId} of {OrgId} failed", Key.GoalId, Key.OrgId);
+        }
+        // Told to the snapshot but perhaps not to the feed before the previous activation ended.
+        await FlushFeedAsync();
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -211,7 +233,7 @@ public sealed class GoalGrain(
         S.LatestCheckIn = checkIn;
         S.CheckIns.Add(checkIn);
         if (S.CheckIns.Count > MaxCheckIns) S.CheckIns.RemoveRange(0, S.CheckIns.Count - MaxCheckIns);
-        S.MismatchRaised = false; // a new check-in is a new statement: judge it afresh
+        S.Alerts.CheckedIn(d.Id, checkIn.At);
         MarkDirty();
         // Who, how confident and about which goal travel as fields; the text is the department's own words.
         await FeedAsync(new FeedEntry(0, FeedKind.CheckIn, checkIn.At, checkIn.Note, checkIn.Department, GoalId: d.Id, Confidence: checkIn.Confidence));
@@ -248,6 +270,7 @@ public sealed class GoalGrain(
         S.Minutes = keep.Minutes;
         S.Days = keep.Days;
         S.LastStatus = keep.LastStatus;
+        S.Alerts = keep.Alerts;
         S.ReminderSet = keep.ReminderSet;
         await CatchUpAsync(long.MaxValue, CancellationToken.None);
         await state.WriteStateAsync();
@@ -343,8 +366,9 @@ public sealed class GoalGrain(
     }
 
     /// <summary>
-    /// Computes the view, records history and raises the realignment triggers that newly hold:
-    /// a turn to at risk or off track, a falling trend, confidence that disagrees with pace.
+    /// Computes the view, records history and judges the realignment triggers (a turn to at risk or
+    /// off track, a falling trend, confidence that disagrees with pace); what newly holds for the
+    /// organization's hold time, or newly cleared, waits in the outbox for <see cref="FlushFeedAsync"/>.
     /// </summary>
     private GoalView Evaluate()
     {
@@ -352,72 +376,15 @@ public sealed class GoalGrain(
         var d = S.Definition!;
         var now = clock.GetUtcNow();
         GoalHistory.Record(S.Minutes, S.Days, now, view.Progress, view.Percent);
-        var entries = new List<FeedEntry>();
-
-        if (view.Status != S.LastStatus)
+        var metric = MetricOf(d);
+        var trendFalls = d.RollUp == RollUp.OwnMetric && GoalMath.TrendFalls(metric.Kind, metric.LowerIsBetter, S.Minutes, now, _settings);
+        if (S.Alerts.Judge(d, view, metric, trendFalls, now, _settings))
         {
-            var from = S.LastStatus;
-            S.LastStatus = view.Status;
+            S.LastStatus = S.Alerts.Status.Announced;
             MarkDirty();
-            if (view.Status is GoalStatus.AtRisk or GoalStatus.OffTrack)
-            {
-                var reason = view.Status == GoalStatus.AtRisk ? AlertReasons.AtRisk : AlertReasons.OffTrack;
-                entries.Add(Alert(now, reason, $"\"{d.Title}\" is {Words(view.Status)}: {view.Percent ?? 0:0.#}% done against {view.ExpectedPercent:0.#}% expected by now."));
-            }
-            else if (from is not GoalStatus.NotStarted || view.Status is GoalStatus.Achieved or GoalStatus.Missed)
-            {
-                entries.Add(new FeedEntry(0, FeedKind.StatusChange, now, $"Now {Words(view.Status)} (was {Words(from)}).", GoalId: d.Id, Campaigns: d.Scope.Campaigns));
-            }
         }
-
-        if (view.ConfidenceMismatch && !S.MismatchRaised)
-        {
-            S.MismatchRaised = true;
-            MarkDirty();
-            var c = view.LatestCheckIn!;
-            entries.Add(Alert(now, AlertReasons.ConfidenceMismatch,
-                $"{c.Department} is {(c.Confidence >= _settings.HighConfidence ? "confident" : "worried")} ({c.Confidence}/10) about \"{d.Title}\", but it is {Words(view.Status)}."));
-        }
-        else if (!view.ConfidenceMismatch && S.MismatchRaised)
-        {
-            S.MismatchRaised = false;
-        }
-
-        if (d.RollUp == RollUp.OwnMetric)
-        {
-            var metric = MetricOf(d);
-            var falling = GoalMath.TrendFalls(metric.Kind, metric.LowerIsBetter, S.Minutes, now, _settings);
-            if (falling && !S.TrendRaised)
-            {
-                entries.Add(Alert(now, AlertReasons.TrendDown,
-                    $"\"{d.Title}\": {metric.Name} is trending {(metric.LowerIsBetter ? "up" : "down")} over the last {_settings.TrendWindow().TotalMinutes:0} minutes against the {_settings.TrendWindow().TotalMinutes:0} before."));
-            }
-            if (falling != S.TrendRaised)
-            {
-                S.TrendRaised = falling;
-                MarkDirty();
-            }
-        }
-
-        _pendingFeed.AddRange(entries);
         return view;
     }
-
-    private readonly List<FeedEntry> _pendingFeed = [];
-
-    private FeedEntry Alert(DateTimeOffset at, string reason, string text) =>
-        new(0, FeedKind.Alert, at, text, GoalId: S.Definition!.Id, Campaigns: S.Definition.Scope.Campaigns, Reason: reason);
-
-    private static string Words(GoalStatus status) => status switch
-    {
-        GoalStatus.OnTrack => "on track",
-        GoalStatus.AtRisk => "at risk",
-        GoalStatus.OffTrack => "off track",
-        GoalStatus.Achieved => "achieved",
-        GoalStatus.Missed => "missed",
-        GoalStatus.NotStarted => "not started",
-        _ => "without data",
-    };
 
     private void StartPaceTimer()
     {
@@ -429,10 +396,10 @@ public sealed class GoalGrain(
     /// <summary>What time alone changes: the reset window rolls, the pace status moves, alerts are raised.</summary>
     private async Task<GoalView> JudgeTimeAsync()
     {
-        var before = S.LastStatus;
+        var before = _lastPublishedStatus;
         var rolled = RollWindow(clock.GetUtcNow());
         var view = Evaluate();
-        if (rolled || view.Status != before || _pendingFeed.Count > 0) await PublishAsync(view);
+        if (rolled || view.Status != before || S.Alerts.Outbox.Count > 0) await PublishAsync(view);
         return view;
     }
 
@@ -529,12 +496,52 @@ public sealed class GoalGrain(
         }
     }
 
+    /// <summary>
+    /// Tells the feed what waits in the outbox. The outbox is in the snapshot first: a goal that dies
+    /// after telling the feed tells it again on its next activation, under the same keys, and the feed
+    /// keeps one entry per key; a goal that dies before has told nothing and judges again.
+    /// </summary>
+    private async Task FlushFeedAsync()
+    {
+        var outbox = S.Alerts.Outbox;
+        if (outbox.Count == 0 || S.Definition is null) return;
+        try
+        {
+            await state.WriteStateAsync();
+            _dirty = false;
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Saving goal {GoalId} of {OrgId} before posting to its feed failed; posting later", Key.GoalId, Key.OrgId);
+            MarkDirty();
+            return;
+        }
+        var feed = GrainFactory.GetGrain<IFeedGrain>(Key.OrgId);
+        while (outbox.Count > 0)
+        {
+            var change = outbox[0];
+            try
+            {
+                if (change.Post is { } entry) await feed.PostAsync(entry);
+                else if (change.ResolveKey is { } key) await feed.ResolveAsync(key, change.ResolvedAt);
+            }
+            catch (Exception ex)
+            {
+                logger.LogWarning(ex, "Posting to the feed of {OrgId} failed; goal {GoalId} posts it again later", Key.OrgId, Key.GoalId);
+                return;
+            }
+            outbox.RemoveAt(0);
+            MarkDirty();
+        }
+    }
+
+    private GoalStatus _lastPublishedStatus = GoalStatus.NotStarted;
+
     private async Task PublishAsync(GoalView view)
     {
         var orgId = Key.OrgId;
         var d = S.Definition!;
-        var feed = _pendingFeed.ToList();
-        _pendingFeed.Clear();
+        _lastPublishedStatus = view.Status;
         try
         {
             var calls = BoardIds.For(d).Select(b => GrainFactory.GetGrain<IBoardGrain>(GrainKeys.For(orgId, b)).GoalChangedAsync(view)).ToList();
@@ -547,6 +554,6 @@ public sealed class GoalGrain(
             // A board or parent that missed this change gets the full value with the next one; the goal's own state is safe.
             logger.LogWarning(ex, "Publishing goal {GoalId} of {OrgId} failed", view.Id, orgId);
         }
-        foreach (var entry in feed) await FeedAsync(entry);
+        await FlushFeedAsync();
     }
 }

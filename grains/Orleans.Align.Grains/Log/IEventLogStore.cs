@@ -12,6 +12,9 @@ public interface IEventLogStore
     /// <summary>Reads events with <c>Sequence &gt;= fromSequence</c>, in order, at most <paramref name="maxCount"/>.</summary>
     Task<IReadOnlyList<LoggedEvent>> ReadAsync(string orgId, long fromSequence, int maxCount, CancellationToken cancellationToken = default);
 
-    /// <summary>The sequence number of the last event in the log, 0 when it is empty.</summary>
+    /// <summary>The sequence number of the last event in the log, 0 when it is empty (as this process last saw it).</summary>
     Task<long> GetLastSequenceAsync(string orgId, CancellationToken cancellationToken = default);
+
+    /// <summary>Like <see cref="GetLastSequenceAsync"/>, but read from storage now: another silo may have written since this one looked.</summary>
+    Task<long> ReloadAsync(string orgId, CancellationToken cancellationToken = default);
 }

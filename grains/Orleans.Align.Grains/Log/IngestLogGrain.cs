@@ -4,6 +4,13 @@ using Microsoft.Extensions.Options;
 
 namespace Orleans.Align.Grains.Log;
 
+[GenerateSerializer, Alias("align.ingest-state")]
+public sealed class IngestState
+{
+    /// <summary>The last sequence acknowledged to a caller, as of the last save (at most <see cref="IngestOptions.HighWaterInterval"/> old).</summary>
+    [Id(0)] public long AcknowledgedThrough { get; set; }
+}
+
 /// <summary>
 /// One organization's ingest path. Reentrant so that concurrent callers can join the same group
 /// commit: appends queue up while a write is in flight and share the next write; each caller
@@ -13,7 +20,9 @@ namespace Orleans.Align.Grains.Log;
 /// </summary>
 [Reentrant]
 public sealed class IngestLogGrain(
+    [PersistentState("ingest", StorageNames.Align)] IPersistentState<IngestState> state,
     IEventLogStore store,
+    LogIntegrity integrity,
     IOptions<IngestOptions> options,
     TimeProvider clock,
     ILogger<IngestLogGrain> logger) : Grain, IIngestLogGrain
@@ -28,6 +37,8 @@ public sealed class IngestLogGrain(
     private long _lastSequence;
     private bool _resync;
     private Task? _writer;
+    private LogBehind? _behind;
+    private Task? _highWaterWrite;
 
     private string OrgId => this.GetPrimaryKeyString();
     private IOrganizationGrain Organization => GrainFactory.GetGrain<IOrganizationGrain>(OrgId);
@@ -38,7 +49,8 @@ public sealed class IngestLogGrain(
         _dedupe = new DedupeWindow(o.DedupeWindowMaxIds, o.DedupeWindowMaxAge, clock);
         try
         {
-            _lastSequence = await store.GetLastSequenceAsync(OrgId, cancellationToken);
+            // Fresh from storage: this silo's view of the log may predate writes from another silo.
+            _lastSequence = await store.ReloadAsync(OrgId, cancellationToken);
             await RememberLoggedIdsAsync(Math.Max(1, _lastSequence - o.DedupeWindowMaxIds + 1), cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -46,10 +58,68 @@ public sealed class IngestLogGrain(
             logger.LogWarning(ex, "The log of {OrgId} could not be opened", OrgId);
             throw new AlignException(AlignErrorKind.Unavailable, "The event log is unavailable; nothing was accepted. Retry later.");
         }
+        if (state.State.AcknowledgedThrough > _lastSequence) Behind(_lastSequence, state.State.AcknowledgedThrough);
+        this.RegisterGrainTimer(SaveHighWaterAsync, new GrainTimerCreationOptions(o.HighWaterInterval, o.HighWaterInterval) { Interleave = true });
         // Every goal starts with a sync: what an earlier activation acknowledged but had not delivered
         // yet (its silo died) is in the log, and each goal reads what it lacks from there.
         ApplyRouting(await Organization.GetRoutingAsync());
         this.RegisterGrainTimer(CheckRoutingVersionAsync, new GrainTimerCreationOptions(o.RoutingCheckInterval, o.RoutingCheckInterval) { Interleave = true });
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        integrity.Clear(OrgId);
+        await SaveHighWaterAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// How far this organization's log was acknowledged, kept apart from the log (in grain storage),
+    /// so that a log found shorter on activation is recognised as one that lost acknowledged writes.
+    /// </summary>
+    private async Task SaveHighWaterAsync(CancellationToken cancellationToken)
+    {
+        if (_behind is not null || state.State.AcknowledgedThrough >= _lastSequence || _highWaterWrite is { IsCompleted: false }) return;
+        var through = _lastSequence;
+        try
+        {
+            state.State.AcknowledgedThrough = through;
+            await (_highWaterWrite = state.WriteStateAsync(cancellationToken));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning(ex, "Recording the acknowledged position {Through} of the log of {OrgId} failed; retrying", through, OrgId);
+        }
+    }
+
+    /// <summary>
+    /// The log's tail is behind what was acknowledged (<paramref name="acknowledged"/>): storage lost
+    /// writes it had confirmed. Writing on would reuse sequence numbers that goals have applied, and
+    /// they would skip the new events silently. Refuse every append instead, and raise the alarm.
+    /// </summary>
+    private void Behind(long tail, long acknowledged)
+    {
+        if (_behind is not null) return;
+        _behind = new LogBehind(OrgId, tail, acknowledged, clock.GetUtcNow());
+        integrity.ReportBehind(_behind);
+        AlignMetrics.LogBehind.Add(1);
+        logger.LogCritical(
+            "The event log of {OrgId} ends at sequence {Tail}, but sequences through {Acknowledged} were acknowledged: storage lost acknowledged writes. " +
+            "Ingest for this organization is stopped (503) until the log is restored; no sequence number will be reused.", OrgId, tail, acknowledged);
+    }
+
+    /// <summary>A goal has applied a sequence past the tail we know: either another writer moved the log on, or the log lost it.</summary>
+    private async Task CheckTailAsync(long applied)
+    {
+        try
+        {
+            var tail = await store.ReloadAsync(OrgId);
+            if (tail >= applied) _resync = true; // the log is longer than we thought: re-read its tail before the next write
+            else Behind(tail, applied);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Checking the log of {OrgId} at sequence {Sequence} failed", OrgId, applied);
+        }
     }
 
     /// <summary>The window is derived from the log's tail, so retries are recognised across restarts.</summary>
@@ -112,6 +182,9 @@ public sealed class IngestLogGrain(
 
     public async Task<IngestResult> AppendAsync(IReadOnlyList<MetricEvent> events)
     {
+        if (_behind is { } behind)
+            throw new AlignException(AlignErrorKind.Unavailable,
+                $"The event log of this organization is behind what it acknowledged (it ends at {behind.Tail}, {behind.Acknowledged} were acknowledged); ingest is stopped until an operator restores it. Nothing was accepted.");
         if (events.Any(e => Unknown(e).Any()))
         {
             // Perhaps created a moment ago and the push has not arrived: ask before refusing.
@@ -142,7 +215,14 @@ public sealed class IngestLogGrain(
         try
         {
             var known = _lastSequence;
-            _lastSequence = await store.GetLastSequenceAsync(OrgId);
+            using var deadline = new CancellationTokenSource(options.Value.AppendTimeout);
+            _lastSequence = await store.ReloadAsync(OrgId, deadline.Token);
+            if (_lastSequence < known)
+            {
+                Behind(_lastSequence, known);
+                Fail(group, new AlignException(AlignErrorKind.Unavailable, "The event log of this organization lost acknowledged writes; ingest is stopped until an operator restores it. Nothing was accepted."));
+                return false;
+            }
             await RememberLoggedIdsAsync(known + 1, CancellationToken.None);
             if (_lastSequence > known)
             {
@@ -193,6 +273,11 @@ public sealed class IngestLogGrain(
     /// <summary>One storage write for every caller that queued while the previous write was in flight.</summary>
     private async Task CommitGroupAsync(PendingAppend[] group)
     {
+        if (_behind is not null)
+        {
+            Fail(group, new AlignException(AlignErrorKind.Unavailable, "The event log of this organization lost acknowledged writes; ingest is stopped until an operator restores it. Nothing was accepted."));
+            return;
+        }
         if (_resync && !await TryResyncAsync(group)) return;
         var firstSequence = _lastSequence + 1;
         var next = firstSequence;
@@ -217,7 +302,10 @@ public sealed class IngestLogGrain(
             var started = Stopwatch.GetTimestamp();
             try
             {
-                await store.AppendAsync(OrgId, batch);
+                // A hanging storage must not hold the callers: past the deadline the write is cancelled
+                // (it may still land: the resync below recognises it) and they get a 503 to resend.
+                using var deadline = new CancellationTokenSource(options.Value.AppendTimeout);
+                await store.AppendAsync(OrgId, batch, deadline.Token);
             }
             catch (Exception ex)
             {
@@ -276,8 +364,9 @@ public sealed class IngestLogGrain(
             var handover = cursor.Take(options.Value.MaxEventsPerDelivery);
             try
             {
-                await goal.ApplyAsync(handover.Range);
+                var applied = await goal.ApplyAsync(handover.Range);
                 cursor.Confirm(handover);
+                if (applied > _lastSequence) await CheckTailAsync(applied);
             }
             catch (Exception ex)
             {

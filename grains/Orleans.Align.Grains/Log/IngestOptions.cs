@@ -37,6 +37,15 @@ public sealed class IngestOptions
     /// <summary>Most events in one delivery message to a goal; a larger backlog goes in several.</summary>
     public int MaxEventsPerDelivery { get; set; } = 5_000;
 
+    /// <summary>
+    /// How long one group commit may take before its callers get a 503 (and resend): a hanging storage
+    /// answers within this, rather than after the storage client's own retries.
+    /// </summary>
+    public TimeSpan AppendTimeout { get; set; } = TimeSpan.FromSeconds(4);
+
+    /// <summary>How often the ingest log records, apart from the log itself, how far it has acknowledged.</summary>
+    public TimeSpan HighWaterInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>How often the ingest log checks the organization's routing version, in case it missed a change.</summary>
     public TimeSpan RoutingCheckInterval { get; set; } = TimeSpan.FromSeconds(2);
 }

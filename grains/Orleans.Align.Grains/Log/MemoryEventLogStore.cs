@@ -37,6 +37,8 @@ public sealed class MemoryEventLogStore : IEventLogStore
         }
     }
 
+    public Task<long> ReloadAsync(string orgId, CancellationToken cancellationToken = default) => GetLastSequenceAsync(orgId, cancellationToken);
+
     public Task<long> GetLastSequenceAsync(string orgId, CancellationToken cancellationToken = default)
     {
         lock (_gate)

@@ -74,7 +74,8 @@ public sealed class BlobEventLogStore(BlobContainerClient container, BlobEventLo
         {
             if (fromSequence > log.LastSequence)
             {
-                // Another silo may have written since we looked (after a failover): look again, cheaply.
+                // Another silo may have written since we looked (after a failover): read what it
+                // appended to the tail segment, and only that (a stale view would answer "nothing there").
                 await RefreshTailAsync(log, cancellationToken);
                 if (fromSequence > log.LastSequence) return [];
             }
@@ -98,6 +99,27 @@ public sealed class BlobEventLogStore(BlobContainerClient container, BlobEventLo
 
     public Task<long> GetLastSequenceAsync(string orgId, CancellationToken cancellationToken = default) =>
         UnderGateAsync(orgId, log => Task.FromResult(log.LastSequence), cancellationToken);
+
+    /// <summary>
+    /// Forgets what this process believed about the log and reads its tail again. An ingest grain
+    /// that activates here may follow one on another silo that wrote more since this silo last looked.
+    /// </summary>
+    public Task<long> ReloadAsync(string orgId, CancellationToken cancellationToken = default) =>
+        UnderGateAsync(orgId, async log =>
+        {
+            // A new segment started elsewhere means a full reload; otherwise the tail's new bytes suffice.
+            var newer = container.GetAppendBlobClient(SegmentName(orgId, log.LastSequence + 1));
+            if (log.Segments.Count == 0 || (await newer.ExistsAsync(cancellationToken)).Value)
+            {
+                log.Loaded = false;
+                await EnsureLoadedAsync(orgId, log, cancellationToken);
+            }
+            else
+            {
+                await RefreshTailAsync(log, cancellationToken);
+            }
+            return log.LastSequence;
+        }, cancellationToken);
 
     /// <summary>
     /// One operation at a time per organization, on a loaded view of its log. Whatever fails, what we
@@ -155,14 +177,31 @@ public sealed class BlobEventLogStore(BlobContainerClient container, BlobEventLo
         logger.LogInformation("Loaded the log of {OrgId}: {Segments} segment(s), last sequence {Last}", orgId, segments.Count, last);
     }
 
+    /// <summary>
+    /// Reads only what was appended to the tail segment since this process looked (by another silo,
+    /// after a failover) and extends the view and the index with it. Cheap when nothing changed: one
+    /// properties request.
+    /// </summary>
     private async Task RefreshTailAsync(OrgLog log, CancellationToken cancellationToken)
     {
         if (log.Segments.Count == 0) return;
         var tail = log.Segments[^1];
+        if (!tail.Indexed) await ScanAsync(tail, cancellationToken);
         var properties = await container.GetAppendBlobClient(tail.BlobName).GetPropertiesAsync(cancellationToken: cancellationToken);
-        if (properties.Value.ContentLength <= tail.Length) return;
-        // Something was appended by another writer: reload everything, rarely needed and always correct.
-        log.Loaded = false;
+        var length = properties.Value.ContentLength;
+        if (length <= tail.Length) return;
+        var first = true;
+        long lineStart = tail.Length;
+        await ReadRangeAsync(tail, tail.Length, length, e =>
+        {
+            if (first) tail.Index.Add((e.Sequence, lineStart));
+            first = false;
+            tail.LastSequence = e.Sequence;
+            return true;
+        }, cancellationToken, offset => lineStart = offset);
+        tail.Length = length;
+        tail.Blocks = properties.Value.BlobCommittedBlockCount;
+        log.LastSequence = Math.Max(log.LastSequence, tail.LastSequence);
     }
 
     /// <summary>Reads a whole segment once to learn its length, last sequence and a sparse index.</summary>

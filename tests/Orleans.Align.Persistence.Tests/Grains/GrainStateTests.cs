@@ -108,7 +108,12 @@ public sealed class GrainStateTests(AzuriteFixture azurite) : IAsyncLifetime
             UpdatedAt = new DateTimeOffset(2026, 9, 1, 10, 30, 0, TimeSpan.Zero),
             WindowStart = new DateTimeOffset(2026, 9, 1, 0, 0, 0, TimeSpan.Zero),
             LastStatus = GoalStatus.AtRisk,
-            MismatchRaised = true,
+            Alerts = new GoalAlerts
+            {
+                Status = new HeldStatus(GoalStatus.AtRisk, GoalStatus.OffTrack, new DateTimeOffset(2026, 9, 1, 10, 25, 0, TimeSpan.Zero)),
+                Mismatch = new AlertEpisode(new DateTimeOffset(2026, 9, 1, 9, 0, 0, TimeSpan.Zero), Open: true),
+                Outbox = { new FeedChange(ResolveKey: "q3-leads/at_risk/1788253200000", ResolvedAt: new DateTimeOffset(2026, 9, 1, 10, 0, 0, TimeSpan.Zero)) },
+            },
             Parts = new GoalParts { Sums = { ["leads"] = 120.5, ["visits"] = 3_000 }, Gauge = 7, Events = 99 },
             ByDepartment = { ["marketing"] = new GoalParts { Sums = { ["leads"] = 100 }, Events = 80 } },
             Children = { ["child-goal"] = new ChildProgress(0.42, 2) },
@@ -127,7 +132,9 @@ public sealed class GrainStateTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal(written.UpdatedAt, goal.UpdatedAt);
         Assert.Equal(written.WindowStart, goal.WindowStart);
         Assert.Equal(GoalStatus.AtRisk, goal.LastStatus);
-        Assert.True(goal.MismatchRaised);
+        Assert.Equal(written.Alerts.Status, goal.Alerts.Status);
+        Assert.Equal(written.Alerts.Mismatch, goal.Alerts.Mismatch);
+        Assert.Equal(written.Alerts.Outbox, goal.Alerts.Outbox);
         Assert.Equal(written.Parts.Sums, goal.Parts.Sums);
         Assert.Equal(7, goal.Parts.Gauge);
         Assert.Equal(99, goal.Parts.Events);

@@ -141,6 +141,7 @@ public sealed class FeedTests(ClusterFixture cluster)
     public async Task Goal_alert_reaches_the_war_room_of_the_goals_campaign()
     {
         var org = await cluster.NewOrganizationAsync();
+        await org.RaiseAlertsAtOnceAsync();
 
         // A month-long launch goal that ends in an hour with nothing done starts out off track.
         var now = DateTimeOffset.UtcNow;

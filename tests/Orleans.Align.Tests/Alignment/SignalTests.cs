@@ -22,6 +22,7 @@ public sealed class SignalTests(ClusterFixture cluster)
     public async Task Check_in_becomes_the_goals_latest_check_in_and_an_entry_of_the_feed()
     {
         var org = await cluster.NewOrganizationAsync();
+        await org.RaiseAlertsAtOnceAsync();
         await org.Grain.CreateGoalAsync(LiveGoal("leads", "leads", target: 100, scope: GoalScope.Of(campaign: Launch)));
         var checkIn = new CheckIn(Sales, 6, "Pipeline looks fine.", DateTimeOffset.UtcNow);
 
@@ -39,6 +40,7 @@ public sealed class SignalTests(ClusterFixture cluster)
     public async Task Confident_check_in_on_an_off_track_goal_is_a_mismatch_and_raises_an_alert()
     {
         var org = await cluster.NewOrganizationAsync();
+        await org.RaiseAlertsAtOnceAsync();
         await org.Grain.CreateGoalAsync(NearlyOverAndBarelyStarted("leads"));
         var result = await org.IngestAsync(Recent("one-lead", "leads", 1, Launch));
         var before = await org.AppliedThroughAsync("leads", result.LastSequence);
@@ -55,6 +57,7 @@ public sealed class SignalTests(ClusterFixture cluster)
     public async Task Check_in_whose_confidence_matches_the_pace_raises_no_mismatch()
     {
         var org = await cluster.NewOrganizationAsync();
+        await org.RaiseAlertsAtOnceAsync();
         await org.Grain.CreateGoalAsync(NearlyOverAndBarelyStarted("leads"));
 
         var view = await org.Goal("leads").CheckInAsync(new CheckIn(Sales, 2, "This one is lost.", DateTimeOffset.UtcNow));
@@ -67,6 +70,7 @@ public sealed class SignalTests(ClusterFixture cluster)
     public async Task Goal_that_starts_out_off_track_posts_an_off_track_alert()
     {
         var org = await cluster.NewOrganizationAsync();
+        await org.RaiseAlertsAtOnceAsync();
 
         var created = await org.Grain.CreateGoalAsync(NearlyOverAndBarelyStarted("leads"));
 
@@ -78,6 +82,7 @@ public sealed class SignalTests(ClusterFixture cluster)
     public async Task Goal_turning_off_track_posts_an_off_track_alert()
     {
         var org = await cluster.NewOrganizationAsync();
+        await org.RaiseAlertsAtOnceAsync();
         await org.Grain.CreateGoalAsync(LiveGoal("conversion", "conversion_rate", target: 0.1, kind: GoalKind.StayAbove, scope: GoalScope.Of(campaign: Launch)));
         var good = await org.IngestAsync(Recent("conversions", "conversions", 20, Launch), Recent("visits", "visits", 100, Launch));
         Assert.Equal(GoalStatus.OnTrack, (await org.AppliedThroughAsync("conversion", good.LastSequence)).Status);
@@ -95,6 +100,7 @@ public sealed class SignalTests(ClusterFixture cluster)
     public async Task Goal_turning_at_risk_posts_an_at_risk_alert()
     {
         var org = await cluster.NewOrganizationAsync();
+        await org.RaiseAlertsAtOnceAsync();
         await org.Grain.CreateGoalAsync(LiveGoal("conversion", "conversion_rate", target: 0.1, kind: GoalKind.StayAbove));
         var good = await org.IngestAsync(Recent("conversions", "conversions", 20), Recent("visits", "visits", 100));
         await org.AppliedThroughAsync("conversion", good.LastSequence);

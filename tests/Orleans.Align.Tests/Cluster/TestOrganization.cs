@@ -47,6 +47,12 @@ public sealed class TestOrganization
         return org;
     }
 
+    /// <summary>
+    /// Raises alerts the moment their condition holds, with no hold time: for tests about what raises
+    /// an alert rather than how long it must hold (the default hold is minutes of real time).
+    /// </summary>
+    public Task RaiseAlertsAtOnceAsync() => Grain.UpdateSettingsAsync(AlignmentSettings.Default with { AlertHoldMinutes = 0 });
+
     public static string NewId() => $"t-{Guid.NewGuid():N}"[..14];
 
     public IGoalGrain Goal(string goalId) => _client.GetGrain<IGoalGrain>(GrainKeys.For(Id, goalId));

@@ -1,0 +1,26 @@
+using System.Globalization;
+
+namespace Orleans.Align.Gateway.Limits;
+
+/// <summary>429 as the rest of the API answers problems: an RFC 9457 document, with Retry-After in whole seconds.</summary>
+public static class RateLimitProblems
+{
+    public const string Title = "Too many requests";
+
+    public static string RetryAfterSeconds(TimeSpan retryAfter) =>
+        Math.Max(1, (long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+
+    public static IResult TooManyRequests(HttpContext http, TimeSpan retryAfter, string detail)
+    {
+        http.Response.Headers.RetryAfter = RetryAfterSeconds(retryAfter);
+        return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: Title,
+            detail: $"{detail} Nothing of this request was done; retry after the time in Retry-After.");
+    }
+
+    /// <summary>The rate limiting middleware's rejection: it has set the status already.</summary>
+    public static async ValueTask WriteAsync(HttpContext http, TimeSpan retryAfter, string detail)
+    {
+        var result = TooManyRequests(http, retryAfter, detail);
+        await result.ExecuteAsync(http);
+    }
+}
