@@ -25,9 +25,11 @@ public sealed class GatewayOptions
 
     /// <summary>
     /// Longest wait for the ingest log's acknowledgement before answering 503 (resend is safe: the
-    /// event ids make a batch that did land count once). A hanging storage answers within this.
+    /// event ids make a batch that did land count once). A hanging storage answers within this, and
+    /// so does a call caught on a silo that just died (Orleans answers a request forwarded to a dead
+    /// silo only at the client's response timeout, 30 s).
     /// </summary>
-    public TimeSpan IngestTimeout { get; set; } = TimeSpan.FromSeconds(4.5);
+    public TimeSpan IngestTimeout { get; set; } = TimeSpan.FromSeconds(3);
 }
 
 /// <summary>The platform operator's key, which can create organizations. Configuration <c>Align:PlatformAdminKey</c>.</summary>

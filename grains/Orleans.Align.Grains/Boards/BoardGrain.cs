@@ -45,15 +45,39 @@ public sealed class BoardGrain(
         _version = clock.GetUtcNow().ToUnixTimeMilliseconds();
         _title = await ResolveTitleAsync();
 
-        var views = await Task.WhenAll(state.State.GoalIds.Select(id => GrainFactory.GetGrain<IGoalGrain>(GrainKeys.For(_orgId, id)).GetAsync()));
+        // A goal that is slow to answer (its silo just died, it is catching up) must not hold the
+        // whole board: it is left out for now and joins with its next change.
+        var views = await Task.WhenAll(state.State.GoalIds.Select(id => ViewOrNullAsync(GrainFactory.GetGrain<IGoalGrain>(GrainKeys.For(_orgId, id)))));
         foreach (var view in views)
         {
             if (view is not null) _goals[view.Id] = view;
         }
         if (_title is not null && BoardIds.TryParse(_boardId, out var campaignId))
         {
-            var recent = await GrainFactory.GetGrain<IFeedGrain>(_orgId).ListAsync(new FeedQuery(Campaign: campaignId, Limit: FeedOnBoard));
-            _feed.AddRange(recent.Reverse());
+            try
+            {
+                var recent = await GrainFactory.GetGrain<IFeedGrain>(_orgId).ListAsync(new FeedQuery(Campaign: campaignId, Limit: FeedOnBoard)).WaitAsync(ActivationWait, cancellationToken);
+                _feed.AddRange(recent.Reverse());
+            }
+            catch (Exception ex) when (ex is TimeoutException or SiloUnavailableException or OrleansMessageRejectionException)
+            {
+                logger.LogWarning(ex, "Board {Board} of {Org} starts without its recent feed", _boardId, _orgId);
+            }
+        }
+    }
+
+    private static readonly TimeSpan ActivationWait = TimeSpan.FromSeconds(2);
+
+    private async Task<GoalView?> ViewOrNullAsync(IGoalGrain goal)
+    {
+        try
+        {
+            return await goal.GetAsync().WaitAsync(ActivationWait);
+        }
+        catch (Exception ex) when (ex is TimeoutException or SiloUnavailableException or OrleansMessageRejectionException)
+        {
+            logger.LogWarning(ex, "Board {Board} of {Org} starts without goal {Goal} for now", _boardId, _orgId, goal.GetPrimaryKeyString());
+            return null;
         }
     }
 

@@ -41,7 +41,7 @@ public sealed class IngestOptions
     /// How long one group commit may take before its callers get a 503 (and resend): a hanging storage
     /// answers within this, rather than after the storage client's own retries.
     /// </summary>
-    public TimeSpan AppendTimeout { get; set; } = TimeSpan.FromSeconds(4);
+    public TimeSpan AppendTimeout { get; set; } = TimeSpan.FromSeconds(2.5);
 
     /// <summary>How often the ingest log records, apart from the log itself, how far it has acknowledged.</summary>
     public TimeSpan HighWaterInterval { get; set; } = TimeSpan.FromSeconds(1);
