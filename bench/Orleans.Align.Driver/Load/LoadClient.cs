@@ -43,6 +43,8 @@ public sealed class ClientTally
     public long[] ExpectedByGoal { get; } = new long[LoadScenario.GoalMetrics.Count];
     public long RefusedBatches { get; set; }
     public long UnresolvedBatches { get; set; }
+    /// <summary>Batches given up on during the run and sent again after the stop.</summary>
+    public long ResentAfterStop { get; set; }
     public long LastAcknowledgedAt { get; set; }
 
     /// <summary>When the client saw the stop and sent nothing more.</summary>
@@ -58,6 +60,9 @@ public sealed class LoadClient(LoadTenant tenant, ChannelReader<PreparedBatch> b
 {
     // Short first delays: a loaded gateway's 503 usually clears quickly; its Retry-After is honoured.
     private readonly TransientRetry _retry = new(TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(2), giveUpAfter: TimeSpan.FromSeconds(30));
+    // After the stop: patient, since nothing else is being sent.
+    private readonly TransientRetry _settle = new(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(5), giveUpAfter: TimeSpan.FromMinutes(3));
+    private readonly List<PreparedBatch> _unresolved = [];
 
     public ClientTally Tally { get; } = new();
 
@@ -76,36 +81,41 @@ public sealed class LoadClient(LoadTenant tenant, ChannelReader<PreparedBatch> b
                 break;
             }
 
-            try
-            {
-                await SendAsync(batch);
-            }
-            finally
-            {
-                batch.Return();
-            }
+            if (await SendAsync(batch, _retry)) batch.Return();
+            else _unresolved.Add(batch);
         }
         Tally.StoppedAt = Stopwatch.GetTimestamp();
+
+        // A batch given up on under load may or may not be in the log. Once the load is off it is sent
+        // again, as an integration would, until it is acknowledged: its ids make the resend safe, and its
+        // answer (accepted or duplicate) tells the check what the goals must have counted. Only a batch
+        // that is still unanswered after this leaves the check inexact.
+        foreach (var batch in _unresolved)
+        {
+            Tally.ResentAfterStop++;
+            if (!await SendAsync(batch, _settle)) Tally.UnresolvedBatches++;
+            batch.Return();
+        }
+        _unresolved.Clear();
     }
 
-    private async Task SendAsync(PreparedBatch batch)
+    /// <returns>False when the batch was given up on: it may or may not be in the log.</returns>
+    private async Task<bool> SendAsync(PreparedBatch batch, TransientRetry retry)
     {
         IngestResult result;
         try
         {
-            result = await _retry.RunAsync(ct => AttemptAsync(batch, ct), onRetry: null, CancellationToken.None);
+            result = await retry.RunAsync(ct => AttemptAsync(batch, ct), onRetry: null, CancellationToken.None);
         }
         catch (AlignApiException ex) when (!ex.IsTransient && !ex.IsUnauthorized)
         {
             // Refused whole (400, 413): nothing of it is in the log. Counted as an error by AttemptAsync.
             Tally.RefusedBatches++;
-            return;
+            return true;
         }
         catch (Exception ex) when (TransientRetry.IsTransient(ex, CancellationToken.None))
         {
-            // Given up: the batch may or may not be in the log, so the correctness check cannot be exact.
-            Tally.UnresolvedBatches++;
-            return;
+            return false;
         }
 
         // A 200 means every event of the batch is in the log: accepted now, or reported as a duplicate
@@ -113,6 +123,7 @@ public sealed class LoadClient(LoadTenant tenant, ChannelReader<PreparedBatch> b
         Tally.AcceptedTotal += result.Accepted;
         Tally.DuplicatesTotal += result.Duplicates;
         for (var g = 0; g < Tally.ExpectedByGoal.Length; g++) Tally.ExpectedByGoal[g] += batch.CountedByGoal[g];
+        return true;
     }
 
     private async Task<IngestResult> AttemptAsync(PreparedBatch batch, CancellationToken cancellationToken)

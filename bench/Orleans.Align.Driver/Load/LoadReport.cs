@@ -36,6 +36,7 @@ public sealed record LoadReport(
     long DuplicateEventsTotal,
     long RefusedBatches,
     long UnresolvedBatches,
+    long ResentAfterStop,
     long BodiesBuilt,
     double BodyBuildMsEach,
     double? DriverCpuPercentOfOneCore,
@@ -70,6 +71,7 @@ public sealed record LoadReport(
             tallies.Sum(t => t.DuplicatesTotal),
             tallies.Sum(t => t.RefusedBatches),
             tallies.Sum(t => t.UnresolvedBatches),
+            tallies.Sum(t => t.ResentAfterStop),
             figures.BodiesBuilt,
             figures.BodiesBuilt > 0 ? figures.BodyBuildTime.TotalMilliseconds / figures.BodiesBuilt : 0,
             figures.DriverCpuPercentOfOneCore is { } cpu ? Math.Round(cpu, 1) : null,
@@ -90,8 +92,9 @@ public sealed record LoadReport(
             ? "  ack latency (ms)      no request was acknowledged in the window"
             : $"  ack latency (ms)      p50 {l.P50:0.0}   p90 {l.P90:0.0}   p99 {l.P99:0.0}   max {l.Max:0.0}   mean {l.Mean:0.0}");
         output.WriteLine($"  errors                {Describe(Errors)}" + (ErrorsOutsideWindow.Count > 0 ? $"   (outside the window: {Describe(ErrorsOutsideWindow)})" : ""));
-        if (RefusedBatches > 0 || UnresolvedBatches > 0)
-            output.WriteLine($"  batches               {RefusedBatches:N0} refused, {UnresolvedBatches:N0} never acknowledged");
+        if (RefusedBatches > 0 || UnresolvedBatches > 0 || ResentAfterStop > 0)
+            output.WriteLine($"  batches               {RefusedBatches:N0} refused, {ResentAfterStop:N0} given up under load and sent again after the stop, " +
+                $"{UnresolvedBatches:N0} never acknowledged");
         var cpu = DriverCpuPercentOfOneCore is { } percent ? $"{percent:0}% of one core ({ProcessorCount} cores here)" : "not measured";
         output.WriteLine($"  driver                {BodiesBuilt:N0} bodies built ahead, {BodyBuildMsEach:0.00} ms each; CPU {cpu}");
         var c = Correctness;

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Align.Grains.Log;
+using Orleans.Storage;
 
 namespace Orleans.Align.Grains.Goals;
 
@@ -136,7 +137,7 @@ public sealed class GoalGrain(
 
         state.State = Fresh(definition);
         await CatchUpAsync(long.MaxValue, CancellationToken.None);
-        await state.WriteStateAsync();
+        await WriteAsync();
         StartPaceTimer();
         await EnsureReminderAsync();
         await PublishAsync(Evaluate());
@@ -273,7 +274,7 @@ public sealed class GoalGrain(
         S.Alerts = keep.Alerts;
         S.ReminderSet = keep.ReminderSet;
         await CatchUpAsync(long.MaxValue, CancellationToken.None);
-        await state.WriteStateAsync();
+        await WriteAsync();
         _dirty = false;
         await PublishAsync(Evaluate());
         return View();
@@ -470,6 +471,23 @@ public sealed class GoalGrain(
         _snapshotTimer ??= this.RegisterGrainTimer(SaveSnapshotAsync, new GrainTimerCreationOptions(options.Value.ViewSnapshotInterval, options.Value.ViewSnapshotInterval));
     }
 
+    /// <summary>
+    /// A write refused for a stale ETag ends this activation (see <see cref="SaveSnapshotAsync"/>) and
+    /// reaches the caller as a retryable failure; the retry meets a fresh activation.
+    /// </summary>
+    private async Task WriteAsync()
+    {
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch (InconsistentStateException)
+        {
+            DeactivateOnIdle();
+            throw;
+        }
+    }
+
     private async Task SaveSnapshotAsync(CancellationToken cancellationToken)
     {
         if (!_dirty) return;
@@ -477,6 +495,16 @@ public sealed class GoalGrain(
         {
             await state.WriteStateAsync(cancellationToken);
             _dirty = false;
+        }
+        catch (InconsistentStateException ex)
+        {
+            // Our ETag is stale: a write that timed out but landed, or another activation of this goal
+            // (a silo declared dead that was not) wrote since. Every later write would fail the same way,
+            // so this activation ends; the next one reads the stored snapshot and catches up from the log,
+            // which has every event, so nothing is lost or counted twice.
+            logger.LogWarning(ex, "The snapshot of goal {GoalId} of {OrgId} changed under this activation; deactivating to reload it", Key.GoalId, Key.OrgId);
+            _dirty = false;
+            DeactivateOnIdle();
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -507,7 +535,7 @@ public sealed class GoalGrain(
         if (outbox.Count == 0 || S.Definition is null) return;
         try
         {
-            await state.WriteStateAsync();
+            await WriteAsync();
             _dirty = false;
         }
         catch (Exception ex)
