@@ -161,7 +161,20 @@ public sealed class GoalGrain(
         var before = S.AppliedThrough;
         // A range that starts past what this goal applied means a handover was lost (its silo died)
         // or dropped (this goal fell too far behind): read the gap from the log first.
-        var moved = range.From > S.AppliedThrough && await CatchUpAsync(range.From, CancellationToken.None);
+        var moved = false;
+        if (range.From > S.AppliedThrough)
+        {
+            moved = await CatchUpAsync(range.From, CancellationToken.None);
+            // The log must hold the gap: the ingest grain wrote it before handing this range over. If
+            // this silo cannot read it yet, taking the range would skip the gap for good; refuse it,
+            // and the cursor offers it again.
+            if (S.AppliedThrough < range.From)
+            {
+                if (moved) MarkDirty();
+                throw new AlignException(AlignErrorKind.Unavailable,
+                    $"Goal '{Key.GoalId}' read the log only through {S.AppliedThrough}, short of {range.From}, where the range handed over starts; retry later.");
+            }
+        }
         moved |= Apply(range.Events) > 0;
         // Nothing else in the range counts for this goal, so it has seen everything through its end.
         S.AppliedThrough = Math.Max(S.AppliedThrough, range.Through);

@@ -75,8 +75,9 @@ public sealed class BlobEventLogStore(BlobContainerClient container, BlobEventLo
             if (fromSequence > log.LastSequence)
             {
                 // Another silo may have written since we looked (after a failover): read what it
-                // appended to the tail segment, and only that (a stale view would answer "nothing there").
-                await RefreshTailAsync(log, cancellationToken);
+                // appended, and only that (a stale view would answer "nothing there"). It may also have
+                // started the log (we saw it empty) or a new segment, which the tail alone does not show.
+                await CatchUpWithStorageAsync(orgId, log, cancellationToken);
                 if (fromSequence > log.LastSequence) return [];
             }
 
@@ -108,18 +109,28 @@ public sealed class BlobEventLogStore(BlobContainerClient container, BlobEventLo
         UnderGateAsync(orgId, async log =>
         {
             // A new segment started elsewhere means a full reload; otherwise the tail's new bytes suffice.
-            var newer = container.GetAppendBlobClient(SegmentName(orgId, log.LastSequence + 1));
-            if (log.Segments.Count == 0 || (await newer.ExistsAsync(cancellationToken)).Value)
-            {
-                log.Loaded = false;
-                await EnsureLoadedAsync(orgId, log, cancellationToken);
-            }
-            else
-            {
-                await RefreshTailAsync(log, cancellationToken);
-            }
+            await CatchUpWithStorageAsync(orgId, log, cancellationToken);
             return log.LastSequence;
         }, cancellationToken);
+
+    /// <summary>
+    /// Brings this process's view of the log up to what storage holds: a whole reload when the log
+    /// was empty here or a segment starts right after the last sequence we know, else only the bytes
+    /// appended to the tail segment.
+    /// </summary>
+    private async Task CatchUpWithStorageAsync(string orgId, OrgLog log, CancellationToken cancellationToken)
+    {
+        var newer = container.GetAppendBlobClient(SegmentName(orgId, log.LastSequence + 1));
+        if (log.Segments.Count == 0 || (await newer.ExistsAsync(cancellationToken)).Value)
+        {
+            log.Loaded = false;
+            await EnsureLoadedAsync(orgId, log, cancellationToken);
+        }
+        else
+        {
+            await RefreshTailAsync(log, cancellationToken);
+        }
+    }
 
     /// <summary>
     /// One operation at a time per organization, on a loaded view of its log. Whatever fails, what we

@@ -70,6 +70,26 @@ public sealed class DeliveryTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task A_range_whose_gap_the_log_does_not_hold_is_refused_and_moves_nothing()
+    {
+        // As a silo with a stale view of the log would see it: the range says (first, far] but the
+        // log ends at first. Taking it would skip the gap for good; the goal refuses it instead.
+        var org = await cluster.NewOrganizationAsync();
+        await org.CreateGoalAsync("leads", "leads", target: 1_000);
+        var first = await org.IngestAsync(Leads(0, 10));
+        await org.AppliedThroughAsync("leads", first.LastSequence);
+        var far = first.LastSequence + 50;
+        var beyond = new LogRange(far, far + 1, [new LoggedEvent(far + 1, Event("ghost", "leads", 7))]);
+
+        var refused = await Assert.ThrowsAsync<AlignException>(() => org.Goal("leads").ApplyAsync(beyond));
+
+        Assert.Equal(AlignErrorKind.Unavailable, refused.Kind);
+        var goal = (await org.Goal("leads").GetAsync())!;
+        Assert.Equal(10, goal.Progress);
+        Assert.Equal(first.LastSequence, goal.AppliedThrough);
+    }
+
+    [Fact]
     public async Task A_goal_whose_routing_push_was_lost_still_receives_every_event()
     {
         var org = await cluster.NewOrganizationAsync();
