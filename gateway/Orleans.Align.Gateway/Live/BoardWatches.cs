@@ -83,6 +83,7 @@ public sealed class BoardWatches(IClusterClient cluster, IHubContext<LiveHub> hu
 
     private async Task UnsubscribeAsync(string orgId, string boardId)
     {
+        _forwarded.TryRemove((orgId, boardId), out _);
         try
         {
             await Board(orgId, boardId).UnsubscribeAsync(Reference);
@@ -94,14 +95,44 @@ public sealed class BoardWatches(IClusterClient cluster, IHubContext<LiveHub> hu
         }
     }
 
-    public Task OnBoardUpdateAsync(BoardUpdate update) =>
-        hub.Clients.Group(GroupName(update.OrgId, update.BoardId)).SendAsync(LiveHub.BoardUpdateMethod, new
+    public Task OnBoardUpdateAsync(BoardUpdate update) => ForwardAsync(update);
+
+    // The highest version forwarded to each board's group: a renewal that finds the board further on
+    // forwards what the watchers missed.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Org, string Board), long> _forwarded = new();
+
+    private Task ForwardAsync(BoardUpdate update)
+    {
+        _forwarded.AddOrUpdate((update.OrgId, update.BoardId), update.Version, (_, seen) => Math.Max(seen, update.Version));
+        return hub.Clients.Group(GroupName(update.OrgId, update.BoardId)).SendAsync(LiveHub.BoardUpdateMethod, new
         {
             boardId = update.BoardId,
             version = update.Version,
             goals = update.Goals,
             feed = update.Feed ?? [],
         });
+    }
+
+    /// <summary>
+    /// Pull, after a renewal: pushes from a board to this gateway can be lost while the cluster
+    /// settles after a silo died (the board's route to this client still pointed at the dead silo and
+    /// the push waited 30 s for an answer that never came). If the board is at a version this gateway
+    /// never forwarded, its whole state goes to the watchers as one update: every goal, and the feed
+    /// entries it holds, which clients merge by id. Versions only grow, so a late push of an older
+    /// version is ignored by clients.
+    /// </summary>
+    private async Task CatchUpAsync((string Org, string Board) key, CancellationToken cancellationToken)
+    {
+        var snapshot = await Board(key.Org, key.Board).GetSnapshotAsync().WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
+        if (_forwarded.TryGetValue(key, out var seen) && snapshot.Version <= seen) return;
+        lock (_gate)
+        {
+            if (!_watchers.ContainsKey(key)) return;
+        }
+        logger.LogInformation("Board {Board} of {Org} is at version {Version}, past the {Seen} forwarded here; forwarding its state to its watchers",
+            key.Board, key.Org, snapshot.Version, seen);
+        await ForwardAsync(new BoardUpdate(key.Org, key.Board, snapshot.Version, snapshot.Goals, snapshot.Feed));
+    }
 
     private long _settleUntilTicks;
 
@@ -174,6 +205,7 @@ public sealed class BoardWatches(IClusterClient cluster, IHubContext<LiveHub> hu
             try
             {
                 await Board(key.Org, key.Board).SubscribeAsync(Reference).WaitAsync(TimeSpan.FromSeconds(5), ct);
+                await CatchUpAsync(key, ct);
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
             {
