@@ -1,6 +1,10 @@
 namespace Orleans.Align;
 
-/// <summary>One metric event as an integration sends it. <see cref="Id"/> is the caller's idempotency key.</summary>
+/// <summary>
+/// One metric event as an integration sends it. <see cref="Id"/> is the caller's idempotency key.
+/// <see cref="TimestampAssigned"/>: the caller sent no time and the gateway took the arrival time, which
+/// is then not part of the event's content (a resend arrives later, and is still the same event).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("align.metric-event")]
 public sealed record MetricEvent(
     [property: Id(0)] string Id,
@@ -9,7 +13,8 @@ public sealed record MetricEvent(
     [property: Id(3)] DateTimeOffset Timestamp,
     [property: Id(4)] string? Campaign = null,
     [property: Id(5)] string? Department = null,
-    [property: Id(6)] string? Source = null);
+    [property: Id(6)] string? Source = null,
+    [property: Id(7)] bool TimestampAssigned = false);
 
 /// <summary>An event once it is in the organization's log: the sequence number is its position there.</summary>
 [GenerateSerializer, Immutable, Alias("align.logged-event")]

@@ -43,6 +43,7 @@ public sealed class DedupeIndex(string orgId, IDedupeIndexStore store, DedupeSet
     /// <summary>Remembers an id the log now holds. Full or old, the recent run is handed to the sealer.</summary>
     public void Remember(string id, long sequence, UInt128 contentHash, DateTimeOffset at)
     {
+        if (_recent.Ids.Count == 0) _recent.OpenedAt = at;
         _recent.Ids[id] = new StoredId(sequence, contentHash);
         if (at > _recent.NewestAt) _recent.NewestAt = at;
         if (_recent.Ids.Count >= settings.RecentMaxIds || at - _recent.OpenedAt >= settings.RunMaxAge) Rotate(at);
@@ -135,10 +136,10 @@ public sealed class DedupeIndex(string orgId, IDedupeIndexStore store, DedupeSet
                 await store.WriteRunAsync(orgId, summary, bytes);
                 _sealing.Dequeue();
                 _sealed.Add(summary);
-                DurableThrough = summary.LastSequence;
                 failures = 0;
                 Expire();
                 FitFiltersToCap();
+                DurableThrough = summary.LastSequence;
             }
             catch (Exception ex)
             {
@@ -202,7 +203,8 @@ public sealed class DedupeIndex(string orgId, IDedupeIndexStore store, DedupeSet
     private sealed class RecentRun(DateTimeOffset openedAt)
     {
         public Dictionary<string, StoredId> Ids { get; } = new(StringComparer.Ordinal);
-        public DateTimeOffset OpenedAt { get; } = openedAt;
+        /// <summary>When its first id came: a run is sealed <see cref="DedupeSettings.RunMaxAge"/> after it at the latest.</summary>
+        public DateTimeOffset OpenedAt { get; set; } = openedAt;
         public DateTimeOffset NewestAt { get; set; } = openedAt;
     }
 }

@@ -23,7 +23,7 @@ public static class EventFingerprint
     /// <summary>
     /// The event's canonical content as the log keeps it: metric, value, time to the millisecond (the
     /// log's precision, so a resend after a restart hashes as the original did), campaign, department,
-    /// source. Not the id: that is the key. Strings are length-prefixed so that fields cannot run into
+    /// source. Not the id: that is the key. Not the time the gateway assigned to an event sent without one. Strings are length-prefixed so that fields cannot run into
     /// each other ("a"+"bc" differs from "ab"+"c"); an absent field differs from an empty one.
     /// </summary>
     public static UInt128 OfContent(MetricEvent e)
@@ -32,7 +32,7 @@ public static class EventFingerprint
         WriteString(buffer, e.Metric);
         // +0 and -0 are the same value to a goal.
         WriteInt64(buffer, e.Value == 0 ? 0 : BitConverter.DoubleToInt64Bits(e.Value));
-        WriteInt64(buffer, e.Timestamp.ToUnixTimeMilliseconds());
+        WriteInt64(buffer, e.TimestampAssigned ? long.MinValue : e.Timestamp.ToUnixTimeMilliseconds());
         WriteString(buffer, e.Campaign);
         WriteString(buffer, e.Department);
         WriteString(buffer, e.Source);
