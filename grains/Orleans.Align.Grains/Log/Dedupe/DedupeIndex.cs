@@ -20,6 +20,7 @@ namespace Orleans.Align.Grains.Log.Dedupe;
 public sealed class DedupeIndex(string orgId, IDedupeIndexStore store, DedupeSettings settings, TimeProvider clock, ILogger logger)
 {
     private const int MaxConcurrentReads = 16;
+    private const int MaxReadBytes = 4 * 1024 * 1024;
     private RecentRun _recent = new(clock.GetUtcNow());
     private readonly Queue<RecentRun> _sealing = new();
     private readonly List<RunSummary> _sealed = []; // in log order
@@ -85,25 +86,46 @@ public sealed class DedupeIndex(string orgId, IDedupeIndexStore store, DedupeSet
         }
         if (reads.Count == 0) return found;
 
+        // Neighbouring blocks of a run are read as one range (a filter that says "maybe" to most ids
+        // needs most blocks): one request per stretch rather than per block.
+        var ranges = new List<(RunSummary Run, long Offset, int Length, List<(long Offset, int Length, List<(string Id, UInt128 Hash)> Candidates)> Blocks)>();
+        foreach (var read in reads.OrderBy(r => r.Key.Run.Name, StringComparer.Ordinal).ThenBy(r => r.Key.Offset))
+        {
+            var (run, offset) = read.Key;
+            if (ranges.Count > 0 && ranges[^1] is var last && last.Run == run && last.Offset + last.Length == offset && last.Length + read.Value.Length <= MaxReadBytes)
+            {
+                last.Blocks.Add((offset, read.Value.Length, read.Value.Candidates));
+                ranges[^1] = last with { Length = last.Length + read.Value.Length };
+            }
+            else
+            {
+                ranges.Add((run, offset, read.Value.Length, [(offset, read.Value.Length, read.Value.Candidates)]));
+            }
+        }
+
         using var gate = new SemaphoreSlim(MaxConcurrentReads);
-        var blocks = await Task.WhenAll(reads.Select(async read =>
+        var results = await Task.WhenAll(ranges.Select(async range =>
         {
             await gate.WaitAsync(cancellationToken);
             try
             {
-                return (read.Value.Candidates, Bytes: await store.ReadRunAsync(orgId, read.Key.Run.Name, read.Key.Offset, read.Value.Length, cancellationToken));
+                return (range, Bytes: await store.ReadRunAsync(orgId, range.Run.Name, range.Offset, range.Length, cancellationToken));
             }
             finally
             {
                 gate.Release();
             }
         }));
-        _exactReads += blocks.Length;
-        foreach (var (candidates, bytes) in blocks)
+        _exactReads += results.Length;
+        foreach (var (range, bytes) in results)
         {
-            foreach (var (id, hash) in candidates)
+            foreach (var (offset, length, candidates) in range.Blocks)
             {
-                if (!found.ContainsKey(id) && IdRun.Find(bytes, hash, id) is { } stored) found[id] = stored;
+                var block = bytes.AsSpan((int)(offset - range.Offset), length);
+                foreach (var (id, hash) in candidates)
+                {
+                    if (!found.ContainsKey(id) && IdRun.Find(block, hash, id) is { } stored) found[id] = stored;
+                }
             }
         }
         return found;
