@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Align.Grains.Log;
+using Orleans.Align.Grains.Log.Dedupe;
 
 namespace Orleans.Align.Grains;
 
@@ -9,8 +10,11 @@ public static class HostingExtensions
     public static IServiceCollection AddAlignGrainServices(this IServiceCollection services)
     {
         services.AddOptions<IngestOptions>().BindConfiguration(IngestOptions.Section)
-            .Validate(o => o.DedupeWindowMaxIds is >= 1_000 and <= 50_000_000, "Align:Ingest:DedupeWindowMaxIds must be between 1,000 and 50,000,000.")
-            .Validate(o => o.DedupeWindowMaxAge > TimeSpan.Zero, "Align:Ingest:DedupeWindowMaxAge must be positive.")
+            .Validate(o => o.DedupeWindow >= TimeSpan.FromMinutes(1), "Align:Ingest:DedupeWindow must be at least a minute.")
+            .Validate(o => o.DedupeRecentMaxIds is >= 100 and <= 50_000_000, "Align:Ingest:DedupeRecentMaxIds must be between 100 and 50,000,000.")
+            .Validate(o => o.DedupeRunMaxAge >= TimeSpan.FromSeconds(1), "Align:Ingest:DedupeRunMaxAge must be at least 1 s.")
+            .Validate(o => o.DedupeFilterBitsPerId is >= 0.001 and <= 64, "Align:Ingest:DedupeFilterBitsPerId must be between 0.001 and 64.")
+            .Validate(o => o.DedupeFilterMaxBytes >= 1024, "Align:Ingest:DedupeFilterMaxBytes must be at least 1 KiB.")
             .Validate(o => o.ReplayPageSize is >= 100 and <= 100_000, "Align:Ingest:ReplayPageSize must be between 100 and 100,000.")
             .Validate(o => o.ViewSnapshotInterval >= TimeSpan.FromMilliseconds(10), "Align:Ingest:ViewSnapshotInterval must be at least 10 ms.")
             .Validate(o => o.MaxPendingEventsPerGoal is >= 100 and <= 10_000_000, "Align:Ingest:MaxPendingEventsPerGoal must be between 100 and 10,000,000.")
@@ -27,5 +31,5 @@ public static class HostingExtensions
 
     /// <summary>The in-memory log: per process, for development and tests that make no durability claim.</summary>
     public static IServiceCollection AddMemoryEventLog(this IServiceCollection services) =>
-        services.AddSingleton<IEventLogStore, MemoryEventLogStore>();
+        services.AddSingleton<IEventLogStore, MemoryEventLogStore>().AddSingleton<IDedupeIndexStore, MemoryDedupeIndexStore>();
 }

@@ -3,6 +3,7 @@ using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Orleans.Align.Grains;
 using Orleans.Align.Grains.Log;
+using Orleans.Align.Grains.Log.Dedupe;
 using Orleans.Align.Silo.Storage;
 using Orleans.Configuration;
 using Orleans.Serialization;
@@ -120,6 +121,9 @@ public static class SiloHosting
         clientOptions.Retry.NetworkTimeout = TimeSpan.FromSeconds(5);
         var container = new BlobServiceClient(storage.ConnectionString, clientOptions).GetBlobContainerClient(storage.Log.ContainerName);
         services.AddSingleton<IEventLogStore>(sp => new BlobEventLogStore(container, storage.Log, sp.GetRequiredService<ILogger<BlobEventLogStore>>()));
+        // The dedupe index shares the log's short retries: an exact check that cannot be made fails the batch with a 503.
+        var dedupe = new BlobServiceClient(storage.ConnectionString, clientOptions).GetBlobContainerClient(storage.DedupeContainer);
+        services.AddSingleton<IDedupeIndexStore>(new BlobDedupeIndexStore(dedupe));
         return services;
     }
 

@@ -77,6 +77,9 @@ public sealed class StorageOptions
 
     public string GrainContainer { get; set; } = "align-grains";
 
+    /// <summary>Where each organization's dedupe index lives: sealed runs of ids and their summaries.</summary>
+    public string DedupeContainer { get; set; } = "align-dedupe";
+
     public Storage.BlobEventLogOptions Log { get; set; } = new();
 }
 

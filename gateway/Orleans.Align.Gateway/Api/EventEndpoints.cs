@@ -16,12 +16,17 @@ public static class EventEndpoints
             .Authenticated()
             .Reads(options.MaxRequestBytes)
             .LimitsEventRate()
-            .Answers<IngestResponse>();
+            .Answers<IngestResponse>()
+            .WithMetadata(new ProducesResponseTypeMetadata(StatusCodes.Status409Conflict, typeof(IngestConflictProblem), [ApiInput.ProblemContentType]));
     }
 
     /// <summary>
     /// Acknowledges only what is in the organization's log. A retried batch reports its events as
-    /// duplicates and changes nothing.
+    /// duplicates and changes nothing. An event that reuses a stored id with different content is a
+    /// conflict: listed by its index, not stored, not counted; the batch's other events are processed
+    /// as usual (200). When every event is a conflict nothing happened at all, and the answer is a 409
+    /// problem with the same list, so that a caller sending one event at a time (a webhook) cannot
+    /// mistake it for success.
     /// </summary>
     private static async Task<IResult> IngestAsync(IngestRequest request, HttpContext http, IClusterClient cluster, IOptions<GatewayOptions> options, TimeProvider clock)
     {
@@ -38,6 +43,15 @@ public static class EventEndpoints
             // Not acknowledged: the write may still land, and the caller's resend is then reported as duplicates.
             throw new AlignException(AlignErrorKind.Unavailable, "The event log did not acknowledge in time; nothing is acknowledged. Retry later.");
         }
-        return TypedResults.Ok(new IngestResponse(result.Accepted, result.Duplicates));
+        var conflicts = (result.Conflicts ?? []).Select(c => new IngestConflictResponse(c.Index, c.Id, c.StoredSequence)).ToList();
+        if (conflicts.Count > 0 && conflicts.Count == events.Count)
+        {
+            return TypedResults.Problem(
+                detail: $"Every event of the batch reuses the id of a stored event with different content; nothing was stored. Send new ids for new events.",
+                statusCode: StatusCodes.Status409Conflict,
+                title: "Conflicting event ids",
+                extensions: new Dictionary<string, object?> { ["conflicts"] = conflicts });
+        }
+        return TypedResults.Ok(new IngestResponse(result.Accepted, result.Duplicates, conflicts));
     }
 }

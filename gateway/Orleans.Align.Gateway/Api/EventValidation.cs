@@ -48,7 +48,7 @@ public static class EventValidation
             var source = v.Text($"{field}.source", e.Source, InputLimits.MaxSourceLength, required: false);
 
             if (v.IsValid)
-                events.Add(new MetricEvent(id!, e.Metric!, e.Value!.Value, timestamp.ToUniversalTime(), e.Campaign, e.Department, source));
+                events.Add(new MetricEvent(id!, e.Metric!, e.Value!.Value, timestamp.ToUniversalTime(), e.Campaign, e.Department, source, TimestampAssigned: e.Timestamp is null));
         }
         return (v, events);
     }

@@ -124,7 +124,21 @@ public sealed record EventRequest(
 
 /// <summary>The batch's length is bounded by <c>Align:Gateway:MaxEventsPerBatch</c> (5,000 by default; the OpenAPI document states the configured value).</summary>
 public sealed record IngestRequest([property: Required, MinLength(1)] List<EventRequest?>? Events);
-public sealed record IngestResponse(int Accepted, int Duplicates);
+/// <summary>
+/// What became of a batch: <c>accepted</c> events are stored and counted; <c>duplicates</c> were stored
+/// before with the same content; each of <c>conflicts</c> reuses a stored event's id with different
+/// content and was neither stored nor counted.
+/// </summary>
+public sealed record IngestResponse(int Accepted, int Duplicates, IReadOnlyList<IngestConflictResponse> Conflicts);
+
+/// <summary>The event at <c>index</c> of the batch reuses <c>id</c>, stored at log sequence <c>storedSequence</c> with different content.</summary>
+public sealed record IngestConflictResponse(int Index, string Id, long StoredSequence);
+
+/// <summary>409 when every event of a batch is a conflict: nothing was stored; <c>conflicts</c> names each one.</summary>
+public sealed class IngestConflictProblem : Microsoft.AspNetCore.Mvc.ProblemDetails
+{
+    public required IReadOnlyList<IngestConflictResponse> Conflicts { get; init; }
+}
 
 public sealed record CreateApiKeyRequest(
     [property: Required, StringLength(MaxShortNameLength, MinimumLength = 1)] string? Name,

@@ -23,4 +23,8 @@ public interface IIngestLogGrain : IGrainWithStringKey
     /// <summary>Where delivery to each goal stands: its cursor, what waits, failures.</summary>
     [Alias("GetDeliveryStatus"), AlwaysInterleave]
     Task<DeliveryStatus> GetDeliveryStatusAsync();
+
+    /// <summary>What the dedupe index holds in memory: recent ids, sealed runs, filter and fence bytes.</summary>
+    [Alias("GetDedupeStats"), AlwaysInterleave]
+    Task<DedupeStats> GetDedupeStatsAsync();
 }

@@ -1,6 +1,10 @@
 namespace Orleans.Align;
 
-/// <summary>One metric event as an integration sends it. <see cref="Id"/> is the caller's idempotency key.</summary>
+/// <summary>
+/// One metric event as an integration sends it. <see cref="Id"/> is the caller's idempotency key.
+/// <see cref="TimestampAssigned"/>: the caller sent no time and the gateway took the arrival time, which
+/// is then not part of the event's content (a resend arrives later, and is still the same event).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("align.metric-event")]
 public sealed record MetricEvent(
     [property: Id(0)] string Id,
@@ -9,7 +13,8 @@ public sealed record MetricEvent(
     [property: Id(3)] DateTimeOffset Timestamp,
     [property: Id(4)] string? Campaign = null,
     [property: Id(5)] string? Department = null,
-    [property: Id(6)] string? Source = null);
+    [property: Id(6)] string? Source = null,
+    [property: Id(7)] bool TimestampAssigned = false);
 
 /// <summary>An event once it is in the organization's log: the sequence number is its position there.</summary>
 [GenerateSerializer, Immutable, Alias("align.logged-event")]
@@ -17,11 +22,28 @@ public sealed record LoggedEvent(
     [property: Id(0)] long Sequence,
     [property: Id(1)] MetricEvent Event);
 
+/// <summary>
+/// What became of one caller's batch. A conflict (an id already stored with different content) is
+/// neither accepted nor a duplicate: it is reported per event and nothing of it is stored.
+/// <see cref="Conflicts"/> is null when there are none, so results without conflicts compare by value.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("align.ingest-result")]
 public sealed record IngestResult(
     [property: Id(0)] int Accepted,
     [property: Id(1)] int Duplicates,
-    [property: Id(2)] long LastSequence);
+    [property: Id(2)] long LastSequence,
+    [property: Id(3)] IReadOnlyList<IngestConflict>? Conflicts = null);
+
+/// <summary>
+/// The event at <see cref="Index"/> of the caller's batch reuses the id of an event already in the log
+/// (at <see cref="StoredSequence"/>) with different content (metric, value, time, campaign, department
+/// or source). It was not stored and not counted; the stored event stands.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("align.ingest-conflict")]
+public sealed record IngestConflict(
+    [property: Id(0)] int Index,
+    [property: Id(1)] string Id,
+    [property: Id(2)] long StoredSequence);
 
 /// <summary>
 /// A stretch of the log handed to one goal: every event in <c>(From, Through]</c> that the goal
@@ -49,3 +71,15 @@ public sealed record DeliveryStatus(
     [property: Id(0)] long LastSequence,
     [property: Id(1)] long RoutingVersion,
     [property: Id(2)] IReadOnlyList<GoalDelivery> Goals);
+
+/// <summary>What an organization's dedupe index holds in memory, by part (for operators, tests and the benchmark).</summary>
+[GenerateSerializer, Immutable, Alias("align.dedupe-stats")]
+public sealed record DedupeStats(
+    [property: Id(0)] int RecentIds,
+    [property: Id(1)] int SealingIds,
+    [property: Id(2)] int Runs,
+    [property: Id(3)] long RunIds,
+    [property: Id(4)] long FilterBytes,
+    [property: Id(5)] long FenceBytes,
+    [property: Id(6)] long DurableThrough,
+    [property: Id(7)] long ExactReads);

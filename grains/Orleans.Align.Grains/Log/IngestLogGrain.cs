@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Align.Grains.Log.Dedupe;
 
 namespace Orleans.Align.Grains.Log;
 
@@ -22,6 +23,7 @@ public sealed class IngestState
 public sealed class IngestLogGrain(
     [PersistentState("ingest", StorageNames.Align)] IPersistentState<IngestState> state,
     IEventLogStore store,
+    IDedupeIndexStore dedupeStore,
     LogIntegrity integrity,
     IOptions<IngestOptions> options,
     TimeProvider clock,
@@ -29,7 +31,7 @@ public sealed class IngestLogGrain(
 {
     private readonly List<PendingAppend> _pending = [];
     private readonly Dictionary<string, GoalCursor> _cursors = new(StringComparer.Ordinal);
-    private DedupeWindow _dedupe = null!;
+    private DedupeIndex _dedupe = null!;
     private OrganizationRouting _routing = OrganizationRouting.Empty;
     private HashSet<string> _campaigns = [];
     private HashSet<string> _departments = [];
@@ -46,12 +48,15 @@ public sealed class IngestLogGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var o = options.Value;
-        _dedupe = new DedupeWindow(o.DedupeWindowMaxIds, o.DedupeWindowMaxAge, clock);
+        _dedupe = new DedupeIndex(OrgId, dedupeStore, DedupeSettings.From(o), clock, logger);
         try
         {
+            // The index's durable runs (filters and fences, not ids), then the log after the last of them:
+            // at most the recent ids and a run still being sealed, never the whole window.
+            await _dedupe.LoadAsync(cancellationToken);
             // Fresh from storage: this silo's view of the log may predate writes from another silo.
             _lastSequence = await store.ReloadAsync(OrgId, cancellationToken);
-            await RememberLoggedIdsAsync(Math.Max(1, _lastSequence - o.DedupeWindowMaxIds + 1), cancellationToken);
+            await RememberLoggedIdsAsync(_dedupe.DurableThrough + 1, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -59,6 +64,8 @@ public sealed class IngestLogGrain(
             throw new AlignException(AlignErrorKind.Unavailable, "The event log is unavailable; nothing was accepted. Retry later.");
         }
         if (state.State.AcknowledgedThrough > _lastSequence) Behind(_lastSequence, state.State.AcknowledgedThrough);
+        // The index holds ids of sequences the log no longer has: the log lost them.
+        if (_dedupe.DurableThrough > _lastSequence) Behind(_lastSequence, _dedupe.DurableThrough);
         this.RegisterGrainTimer(SaveHighWaterAsync, new GrainTimerCreationOptions(o.HighWaterInterval, o.HighWaterInterval) { Interleave = true });
         // Every goal starts with a sync: what an earlier activation acknowledged but had not delivered
         // yet (its silo died) is in the log, and each goal reads what it lacks from there.
@@ -122,7 +129,7 @@ public sealed class IngestLogGrain(
         }
     }
 
-    /// <summary>The window is derived from the log's tail, so retries are recognised across restarts.</summary>
+    /// <summary>The log after the index's durable runs is what the index lacks: retries are recognised across restarts.</summary>
     private async Task RememberLoggedIdsAsync(long from, CancellationToken cancellationToken)
     {
         var o = options.Value;
@@ -133,7 +140,7 @@ public sealed class IngestLogGrain(
             // Ids are remembered as of now: the log keeps event time, not ingest time, and an id
             // remembered a little too long is the safe side of the window.
             var now = clock.GetUtcNow();
-            foreach (var e in page) _dedupe.Remember(e.Event.Id, now);
+            foreach (var e in page) _dedupe.Remember(e.Event.Id, e.Sequence, EventFingerprint.OfContent(e.Event), now);
             from = page[^1].Sequence + 1;
         }
     }
@@ -279,22 +286,50 @@ public sealed class IngestLogGrain(
             return;
         }
         if (_resync && !await TryResyncAsync(group)) return;
-        var firstSequence = _lastSequence + 1;
-        var next = firstSequence;
-        var seenInGroup = new HashSet<string>(StringComparer.Ordinal);
+
+        // Which ids the log already holds, exactly (a filter's "maybe" is settled by reading the index).
+        // A check that cannot be made fails the group: an id is never taken for new because storage was away.
+        Dictionary<string, StoredId> stored;
+        try
+        {
+            using var deadline = new CancellationTokenSource(options.Value.AppendTimeout);
+            stored = await _dedupe.FindAsync(group.SelectMany(p => p.Events).Select(e => (e.Id, EventFingerprint.OfId(e.Id))), deadline.Token);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Checking event ids of {OrgId} against the dedupe index failed", OrgId);
+            Fail(group, ex);
+            return;
+        }
+
+        var next = _lastSequence + 1;
+        var inGroup = new Dictionary<string, StoredId>(StringComparer.Ordinal);
         var batch = new List<LoggedEvent>();
+        var contentHashes = new List<UInt128>();
         var results = new IngestResult[group.Length];
 
         for (var i = 0; i < group.Length; i++)
         {
-            var accepted = 0;
-            foreach (var e in group[i].Events)
+            var (accepted, duplicates) = (0, 0);
+            List<IngestConflict>? conflicts = null;
+            var events = group[i].Events;
+            for (var j = 0; j < events.Count; j++)
             {
-                if (_dedupe.Contains(e.Id) || !seenInGroup.Add(e.Id)) continue;
+                var e = events[j];
+                var content = EventFingerprint.OfContent(e);
+                if (stored.TryGetValue(e.Id, out var known) || inGroup.TryGetValue(e.Id, out known))
+                {
+                    // The same id: a resend if the content is the same, a conflict if not (never stored, never counted).
+                    if (known.ContentHash == content) duplicates++;
+                    else (conflicts ??= []).Add(new IngestConflict(j, e.Id, known.Sequence));
+                    continue;
+                }
+                inGroup[e.Id] = new StoredId(next, content);
                 batch.Add(new LoggedEvent(next++, e));
+                contentHashes.Add(content);
                 accepted++;
             }
-            results[i] = new IngestResult(accepted, group[i].Events.Count - accepted, next - 1);
+            results[i] = new IngestResult(accepted, duplicates, next - 1, conflicts);
         }
 
         if (batch.Count > 0)
@@ -321,18 +356,20 @@ public sealed class IngestLogGrain(
 
             _lastSequence = next - 1;
             var now = clock.GetUtcNow();
-            foreach (var e in batch) _dedupe.Remember(e.Event.Id, now);
+            for (var k = 0; k < batch.Count; k++) _dedupe.Remember(batch[k].Event.Id, batch[k].Sequence, contentHashes[k], now);
             Deliver(batch, _lastSequence);
         }
 
-        var duplicates = 0;
+        var (duplicated, conflicted) = (0, 0);
         for (var i = 0; i < group.Length; i++)
         {
-            duplicates += results[i].Duplicates;
+            duplicated += results[i].Duplicates;
+            conflicted += results[i].Conflicts?.Count ?? 0;
             group[i].Completion.TrySetResult(results[i] with { LastSequence = _lastSequence });
         }
         AlignMetrics.EventsAccepted.Add(batch.Count);
-        AlignMetrics.EventsDuplicate.Add(duplicates);
+        AlignMetrics.EventsDuplicate.Add(duplicated);
+        AlignMetrics.EventsConflicting.Add(conflicted);
     }
 
     /// <summary>Offers newly logged events to every goal's cursor and starts the deliveries that have work.</summary>
@@ -379,6 +416,8 @@ public sealed class IngestLogGrain(
             }
         }
     }
+
+    public Task<DedupeStats> GetDedupeStatsAsync() => Task.FromResult(_dedupe.Stats());
 
     public Task<DeliveryStatus> GetDeliveryStatusAsync() => Task.FromResult(new DeliveryStatus(
         _lastSequence, _routing.Version, [.. _cursors.Values.Select(c => c.Status()).OrderBy(g => g.GoalId, StringComparer.Ordinal)]));

@@ -5,11 +5,26 @@ public sealed class IngestOptions
 {
     public const string Section = "Align:Ingest";
 
-    /// <summary>How many recent event ids each organization remembers for dedupe.</summary>
-    public int DedupeWindowMaxIds { get; set; } = 1_000_000;
+    /// <summary>How long an event id is remembered: a resend within it is a duplicate (or a conflict), at any rate.</summary>
+    public TimeSpan DedupeWindow { get; set; } = TimeSpan.FromDays(7);
 
-    /// <summary>How long an event id is remembered for dedupe (bounded by <see cref="DedupeWindowMaxIds"/> too).</summary>
-    public TimeSpan DedupeWindowMaxAge { get; set; } = TimeSpan.FromHours(24);
+    /// <summary>
+    /// The newest ids, kept exactly in memory (about 130 bytes each); when full they are sealed into a
+    /// run in storage, of which memory keeps only a filter and fences. Also the most a restart re-reads from the log.
+    /// </summary>
+    public int DedupeRecentMaxIds { get; set; } = 1_000_000;
+
+    /// <summary>The recent ids are sealed at least this often, so that runs expire close to the window.</summary>
+    public TimeSpan DedupeRunMaxAge { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Bloom filter bits per sealed id: 10 bits answer "maybe" for about 1% of unseen ids per run.</summary>
+    public double DedupeFilterBitsPerId { get; set; } = 10;
+
+    /// <summary>
+    /// Most bytes of Bloom filters per organization. Past it the largest filters are folded in half:
+    /// memory stays within this, and more lookups become exact checks in storage (never false duplicates).
+    /// </summary>
+    public long DedupeFilterMaxBytes { get; set; } = 512L * 1024 * 1024;
 
     /// <summary>How many events a goal reads from the log per page when it catches up or rebuilds.</summary>
     public int ReplayPageSize { get; set; } = 5_000;

@@ -25,6 +25,7 @@ public static class LogRecordFormat
             if (e.Event.Campaign is { } c) writer.WriteString("c", c);
             if (e.Event.Department is { } d) writer.WriteString("d", d);
             if (e.Event.Source is { } src) writer.WriteString("o", src);
+            if (e.Event.TimestampAssigned) writer.WriteNumber("n", 1);
             writer.WriteEndObject();
             writer.Flush();
             buffer.Write("\n"u8);
@@ -57,6 +58,7 @@ public static class LogRecordFormat
         long sequence = 0, time = 0;
         double value = 0;
         string? id = null, metric = null, campaign = null, department = null, source = null;
+        var assigned = false;
         reader.Read();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -72,9 +74,10 @@ public static class LogRecordFormat
                 case 'c': campaign = reader.GetString(); break;
                 case 'd': department = reader.GetString(); break;
                 case 'o': source = reader.GetString(); break;
+                case 'n': assigned = reader.GetInt32() == 1; break;
                 default: reader.Skip(); break;
             }
         }
-        return new LoggedEvent(sequence, new MetricEvent(id!, metric!, value, DateTimeOffset.FromUnixTimeMilliseconds(time), campaign, department, source));
+        return new LoggedEvent(sequence, new MetricEvent(id!, metric!, value, DateTimeOffset.FromUnixTimeMilliseconds(time), campaign, department, source, assigned));
     }
 }

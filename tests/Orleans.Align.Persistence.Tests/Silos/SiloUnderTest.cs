@@ -29,16 +29,17 @@ public sealed class SiloUnderTest : IAsyncDisposable
     public int GatewayPort { get; }
 
     /// <summary>Names one cluster and its storage: silos started with the same place share both.</summary>
-    public sealed record Place(string ConnectionString, string ClusterId, string GrainContainer, string LogContainer)
+    public sealed record Place(string ConnectionString, string ClusterId, string GrainContainer, string LogContainer, string DedupeContainer)
     {
         public static Place New(string connectionString)
         {
             var id = Guid.NewGuid().ToString("N")[..12];
-            return new Place(connectionString, $"test-{id}", $"grains-{id}", $"log-{id}");
+            return new Place(connectionString, $"test-{id}", $"grains-{id}", $"log-{id}", $"dedupe-{id}");
         }
     }
 
-    public static async Task<SiloUnderTest> StartAsync(Place place)
+    /// <param name="settings">Extra configuration, e.g. <c>Align:Ingest:*</c> bounds small enough for a test.</param>
+    public static async Task<SiloUnderTest> StartAsync(Place place, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var (siloPort, gatewayPort, httpPort) = (FreePort(), FreePort(), FreePort());
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -57,12 +58,14 @@ public sealed class SiloUnderTest : IAsyncDisposable
             ["Align:Storage:ConnectionString"] = place.ConnectionString,
             ["Align:Storage:GrainContainer"] = place.GrainContainer,
             ["Align:Storage:Log:ContainerName"] = place.LogContainer,
+            ["Align:Storage:DedupeContainer"] = place.DedupeContainer,
             // A silo that leaves without a word (a test that ends) is noticed in seconds, not a minute.
             ["Align:Silo:Membership:ProbeTimeout"] = "00:00:01",
             ["Align:Silo:Membership:NumMissedProbesLimit"] = "2",
             ["Align:Silo:Membership:IAmAliveTablePublishTimeout"] = "00:00:05",
             ["Logging:LogLevel:Default"] = "Warning",
         });
+        if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
         builder.AddAlignSilo();
         var app = builder.Build();
         await app.StartAsync();

@@ -67,6 +67,45 @@ public sealed class IngestTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task The_same_id_with_different_content_is_a_conflict_reported_per_event_and_not_counted()
+    {
+        var org = await cluster.NewOrganizationAsync();
+        await org.CreateGoalAsync("leads", "leads");
+        var first = await org.IngestAsync(Event("e1", "leads", 10), Event("e2", "leads", 20));
+
+        var result = await org.IngestAsync(Event("e3", "leads", 1), Event("e1", "leads", 99), Event("e2", "leads", 20));
+
+        Assert.Equal((1, 1), (result.Accepted, result.Duplicates));
+        Assert.Equal([new IngestConflict(Index: 1, Id: "e1", StoredSequence: 1)], result.Conflicts!);
+        Assert.Equal(first.LastSequence + 1, result.LastSequence);
+        var goal = await org.AppliedThroughAsync("leads", result.LastSequence);
+        Assert.Equal(31, goal.Progress);
+        Assert.Equal(3, goal.EventCount);
+    }
+
+    [Fact]
+    public async Task Within_one_batch_the_same_id_with_different_content_is_a_conflict_with_the_first()
+    {
+        var org = await cluster.NewOrganizationAsync();
+
+        var result = await org.IngestAsync(Event("e1", "leads", 10), Event("e1", "leads", 10), Event("e1", "visits", 10));
+
+        Assert.Equal((1, 1), (result.Accepted, result.Duplicates));
+        Assert.Equal([new IngestConflict(Index: 2, Id: "e1", StoredSequence: 1)], result.Conflicts!);
+    }
+
+    [Fact]
+    public async Task A_resend_without_a_timestamp_is_a_duplicate_although_it_arrives_later()
+    {
+        var org = await cluster.NewOrganizationAsync();
+        await org.IngestAsync(Event("e1", "leads", 10, at: InPeriod) with { TimestampAssigned = true });
+
+        var resent = await org.IngestAsync(Event("e1", "leads", 10, at: InPeriod.AddMinutes(3)) with { TimestampAssigned = true });
+
+        Assert.Equal(new IngestResult(Accepted: 0, Duplicates: 1, LastSequence: 1), resent);
+    }
+
+    [Fact]
     public async Task Event_ids_are_compared_exactly()
     {
         var org = await cluster.NewOrganizationAsync();

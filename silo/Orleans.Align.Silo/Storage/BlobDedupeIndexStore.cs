@@ -1,0 +1,62 @@
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Orleans.Align.Grains.Log.Dedupe;
+
+namespace Orleans.Align.Silo.Storage;
+
+/// <summary>
+/// The dedupe index in Azure Blob storage, container <c>Align:Storage:DedupeContainer</c>: per sealed
+/// run a block blob <c>{org}/{first}-{last}.run</c> (ids sorted by hash, read a block at a time with
+/// ranged reads) and a small <c>{org}/{first}-{last}.summary</c> (filter and fences) that is written
+/// after the run and is what makes it count. A restart lists and reads the summaries only.
+/// </summary>
+public sealed class BlobDedupeIndexStore(BlobContainerClient container) : IDedupeIndexStore
+{
+    private volatile bool _containerReady;
+
+    public async Task WriteRunAsync(string orgId, RunSummary summary, byte[] run, CancellationToken cancellationToken = default)
+    {
+        await EnsureContainerAsync(cancellationToken);
+        await container.GetBlobClient(RunBlob(orgId, summary.Name)).UploadAsync(BinaryData.FromBytes(run), overwrite: true, cancellationToken);
+        await container.GetBlobClient(SummaryBlob(orgId, summary.Name)).UploadAsync(BinaryData.FromBytes(summary.ToBytes()), overwrite: true, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<RunSummary>> LoadSummariesAsync(string orgId, CancellationToken cancellationToken = default)
+    {
+        await EnsureContainerAsync(cancellationToken);
+        var summaries = new List<RunSummary>();
+        await foreach (var item in container.GetBlobsAsync(new GetBlobsOptions { Prefix = orgId + "/" }, cancellationToken))
+        {
+            if (!item.Name.EndsWith(".summary", StringComparison.Ordinal)) continue;
+            var name = item.Name[(orgId.Length + 1)..^".summary".Length];
+            var content = await container.GetBlobClient(item.Name).DownloadContentAsync(cancellationToken);
+            summaries.Add(RunSummary.FromBytes(name, content.Value.Content.ToMemory().Span));
+        }
+        return summaries;
+    }
+
+    public async Task<byte[]> ReadRunAsync(string orgId, string runName, long offset, int length, CancellationToken cancellationToken = default)
+    {
+        var download = await container.GetBlobClient(RunBlob(orgId, runName))
+            .DownloadContentAsync(new BlobDownloadOptions { Range = new HttpRange(offset, length) }, cancellationToken);
+        return download.Value.Content.ToArray();
+    }
+
+    public async Task DeleteRunAsync(string orgId, string runName, CancellationToken cancellationToken = default)
+    {
+        await container.GetBlobClient(SummaryBlob(orgId, runName)).DeleteIfExistsAsync(cancellationToken: cancellationToken);
+        await container.GetBlobClient(RunBlob(orgId, runName)).DeleteIfExistsAsync(cancellationToken: cancellationToken);
+    }
+
+    private async Task EnsureContainerAsync(CancellationToken cancellationToken)
+    {
+        if (_containerReady) return;
+        await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        _containerReady = true;
+    }
+
+    private static string RunBlob(string orgId, string runName) => $"{orgId}/{runName}.run";
+
+    private static string SummaryBlob(string orgId, string runName) => $"{orgId}/{runName}.summary";
+}

@@ -1,0 +1,143 @@
+using Azure.Storage.Blobs;
+using Orleans.Align.Grains;
+using Orleans.Align.Persistence.Tests.Azurite;
+using Orleans.Align.Persistence.Tests.Silos;
+
+namespace Orleans.Align.Persistence.Tests.Ingest;
+
+/// <summary>
+/// The dedupe window against real blob storage (Azurite), through the silo's own hosting: ids that
+/// left the in-memory recent window are still recognised exactly, across a restart too, from the
+/// sealed runs in blob storage; the same id with different content is a conflict; and a filter far
+/// too small for its ids costs reads, never a false duplicate. The recent window is 1,000 ids here
+/// (1,000,000 by default) so that a test needs thousands of events, not millions.
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class DedupeIndexTests(AzuriteFixture azurite) : IAsyncLifetime
+{
+    private const string Metric = "leads";
+    private static readonly DateTimeOffset At = new(2025, 6, 1, 12, 0, 0, TimeSpan.Zero);
+
+    private SiloUnderTest.Place _place = null!;
+    private SiloUnderTest? _silo;
+
+    private static readonly Dictionary<string, string?> SmallWindow = new()
+    {
+        ["Align:Ingest:DedupeRecentMaxIds"] = "1000",
+        // Far too small: every filter answers "maybe" to everything, so every lookup is an exact check.
+        ["Align:Ingest:DedupeFilterBitsPerId"] = "0.001",
+    };
+
+    private SiloUnderTest Silo => _silo ?? throw new InvalidOperationException("No silo.");
+
+    public async Task InitializeAsync()
+    {
+        _place = SiloUnderTest.Place.New(azurite.ConnectionString);
+        _silo = await SiloUnderTest.StartAsync(_place, SmallWindow);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_silo is not null) await _silo.DisposeAsync();
+        var blobs = new BlobServiceClient(azurite.ConnectionString);
+        foreach (var container in new[] { _place.GrainContainer, _place.LogContainer, _place.DedupeContainer })
+            await blobs.GetBlobContainerClient(container).DeleteIfExistsAsync();
+    }
+
+    private async Task<IIngestLogGrain> NewOrganizationAsync()
+    {
+        var org = $"d-{Guid.NewGuid():N}"[..14];
+        await Silo.Grains.GetGrain<IOrganizationGrain>(org).CreateAsync($"Dedupe {org}", Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()));
+        return Silo.Grains.GetGrain<IIngestLogGrain>(org);
+    }
+
+    private static MetricEvent Event(int i, double value = 1) => new($"evt-{i:D7}", Metric, value, At.AddSeconds(i));
+
+    private static MetricEvent[] Range(int from, int count) => [.. Enumerable.Range(from, count).Select(i => Event(i))];
+
+    /// <summary>Ingests in batches of 5,000 and returns the totals.</summary>
+    private static async Task<(int Accepted, int Duplicates)> IngestAsync(IIngestLogGrain log, int from, int count)
+    {
+        var (accepted, duplicates) = (0, 0);
+        for (var start = from; start < from + count; start += 5_000)
+        {
+            var result = await log.AppendAsync(Range(start, Math.Min(5_000, from + count - start)));
+            Assert.Null(result.Conflicts);
+            (accepted, duplicates) = (accepted + result.Accepted, duplicates + result.Duplicates);
+        }
+        return (accepted, duplicates);
+    }
+
+    /// <summary>Runs are written behind the acknowledgement; wait until the ones that are full are durable.</summary>
+    private static async Task<DedupeStats> SealedThroughAsync(IIngestLogGrain log, long through)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (true)
+        {
+            var stats = await log.GetDedupeStatsAsync();
+            if (stats.DurableThrough >= through || DateTime.UtcNow > deadline) return stats;
+            await Task.Delay(50);
+        }
+    }
+
+    [Fact]
+    public async Task An_id_resent_long_after_it_left_the_recent_window_is_a_duplicate()
+    {
+        var log = await NewOrganizationAsync();
+        await IngestAsync(log, 1, 20_000);
+        var stats = await SealedThroughAsync(log, 19_000);
+        Assert.True(stats.Runs >= 19, $"20,000 ids with a recent window of 1,000 should be in sealed runs: {stats}");
+
+        var resent = await log.AppendAsync([Event(1), Event(5_000), Event(19_999)]);
+
+        Assert.Equal((0, 3, 20_000L), (resent.Accepted, resent.Duplicates, resent.LastSequence));
+    }
+
+    [Fact]
+    public async Task An_id_resent_after_a_silo_restart_is_a_duplicate_and_the_restart_does_not_reread_the_window()
+    {
+        var org = await NewOrganizationAsync();
+        var orgId = org.GetPrimaryKeyString();
+        await IngestAsync(org, 1, 10_500);
+        await SealedThroughAsync(org, 10_000);
+
+        await _silo!.DisposeAsync();
+        _silo = null;
+        _silo = await SiloUnderTest.StartAsync(_place with { ClusterId = _place.ClusterId + "-next" }, SmallWindow);
+        var log = Silo.Grains.GetGrain<IIngestLogGrain>(orgId);
+
+        var resent = await log.AppendAsync([Event(2), Event(7_777), Event(10_500)]);
+        var stats = await log.GetDedupeStatsAsync();
+
+        Assert.Equal((0, 3, 10_500L), (resent.Accepted, resent.Duplicates, resent.LastSequence));
+        // What the restart read from the log: the ids after the last sealed run, not the 10,500 of the window.
+        Assert.True(stats.RecentIds + stats.SealingIds <= 1_000, $"The restart re-read more than the recent window: {stats}");
+        Assert.Equal(10_000, stats.DurableThrough);
+    }
+
+    [Fact]
+    public async Task The_same_id_with_different_content_long_after_it_was_stored_is_a_conflict_and_is_not_stored()
+    {
+        var log = await NewOrganizationAsync();
+        await IngestAsync(log, 1, 5_000);
+        await SealedThroughAsync(log, 5_000);
+
+        var result = await log.AppendAsync([Event(5_001), Event(42, value: 7), Event(43)]);
+
+        Assert.Equal((1, 1, 5_001L), (result.Accepted, result.Duplicates, result.LastSequence));
+        var conflict = Assert.Single(result.Conflicts!);
+        Assert.Equal(new IngestConflict(Index: 1, Id: "evt-0000042", StoredSequence: 42), conflict);
+    }
+
+    [Fact]
+    public async Task No_false_duplicates_over_200000_distinct_ids_with_a_filter_that_always_says_maybe()
+    {
+        var log = await NewOrganizationAsync();
+
+        var (accepted, duplicates) = await IngestAsync(log, 1, 200_000);
+        var stats = await log.GetDedupeStatsAsync();
+
+        Assert.Equal((200_000, 0), (accepted, duplicates));
+        Assert.True(stats.ExactReads > 0, $"The filters should have sent lookups to storage: {stats}");
+    }
+}
