@@ -19,7 +19,7 @@
 # --out        where logs, the driver's JSON and the summary go (default a fresh folder in /tmp).
 # --no-gcdump  skip the managed-heap measurement (dotnet-gcdump, which forces a full GC in each silo).
 # Ports (all on 127.0.0.1, chosen away from run.sh's defaults): Azurite blob/queue/table 10610-10612;
-# silo i (from 0) Orleans 11611+i and 30610+i, HTTP 5690+i; the gateway HTTP 5680.
+# silo i (from 0) Orleans 11711+i and 30710+i, HTTP 5690+i; the gateway HTTP 5680.
 # Needs the Release build (./setup.sh) and Azurite's npm package (silo/storage-emulator).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -136,7 +136,7 @@ heap_after_gc() {  # pid file
 run_attempt() {  # attempt-number dir
   local n=$1 dir=$2
   mkdir -p "$dir"
-  for p in $blob_port $queue_port $table_port $gateway_port $(for ((i=0; i<silos; i++)); do echo $((11611+i)) $((30610+i)) $((5690+i)); done); do
+  for p in $blob_port $queue_port $table_port $gateway_port $(for ((i=0; i<silos; i++)); do echo $((11711+i)) $((30710+i)) $((5690+i)); done); do
     port_free "$p" || { echo "Port $p on 127.0.0.1 is in use; stop what uses it." >&2; return 1; }
   done
 
@@ -163,9 +163,9 @@ run_attempt() {  # attempt-number dir
     "--Align:Storage:ConnectionString=$connection")
   local silo_pids=()
   for ((i=0; i<silos; i++)); do
-    echo "== starting silo-$((i+1)) (Orleans 127.0.0.1:$((11611+i)) and :$((30610+i)), HTTP :$((5690+i)))"
+    echo "== starting silo-$((i+1)) (Orleans 127.0.0.1:$((11711+i)) and :$((30710+i)), HTTP :$((5690+i)))"
     dotnet "$silo_dll" --Urls="http://127.0.0.1:$((5690+i))" "${common[@]}" --Align:Silo:Storage=azure \
-      --Align:Silo:SiloPort=$((11611+i)) --Align:Silo:GatewayPort=$((30610+i)) > "$dir/logs/silo-$((i+1)).log" 2>&1 &
+      --Align:Silo:SiloPort=$((11711+i)) --Align:Silo:GatewayPort=$((30710+i)) > "$dir/logs/silo-$((i+1)).log" 2>&1 &
     pids+=($!) names+=("silo-$((i+1))") silo_pids+=($!)
     wait_healthy "http://127.0.0.1:$((5690+i))/health" "silo-$((i+1))" "${pids[-1]}" "$dir/logs/silo-$((i+1)).log" || return 1
   done
