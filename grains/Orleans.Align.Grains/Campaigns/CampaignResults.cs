@@ -9,7 +9,7 @@ namespace Orleans.Align.Grains.Campaigns;
 /// <see cref="View"/> derives every value (ratios from summed parts) and each target's pace.
 /// </summary>
 [GenerateSerializer, Alias("align.campaign-results")]
-public sealed class CampaignResults
+public sealed class CampaignResults : IViewState
 {
     [Id(0)] public long AppliedThrough { get; set; }
     [Id(1)] public MetricTotals Totals { get; set; } = new();

@@ -8,7 +8,7 @@ namespace Orleans.Align.Grains.Departments;
 /// it. Pure rules, no grain.
 /// </summary>
 [GenerateSerializer, Alias("align.department-scorecard-state")]
-public sealed class DepartmentScorecardState
+public sealed class DepartmentScorecardState : IViewState
 {
     [Id(0)] public long AppliedThrough { get; set; }
     [Id(1)] public MetricTotals Totals { get; set; } = new();
