@@ -28,20 +28,8 @@ public sealed class DurabilityTests(AlignSystem system)
         var (_, goal) = await tenant.SeedLaunchAsync(target: 1_000_000);
         var ingest = new RetryingIngest(tenant);
 
-        const int batches = 120;
-        var sending = Task.Run(async () =>
-        {
-            for (var b = 0; b < batches; b++) await ingest.SendUntilAcknowledgedAsync(b, size: 50);
-        });
+        await SendThroughASiloKillAsync(ingest, batches: 120, killAfter: 30);
 
-        await ingest.WaitForAcknowledgedBatchesAsync(30);
-        system.KillSilo();
-        await Task.Delay(300);
-        await system.StartSiloAsync();
-        await sending;
-
-        Assert.True(ingest.FailedAttempts > 0, "the kill should have interrupted some requests");
-        Assert.True(ingest.ResentAcknowledged > 0, "some acknowledged batches should have been sent again");
         await Eventually.EqualAsync(ingest.AcknowledgedTotal, () => tenant.ProgressAsync(goal), timeoutMs: 30_000);
         var rebuilt = await tenant.PostOkAsync($"/api/v1/goals/{goal}/rebuild", new { });
         Assert.Equal(ingest.AcknowledgedTotal, rebuilt["progress"]!.GetValue<double>());
@@ -54,24 +42,12 @@ public sealed class DurabilityTests(AlignSystem system)
         await tenant.SeedLaunchAsync(target: 1_000_000);
         await tenant.PostOkAsync("/api/v1/campaigns", new { id = "other", name = "Other", departments = new[] { "marketing" } });
         await tenant.PutOkAsync("/api/v1/campaigns/launch/activities/webinar", new { department = "marketing", name = "Webinar", metrics = new[] { "leads" } });
+        // An event of another campaign by the same department: its scorecard spans both, the launch counts none of it.
+        await tenant.IngestAsync(Event("other-1", "leads", 1_000, campaign: "other"));
         var ingest = new RetryingIngest(tenant, activity: "webinar");
 
-        const int batches = 100;
-        var sending = Task.Run(async () =>
-        {
-            for (var b = 0; b < batches; b++) await ingest.SendUntilAcknowledgedAsync(b, size: 50);
-        });
-        // Events of another campaign by the same department: its scorecard spans both, the launch counts none of them.
-        await tenant.IngestAsync(Event("other-1", "leads", 1_000, campaign: "other"));
+        await SendThroughASiloKillAsync(ingest, batches: 100, killAfter: 25);
 
-        await ingest.WaitForAcknowledgedBatchesAsync(25);
-        system.KillSilo();
-        await Task.Delay(300);
-        await system.StartSiloAsync();
-        await sending;
-
-        Assert.True(ingest.FailedAttempts > 0, "the kill should have interrupted some requests");
-        Assert.True(ingest.ResentAcknowledged > 0, "some acknowledged batches should have been sent again");
         var total = ingest.AcknowledgedTotal;
         await Eventually.EqualAsync(total, async () => LeadsOf((await tenant.GetOkAsync("/api/v1/campaigns/launch"))["totals"]), timeoutMs: 30_000);
         var campaign = await tenant.GetOkAsync("/api/v1/campaigns/launch");
@@ -80,6 +56,24 @@ public sealed class DurabilityTests(AlignSystem system)
         await Eventually.EqualAsync(total + 1_000, async () => LeadsOf((await tenant.GetOkAsync("/api/v1/departments/marketing/scorecard"))["totals"]), timeoutMs: 30_000);
         var scorecard = await tenant.GetOkAsync("/api/v1/departments/marketing/scorecard");
         Assert.Equal(total, LeadsOf(scorecard["byCampaign"]!.AsArray().Single(c => c!["campaign"]!.GetValue<string>() == "launch")!["totals"]));
+    }
+
+    /// <summary>Sends the batches one after the other, SIGKILLs the silo once <paramref name="killAfter"/> are acknowledged, starts it again, and sends on until all are.</summary>
+    private async Task SendThroughASiloKillAsync(RetryingIngest ingest, int batches, int killAfter)
+    {
+        var sending = Task.Run(async () =>
+        {
+            for (var b = 0; b < batches; b++) await ingest.SendUntilAcknowledgedAsync(b, size: 50);
+        });
+
+        await ingest.WaitForAcknowledgedBatchesAsync(killAfter);
+        system.KillSilo();
+        await Task.Delay(300);
+        await system.StartSiloAsync();
+        await sending;
+
+        Assert.True(ingest.FailedAttempts > 0, "the kill should have interrupted some requests");
+        Assert.True(ingest.ResentAcknowledged > 0, "some acknowledged batches should have been sent again");
     }
 
     private static double LeadsOf(JsonNode? totals) =>

@@ -90,23 +90,25 @@ public sealed class BoardGrain(
         }
     }
 
+    // Goals and campaigns also move a scorecard without moving its position, so only an older position is ignored.
     public Task CampaignChangedAsync(CampaignView campaign)
     {
-        if (_campaign is { } known && known.AppliedThrough > campaign.AppliedThrough) return Task.CompletedTask;
-        _campaign = campaign;
-        _campaignChanged = true;
-        ScheduleFlush();
+        if (Newer(_campaign?.AppliedThrough, campaign.AppliedThrough)) (_campaign, _campaignChanged) = (campaign, true);
         return Task.CompletedTask;
     }
 
     public Task DepartmentChangedAsync(DepartmentScorecard department)
     {
-        // Goals and campaigns also move a scorecard without moving its position, so only an older position is ignored.
-        if (_department is { } known && known.AppliedThrough > department.AppliedThrough) return Task.CompletedTask;
-        _department = department;
-        _departmentChanged = true;
-        ScheduleFlush();
+        if (Newer(_department?.AppliedThrough, department.AppliedThrough)) (_department, _departmentChanged) = (department, true);
         return Task.CompletedTask;
+    }
+
+    /// <summary>Whether a view at <paramref name="incoming"/> is at least as new as the one shown; if so, it goes out with the next push.</summary>
+    private bool Newer(long? shown, long incoming)
+    {
+        if (shown > incoming) return false;
+        ScheduleFlush();
+        return true;
     }
 
     private async Task<GoalView?> ViewOrNullAsync(IGoalGrain goal)
