@@ -54,16 +54,11 @@ export class ActivitiesView {
     item.className = 'activity';
     item.dataset['activityId'] = activity.id;
 
-    const head = document.createElement('div');
-    head.className = 'activity-head';
-    const name = document.createElement('span');
-    name.className = 'activity-name';
-    name.textContent = activity.name;
-    const owner = document.createElement('span');
-    owner.className = 'activity-owner';
+    const head = element('div', 'activity-head');
+    const inCharge = departmentLabel(activity.department, this.#departments);
+    const owner = element('span', 'activity-owner', showCampaign ? `${activity.campaign} · ${inCharge}` : inCharge);
     owner.dataset['role'] = 'department';
-    owner.textContent = showCampaign ? `${activity.campaign} · ${departmentLabel(activity.department, this.#departments)}` : departmentLabel(activity.department, this.#departments);
-    head.append(name, owner);
+    head.append(element('span', 'activity-name', activity.name), owner);
     item.append(head);
 
     const results = document.createElement('ul');
@@ -93,26 +88,25 @@ export class ActivitiesView {
     row.dataset['status'] = target.status;
     row.dataset['percent'] = formatPercent(target.percent ?? 0);
 
-    const label = document.createElement('span');
-    label.className = 'activity-metric';
-    label.textContent = target.metric;
-    const value = document.createElement('span');
-    value.className = 'activity-value';
+    const value = element('span', 'activity-value', `${formatValue(target.value, unit)} of ${formatTarget(target.kind, target.target, unit)}`);
     value.dataset['role'] = 'value';
-    value.textContent = `${formatValue(target.value, unit)} of ${formatTarget(target.kind, target.target, unit)}`;
-    const status = document.createElement('span');
-    status.className = 'status-chip';
+    const status = element('span', 'status-chip', statusLabel(target.status) ?? target.status);
     status.dataset['status'] = target.status;
-    status.textContent = statusLabel(target.status) ?? target.status;
-    const bar = document.createElement('span');
-    bar.className = 'activity-bar';
-    const fill = document.createElement('span');
-    fill.className = 'activity-fill';
+    const bar = element('span', 'activity-bar');
+    const fill = element('span', 'activity-fill');
     fill.style.width = `${Math.max(0, Math.min(100, target.percent ?? 0))}%`;
     bar.append(fill);
-    row.append(label, value, status, bar);
+    row.append(element('span', 'activity-metric', target.metric), value, status, bar);
     return row;
   }
+}
+
+/** An element with a class and, when given, its text (server text only ever goes through textContent). */
+function element(tag: string, className: string, text?: string): HTMLElement {
+  const node = document.createElement(tag);
+  node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
 }
 
 function unitOf(metrics: readonly MetricValue[], metric: string): string | undefined {
