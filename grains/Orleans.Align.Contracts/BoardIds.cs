@@ -1,31 +1,49 @@
 namespace Orleans.Align;
 
-/// <summary>Board ids name live views inside one organization: <c>overview</c> or <c>campaign:{id}</c>.</summary>
+/// <summary>
+/// Board ids name live views inside one organization: <c>overview</c>, <c>campaign:{id}</c> (a war
+/// room) or <c>department:{id}</c> (a department's scorecard).
+/// </summary>
 public static class BoardIds
 {
     public const string Overview = "overview";
     private const string CampaignPrefix = "campaign:";
+    private const string DepartmentPrefix = "department:";
+    public const string Rule = "'overview', 'campaign:{id}' or 'department:{id}'";
 
     public static string ForCampaign(string campaignId) => CampaignPrefix + campaignId;
 
+    public static string ForDepartment(string departmentId) => DepartmentPrefix + departmentId;
+
+    /// <summary>The overview (campaign null) or a war room. Department boards are not matched: see <see cref="IsValid"/>.</summary>
     public static bool TryParse(string? boardId, out string? campaignId)
     {
         campaignId = null;
         if (boardId == Overview) return true;
-        if (boardId is not null && boardId.StartsWith(CampaignPrefix, StringComparison.Ordinal))
-        {
-            var id = boardId[CampaignPrefix.Length..];
-            if (Identifiers.IsValid(id))
-            {
-                campaignId = id;
-                return true;
-            }
-        }
-        return false;
+        return TryParsePrefixed(boardId, CampaignPrefix, out campaignId);
     }
 
-    /// <summary>The boards a goal appears on: every goal on the overview, campaign goals in their war room too.</summary>
-    public static IReadOnlyList<string> For(GoalDefinition goal) => [Overview, .. goal.Scope.Campaigns.Select(ForCampaign)];
+    public static bool TryParseDepartment(string? boardId, out string? departmentId) => TryParsePrefixed(boardId, DepartmentPrefix, out departmentId);
+
+    /// <summary>Any board id of the three kinds.</summary>
+    public static bool IsValid(string? boardId) => TryParse(boardId, out _) || TryParseDepartment(boardId, out _);
+
+    private static bool TryParsePrefixed(string? boardId, string prefix, out string? id)
+    {
+        id = null;
+        if (boardId is null || !boardId.StartsWith(prefix, StringComparison.Ordinal)) return false;
+        var candidate = boardId[prefix.Length..];
+        if (!Identifiers.IsValid(candidate)) return false;
+        id = candidate;
+        return true;
+    }
+
+    /// <summary>
+    /// The boards a goal appears on: every goal on the overview, campaign goals in their war room too,
+    /// and each goal on the scorecard boards of the departments that own it.
+    /// </summary>
+    public static IReadOnlyList<string> For(GoalDefinition goal) =>
+        [Overview, .. goal.Scope.Campaigns.Select(ForCampaign), .. goal.Owners.Select(ForDepartment)];
 
     /// <summary>The boards a feed entry appears on: the overview, and the war rooms of the campaigns it names.</summary>
     public static IReadOnlyList<string> For(FeedEntry entry) => [Overview, .. (entry.Campaigns ?? []).Select(ForCampaign)];

@@ -4,6 +4,8 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Azure.Storage.Blobs;
 
+using static Orleans.Align.EndToEnd.AlignmentApi;
+
 namespace Orleans.Align.EndToEnd;
 
 [CollectionDefinition(Name)]
@@ -26,13 +28,45 @@ public sealed class DurabilityTests(AlignSystem system)
         var (_, goal) = await tenant.SeedLaunchAsync(target: 1_000_000);
         var ingest = new RetryingIngest(tenant);
 
-        const int batches = 120;
+        await SendThroughASiloKillAsync(ingest, batches: 120, killAfter: 30);
+
+        await Eventually.EqualAsync(ingest.AcknowledgedTotal, () => tenant.ProgressAsync(goal), timeoutMs: 30_000);
+        var rebuilt = await tenant.PostOkAsync($"/api/v1/goals/{goal}/rebuild", new { });
+        Assert.Equal(ingest.AcknowledgedTotal, rebuilt["progress"]!.GetValue<double>());
+    }
+
+    [Fact]
+    public async Task A_silo_killed_mid_stream_counts_every_acknowledged_event_once_in_campaign_activity_and_department_totals()
+    {
+        var tenant = await system.CreateTenantAsync("crash-views");
+        await tenant.SeedLaunchAsync(target: 1_000_000);
+        await tenant.PostOkAsync("/api/v1/campaigns", new { id = "other", name = "Other", departments = new[] { "marketing" } });
+        await tenant.PutOkAsync("/api/v1/campaigns/launch/activities/webinar", new { department = "marketing", name = "Webinar", metrics = new[] { "leads" } });
+        // An event of another campaign by the same department: its scorecard spans both, the launch counts none of it.
+        await tenant.IngestAsync(Event("other-1", "leads", 1_000, campaign: "other"));
+        var ingest = new RetryingIngest(tenant, activity: "webinar");
+
+        await SendThroughASiloKillAsync(ingest, batches: 100, killAfter: 25);
+
+        var total = ingest.AcknowledgedTotal;
+        await Eventually.EqualAsync(total, async () => LeadsOf((await tenant.GetOkAsync("/api/v1/campaigns/launch"))["totals"]), timeoutMs: 30_000);
+        var campaign = await tenant.GetOkAsync("/api/v1/campaigns/launch");
+        Assert.Equal(total, LeadsOf(campaign["activities"]![0]!["totals"]));
+        Assert.Equal(total, LeadsOf(campaign["byDepartment"]![0]!["totals"]));
+        await Eventually.EqualAsync(total + 1_000, async () => LeadsOf((await tenant.GetOkAsync("/api/v1/departments/marketing/scorecard"))["totals"]), timeoutMs: 30_000);
+        var scorecard = await tenant.GetOkAsync("/api/v1/departments/marketing/scorecard");
+        Assert.Equal(total, LeadsOf(scorecard["byCampaign"]!.AsArray().Single(c => c!["campaign"]!.GetValue<string>() == "launch")!["totals"]));
+    }
+
+    /// <summary>Sends the batches one after the other, SIGKILLs the silo once <paramref name="killAfter"/> are acknowledged, starts it again, and sends on until all are.</summary>
+    private async Task SendThroughASiloKillAsync(RetryingIngest ingest, int batches, int killAfter)
+    {
         var sending = Task.Run(async () =>
         {
             for (var b = 0; b < batches; b++) await ingest.SendUntilAcknowledgedAsync(b, size: 50);
         });
 
-        await ingest.WaitForAcknowledgedBatchesAsync(30);
+        await ingest.WaitForAcknowledgedBatchesAsync(killAfter);
         system.KillSilo();
         await Task.Delay(300);
         await system.StartSiloAsync();
@@ -40,10 +74,10 @@ public sealed class DurabilityTests(AlignSystem system)
 
         Assert.True(ingest.FailedAttempts > 0, "the kill should have interrupted some requests");
         Assert.True(ingest.ResentAcknowledged > 0, "some acknowledged batches should have been sent again");
-        await Eventually.EqualAsync(ingest.AcknowledgedTotal, () => tenant.ProgressAsync(goal), timeoutMs: 30_000);
-        var rebuilt = await tenant.PostOkAsync($"/api/v1/goals/{goal}/rebuild", new { });
-        Assert.Equal(ingest.AcknowledgedTotal, rebuilt["progress"]!.GetValue<double>());
     }
+
+    private static double LeadsOf(JsonNode? totals) =>
+        totals!["metrics"]!.AsArray().SingleOrDefault(m => m!["metric"]!.GetValue<string>() == "leads")?["value"]?.GetValue<double>() ?? 0;
 
     [Fact]
     public async Task When_storage_is_down_ingest_answers_503_with_retry_after_and_recovers_by_itself()
@@ -175,7 +209,7 @@ public sealed class DurabilityTests(AlignSystem system)
 /// and now and then resends one that was acknowledged already. With several gateways it spreads
 /// batches over them (batch n goes to gateway n mod count), as a load balancer would.
 /// </summary>
-internal sealed class RetryingIngest(Tenant tenant, IReadOnlyList<Uri>? gateways = null)
+internal sealed class RetryingIngest(Tenant tenant, IReadOnlyList<Uri>? gateways = null, string? activity = null)
 {
     private readonly ConcurrentDictionary<string, double> _acknowledged = new();
     private readonly ConcurrentQueue<string> _unexpected = new();
@@ -199,20 +233,21 @@ internal sealed class RetryingIngest(Tenant tenant, IReadOnlyList<Uri>? gateways
     public int ResentAcknowledged { get; private set; }
     public double AcknowledgedTotal => _acknowledged.Values.Sum();
 
-    public static (string[] Ids, double[] Values, object Body) Batch(int number, int size)
+    /// <summary>A batch of leads for the launch by marketing; with <paramref name="activity"/>, each names that activity of the launch.</summary>
+    public static (string[] Ids, double[] Values, object Body) Batch(int number, int size, string? activity = null)
     {
         var ids = Enumerable.Range(0, size).Select(i => $"b{number}-e{i}").ToArray();
         var values = Enumerable.Range(0, size).Select(i => (double)(1 + (number * 31 + i * 7) % 5)).ToArray();
         var body = new
         {
-            events = ids.Select((id, i) => new { id, metric = "leads", value = values[i], campaign = "launch", department = "marketing", source = "e2e" }),
+            events = ids.Select((id, i) => new { id, metric = "leads", value = values[i], campaign = "launch", department = "marketing", source = "e2e", activity }),
         };
         return (ids, values, body);
     }
 
     public async Task SendUntilAcknowledgedAsync(int number, int size)
     {
-        var (ids, values, body) = Batch(number, size);
+        var (ids, values, body) = Batch(number, size, activity);
         var deadline = DateTime.UtcNow.AddSeconds(90);
         while (true)
         {

@@ -21,14 +21,8 @@ public sealed class WarRoomBrowserTests(AlignSystem system)
         var readKey = await tenant.CreateReadKeyAsync();
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ChromiumArgs,
-        });
-        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
-        await page.GotoAsync(new Uri(system.Gateway, $"/?board=campaign:{campaign}&key={readKey}").ToString());
+        await using var browser = await LaunchAsync(playwright);
+        var page = await OpenBoardAsync(browser, $"campaign:{campaign}", readKey);
 
         var card = page.Locator($"[data-goal-id=\"{goal}\"]");
         var bar = card.Locator("[data-role=\"bar\"]");
@@ -56,5 +50,54 @@ public sealed class WarRoomBrowserTests(AlignSystem system)
         var file = Path.Combine(screenshots, "war-room.png");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = file, FullPage = true });
         Assert.True(new FileInfo(file).Length > 0);
+    }
+
+    [Fact]
+    public async Task The_war_room_shows_the_campaigns_activities_with_the_department_in_charge_and_results_against_target_live()
+    {
+        var tenant = await system.CreateTenantAsync("wa");
+        var (campaign, goal) = await tenant.SeedLaunchAsync(target: 200);
+        var now = DateTimeOffset.UtcNow;
+        await tenant.PutOkAsync($"/api/v1/campaigns/{campaign}/activities/webinar", new
+        {
+            department = "marketing",
+            name = "Webinar",
+            metrics = new[] { "leads", "visits" },
+            targets = new[] { new { metric = "leads", target = 100, start = now.AddDays(-1), end = now.AddDays(1) } },
+        });
+        var readKey = await tenant.CreateReadKeyAsync();
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await LaunchAsync(playwright);
+        var page = await OpenBoardAsync(browser, $"campaign:{campaign}", readKey);
+
+        var activity = page.Locator("#activities [data-activity-id=\"webinar\"]");
+        var target = activity.Locator("[data-role=\"target\"][data-metric=\"leads\"]");
+        await Assertions.Expect(page.Locator("#status")).ToHaveAttributeAsync("data-state", "connected", new() { Timeout = 15_000 });
+        await Assertions.Expect(activity.Locator("[data-role=\"department\"]")).ToHaveTextAsync("MARKETING", new() { Timeout = 15_000 });
+        await Assertions.Expect(target).ToHaveAttributeAsync("data-percent", "0.0", new() { Timeout = 10_000 });
+        // Beside its goals.
+        await Assertions.Expect(page.Locator($"[data-goal-id=\"{goal}\"]")).ToHaveCountAsync(1);
+
+        await tenant.IngestAsync(new { id = "w1", metric = "leads", value = 50, campaign, department = "marketing", activity = "webinar", timestamp = now.AddHours(-1) });
+
+        await Assertions.Expect(target).ToHaveAttributeAsync("data-percent", "50.0", new() { Timeout = 10_000 });
+        await Assertions.Expect(target).ToHaveAttributeAsync("data-status", "onTrack");
+        await Assertions.Expect(target.Locator("[data-role=\"value\"]")).ToHaveTextAsync("50 of 100");
+        await Assertions.Expect(activity.Locator("[data-role=\"total\"][data-metric=\"visits\"]")).ToContainTextAsync("No data");
+    }
+
+    private static Task<IBrowser> LaunchAsync(IPlaywright playwright) => playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+    {
+        ExecutablePath = "/usr/bin/chromium",
+        Headless = true,
+        Args = ChromiumArgs,
+    });
+
+    private async Task<IPage> OpenBoardAsync(IBrowser browser, string boardId, string readKey)
+    {
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
+        await page.GotoAsync(new Uri(system.Gateway, $"/?board={boardId}&key={readKey}").ToString());
+        return page;
     }
 }

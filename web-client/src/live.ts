@@ -89,6 +89,63 @@ export interface FeedEntry {
 
 export type AlertState = 'open' | 'acknowledged' | 'resolved';
 
+/** One metric over summed parts (a ratio from sums, never averaged); null: no data. */
+export interface MetricValue {
+  metric: string;
+  value: number | null;
+  kind: 'additive' | 'gauge' | 'ratio';
+  unit: string;
+}
+
+export interface TotalsView {
+  events: number;
+  metrics: MetricValue[];
+}
+
+/** An activity's target, judged for pace against its period like a goal. */
+export interface TargetView {
+  metric: string;
+  target: number;
+  kind: GoalKind;
+  baseline: number;
+  start: string;
+  end: string;
+  value: number | null;
+  percent: number | null;
+  expectedPercent: number;
+  status: GoalStatus;
+  events: number;
+}
+
+export interface ActivityView {
+  id: string;
+  name: string;
+  department: string;
+  metrics: string[];
+  totals: TotalsView;
+  targets: TargetView[];
+  campaign: string;
+}
+
+/** A war room's campaign: totals for the campaign, per department and per activity. */
+export interface CampaignView {
+  id: string;
+  name: string;
+  departments: string[];
+  totals: TotalsView;
+  activities: ActivityView[];
+  appliedThrough: number;
+}
+
+/** A department board's scorecard: its totals, its goals, the activities it is in charge of. */
+export interface DepartmentScorecard {
+  id: string;
+  name: string;
+  totals: TotalsView;
+  activities: ActivityView[];
+  appliedThrough: number;
+}
+
 export interface BoardSnapshot {
   boardId: string;
   title: string;
@@ -96,6 +153,10 @@ export interface BoardSnapshot {
   goals: GoalView[] | null;
   /** Newest first, the latest few. */
   feed?: FeedEntry[] | null;
+  /** A war room's campaign results. */
+  campaign?: CampaignView | null;
+  /** A department board's scorecard. */
+  department?: DepartmentScorecard | null;
 }
 
 export interface BoardUpdate {
@@ -104,6 +165,10 @@ export interface BoardUpdate {
   goals: GoalView[] | null;
   /** Entries new since the previous push (may be empty). */
   feed?: FeedEntry[] | null;
+  /** Present (whole) only when the campaign changed. */
+  campaign?: CampaignView | null;
+  /** Present (whole) only when the scorecard changed. */
+  department?: DepartmentScorecard | null;
 }
 
 export interface BoardState {
@@ -113,6 +178,8 @@ export interface BoardState {
   readonly goals: ReadonlyMap<string, GoalView>;
   /** Newest first, no duplicate ids, at most FEED_LIMIT entries. */
   readonly feed: readonly FeedEntry[];
+  readonly campaign: CampaignView | null;
+  readonly department: DepartmentScorecard | null;
 }
 
 export interface BoardChange {
@@ -211,6 +278,8 @@ export class LiveBoard {
     version: number;
     goals: Map<string, GoalView>;
     feed: FeedEntry[];
+    campaign: CampaignView | null;
+    department: DepartmentScorecard | null;
   } | null = null;
   #connected = false;
   #stopped = true;
@@ -394,6 +463,8 @@ export class LiveBoard {
     }
     const { feed, added } = mergeFeed(board.feed, update.feed);
     board.feed = feed;
+    if (update.campaign) board.campaign = update.campaign;
+    if (update.department) board.department = update.department;
     board.version = update.version;
     this.#cb.onBoard?.({ kind: 'delta', board, changedIds, newFeedIds: added });
   }
@@ -414,6 +485,8 @@ export class LiveBoard {
       version: snapshot.version,
       goals,
       feed,
+      campaign: snapshot.campaign ?? null,
+      department: snapshot.department ?? null,
     };
     this.#cb.onBoard?.({ kind: 'snapshot', board: this.#board, changedIds: [...goals.keys()], newFeedIds });
   }

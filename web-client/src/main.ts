@@ -2,6 +2,7 @@
 
 import './styles.css';
 import { ApiClient, ApiError, type Campaign, type Department } from './api';
+import { ActivitiesView } from './activities-view';
 import { BoardView, renderStatus } from './board-view';
 import { forgetKey, loadKey, readableUrl, saveKey, takeKeyFromUrl } from './credentials';
 import { ErrorBanner } from './error-banner';
@@ -42,12 +43,18 @@ const feed = new FeedView({
   alertCounter: byId('alert-counter'),
   alertLabel: byId('alert-label'),
 });
+const activities = new ActivitiesView({
+  panel: byId('activities'),
+  list: byId('activity-list'),
+  title: byId('activities-title'),
+});
 // Alerts age out of the "last hour" count even when nothing new arrives.
 setInterval(() => feed.refreshAlertCount(), 30_000);
 
 let live: LiveBoard | null = null;
 let api: ApiClient | null = null;
 let campaigns: Campaign[] = [];
+let departments: Department[] = [];
 // Bumped whenever a key is (re)entered so late replies made with an old key are dropped.
 let session = 0;
 
@@ -70,13 +77,17 @@ function setConnectionState(state: ConnectionState): void {
 function boardLabel(boardId: string): string {
   if (boardId === OVERVIEW) return OVERVIEW_LABEL;
   const campaign = campaigns.find((c) => `campaign:${c.id}` === boardId);
-  return campaign ? campaign.name : boardId;
+  if (campaign) return campaign.name;
+  const department = departments.find((d) => `department:${d.id}` === boardId);
+  return department ? `${department.name} scorecard` : boardId;
 }
 
 function renderBoardOptions(current: string): void {
   const options: Array<[string, string]> = [[OVERVIEW, OVERVIEW_LABEL]];
   const sorted = [...campaigns].sort((a, b) => a.name.localeCompare(b.name, 'en'));
   for (const campaign of sorted) options.push([`campaign:${campaign.id}`, campaign.name]);
+  const byName = [...departments].sort((a, b) => a.name.localeCompare(b.name, 'en'));
+  for (const department of byName) options.push([`department:${department.id}`, `${department.name} scorecard`]);
   // A board reached by link (or before the list loads) must still show as selected.
   if (!options.some(([value]) => value === current)) options.push([current, current]);
 
@@ -107,10 +118,12 @@ async function loadLists(client: ApiClient, forSession: number): Promise<void> {
     failures.push(`Campaigns: ${reasonText(campaignResult.reason)}`);
   }
   if (departmentResult.status === 'fulfilled') {
-    const departments: Department[] = Array.isArray(departmentResult.value) ? departmentResult.value : [];
+    departments = Array.isArray(departmentResult.value) ? departmentResult.value : [];
     const names = new Map(departments.map((d) => [d.id, d.name]));
     view.setDepartmentNames(names);
     feed.setDepartmentNames(names);
+    activities.setDepartmentNames(names);
+    renderBoardOptions(live?.boardId ?? boardFromUrl());
   } else {
     if (isUnauthorized(departmentResult.reason)) return rejectKey();
     failures.push(`Departments: ${reasonText(departmentResult.reason)}`);
@@ -160,6 +173,7 @@ async function open(key: string): Promise<void> {
   renderBoardOptions(boardId);
   view.showLoading(boardLabel(boardId));
   feed.clear();
+  activities.clear();
 
   api = new ApiClient(key);
   void loadLists(api, mySession);
@@ -181,6 +195,7 @@ async function open(key: string): Promise<void> {
       if (mySession !== session) return;
       view.render(change);
       feed.render(change);
+      activities.render(change.board);
     },
     onError: (message) => {
       if (mySession === session) errors.set('live', message);
@@ -198,6 +213,7 @@ els.select.addEventListener('change', () => {
   putBoardInUrl(boardId);
   view.showLoading(boardLabel(boardId));
   feed.clear();
+  activities.clear();
   void live.watch(boardId);
 });
 

@@ -75,6 +75,11 @@ public sealed class AlignApiClient
     public Task<Campaign> CreateCampaignAsync(Campaign campaign, CancellationToken cancellationToken) =>
         SendAsync<Campaign>(HttpMethod.Post, "api/v1/campaigns", campaign, cancellationToken);
 
+    /// <summary>Adds the activity to the campaign, or changes it: the same call on every run.</summary>
+    public Task<System.Text.Json.Nodes.JsonNode> SetActivityAsync(string campaignId, CampaignActivity activity, CancellationToken cancellationToken) =>
+        SendAsync<System.Text.Json.Nodes.JsonNode>(HttpMethod.Put,
+            $"api/v1/campaigns/{Uri.EscapeDataString(campaignId)}/activities/{Uri.EscapeDataString(activity.Id)}", activity, cancellationToken);
+
     public Task<IReadOnlyList<Campaign>> ListCampaignsAsync(CancellationToken cancellationToken) =>
         SendAsync<IReadOnlyList<Campaign>>(HttpMethod.Get, "api/v1/campaigns", null, cancellationToken);
 

@@ -10,6 +10,17 @@ public sealed record Department(string Id, string Name);
 
 public sealed record Campaign(string Id, string Name, IReadOnlyList<string> Departments);
 
+/// <summary>A target for one metric an activity moves, over its own period.</summary>
+public sealed record ActivityTarget(string Metric, double Target, DateTimeOffset Start, DateTimeOffset End);
+
+/// <summary>An activity as <c>PUT /api/v1/campaigns/{id}/activities/{activityId}</c> takes it (the id is in the path).</summary>
+public sealed record CampaignActivity(
+    [property: System.Text.Json.Serialization.JsonIgnore] string Id,
+    string Department,
+    string Name,
+    IReadOnlyList<string> Metrics,
+    IReadOnlyList<ActivityTarget> Targets);
+
 /// <summary>Which events count toward a goal: all of them (both null), one campaign's, one department's, or both.</summary>
 public sealed record GoalScope(string? Campaign = null, string? Department = null)
 {
@@ -55,7 +66,8 @@ public sealed record MetricEvent(
     DateTimeOffset Timestamp,
     string? Campaign = null,
     string? Department = null,
-    string? Source = null);
+    string? Source = null,
+    string? Activity = null);
 
 public sealed record IngestResult(int Accepted, int Duplicates);
 

@@ -25,6 +25,12 @@ public sealed class DemoSetup(HttpClient http, DemoOptions options, TextWriter o
             await CreateUnlessThereAsync($"department {department.Id}", ct => org.CreateDepartmentAsync(department, ct), cancellationToken);
         }
         await CreateUnlessThereAsync($"campaign {LaunchScenario.Campaign.Id}", ct => org.CreateCampaignAsync(LaunchScenario.Campaign, ct), cancellationToken);
+        foreach (var activity in LaunchScenario.Activities(DateTimeOffset.UtcNow))
+        {
+            // Added, or changed to this run's dates: the campaign recounts its results from the log.
+            await CallAsync(ct => org.SetActivityAsync(LaunchScenario.CampaignId, activity, ct), cancellationToken);
+            Report($"activity {activity.Id}", "set");
+        }
         foreach (var goal in LaunchScenario.Goals(DateTimeOffset.UtcNow))
         {
             // A goal seeded by an earlier run has that run's dates, so this one is refused with 409; the original stays.

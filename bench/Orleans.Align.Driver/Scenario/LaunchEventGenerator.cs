@@ -51,27 +51,35 @@ public sealed class LaunchEventGenerator(Random random, TimeProvider clock)
         return batch;
     }
 
+    // Launch events name the activity behind them: the department's own in the launch.
     private MetricEvent Visit(DateTimeOffset now) =>
-        Event(Metrics.Visits, random.Next(1, 21), now, LaunchOrNone(), Marketing, "google-analytics");
+        Event(Metrics.Visits, random.Next(1, 21), now, LaunchOrNone(), Marketing, "google-analytics", Hashtag);
 
-    private MetricEvent Lead(DateTimeOffset now) =>
-        Event(Metrics.Leads, 1, now, LaunchOrNone(), random.Next(2) == 0 ? Marketing : Sales, "hubspot");
+    private MetricEvent Lead(DateTimeOffset now)
+    {
+        var department = random.Next(2) == 0 ? Marketing : Sales;
+        return Event(Metrics.Leads, 1, now, LaunchOrNone(), department, "hubspot", department == Sales ? Bundle : Hashtag);
+    }
 
-    private MetricEvent Engagement(DateTimeOffset now) =>
-        Event(Metrics.Engagements, random.Next(1, 51), now, LaunchOrNone(), random.Next(3) == 0 ? PublicRelations : Marketing, "instagram");
+    private MetricEvent Engagement(DateTimeOffset now)
+    {
+        var department = random.Next(3) == 0 ? PublicRelations : Marketing;
+        return Event(Metrics.Engagements, random.Next(1, 51), now, LaunchOrNone(), department, "instagram", department == PublicRelations ? PressBriefing : Hashtag);
+    }
 
     private MetricEvent Order(DateTimeOffset now) =>
-        Event(Metrics.Orders, 1, now, LaunchOrNone(), Sales, "shopify");
+        Event(Metrics.Orders, 1, now, LaunchOrNone(), Sales, "shopify", Bundle);
 
     /// <summary>Revenue is booked by the payment provider, which knows nothing of campaigns.</summary>
     private MetricEvent Payment(DateTimeOffset now) =>
         Event(Metrics.Revenue, Math.Round(40 + random.NextDouble() * 360, 2), now, null, Sales, "stripe");
 
     private MetricEvent MediaMention(DateTimeOffset now) =>
-        Event(Metrics.MediaMentions, 1, now, LaunchOrNone(), PublicRelations, "meltwater");
+        Event(Metrics.MediaMentions, 1, now, LaunchOrNone(), PublicRelations, "meltwater", PressBriefing);
 
     private string? LaunchOrNone() => random.NextDouble() < CampaignShare ? CampaignId : null;
 
-    private static MetricEvent Event(string metric, double value, DateTimeOffset now, string? campaign, string department, string source) =>
-        new(Guid.CreateVersion7(now).ToString(), metric, value, now, campaign, department, source);
+    /// <summary>An event; it names <paramref name="activity"/> only when it belongs to the launch (an activity is a campaign's).</summary>
+    private static MetricEvent Event(string metric, double value, DateTimeOffset now, string? campaign, string department, string source, string? activity = null) =>
+        new(Guid.CreateVersion7(now).ToString(), metric, value, now, campaign, department, source, campaign is null ? null : activity);
 }

@@ -51,6 +51,25 @@ public static class LaunchScenario
         ];
     }
 
+    public const string PressBriefing = "press-briefing";
+    public const string Hashtag = "hashtag";
+    public const string Bundle = "bundle";
+
+    /// <summary>What each department does in the launch, with targets over the same thirty days as the goals.</summary>
+    public static IReadOnlyList<CampaignActivity> Activities(DateTimeOffset now)
+    {
+        var (start, end) = (now.AddDays(-1), now.AddDays(30));
+        return
+        [
+            new(PressBriefing, PublicRelations, "Press briefing and media tour", [Metrics.MediaMentions, Metrics.Engagements],
+                [new(Metrics.MediaMentions, 120, start, end)]),
+            new(Hashtag, Marketing, "#MoveGreen hashtag campaign", [Metrics.Engagements, Metrics.Visits, Metrics.Leads],
+                [new(Metrics.Engagements, 20_000, start, end), new(Metrics.Visits, 50_000, start, end)]),
+            new(Bundle, Sales, "Bundle promotion", [Metrics.Orders, Metrics.Leads],
+                [new(Metrics.Orders, 700, start, end)]),
+        ];
+    }
+
     public static class Metrics
     {
         public const string Leads = "leads";

@@ -258,7 +258,7 @@ public static class AlignmentEndpoints
 
     private static async Task<IResult> ReplayAsync(string boardId, DateTimeOffset? at, HttpContext http, IClusterClient cluster, TimeProvider clock)
     {
-        if (!BoardIds.TryParse(boardId, out _)) return CatalogueEndpoints.NotFound($"Board {InputLimits.Echo(boardId)} does not exist; boards are 'overview' or 'campaign:{{id}}'.");
+        if (!BoardIds.IsValid(boardId)) return CatalogueEndpoints.NotFound($"Board {InputLimits.Echo(boardId)} does not exist; boards are {BoardIds.Rule}.");
         if (at is not { } moment) return new Validation().Add("at", "is required: the moment to replay, e.g. 2026-09-01T10:30:00Z.").Problem();
         if (moment > clock.GetUtcNow()) return new Validation().Add("at", "must not be in the future.").Problem();
         return TypedResults.Ok(await cluster.GetGrain<IBoardGrain>(GrainKeys.For(http.User.OrgId(), boardId)).ReplayAsync(moment.ToUniversalTime()));

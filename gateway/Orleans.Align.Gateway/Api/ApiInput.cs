@@ -85,6 +85,7 @@ public static class ApiInput
         [(typeof(CreateGoalRequest), "owners")] = (InputLimits.IdPattern, Identifiers.MaxLength),
         [(typeof(AnnouncementRequest), "to")] = (InputLimits.IdPattern, Identifiers.MaxLength),
         [(typeof(ActivityRequest), "metrics")] = (InputLimits.MetricKeyPattern, 64),
+        [(typeof(SetActivityRequest), "metrics")] = (InputLimits.MetricKeyPattern, 64),
     };
 
     /// <summary>What attributes cannot say: the items of id lists, the configured batch size, the known scopes.</summary>
@@ -113,12 +114,12 @@ public static class ApiInput
             if (parameter is not OpenApiParameter { Schema: OpenApiSchema schema } p) continue;
             switch (p.Name)
             {
-                case "goalId" or "reviewId":
+                case "goalId" or "reviewId" or "campaignId" or "departmentId" or "activityId":
                     schema.Pattern = InputLimits.IdPattern;
                     schema.MaxLength = Identifiers.MaxLength;
                     break;
                 case "boardId":
-                    schema.Pattern = "^(overview|campaign:[a-z0-9][a-z0-9-]{0,63})$";
+                    schema.Pattern = "^(overview|campaign:[a-z0-9][a-z0-9-]{0,63}|department:[a-z0-9][a-z0-9-]{0,63})$";
                     break;
                 case "keyId":
                     schema.MaxLength = Identifiers.MaxLength;

@@ -11,10 +11,13 @@ public static class CatalogueEndpoints
         var departments = api.MapGroup("/departments").WithTags("Departments").Authenticated();
         departments.MapPost("", CreateDepartmentAsync).RequireAuthorization(Policies.Admin).Reads().Answers<Department>(201).Problems(409);
         departments.MapGet("", (HttpContext http, IClusterClient cluster) => Org(http, cluster).ListDepartmentsAsync()).RequireAuthorization(Policies.Read);
+        departments.MapGet("/{departmentId}/scorecard", GetScorecardAsync).RequireAuthorization(Policies.Read).Answers<DepartmentScorecard>().Problems(404);
 
         var campaigns = api.MapGroup("/campaigns").WithTags("Campaigns").Authenticated();
         campaigns.MapPost("", CreateCampaignAsync).RequireAuthorization(Policies.Admin).Reads().Answers<Campaign>(201).Problems(409);
         campaigns.MapGet("", (HttpContext http, IClusterClient cluster) => Org(http, cluster).ListCampaignsAsync()).RequireAuthorization(Policies.Read);
+        campaigns.MapGet("/{campaignId}", GetCampaignAsync).RequireAuthorization(Policies.Read).Answers<CampaignView>().Problems(404);
+        campaigns.MapPut("/{campaignId}/activities/{activityId}", SetActivityAsync).RequireAuthorization(Policies.Admin).Reads().Answers<CampaignView>().Problems(404);
 
         var goals = api.MapGroup("/goals").WithTags("Goals").Authenticated();
         goals.MapPost("", CreateGoalAsync).RequireAuthorization(Policies.Admin).Reads().Answers<GoalView>(201).Problems(409);
@@ -53,6 +56,7 @@ public static class CatalogueEndpoints
         var name = v.Text("name", request.Name, InputLimits.MaxNameLength);
         var departments = v.Ids("departments", request.Departments);
         var activities = new List<CampaignActivity>();
+        var activityIds = new HashSet<string>(StringComparer.Ordinal);
         var activityCount = v.Count("activities", request.Activities, InputLimits.MaxActivities) ? request.Activities!.Count : 0;
         for (var i = 0; i < activityCount; i++)
         {
@@ -62,14 +66,73 @@ public static class CatalogueEndpoints
                 v.Add(field, "must be an object.");
                 continue;
             }
-            var department = v.Id($"{field}.department", a.Department);
-            var activityName = v.Text($"{field}.name", a.Name, InputLimits.MaxNameLength);
-            var metrics = v.MetricKeys($"{field}.metrics", a.Metrics, InputLimits.MaxMetricsPerActivity);
-            if (department is not null && activityName is not null) activities.Add(new CampaignActivity(department, activityName, metrics));
+            var activityId = v.Id($"{field}.id", a.Id);
+            if (activityId is not null && InputLimits.IsId(activityId) && !activityIds.Add(activityId)) v.Add($"{field}.id", "is already the id of another activity of this campaign.");
+            if (ValidateActivity(v, field, activityId, a.Department, a.Name, a.Metrics, a.Targets) is { } activity) activities.Add(activity);
         }
         if (request.Launch is { Start: { } ls, End: { } le } && le <= ls) v.Add("launch.end", "must be after launch.start.");
         if (!v.IsValid) return (v, null);
         return (v, new Campaign(id!, name!, departments, activities, request.Launch?.Start?.ToUniversalTime(), request.Launch?.End?.ToUniversalTime()));
+    }
+
+    /// <summary>One activity (linear in its size); null when something is wrong, which <paramref name="v"/> then says.</summary>
+    internal static CampaignActivity? ValidateActivity(Validation v, string field, string? id, string? department, string? name, List<string?>? metricKeys, List<ActivityTargetRequest?>? targetRequests)
+    {
+        department = v.Id($"{field}.department", department);
+        name = v.Text($"{field}.name", name, InputLimits.MaxNameLength);
+        var metrics = v.MetricKeys($"{field}.metrics", metricKeys, InputLimits.MaxMetricsPerActivity);
+        var targets = new List<ActivityTarget>();
+        var targeted = new HashSet<string>(StringComparer.Ordinal);
+        var count = v.Count($"{field}.targets", targetRequests, InputLimits.MaxMetricsPerActivity) ? targetRequests!.Count : 0;
+        for (var j = 0; j < count; j++)
+        {
+            var at = $"{field}.targets[{j}]";
+            if (targetRequests![j] is not { } t)
+            {
+                v.Add(at, "must be an object.");
+                continue;
+            }
+            if (!InputLimits.IsMetricKey(t.Metric)) v.Add($"{at}.metric", t.Metric is null ? "is required." : $"must be {MetricKeys.Rule}.");
+            else if (!metrics.Contains(t.Metric!)) v.Add($"{at}.metric", "must be one of the activity's metrics.");
+            else if (!targeted.Add(t.Metric!)) v.Add($"{at}.metric", "has a target already.");
+            if (t.Target is not { } target) v.Add($"{at}.target", "is required.");
+            else if (!double.IsFinite(target) || Math.Abs(target) > EventValidation.MaxAbsoluteValue) v.Add($"{at}.target", "must be a finite number (at most 1e12 in size).");
+            var baseline = t.Baseline ?? 0;
+            if (!double.IsFinite(baseline) || Math.Abs(baseline) > EventValidation.MaxAbsoluteValue) v.Add($"{at}.baseline", "must be a finite number (at most 1e12 in size).");
+            var kind = t.Kind ?? GoalKind.IncreaseTo;
+            if (t.Target is { } ti && kind == GoalKind.IncreaseTo && ti <= baseline) v.Add($"{at}.target", "must be above the baseline for an increaseTo target.");
+            if (t.Target is { } td && kind == GoalKind.DecreaseTo && td >= baseline) v.Add($"{at}.target", "must be below the baseline for a decreaseTo target.");
+            if ((t.Start is null) != (t.End is null)) v.Add($"{at}.end", "start and end are given together (or neither: the campaign's launch window).");
+            else if (t.Start is { } s && t.End is { } e && e <= s) v.Add($"{at}.end", "must be after start.");
+            if (v.IsValid) targets.Add(new ActivityTarget(t.Metric!, t.Target!.Value, kind, baseline, t.Start?.ToUniversalTime(), t.End?.ToUniversalTime()));
+        }
+        if (!v.IsValid) return null;
+        return new CampaignActivity(id!, department!, name!, metrics.ToArray(), targets.Count == 0 ? null : targets.ToArray());
+    }
+
+    private static async Task<IResult> GetCampaignAsync(string campaignId, HttpContext http, IClusterClient cluster)
+    {
+        if (!InputLimits.IsId(campaignId)) return NotFound($"Campaign {InputLimits.Echo(campaignId)} does not exist.");
+        var view = await cluster.GetGrain<ICampaignGrain>(GrainKeys.For(http.User.OrgId(), campaignId)).GetViewAsync();
+        return view is null ? NotFound($"Campaign {InputLimits.Echo(campaignId)} does not exist.") : TypedResults.Ok(view);
+    }
+
+    /// <summary>Adds the activity, or changes the one with this id; the campaign's results are recomputed from the log.</summary>
+    private static async Task<IResult> SetActivityAsync(string campaignId, string activityId, SetActivityRequest request, HttpContext http, IClusterClient cluster)
+    {
+        if (!InputLimits.IsId(campaignId)) return NotFound($"Campaign {InputLimits.Echo(campaignId)} does not exist.");
+        var v = new Validation();
+        v.Id("activityId", activityId);
+        var activity = ValidateActivity(v, "activity", activityId, request.Department, request.Name, request.Metrics, request.Targets);
+        if (activity is null) return v.Problem();
+        return TypedResults.Ok(await Org(http, cluster).SetActivityAsync(campaignId, activity));
+    }
+
+    private static async Task<IResult> GetScorecardAsync(string departmentId, HttpContext http, IClusterClient cluster)
+    {
+        if (!InputLimits.IsId(departmentId)) return NotFound($"Department {InputLimits.Echo(departmentId)} does not exist.");
+        var view = await cluster.GetGrain<IDepartmentGrain>(GrainKeys.For(http.User.OrgId(), departmentId)).GetScorecardAsync();
+        return view is null ? NotFound($"Department {InputLimits.Echo(departmentId)} does not exist.") : TypedResults.Ok(view);
     }
 
     private static async Task<IResult> CreateGoalAsync(CreateGoalRequest request, HttpContext http, IClusterClient cluster)
@@ -143,7 +206,7 @@ public static class CatalogueEndpoints
 
     private static async Task<IResult> GetBoardAsync(string boardId, HttpContext http, IClusterClient cluster)
     {
-        if (!BoardIds.TryParse(boardId, out _)) return NotFound($"Board {InputLimits.Echo(boardId)} does not exist; boards are 'overview' or 'campaign:{{id}}'.");
+        if (!BoardIds.IsValid(boardId)) return NotFound($"Board {InputLimits.Echo(boardId)} does not exist; boards are {BoardIds.Rule}.");
         return TypedResults.Ok(await cluster.GetGrain<IBoardGrain>(GrainKeys.For(http.User.OrgId(), boardId)).GetSnapshotAsync());
     }
 

@@ -45,10 +45,13 @@ public static class EventValidation
                 v.Add($"{field}.timestamp", "must be after 2000-01-01 and not more than a day in the future.");
             v.OptionalId($"{field}.campaign", e.Campaign);
             v.OptionalId($"{field}.department", e.Department);
+            v.OptionalId($"{field}.activity", e.Activity);
+            // An activity is one of a campaign's: the event names both.
+            if (e.Activity is not null && e.Campaign is null) v.Add($"{field}.activity", "needs the event's campaign: an activity belongs to a campaign.");
             var source = v.Text($"{field}.source", e.Source, InputLimits.MaxSourceLength, required: false);
 
             if (v.IsValid)
-                events.Add(new MetricEvent(id!, e.Metric!, e.Value!.Value, timestamp.ToUniversalTime(), e.Campaign, e.Department, source, TimestampAssigned: e.Timestamp is null));
+                events.Add(new MetricEvent(id!, e.Metric!, e.Value!.Value, timestamp.ToUniversalTime(), e.Campaign, e.Department, source, TimestampAssigned: e.Timestamp is null, Activity: e.Activity));
         }
         return (v, events);
     }

@@ -29,10 +29,32 @@ public sealed record CreateDepartmentRequest(
     [property: Required, StringLength(Identifiers.MaxLength, MinimumLength = 1), RegularExpression(IdPattern)] string? Id,
     [property: Required, StringLength(MaxNameLength, MinimumLength = 1)] string? Name);
 
+/// <summary>
+/// A target for one metric the activity moves; <c>start</c>/<c>end</c> default to the campaign's
+/// launch window (a target needs one or the other).
+/// </summary>
+public sealed record ActivityTargetRequest(
+    [property: Required, StringLength(64, MinimumLength = 1), RegularExpression(MetricKeyPattern)] string? Metric,
+    [property: Required, Range(-EventValidation.MaxAbsoluteValue, EventValidation.MaxAbsoluteValue)] double? Target,
+    GoalKind? Kind,
+    [property: Range(-EventValidation.MaxAbsoluteValue, EventValidation.MaxAbsoluteValue)] double? Baseline,
+    DateTimeOffset? Start,
+    DateTimeOffset? End);
+
+/// <summary>An activity of a campaign: its id (events name it), the department in charge, the metrics it moves, optional targets.</summary>
 public sealed record ActivityRequest(
+    [property: Required, StringLength(Identifiers.MaxLength, MinimumLength = 1), RegularExpression(IdPattern)] string? Id,
     [property: Required, StringLength(Identifiers.MaxLength, MinimumLength = 1), RegularExpression(IdPattern)] string? Department,
     [property: Required, StringLength(MaxNameLength, MinimumLength = 1)] string? Name,
-    [property: MaxLength(MaxMetricsPerActivity)] List<string?>? Metrics);
+    [property: MaxLength(MaxMetricsPerActivity)] List<string?>? Metrics,
+    [property: MaxLength(MaxMetricsPerActivity)] List<ActivityTargetRequest?>? Targets);
+
+/// <summary>The body of <c>PUT /api/v1/campaigns/{campaignId}/activities/{activityId}</c>: the activity without its id (the path names it).</summary>
+public sealed record SetActivityRequest(
+    [property: Required, StringLength(Identifiers.MaxLength, MinimumLength = 1), RegularExpression(IdPattern)] string? Department,
+    [property: Required, StringLength(MaxNameLength, MinimumLength = 1)] string? Name,
+    [property: MaxLength(MaxMetricsPerActivity)] List<string?>? Metrics,
+    [property: MaxLength(MaxMetricsPerActivity)] List<ActivityTargetRequest?>? Targets);
 public sealed record LaunchWindowRequest(DateTimeOffset? Start, DateTimeOffset? End);
 
 public sealed record CreateCampaignRequest(
@@ -120,7 +142,8 @@ public sealed record EventRequest(
     DateTimeOffset? Timestamp,
     [property: StringLength(Identifiers.MaxLength, MinimumLength = 1), RegularExpression(IdPattern)] string? Campaign,
     [property: StringLength(Identifiers.MaxLength, MinimumLength = 1), RegularExpression(IdPattern)] string? Department,
-    [property: MaxLength(MaxSourceLength)] string? Source);
+    [property: MaxLength(MaxSourceLength)] string? Source,
+    [property: StringLength(Identifiers.MaxLength, MinimumLength = 1), RegularExpression(IdPattern)] string? Activity = null);
 
 /// <summary>The batch's length is bounded by <c>Align:Gateway:MaxEventsPerBatch</c> (5,000 by default; the OpenAPI document states the configured value).</summary>
 public sealed record IngestRequest([property: Required, MinLength(1)] List<EventRequest?>? Events);

@@ -110,6 +110,9 @@ public sealed class BoardWatches(IClusterClient cluster, IHubContext<LiveHub> hu
             version = update.Version,
             goals = update.Goals,
             feed = update.Feed ?? [],
+            // Present only when they changed: a war room's campaign results, a department board's scorecard.
+            campaign = update.Campaign,
+            department = update.Department,
         });
     }
 
@@ -131,7 +134,7 @@ public sealed class BoardWatches(IClusterClient cluster, IHubContext<LiveHub> hu
         }
         logger.LogInformation("Board {Board} of {Org} is at version {Version}, past the {Seen} forwarded here; forwarding its state to its watchers",
             key.Board, key.Org, snapshot.Version, seen);
-        await ForwardAsync(new BoardUpdate(key.Org, key.Board, snapshot.Version, snapshot.Goals, snapshot.Feed));
+        await ForwardAsync(new BoardUpdate(key.Org, key.Board, snapshot.Version, snapshot.Goals, snapshot.Feed, snapshot.Campaign, snapshot.Department));
     }
 
     private long _settleUntilTicks;

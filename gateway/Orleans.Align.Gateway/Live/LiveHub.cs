@@ -18,8 +18,8 @@ public sealed class LiveHub(BoardWatches watches, LiveConnections connections, R
     /// <summary>Joins the board's group first, then returns the snapshot, so no update falls between the two.</summary>
     public async Task<BoardSnapshot> WatchBoard(string boardId)
     {
-        if (!BoardIds.TryParse(boardId, out _))
-            throw new HubException($"'{boardId}' is not a board id; use 'overview' or 'campaign:{{id}}'.");
+        if (!BoardIds.IsValid(boardId))
+            throw new HubException($"'{boardId}' is not a board id; use {BoardIds.Rule}.");
         if (revoked.Contains(Context.User!.KeyHashOf()))
         {
             Context.Abort();

@@ -8,13 +8,21 @@ public interface IBoardObserver : IGrainObserver
     Task OnBoardUpdateAsync(BoardUpdate update);
 }
 
-/// <summary>A live view (overview, or a campaign's war room). Key: <c>{org}/{boardId}</c>.</summary>
+/// <summary>A live view (overview, a campaign's war room, a department's scorecard). Key: <c>{org}/{boardId}</c>.</summary>
 [Alias("align.IBoardGrain")]
 public interface IBoardGrain : IGrainWithStringKey
 {
     /// <summary>A goal on this board changed; the board merges changes and pushes at most every 100 ms.</summary>
     [Alias("GoalChanged")]
     Task GoalChangedAsync(GoalView goal);
+
+    /// <summary>The campaign of this war room moved; pushed with the next update.</summary>
+    [Alias("CampaignChanged")]
+    Task CampaignChangedAsync(CampaignView campaign);
+
+    /// <summary>The department of this scorecard board moved; pushed with the next update.</summary>
+    [Alias("DepartmentChanged")]
+    Task DepartmentChangedAsync(DepartmentScorecard department);
 
     /// <summary>A feed entry for this board, new or changed (an alert acknowledged or resolved); pushed with the next update.</summary>
     [Alias("FeedPosted")]

@@ -4,7 +4,7 @@ namespace Orleans.Align.Grains;
 
 /// <summary>A goal: a materialized view over the organization's log. Key: <c>{org}/{goal}</c>.</summary>
 [Alias("align.IGoalGrain")]
-public interface IGoalGrain : IGrainWithStringKey
+public interface IGoalGrain : ILogViewGrain
 {
     /// <summary>Defines the goal and counts every event already in the log that it covers.</summary>
     [Alias("Define")]
@@ -17,14 +17,6 @@ public interface IGoalGrain : IGrainWithStringKey
     /// <summary>Drops the snapshot and recomputes the goal from the log alone.</summary>
     [Alias("Rebuild")]
     Task<GoalView> RebuildAsync();
-
-    /// <summary>
-    /// Applies a range of the log. Sequences at or below the goal's applied position are skipped, so
-    /// redelivery never double counts; a range that starts past it makes the goal read the gap from
-    /// the log first, so a lost delivery is never skipped. Returns the position applied through.
-    /// </summary>
-    [Alias("ApplyRange")]
-    Task<long> ApplyAsync(LogRange range);
 
     /// <summary>A department's confidence (0–10) with a note; shown beside the computed status.</summary>
     [Alias("CheckIn")]

@@ -26,6 +26,14 @@ public interface IOrganizationGrain : IGrainWithStringKey
     [Alias("ListCampaigns")]
     Task<IReadOnlyList<Campaign>> ListCampaignsAsync();
 
+    /// <summary>
+    /// Adds the activity to the campaign, or replaces the one with its id (while the campaign runs).
+    /// Throws NotFound for an unknown campaign, Invalid for a department outside the campaign or an
+    /// unknown metric.
+    /// </summary>
+    [Alias("SetActivity")]
+    Task<CampaignView> SetActivityAsync(string campaignId, CampaignActivity activity);
+
     [Alias("CreateGoal")]
     Task<GoalView> CreateGoalAsync(GoalDefinition goal);
 
@@ -87,28 +95,6 @@ public interface IOrganizationGrain : IGrainWithStringKey
     /// <summary>Replaces the organization's limits (null values: the gateways' defaults). Throws NotFound when it does not exist.</summary>
     [Alias("SetRateLimits")]
     Task<OrganizationRateLimits> SetRateLimitsAsync(OrganizationRateLimits limits);
-}
-
-/// <summary>A department of an organization. Key: <c>{org}/{department}</c>.</summary>
-[Alias("align.IDepartmentGrain")]
-public interface IDepartmentGrain : IGrainWithStringKey
-{
-    [Alias("Define")]
-    Task DefineAsync(Department department);
-
-    [Alias("Get")]
-    Task<Department?> GetAsync();
-}
-
-/// <summary>An integrated campaign. Key: <c>{org}/{campaign}</c>.</summary>
-[Alias("align.ICampaignGrain")]
-public interface ICampaignGrain : IGrainWithStringKey
-{
-    [Alias("Define")]
-    Task DefineAsync(Campaign campaign);
-
-    [Alias("Get")]
-    Task<Campaign?> GetAsync();
 }
 
 /// <summary>A shared feed of one organization: check-ins, announcements, status changes, alerts. Key: the organization id.</summary>

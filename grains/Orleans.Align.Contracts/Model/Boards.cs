@@ -6,13 +6,20 @@ public sealed record BoardSnapshot(
     [property: Id(1)] string Title,
     [property: Id(2)] long Version,
     [property: Id(3)] IReadOnlyList<GoalView> Goals,
-    [property: Id(4)] IReadOnlyList<FeedEntry>? Feed = null);
+    [property: Id(4)] IReadOnlyList<FeedEntry>? Feed = null,
+    [property: Id(5)] CampaignView? Campaign = null,
+    [property: Id(6)] DepartmentScorecard? Department = null);
 
-/// <summary>The goals that changed since the previous push. Versions go up by exactly one per push.</summary>
+/// <summary>
+/// The goals that changed since the previous push, and the campaign's results or the department's
+/// scorecard when they changed (null: unchanged). Versions go up by exactly one per push.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("align.board-update")]
 public sealed record BoardUpdate(
     [property: Id(0)] string OrgId,
     [property: Id(1)] string BoardId,
     [property: Id(2)] long Version,
     [property: Id(3)] IReadOnlyList<GoalView> Goals,
-    [property: Id(4)] IReadOnlyList<FeedEntry>? Feed = null);
+    [property: Id(4)] IReadOnlyList<FeedEntry>? Feed = null,
+    [property: Id(5)] CampaignView? Campaign = null,
+    [property: Id(6)] DepartmentScorecard? Department = null);

@@ -14,7 +14,8 @@ public sealed record MetricEvent(
     [property: Id(4)] string? Campaign = null,
     [property: Id(5)] string? Department = null,
     [property: Id(6)] string? Source = null,
-    [property: Id(7)] bool TimestampAssigned = false);
+    [property: Id(7)] bool TimestampAssigned = false,
+    [property: Id(8)] string? Activity = null);
 
 /// <summary>An event once it is in the organization's log: the sequence number is its position there.</summary>
 [GenerateSerializer, Immutable, Alias("align.logged-event")]
@@ -57,20 +58,37 @@ public sealed record LogRange(
     [property: Id(1)] long Through,
     [property: Id(2)] IReadOnlyList<LoggedEvent> Events);
 
-/// <summary>How far the ingest log has handed its events to one goal (for operators and tests).</summary>
+/// <summary>The kinds of views the ingest log delivers to: each keeps its own position in the log.</summary>
+[GenerateSerializer, Alias("align.view-kind")]
+public enum ViewKind
+{
+    Goal = 0,
+    Campaign = 1,
+    Department = 2,
+}
+
+/// <summary>
+/// How far the ingest log has handed its events to one view (for operators and tests). The name
+/// <c>GoalId</c> stays for compatibility: it is the id of the goal, campaign or department <see cref="Kind"/> says.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("align.goal-delivery")]
 public sealed record GoalDelivery(
     [property: Id(0)] string GoalId,
     [property: Id(1)] long DeliveredThrough,
     [property: Id(2)] int Pending,
     [property: Id(3)] int ConsecutiveFailures,
-    [property: Id(4)] long Overflows);
+    [property: Id(4)] long Overflows,
+    [property: Id(5)] ViewKind Kind = ViewKind.Goal);
 
 [GenerateSerializer, Immutable, Alias("align.delivery-status")]
 public sealed record DeliveryStatus(
     [property: Id(0)] long LastSequence,
     [property: Id(1)] long RoutingVersion,
-    [property: Id(2)] IReadOnlyList<GoalDelivery> Goals);
+    [property: Id(2)] IReadOnlyList<GoalDelivery> Goals)
+{
+    /// <summary>The cursor of one view.</summary>
+    public GoalDelivery? Of(ViewKind kind, string id) => Goals.FirstOrDefault(g => g.Kind == kind && g.GoalId == id);
+}
 
 /// <summary>What an organization's dedupe index holds in memory, by part (for operators, tests and the benchmark).</summary>
 [GenerateSerializer, Immutable, Alias("align.dedupe-stats")]

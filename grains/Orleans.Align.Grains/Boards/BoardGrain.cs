@@ -37,6 +37,11 @@ public sealed class BoardGrain(
     private string _orgId = "";
     private string _boardId = "";
     private string? _title;
+    // A war room shows its campaign's results, a department board its scorecard; pushed whole when they change.
+    private CampaignView? _campaign;
+    private DepartmentScorecard? _department;
+    private bool _campaignChanged;
+    private bool _departmentChanged;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -52,6 +57,7 @@ public sealed class BoardGrain(
         {
             if (view is not null) _goals[view.Id] = view;
         }
+        await LoadScorecardAsync(cancellationToken);
         if (_title is not null && BoardIds.TryParse(_boardId, out var campaignId))
         {
             try
@@ -67,6 +73,43 @@ public sealed class BoardGrain(
     }
 
     private static readonly TimeSpan ActivationWait = TimeSpan.FromSeconds(2);
+
+    /// <summary>The campaign's results for a war room, the department's scorecard for its board; left for the next change if slow.</summary>
+    private async Task LoadScorecardAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (BoardIds.TryParse(_boardId, out var campaignId) && campaignId is not null)
+                _campaign = await GrainFactory.GetGrain<ICampaignGrain>(GrainKeys.For(_orgId, campaignId)).GetViewAsync().WaitAsync(ActivationWait, cancellationToken);
+            else if (BoardIds.TryParseDepartment(_boardId, out var departmentId))
+                _department = await GrainFactory.GetGrain<IDepartmentGrain>(GrainKeys.For(_orgId, departmentId!)).GetScorecardAsync().WaitAsync(ActivationWait, cancellationToken);
+        }
+        catch (Exception ex) when (ex is TimeoutException or SiloUnavailableException or OrleansMessageRejectionException)
+        {
+            logger.LogWarning(ex, "Board {Board} of {Org} starts without its campaign or department for now", _boardId, _orgId);
+        }
+    }
+
+    // Goals and campaigns also move a scorecard without moving its position, so only an older position is ignored.
+    public Task CampaignChangedAsync(CampaignView campaign)
+    {
+        if (Newer(_campaign?.AppliedThrough, campaign.AppliedThrough)) (_campaign, _campaignChanged) = (campaign, true);
+        return Task.CompletedTask;
+    }
+
+    public Task DepartmentChangedAsync(DepartmentScorecard department)
+    {
+        if (Newer(_department?.AppliedThrough, department.AppliedThrough)) (_department, _departmentChanged) = (department, true);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Whether a view at <paramref name="incoming"/> is at least as new as the one shown; if so, it goes out with the next push.</summary>
+    private bool Newer(long? shown, long incoming)
+    {
+        if (shown > incoming) return false;
+        ScheduleFlush();
+        return true;
+    }
 
     private async Task<GoalView?> ViewOrNullAsync(IGoalGrain goal)
     {
@@ -115,15 +158,21 @@ public sealed class BoardGrain(
             var status = GoalMath.Status(GoalKind.IncreaseTo, 100, percent, percent, views[i].Start, views[i].End, at, settings);
             views[i] = views[i] with { Progress = percent, Percent = percent, Status = status };
         }
+        // Campaign and department results are live only: a replay shows the goals and the feed.
         return new BoardSnapshot(_boardId, $"{title} at {at:yyyy-MM-dd HH:mm} UTC", 0, Sorted(views), [.. _feed.Where(e => e.At <= at).Reverse()]);
     }
 
     private static List<GoalView> Sorted(IEnumerable<GoalView> goals) =>
         goals.OrderBy(g => g.Title, StringComparer.OrdinalIgnoreCase).ThenBy(g => g.Id, StringComparer.Ordinal).ToList();
 
-    /// <summary>The board exists when its organization (and campaign, for a war room) does; the title says which.</summary>
+    /// <summary>The board exists when its organization (and campaign or department) does; the title says which.</summary>
     private async Task<string?> ResolveTitleAsync()
     {
+        if (BoardIds.TryParseDepartment(_boardId, out var departmentId))
+        {
+            var department = await GrainFactory.GetGrain<IDepartmentGrain>(GrainKeys.For(_orgId, departmentId!)).GetAsync();
+            return department is null ? null : $"{department.Name} scorecard";
+        }
         if (!BoardIds.TryParse(_boardId, out var campaignId)) return null;
         if (campaignId is null)
         {
@@ -164,11 +213,13 @@ public sealed class BoardGrain(
     {
         _flushTimer?.Dispose();
         _flushTimer = null;
-        if (_changed.Count == 0 && _newFeed.Count == 0) return;
+        if (_changed.Count == 0 && _newFeed.Count == 0 && !_campaignChanged && !_departmentChanged) return;
 
-        var update = new BoardUpdate(_orgId, _boardId, ++_version, [.. _changed.Values], [.. Enumerable.Reverse(_newFeed)]);
+        var update = new BoardUpdate(_orgId, _boardId, ++_version, [.. _changed.Values], [.. Enumerable.Reverse(_newFeed)],
+            _campaignChanged ? _campaign : null, _departmentChanged ? _department : null);
         _changed.Clear();
         _newFeed.Clear();
+        (_campaignChanged, _departmentChanged) = (false, false);
         _lastPush = clock.GetUtcNow();
         if (_observers.Count == 0) return;
 
@@ -179,7 +230,7 @@ public sealed class BoardGrain(
     public async Task<BoardSnapshot> GetSnapshotAsync()
     {
         var title = await RequireTitleAsync();
-        return new BoardSnapshot(_boardId, title, _version, Sorted(_goals.Values), [.. Enumerable.Reverse(_feed)]);
+        return new BoardSnapshot(_boardId, title, _version, Sorted(_goals.Values), [.. Enumerable.Reverse(_feed)], _campaign, _department);
     }
 
     public async Task SubscribeAsync(IBoardObserver observer)

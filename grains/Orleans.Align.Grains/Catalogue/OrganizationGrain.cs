@@ -18,6 +18,8 @@ public sealed class OrganizationState
     [Id(8)] public long RoutingVersion { get; set; }
     /// <summary>What the platform operator set for this tenant; the gateways enforce it.</summary>
     [Id(9)] public OrganizationRateLimits RateLimits { get; set; } = OrganizationRateLimits.Defaults;
+    /// <summary>Each campaign's activity ids, for the routing table (events may name one of their campaign's).</summary>
+    [Id(10)] public Dictionary<string, List<string>> Activities { get; set; } = new(StringComparer.Ordinal);
 }
 
 [GenerateSerializer, Alias("align.stored-key")]
@@ -73,6 +75,7 @@ public sealed class OrganizationGrain(
             Reviews = [.. before.Reviews],
             RoutingVersion = before.RoutingVersion,
             RateLimits = before.RateLimits,
+            Activities = before.Activities.ToDictionary(a => a.Key, a => a.Value.ToList(), StringComparer.Ordinal),
         };
         change(copy);
         state.State = copy;
@@ -109,16 +112,62 @@ public sealed class OrganizationGrain(
         var s = Existing;
         if (s.Campaigns.Contains(campaign.Id)) throw AlignException.Conflict($"Campaign '{campaign.Id}' already exists.");
         RequireDepartments(campaign.Departments);
-        foreach (var activity in campaign.Activities ?? [])
-        {
-            if (!campaign.Departments.Contains(activity.Department))
-                throw AlignException.Invalid($"Activity '{activity.Name}' belongs to '{activity.Department}', which is not one of the campaign's departments.");
-            var unknown = activity.Metrics.Where(k => !s.Metrics.Exists(m => m.Key == k)).ToList();
-            if (unknown.Count > 0) throw AlignException.Invalid($"Activity '{activity.Name}' names unknown metric(s): {string.Join(", ", unknown)}.");
-        }
+        var activities = campaign.Activities ?? [];
+        var repeated = activities.GroupBy(a => a.Id).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        if (repeated.Count > 0) throw AlignException.Invalid($"Activity ids must be unique within a campaign: {string.Join(", ", repeated)}.");
+        campaign = campaign with { Activities = activities.Select(a => RequireActivity(campaign, a)).ToArray() };
         await GrainFactory.GetGrain<ICampaignGrain>(GrainKeys.For(OrgId, campaign.Id)).DefineAsync(campaign);
-        await SaveAndRouteAsync(c => c.Campaigns.Add(campaign.Id));
+        await SaveAndRouteAsync(c =>
+        {
+            c.Campaigns.Add(campaign.Id);
+            c.Activities[campaign.Id] = [.. campaign.Activities!.Select(a => a.Id)];
+        });
         return campaign;
+    }
+
+    public async Task<CampaignView> SetActivityAsync(string campaignId, CampaignActivity activity)
+    {
+        var s = Existing;
+        var grain = GrainFactory.GetGrain<ICampaignGrain>(GrainKeys.For(OrgId, campaignId));
+        if (!s.Campaigns.Contains(campaignId) || await grain.GetAsync() is not { } campaign)
+            throw AlignException.NotFound($"Campaign '{campaignId}' does not exist.");
+        if (campaign.Activities is { Count: >= MaxActivities } known && !known.Any(a => a.Id == activity.Id))
+            throw AlignException.Invalid($"A campaign has at most {MaxActivities} activities.");
+        activity = RequireActivity(campaign, activity);
+        // The campaign knows the activity before the routing lets events name it.
+        var view = await grain.SetActivityAsync(activity);
+        if (!(s.Activities.GetValueOrDefault(campaignId) ?? []).Contains(activity.Id))
+            await SaveAndRouteAsync(c => c.Activities[campaignId] = [.. c.Activities.GetValueOrDefault(campaignId) ?? [], activity.Id]);
+        return view;
+    }
+
+    /// <summary>The most activities one campaign has (the API's bound, checked again where the truth is).</summary>
+    public const int MaxActivities = 200;
+
+    /// <summary>
+    /// An activity belongs to one of its campaign's departments, moves known metrics, and has targets
+    /// only for metrics it moves, each over a period: its own, or the campaign's launch window. Returns
+    /// the activity with each target carrying its metric's definition.
+    /// </summary>
+    private CampaignActivity RequireActivity(Campaign campaign, CampaignActivity activity)
+    {
+        var s = state.State;
+        if (!campaign.Departments.Contains(activity.Department))
+            throw AlignException.Invalid($"Activity '{activity.Id}' belongs to '{activity.Department}', which is not one of the campaign's departments.");
+        var unknown = activity.Metrics.Where(k => !s.Metrics.Exists(m => m.Key == k)).ToList();
+        if (unknown.Count > 0) throw AlignException.Invalid($"Activity '{activity.Id}' names unknown metric(s): {string.Join(", ", unknown)}.");
+        foreach (var target in activity.Targets ?? [])
+        {
+            if (!activity.Metrics.Contains(target.Metric))
+                throw AlignException.Invalid($"Activity '{activity.Id}' has a target for '{target.Metric}', which is not one of the metrics it moves.");
+            var (start, end) = (target.Start ?? campaign.LaunchStart, target.End ?? campaign.LaunchEnd);
+            if (start is null || end is null)
+                throw AlignException.Invalid($"The target for '{target.Metric}' of activity '{activity.Id}' needs a period: give start and end, or give the campaign a launch window.");
+            if (end <= start) throw AlignException.Invalid($"The target for '{target.Metric}' of activity '{activity.Id}' ends before it starts.");
+        }
+        if (activity.Targets is { } targets && targets.Select(t => t.Metric).Distinct().Count() != targets.Count)
+            throw AlignException.Invalid($"Activity '{activity.Id}' has more than one target for the same metric.");
+        return activity with { Targets = activity.Targets?.Select(t => t with { MetricDefinition = s.Metrics.Find(m => m.Key == t.Metric) }).ToArray() };
     }
 
     public async Task<IReadOnlyList<Campaign>> ListCampaignsAsync()
@@ -171,7 +220,8 @@ public sealed class OrganizationGrain(
     private OrganizationRouting Routing() => state.State.Info is null
         ? OrganizationRouting.Empty
         : new OrganizationRouting([.. state.State.Departments], [.. state.State.Campaigns], [.. state.State.Goals],
-            [.. state.State.Metrics.Where(m => m.Kind != MetricKind.Ratio).Select(m => m.Key)], state.State.RoutingVersion);
+            [.. state.State.Metrics.Where(m => m.Kind != MetricKind.Ratio).Select(m => m.Key)], state.State.RoutingVersion,
+            state.State.Activities.ToDictionary(a => a.Key, a => (IReadOnlyList<string>)[.. a.Value], StringComparer.Ordinal));
 
     public Task<long> GetRoutingVersionAsync() => Task.FromResult(state.State.RoutingVersion);
 

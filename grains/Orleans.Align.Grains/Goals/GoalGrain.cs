@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Align.Grains.Log;
-using Orleans.Storage;
+using Orleans.Align.Grains.Views;
 
 namespace Orleans.Align.Grains.Goals;
 
@@ -67,14 +67,14 @@ public sealed class GoalGrain(
     IEventLogStore log,
     IOptions<IngestOptions> options,
     TimeProvider clock,
-    ILogger<GoalGrain> logger) : Grain, IGoalGrain, IRemindable
+    ILogger<GoalGrain> logger) : Grain, IGoalGrain, IRemindable, ILogView
 {
     public const int MaxCheckIns = 100;
     public const string PaceReminder = "pace";
 
-    private IGrainTimer? _snapshotTimer;
     private IGrainTimer? _paceTimer;
-    private bool _dirty;
+    private LogFollower _follower = null!;
+    private ViewSnapshots<GoalState> _snapshots = null!;
     private AlignmentSettings _settings = AlignmentSettings.Default;
 
     private (string OrgId, string GoalId) Key => GrainKeys.Parse(this.GetPrimaryKeyString());
@@ -82,6 +82,8 @@ public sealed class GoalGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        _follower = new LogFollower(log, Key.OrgId, options.Value.ReplayPageSize);
+        _snapshots = new ViewSnapshots<GoalState>(this, state, options.Value.ViewSnapshotInterval, logger, $"goal {Key.GoalId} of {Key.OrgId}");
         var org = GrainFactory.GetGrain<IOrganizationGrain>(Key.OrgId);
         _settings = await org.GetSettingsAsync();
         if (S.Definition is null)
@@ -93,11 +95,11 @@ public sealed class GoalGrain(
             if (definition is null) return;
             logger.LogInformation("Goal {GoalId} of {OrgId} has no snapshot; building it from its definition and the log", Key.GoalId, Key.OrgId);
             state.State = Fresh(definition);
-            _dirty = true;
+            _snapshots.MarkDirty();
         }
         // A snapshot from before alerts had episodes knows only the status it last told.
         if (S.Alerts.Status.Announced != S.LastStatus) S.Alerts.Status = new HeldStatus(S.LastStatus);
-        if (await CatchUpAsync(long.MaxValue, cancellationToken) || _dirty) MarkDirty();
+        if (await _follower.CatchUpAsync(this, long.MaxValue, cancellationToken)) MarkDirty();
         StartPaceTimer();
         // After the activation, not inside it: posting to the feed reaches boards, and a board that is
         // activating asks this goal for its view, which waits for this activation to finish: awaiting
@@ -122,7 +124,7 @@ public sealed class GoalGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (_dirty) await SaveSnapshotAsync(cancellationToken);
+        await _snapshots.SaveAsync(cancellationToken);
     }
 
     public async Task<GoalView> DefineAsync(GoalDefinition definition)
@@ -136,8 +138,8 @@ public sealed class GoalGrain(
         }
 
         state.State = Fresh(definition);
-        await CatchUpAsync(long.MaxValue, CancellationToken.None);
-        await WriteAsync();
+        await _follower.CatchUpAsync(this, long.MaxValue, CancellationToken.None);
+        await _snapshots.WriteAsync();
         StartPaceTimer();
         await EnsureReminderAsync();
         await PublishAsync(Evaluate());
@@ -158,37 +160,19 @@ public sealed class GoalGrain(
         // Not defined yet: the route was registered before the definition landed. DefineAsync reads
         // the log after these events were written, so skipping them here loses nothing.
         if (S.Definition is null) return 0;
-        var before = S.AppliedThrough;
-        // A range that starts past what this goal applied means a handover was lost (its silo died)
-        // or dropped (this goal fell too far behind): read the gap from the log first.
-        var moved = false;
-        if (range.From > S.AppliedThrough)
-        {
-            moved = await CatchUpAsync(range.From, CancellationToken.None);
-            // The log must hold the gap: the ingest grain wrote it before handing this range over. If
-            // this silo cannot read it yet, taking the range would skip the gap for good; refuse it,
-            // and the cursor offers it again.
-            if (S.AppliedThrough < range.From)
-            {
-                if (moved) MarkDirty();
-                throw new AlignException(AlignErrorKind.Unavailable,
-                    $"Goal '{Key.GoalId}' read the log only through {S.AppliedThrough}, short of {range.From}, where the range handed over starts; retry later.");
-            }
-        }
-        moved |= Apply(range.Events) > 0;
-        // Nothing else in the range counts for this goal, so it has seen everything through its end.
-        S.AppliedThrough = Math.Max(S.AppliedThrough, range.Through);
-        if (moved)
-        {
-            MarkDirty();
-            await PublishAsync(Evaluate());
-        }
-        else if (S.AppliedThrough != before)
-        {
-            MarkDirty();
-        }
+        var (moved, advanced) = await _follower.ApplyRangeAsync(this, range, $"Goal '{Key.GoalId}'");
+        if (moved || advanced) MarkDirty();
+        if (moved) await PublishAsync(Evaluate());
         return S.AppliedThrough;
     }
+
+    long ILogView.AppliedThrough
+    {
+        get => S.AppliedThrough;
+        set => S.AppliedThrough = value;
+    }
+
+    int ILogView.Apply(IEnumerable<LoggedEvent> events) => Apply(events);
 
     private int Apply(IEnumerable<LoggedEvent> events)
     {
@@ -225,20 +209,6 @@ public sealed class GoalGrain(
         if (e.Department is not { } department) return;
         if (!byDepartment.TryGetValue(department, out var own)) byDepartment[department] = own = new GoalParts();
         own.Add(metric, e);
-    }
-
-    /// <summary>Reads the log past the applied sequence, through <paramref name="until"/>. Returns whether anything counted.</summary>
-    private async Task<bool> CatchUpAsync(long until, CancellationToken cancellationToken)
-    {
-        var moved = false;
-        while (S.AppliedThrough < until)
-        {
-            var want = (int)Math.Min(options.Value.ReplayPageSize, until - S.AppliedThrough);
-            var page = await log.ReadAsync(Key.OrgId, S.AppliedThrough + 1, want, cancellationToken);
-            if (page.Count == 0) return moved;
-            moved |= Apply(page.Where(e => e.Sequence <= until)) > 0;
-        }
-        return moved;
     }
 
     public async Task<GoalView> CheckInAsync(CheckIn checkIn)
@@ -286,9 +256,8 @@ public sealed class GoalGrain(
         S.LastStatus = keep.LastStatus;
         S.Alerts = keep.Alerts;
         S.ReminderSet = keep.ReminderSet;
-        await CatchUpAsync(long.MaxValue, CancellationToken.None);
-        await WriteAsync();
-        _dirty = false;
+        await _follower.CatchUpAsync(this, long.MaxValue, CancellationToken.None);
+        await _snapshots.WriteAsync();
         await PublishAsync(Evaluate());
         return View();
     }
@@ -474,56 +443,8 @@ public sealed class GoalGrain(
         }
     }
 
-    /// <summary>
-    /// Snapshots are written at most once per interval, not per event: the log has every event, so
-    /// a crash only costs replaying the events after the last snapshot's AppliedThrough.
-    /// </summary>
-    private void MarkDirty()
-    {
-        _dirty = true;
-        _snapshotTimer ??= this.RegisterGrainTimer(SaveSnapshotAsync, new GrainTimerCreationOptions(options.Value.ViewSnapshotInterval, options.Value.ViewSnapshotInterval));
-    }
-
-    /// <summary>
-    /// A write refused for a stale ETag ends this activation (see <see cref="SaveSnapshotAsync"/>) and
-    /// reaches the caller as a retryable failure; the retry meets a fresh activation.
-    /// </summary>
-    private async Task WriteAsync()
-    {
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch (InconsistentStateException)
-        {
-            DeactivateOnIdle();
-            throw;
-        }
-    }
-
-    private async Task SaveSnapshotAsync(CancellationToken cancellationToken)
-    {
-        if (!_dirty) return;
-        try
-        {
-            await state.WriteStateAsync(cancellationToken);
-            _dirty = false;
-        }
-        catch (InconsistentStateException ex)
-        {
-            // Our ETag is stale: a write that timed out but landed, or another activation of this goal
-            // (a silo declared dead that was not) wrote since. Every later write would fail the same way,
-            // so this activation ends; the next one reads the stored snapshot and catches up from the log,
-            // which has every event, so nothing is lost or counted twice.
-            logger.LogWarning(ex, "The snapshot of goal {GoalId} of {OrgId} changed under this activation; deactivating to reload it", Key.GoalId, Key.OrgId);
-            _dirty = false;
-            DeactivateOnIdle();
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            logger.LogWarning(ex, "Saving the snapshot of goal {GoalId} of {OrgId} failed; retrying next interval", Key.GoalId, Key.OrgId);
-        }
-    }
+    /// <summary>Snapshots are written at most once per interval, not per event (<see cref="ViewSnapshots{TState}"/>).</summary>
+    private void MarkDirty() => _snapshots.MarkDirty();
 
     private async Task FeedAsync(FeedEntry entry)
     {
@@ -548,8 +469,7 @@ public sealed class GoalGrain(
         if (outbox.Count == 0 || S.Definition is null) return;
         try
         {
-            await WriteAsync();
-            _dirty = false;
+            await _snapshots.WriteAsync();
         }
         catch (Exception ex)
         {
@@ -586,6 +506,8 @@ public sealed class GoalGrain(
         try
         {
             var calls = BoardIds.For(d).Select(b => GrainFactory.GetGrain<IBoardGrain>(GrainKeys.For(orgId, b)).GoalChangedAsync(view)).ToList();
+            // Each owning department keeps the goal's status on its scorecard.
+            calls.AddRange(d.Owners.Select(o => GrainFactory.GetGrain<IDepartmentGrain>(GrainKeys.For(orgId, o)).GoalChangedAsync(view)));
             if (d.ParentId is { } parent)
                 calls.Add(GrainFactory.GetGrain<IGoalGrain>(GrainKeys.For(orgId, parent)).ChildChangedAsync(d.Id, view.Percent, d.Weight));
             await Task.WhenAll(calls);

@@ -16,8 +16,9 @@ public sealed class IngestState
 /// One organization's ingest path. Reentrant so that concurrent callers can join the same group
 /// commit: appends queue up while a write is in flight and share the next write; each caller
 /// completes when its own events are in the log. Delivery to goals runs behind the acknowledgement:
-/// each goal has its own cursor, bounded queue and loop (<see cref="GoalCursor"/>), and every
-/// handover names the log range it covers, so a goal that missed one reads the gap from the log.
+/// each view (goal, campaign, department) has its own cursor, bounded queue and loop
+/// (<see cref="ViewCursor"/>), and every handover names the log range it covers, so a view that
+/// missed one reads the gap from the log.
 /// </summary>
 [Reentrant]
 public sealed class IngestLogGrain(
@@ -30,11 +31,12 @@ public sealed class IngestLogGrain(
     ILogger<IngestLogGrain> logger) : Grain, IIngestLogGrain
 {
     private readonly List<PendingAppend> _pending = [];
-    private readonly Dictionary<string, GoalCursor> _cursors = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ViewCursor> _cursors = new(StringComparer.Ordinal);
     private DedupeIndex _dedupe = null!;
     private OrganizationRouting _routing = OrganizationRouting.Empty;
     private HashSet<string> _campaigns = [];
     private HashSet<string> _departments = [];
+    private HashSet<(string Campaign, string Activity)> _activities = [];
     private HashSet<string> _metrics = [];
     private long _lastSequence;
     private bool _resync;
@@ -173,16 +175,19 @@ public sealed class IngestLogGrain(
         _campaigns = [.. routing.Campaigns];
         _departments = [.. routing.Departments];
         _metrics = [.. routing.BaseMetrics ?? []];
+        _activities = [.. (routing.Activities ?? new Dictionary<string, IReadOnlyList<string>>()).SelectMany(c => c.Value.Select(a => (c.Key, a)))];
 
-        var routed = routing.Goals.Select(g => g.Id).ToHashSet(StringComparer.Ordinal);
-        foreach (var gone in _cursors.Keys.Where(id => !routed.Contains(id)).ToList()) _cursors.Remove(gone);
-        foreach (var goal in routing.Goals)
+        // Goals, campaigns and departments are all views of the log, each with its own cursor.
+        var targets = ViewTarget.All(routing).ToList();
+        var routed = targets.Select(t => t.Key).ToHashSet(StringComparer.Ordinal);
+        foreach (var gone in _cursors.Keys.Where(key => !routed.Contains(key)).ToList()) _cursors.Remove(gone);
+        foreach (var target in targets)
         {
-            // A goal new to this activation syncs from the log's tail: events since its definition read
+            // A view new to this activation syncs from the log's tail: events since its definition read
             // the log, and before this routing arrived, reach it through the gap check.
-            if (_cursors.ContainsKey(goal.Id)) continue;
-            var cursor = new GoalCursor(goal, _lastSequence, options.Value.MaxPendingEventsPerGoal);
-            _cursors[goal.Id] = cursor;
+            if (_cursors.ContainsKey(target.Key)) continue;
+            var cursor = new ViewCursor(target, _lastSequence, options.Value.MaxPendingEventsPerGoal);
+            _cursors[target.Key] = cursor;
             StartDelivery(cursor);
         }
     }
@@ -211,6 +216,7 @@ public sealed class IngestLogGrain(
     {
         if (e.Campaign is { } c && !_campaigns.Contains(c)) yield return $"campaign '{c}'";
         if (e.Department is { } d && !_departments.Contains(d)) yield return $"department '{d}'";
+        if (e.Activity is { } a && (e.Campaign is not { } of || !_activities.Contains((of, a)))) yield return $"activity '{a}' of campaign '{e.Campaign}'";
         if (!_metrics.Contains(e.Metric)) yield return $"metric '{e.Metric}' (ratios are computed from their parts; send those)";
     }
 
@@ -382,7 +388,7 @@ public sealed class IngestLogGrain(
         }
     }
 
-    private void StartDelivery(GoalCursor cursor)
+    private void StartDelivery(ViewCursor cursor)
     {
         if (cursor.HasWork && cursor.Loop is not { IsCompleted: false }) cursor.Loop = DeliveryLoopAsync(cursor);
     }
@@ -393,15 +399,22 @@ public sealed class IngestLogGrain(
     /// backoff while its queue is bounded by its cursor (past the bound it reads the gap from the
     /// log when it is back).
     /// </summary>
-    private async Task DeliveryLoopAsync(GoalCursor cursor)
+    private async Task DeliveryLoopAsync(ViewCursor cursor)
     {
-        var goal = GrainFactory.GetGrain<IGoalGrain>(GrainKeys.For(OrgId, cursor.Goal.Id));
-        while (cursor.HasWork && _cursors.TryGetValue(cursor.Goal.Id, out var current) && current == cursor)
+        var target = cursor.Target;
+        var key = GrainKeys.For(OrgId, target.Id);
+        ILogViewGrain view = target.Kind switch
+        {
+            ViewKind.Campaign => GrainFactory.GetGrain<ICampaignGrain>(key),
+            ViewKind.Department => GrainFactory.GetGrain<IDepartmentGrain>(key),
+            _ => GrainFactory.GetGrain<IGoalGrain>(key),
+        };
+        while (cursor.HasWork && _cursors.TryGetValue(target.Key, out var current) && current == cursor)
         {
             var handover = cursor.Take(options.Value.MaxEventsPerDelivery);
             try
             {
-                var applied = await goal.ApplyAsync(handover.Range);
+                var applied = await view.ApplyAsync(handover.Range);
                 cursor.Confirm(handover);
                 if (applied > _lastSequence) await CheckTailAsync(applied);
             }
@@ -410,8 +423,8 @@ public sealed class IngestLogGrain(
                 cursor.Failed();
                 var attempt = cursor.ConsecutiveFailures;
                 var level = attempt < 5 ? LogLevel.Warning : LogLevel.Error;
-                logger.Log(level, ex, "Delivering ({From}, {Through}] ({Count} events) to goal {GoalId} of {OrgId} failed (attempt {Attempt}); retrying",
-                    handover.Range.From, handover.Range.Through, handover.Range.Events.Count, cursor.Goal.Id, OrgId, attempt);
+                logger.Log(level, ex, "Delivering ({From}, {Through}] ({Count} events) to {Kind} {Id} of {OrgId} failed (attempt {Attempt}); retrying",
+                    handover.Range.From, handover.Range.Through, handover.Range.Events.Count, target.Kind, target.Id, OrgId, attempt);
                 await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5_000, 100 * attempt * attempt)));
             }
         }
@@ -420,7 +433,7 @@ public sealed class IngestLogGrain(
     public Task<DedupeStats> GetDedupeStatsAsync() => Task.FromResult(_dedupe.Stats());
 
     public Task<DeliveryStatus> GetDeliveryStatusAsync() => Task.FromResult(new DeliveryStatus(
-        _lastSequence, _routing.Version, [.. _cursors.Values.Select(c => c.Status()).OrderBy(g => g.GoalId, StringComparer.Ordinal)]));
+        _lastSequence, _routing.Version, [.. _cursors.Values.Select(c => c.Status()).OrderBy(g => g.Kind).ThenBy(g => g.GoalId, StringComparer.Ordinal)]));
 
     private sealed class PendingAppend(IReadOnlyList<MetricEvent> events)
     {

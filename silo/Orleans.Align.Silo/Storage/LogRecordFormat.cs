@@ -26,6 +26,7 @@ public static class LogRecordFormat
             if (e.Event.Department is { } d) writer.WriteString("d", d);
             if (e.Event.Source is { } src) writer.WriteString("o", src);
             if (e.Event.TimestampAssigned) writer.WriteNumber("n", 1);
+            if (e.Event.Activity is { } a) writer.WriteString("a", a);
             writer.WriteEndObject();
             writer.Flush();
             buffer.Write("\n"u8);
@@ -57,7 +58,7 @@ public static class LogRecordFormat
         var reader = new Utf8JsonReader(line);
         long sequence = 0, time = 0;
         double value = 0;
-        string? id = null, metric = null, campaign = null, department = null, source = null;
+        string? id = null, metric = null, campaign = null, department = null, source = null, activity = null;
         var assigned = false;
         reader.Read();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -75,9 +76,10 @@ public static class LogRecordFormat
                 case 'd': department = reader.GetString(); break;
                 case 'o': source = reader.GetString(); break;
                 case 'n': assigned = reader.GetInt32() == 1; break;
+                case 'a': activity = reader.GetString(); break;
                 default: reader.Skip(); break;
             }
         }
-        return new LoggedEvent(sequence, new MetricEvent(id!, metric!, value, DateTimeOffset.FromUnixTimeMilliseconds(time), campaign, department, source, assigned));
+        return new LoggedEvent(sequence, new MetricEvent(id!, metric!, value, DateTimeOffset.FromUnixTimeMilliseconds(time), campaign, department, source, assigned, activity));
     }
 }

@@ -57,6 +57,36 @@ public sealed class TestOrganization
 
     public IGoalGrain Goal(string goalId) => _client.GetGrain<IGoalGrain>(GrainKeys.For(Id, goalId));
 
+    public ICampaignGrain Campaign(string campaignId) => _client.GetGrain<ICampaignGrain>(GrainKeys.For(Id, campaignId));
+
+    public IDepartmentGrain Department(string departmentId) => _client.GetGrain<IDepartmentGrain>(GrainKeys.For(Id, departmentId));
+
+    /// <summary>Waits until the campaign has applied the log through <paramref name="sequence"/> (as <see cref="AppliedThroughAsync"/> for goals).</summary>
+    public async Task<CampaignView> CampaignThroughAsync(string campaignId, long sequence)
+    {
+        CampaignView? view = null;
+        await Eventually.Holds(async () =>
+        {
+            view = await Campaign(campaignId).GetViewAsync();
+            Assert.NotNull(view);
+            Assert.True(view.AppliedThrough >= sequence, $"Campaign '{campaignId}' has applied through {view.AppliedThrough}, waiting for {sequence}.");
+        });
+        return view!;
+    }
+
+    /// <summary>Waits until the department has applied the log through <paramref name="sequence"/>.</summary>
+    public async Task<DepartmentScorecard> ScorecardThroughAsync(string departmentId, long sequence)
+    {
+        DepartmentScorecard? view = null;
+        await Eventually.Holds(async () =>
+        {
+            view = await Department(departmentId).GetScorecardAsync();
+            Assert.NotNull(view);
+            Assert.True(view.AppliedThrough >= sequence, $"Department '{departmentId}' has applied through {view.AppliedThrough}, waiting for {sequence}.");
+        });
+        return view!;
+    }
+
     public IBoardGrain Board(string boardId) => _client.GetGrain<IBoardGrain>(GrainKeys.For(Id, boardId));
 
     /// <summary>The organization's shared feed: check-ins, announcements, status changes and alerts.</summary>

@@ -50,6 +50,20 @@ public sealed class BoardIdsTests
         Assert.Equal(["overview"], BoardIds.For(Goal(GoalScope.Of(department: "sales"))));
     }
 
+    [Fact]
+    public void Goal_appears_on_the_scorecard_boards_of_its_owning_departments() =>
+        Assert.Equal(["overview", "department:pr", "department:sales"], BoardIds.For(Goal(GoalScope.All) with { Owners = ["pr", "sales"] }));
+
+    [Fact]
+    public void Department_board_ids_name_a_department_and_are_not_war_rooms()
+    {
+        Assert.True(BoardIds.TryParseDepartment(BoardIds.ForDepartment("sales"), out var department) && department == "sales");
+        Assert.True(BoardIds.IsValid("department:sales"));
+        Assert.False(BoardIds.TryParse("department:sales", out _));
+        Assert.False(BoardIds.IsValid("department:Sales"));
+        Assert.False(BoardIds.IsValid("department:"));
+    }
+
     private static GoalDefinition Goal(GoalScope scope) =>
         new("g", "Goal", "leads", 1, [], scope, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddDays(1));
 }

@@ -111,7 +111,7 @@ public sealed class InputLimitsTests
     [Fact]
     public void A_campaign_with_100000_activities_is_refused_without_reading_them()
     {
-        var activities = Enumerable.Range(0, 100_000).Select(i => (ActivityRequest?)new ActivityRequest("marketing", $"Post {i}", ["leads"])).ToList();
+        var activities = Enumerable.Range(0, 100_000).Select(i => (ActivityRequest?)new ActivityRequest($"post-{i}", "marketing", $"Post {i}", ["leads"], null)).ToList();
 
         var (validation, campaign) = CatalogueEndpoints.ValidateCampaign(Campaign(activities: activities));
 
@@ -124,7 +124,7 @@ public sealed class InputLimitsTests
     public void A_campaign_at_its_limits_is_accepted()
     {
         var metrics = Enumerable.Range(0, InputLimits.MaxMetricsPerActivity).Select(i => (string?)$"metric_{i}").ToList();
-        var activities = Enumerable.Range(0, InputLimits.MaxActivities).Select(i => (ActivityRequest?)new ActivityRequest("department-0", $"Activity {i}", metrics)).ToList();
+        var activities = Enumerable.Range(0, InputLimits.MaxActivities).Select(i => (ActivityRequest?)new ActivityRequest($"activity-{i}", "department-0", $"Activity {i}", metrics, null)).ToList();
 
         var (validation, campaign) = CatalogueEndpoints.ValidateCampaign(Campaign(DistinctIds(InputLimits.MaxIdsPerList), activities));
 
@@ -145,7 +145,7 @@ public sealed class InputLimitsTests
     {
         var metrics = Enumerable.Range(0, InputLimits.MaxMetricsPerActivity + 1).Select(i => (string?)$"metric_{i}").ToList();
 
-        var (validation, _) = CatalogueEndpoints.ValidateCampaign(Campaign(activities: [new ActivityRequest("marketing", "Posts", metrics)]));
+        var (validation, _) = CatalogueEndpoints.ValidateCampaign(Campaign(activities: [new ActivityRequest("posts", "marketing", "Posts", metrics, null)]));
 
         Assert.Equal(["activities[0].metrics"], Errors(validation).Keys);
     }

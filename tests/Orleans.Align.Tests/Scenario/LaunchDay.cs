@@ -68,9 +68,9 @@ public sealed class LaunchDay
         await org.Grain.UpdateSettingsAsync(AlignmentSettings.Default with { TrendWindowMinutes = 60, AlertHoldMinutes = 0 });
         await org.Grain.AddCampaignAsync(new Campaign(Campaign, "Eco line launch", [Marketing, Pr, Sales],
         [
-            new CampaignActivity(Pr, "Press briefing", ["media_mentions"]),
-            new CampaignActivity(Marketing, "#MoveGreen hashtag campaign", ["engagements", "impressions", "clicks"]),
-            new CampaignActivity(Sales, "Bundle promotion", ["orders", "revenue"]),
+            new CampaignActivity("press-briefing", Pr, "Press briefing", ["media_mentions"]),
+            new CampaignActivity("hashtag", Marketing, "#MoveGreen hashtag campaign", ["engagements", "impressions", "clicks"]),
+            new CampaignActivity("bundle", Sales, "Bundle promotion", ["orders", "revenue"]),
         ], Start, End));
 
         var scope = GoalScope.Of(campaign: Campaign);

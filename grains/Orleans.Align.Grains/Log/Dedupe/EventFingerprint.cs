@@ -23,7 +23,7 @@ public static class EventFingerprint
     /// <summary>
     /// The event's canonical content as the log keeps it: metric, value, time to the millisecond (the
     /// log's precision, so a resend after a restart hashes as the original did), campaign, department,
-    /// source. Not the id: that is the key. Not the time the gateway assigned to an event sent without one. Strings are length-prefixed so that fields cannot run into
+    /// source, activity. Not the id: that is the key. Not the time the gateway assigned to an event sent without one. Strings are length-prefixed so that fields cannot run into
     /// each other ("a"+"bc" differs from "ab"+"c"); an absent field differs from an empty one.
     /// </summary>
     public static UInt128 OfContent(MetricEvent e)
@@ -36,6 +36,8 @@ public static class EventFingerprint
         WriteString(buffer, e.Campaign);
         WriteString(buffer, e.Department);
         WriteString(buffer, e.Source);
+        // Written only when named, so events without an activity hash as they did before activities existed.
+        if (e.Activity is not null) WriteString(buffer, e.Activity);
         return XxHash128.HashToUInt128(buffer.WrittenSpan);
     }
 

@@ -25,6 +25,9 @@ public sealed class EventFingerprintTests
         { "department", Original with { Department = "sales" } },
         { "source", Original with { Source = "stripe" } },
         { "fields run together", Original with { Campaign = "launchm", Department = "arketing" } },
+        { "activity", Original with { Activity = "webinar" } },
+        { "another activity", (Original with { Activity = "webinar" }) with { Activity = "press" } },
+        { "source and activity run together", Original with { Source = "hub", Activity = "spot" } },
     };
 
     [Theory]

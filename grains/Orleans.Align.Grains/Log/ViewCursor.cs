@@ -1,22 +1,42 @@
 namespace Orleans.Align.Grains.Log;
 
 /// <summary>
-/// The ingest log's side of one goal: the events that wait for it and the range they cover. Pure
-/// bookkeeping, no I/O, so its rules are tested without a cluster.
+/// A view the ingest log delivers to: a goal, a campaign or a department, and the one rule for
+/// which events it counts (the log routes by it; the view applies by the same rule).
+/// </summary>
+public sealed record ViewTarget(ViewKind Kind, string Id, Func<MetricEvent, bool> Counts)
+{
+    /// <summary>The cursor's key: ids are unique per kind, not across kinds.</summary>
+    public string Key => $"{Kind}/{Id}";
+
+    public static ViewTarget Of(GoalDefinition goal) => new(ViewKind.Goal, goal.Id, goal.Counts);
+
+    public static ViewTarget OfCampaign(string id) => new(ViewKind.Campaign, id, e => e.Campaign == id);
+
+    public static ViewTarget OfDepartment(string id) => new(ViewKind.Department, id, e => e.Department == id);
+
+    /// <summary>Every view the routing names.</summary>
+    public static IEnumerable<ViewTarget> All(OrganizationRouting routing) =>
+        routing.Goals.Select(Of).Concat(routing.Campaigns.Select(OfCampaign)).Concat(routing.Departments.Select(OfDepartment));
+}
+
+/// <summary>
+/// The ingest log's side of one view (goal, campaign or department): the events that wait for it and
+/// the range they cover. Pure bookkeeping, no I/O, so its rules are tested without a cluster.
 /// <para>
-/// Invariant: every event the goal counts in <c>(From, Through]</c> is in the queue, in order. A
+/// Invariant: every event the view counts in <c>(From, Through]</c> is in the queue, in order. A
 /// delivery therefore hands the goal a prefix of the queue as the range <c>(From, last handed]</c>.
 /// When the queue would grow past its bound, it is dropped and <see cref="From"/> jumps to
 /// <see cref="Through"/>: the next range starts past what the goal has applied, and the goal reads
 /// the gap from the log itself. Memory stays bounded; nothing is skipped.
 /// </para>
 /// </summary>
-public sealed class GoalCursor(GoalDefinition goal, long position, int maxPending)
+public sealed class ViewCursor(ViewTarget target, long position, int maxPending)
 {
     private readonly List<LoggedEvent> _events = [];
     private int _generation;
 
-    public GoalDefinition Goal { get; } = goal;
+    public ViewTarget Target { get; } = target;
 
     /// <summary>Everything the goal counts at or below this is applied by it or, after a gap, left for it to read from the log.</summary>
     public long From { get; private set; } = position;
@@ -44,7 +64,7 @@ public sealed class GoalCursor(GoalDefinition goal, long position, int maxPendin
     {
         foreach (var e in batch)
         {
-            if (e.Sequence > Through && Goal.Counts(e.Event)) _events.Add(e);
+            if (e.Sequence > Through && Target.Counts(e.Event)) _events.Add(e);
         }
         Through = Math.Max(Through, through);
         if (_events.Count > maxPending) Drop();
@@ -82,7 +102,7 @@ public sealed class GoalCursor(GoalDefinition goal, long position, int maxPendin
 
     public void Failed() => ConsecutiveFailures++;
 
-    public GoalDelivery Status() => new(Goal.Id, From, _events.Count, ConsecutiveFailures, Overflows);
+    public GoalDelivery Status() => new(Target.Id, From, _events.Count, ConsecutiveFailures, Overflows, Target.Kind);
 
     public readonly record struct Handover(LogRange Range, int Generation);
 }

@@ -5,7 +5,7 @@ using static Orleans.Align.Tests.Cluster.TestOrganization;
 namespace Orleans.Align.Tests.Log;
 
 /// <summary>The ingest log's bookkeeping for one goal: ranges that cover everything, bounded queues, gaps instead of losses.</summary>
-public sealed class GoalCursorTests
+public sealed class ViewCursorTests
 {
     private static readonly GoalDefinition Leads = Definition("leads", "leads");
 
@@ -16,7 +16,7 @@ public sealed class GoalCursorTests
     [Fact]
     public void A_new_cursor_first_asks_the_goal_to_sync_with_an_empty_range_at_its_start()
     {
-        var cursor = new GoalCursor(Leads, position: 40, maxPending: 100);
+        var cursor = new ViewCursor(ViewTarget.Of(Leads), position: 40, maxPending: 100);
 
         var handover = cursor.Take(10);
 
@@ -30,7 +30,7 @@ public sealed class GoalCursorTests
     [Fact]
     public void A_range_covers_everything_the_cursor_looked_at_and_holds_only_what_the_goal_counts()
     {
-        var cursor = new GoalCursor(Leads, 0, 100);
+        var cursor = new ViewCursor(ViewTarget.Of(Leads), 0, 100);
         cursor.Confirm(cursor.Take(10));
 
         cursor.Offer([Logged(1), Logged(2, "visits"), Logged(3)], through: 3);
@@ -45,7 +45,7 @@ public sealed class GoalCursorTests
     [Fact]
     public void Nothing_to_hand_over_when_no_new_event_counts_for_the_goal()
     {
-        var cursor = new GoalCursor(Leads, 0, 100);
+        var cursor = new ViewCursor(ViewTarget.Of(Leads), 0, 100);
         cursor.Confirm(cursor.Take(10));
 
         cursor.Offer([Logged(1, "visits"), Logged(2, "spend")], through: 2);
@@ -59,7 +59,7 @@ public sealed class GoalCursorTests
     [Fact]
     public void A_large_backlog_goes_in_chunks_whose_ranges_follow_each_other()
     {
-        var cursor = new GoalCursor(Leads, 0, 1_000);
+        var cursor = new ViewCursor(ViewTarget.Of(Leads), 0, 1_000);
         cursor.Confirm(cursor.Take(10));
         cursor.Offer([.. Enumerable.Range(1, 25).Select(i => Logged(i))], through: 25);
 
@@ -77,7 +77,7 @@ public sealed class GoalCursorTests
     [Fact]
     public void Events_offered_while_a_handover_is_in_flight_wait_for_the_next_one()
     {
-        var cursor = new GoalCursor(Leads, 0, 100);
+        var cursor = new ViewCursor(ViewTarget.Of(Leads), 0, 100);
         cursor.Confirm(cursor.Take(10));
         cursor.Offer([Logged(1), Logged(2)], through: 2);
 
@@ -93,7 +93,7 @@ public sealed class GoalCursorTests
     [Fact]
     public void A_failed_handover_is_offered_again_unchanged()
     {
-        var cursor = new GoalCursor(Leads, 0, 100);
+        var cursor = new ViewCursor(ViewTarget.Of(Leads), 0, 100);
         cursor.Confirm(cursor.Take(10));
         cursor.Offer([Logged(1), Logged(2)], through: 2);
 
@@ -110,7 +110,7 @@ public sealed class GoalCursorTests
     [Fact]
     public void Past_its_bound_the_queue_is_dropped_and_the_next_range_starts_past_it_so_the_goal_reads_the_gap_from_the_log()
     {
-        var cursor = new GoalCursor(Leads, 0, maxPending: 5);
+        var cursor = new ViewCursor(ViewTarget.Of(Leads), 0, maxPending: 5);
         cursor.Confirm(cursor.Take(10));
 
         cursor.Offer([.. Enumerable.Range(1, 6).Select(i => Logged(i))], through: 6);
@@ -125,7 +125,7 @@ public sealed class GoalCursorTests
     [Fact]
     public void A_handover_confirmed_after_its_queue_was_dropped_does_not_cancel_the_sync()
     {
-        var cursor = new GoalCursor(Leads, 0, maxPending: 3);
+        var cursor = new ViewCursor(ViewTarget.Of(Leads), 0, maxPending: 3);
         cursor.Confirm(cursor.Take(10));
         cursor.Offer([Logged(1), Logged(2)], through: 2);
         var inFlight = cursor.Take(10);

@@ -1,0 +1,26 @@
+using Orleans.Concurrency;
+
+namespace Orleans.Align.Grains;
+
+/// <summary>
+/// An integrated campaign: its definition and activities, and live totals from the log for the
+/// campaign, per department and per activity. Key: <c>{org}/{campaign}</c>.
+/// </summary>
+[Alias("align.ICampaignGrain")]
+public interface ICampaignGrain : ILogViewGrain
+{
+    [Alias("Define")]
+    Task DefineAsync(Campaign campaign);
+
+    /// <summary>Interleaved: its war room asks for it while activating inside this campaign's publish.</summary>
+    [Alias("Get"), AlwaysInterleave]
+    Task<Campaign?> GetAsync();
+
+    /// <summary>Adds or replaces an activity (by id) and recomputes the totals from the log.</summary>
+    [Alias("SetActivity")]
+    Task<CampaignView> SetActivityAsync(CampaignActivity activity);
+
+    /// <summary>The campaign's live results; null when it is not defined. Interleaved, like <see cref="GetAsync"/>.</summary>
+    [Alias("GetView"), AlwaysInterleave]
+    Task<CampaignView?> GetViewAsync();
+}

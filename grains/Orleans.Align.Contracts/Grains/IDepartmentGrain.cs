@@ -1,0 +1,29 @@
+using Orleans.Concurrency;
+
+namespace Orleans.Align.Grains;
+
+/// <summary>
+/// A department: its definition and its scorecard (live totals from the log, the goals it owns, the
+/// activities it is in charge of). Key: <c>{org}/{department}</c>.
+/// </summary>
+[Alias("align.IDepartmentGrain")]
+public interface IDepartmentGrain : ILogViewGrain
+{
+    [Alias("Define")]
+    Task DefineAsync(Department department);
+
+    [Alias("Get"), AlwaysInterleave]
+    Task<Department?> GetAsync();
+
+    /// <summary>Null when the department is not defined. Interleaved: its board asks while activating inside this department's publish.</summary>
+    [Alias("GetScorecard"), AlwaysInterleave]
+    Task<DepartmentScorecard?> GetScorecardAsync();
+
+    /// <summary>A goal this department owns moved (status, progress, check-in).</summary>
+    [Alias("GoalChanged")]
+    Task GoalChangedAsync(GoalView goal);
+
+    /// <summary>A campaign this department is part of moved: its activities there are on the scorecard.</summary>
+    [Alias("CampaignChanged")]
+    Task CampaignChangedAsync(CampaignView campaign);
+}
