@@ -3,6 +3,7 @@ using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Orleans.Align.Grains;
 using Orleans.Align.Grains.Log;
+using Orleans.Align.Grains.Timeline;
 using Orleans.Align.Silo.Storage;
 using Orleans.Configuration;
 using Orleans.Serialization;
@@ -120,6 +121,10 @@ public static class SiloHosting
         clientOptions.Retry.NetworkTimeout = TimeSpan.FromSeconds(5);
         var container = new BlobServiceClient(storage.ConnectionString, clientOptions).GetBlobContainerClient(storage.Log.ContainerName);
         services.AddSingleton<IEventLogStore>(sp => new BlobEventLogStore(container, storage.Log, sp.GetRequiredService<ILogger<BlobEventLogStore>>()));
+        // Provenance and replay read the same blobs by range, without the store's append gate.
+        services.AddSingleton<IEventLogReader>(new BlobEventLogReader(container));
+        var indexContainer = new BlobServiceClient(storage.ConnectionString, clientOptions).GetBlobContainerClient(storage.Log.IndexContainerName);
+        services.AddSingleton<ILogIndexStore>(new BlobLogIndexStore(indexContainer));
         return services;
     }
 

@@ -12,6 +12,9 @@ public sealed class BlobEventLogOptions
 {
     public string ContainerName { get; set; } = "align-log";
 
+    /// <summary>Where the index that provenance and replay read through is cached (derived data, rebuilt from the log if lost).</summary>
+    public string IndexContainerName { get; set; } = "align-log-index";
+
     /// <summary>A segment (one append blob) is closed and a new one started past this size.</summary>
     public long MaxSegmentBytes { get; set; } = 64L * 1024 * 1024;
 

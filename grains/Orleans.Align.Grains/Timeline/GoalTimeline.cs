@@ -1,0 +1,173 @@
+using Orleans.Align.Grains.Goals;
+using Orleans.Align.Grains.Log;
+
+namespace Orleans.Align.Grains.Timeline;
+
+/// <summary>
+/// Provenance and replay of one goal over an <see cref="IndexSnapshot"/>. Provenance walks chunks
+/// newest first and reads only the runs that hold the goal's candidate events; replay sums the
+/// per-minute rollups that lie wholly inside the goal's bounds at the moment and reads exactly only
+/// the events of the minutes cut by a bound (the moment itself, the goal's start and end, the start
+/// of its reset window).
+/// </summary>
+public sealed class GoalTimeline(string orgId, IndexSnapshot index, IEventLogReader reader, TimelineOptions options)
+{
+    public async Task<ProvenancePage> ProvenanceAsync(GoalReadBasis basis, long? before, int limit, CancellationToken cancellationToken)
+    {
+        var d = basis.Definition;
+        // Only what the goal's current value holds: applied by the goal, and in its current window.
+        var end = Math.Min(before ?? long.MaxValue, basis.AppliedThrough + 1);
+        var from = d.Reset == ResetCadence.None ? d.Start : basis.WindowStart;
+        var keys = MatchingKeys(d);
+        // One more than asked for tells whether a next page exists without promising an empty one.
+        var found = new List<LoggedEvent>(limit + 1);
+        for (var c = index.Chunks.Count - 1; c >= 0 && found.Count <= limit; c--)
+        {
+            var chunk = index.Chunks[c];
+            if (chunk.FirstSequence >= end) continue;
+            var candidates = keys(chunk)
+                .SelectMany(minutes => minutes.Values)
+                .Where(cell => cell.End > from && cell.Start < d.End)
+                .SelectMany(cell => cell.Sequences)
+                .Where(s => s < end)
+                .OrderDescending()
+                .ToList();
+            for (var i = 0; i < candidates.Count && found.Count <= limit;)
+            {
+                var take = Math.Min(candidates.Count - i, Math.Max(limit + 1 - found.Count, 16));
+                var batch = candidates.GetRange(i, take);
+                i += take;
+                var events = await ReadAsync(chunk, batch, cancellationToken);
+                foreach (var s in batch)
+                {
+                    var e = events[s];
+                    if (!d.Counts(e.Event) || (d.Reset != ResetCadence.None && GoalMath.WindowStart(d.Reset, d.Start, e.Event.Timestamp) != basis.WindowStart)) continue;
+                    found.Add(e);
+                    if (found.Count > limit) break;
+                }
+            }
+        }
+        if (found.Count <= limit) return new ProvenancePage(found, null);
+        found.RemoveAt(limit);
+        return new ProvenancePage(found, found[^1].Sequence);
+    }
+
+    /// <summary>The goal's own metric at <paramref name="at"/>; a roll-up's value is left to the board, from its replayed children.</summary>
+    public async Task<GoalView> ViewAtAsync(GoalReadBasis basis, DateTimeOffset at, AlignmentSettings settings, CancellationToken cancellationToken)
+    {
+        var d = basis.Definition;
+        var metric = GoalViews.MetricOf(d);
+        var window = GoalMath.WindowStart(d.Reset, d.Start, at);
+        // Counted at the moment: Start (or the window's start) <= time <= at, time < End, applied by the goal.
+        var from = d.Reset == ResetCadence.None ? d.Start : window;
+        var applied = basis.AppliedThrough;
+        var total = new Rollup();
+        var byDepartment = new Dictionary<string, Rollup>(StringComparer.Ordinal);
+        foreach (var chunk in index.Chunks)
+        {
+            if (chunk.FirstSequence > applied) break;
+            var exact = new List<long>();
+            foreach (var (key, minutes) in chunk.Keys)
+            {
+                if (!key.MatchedBy(d)) continue;
+                foreach (var cell in minutes.Values)
+                {
+                    if (cell.End <= from || cell.Start >= d.End || cell.Start > at) continue;
+                    if (chunk.LastSequence <= applied && cell.Start >= from && cell.End <= d.End && cell.End <= at)
+                    {
+                        total.Add(key.Metric, cell);
+                        if (key.Department is { } dept) DepartmentOf(byDepartment, dept).Add(key.Metric, cell);
+                    }
+                    else
+                    {
+                        exact.AddRange(cell.Sequences.Where(s => s <= applied));
+                    }
+                }
+            }
+            if (exact.Count == 0) continue;
+            var events = await ReadAsync(chunk, exact, cancellationToken);
+            foreach (var s in exact)
+            {
+                var e = events[s];
+                if (!d.Counts(e.Event) || e.Event.Timestamp > at) continue;
+                if (d.Reset != ResetCadence.None && GoalMath.WindowStart(d.Reset, d.Start, e.Event.Timestamp) != window) continue;
+                total.Add(e);
+                if (e.Event.Department is { } dept) DepartmentOf(byDepartment, dept).Add(e);
+            }
+        }
+        return GoalViews.Build(d, metric, total.ToParts(metric), byDepartment.ToDictionary(p => p.Key, p => p.Value.ToParts(metric)), at,
+            children: null, basis.UpdatedAt, applied, basis.CheckIns.LastOrDefault(c => c.At <= at), settings);
+    }
+
+    private static Rollup DepartmentOf(Dictionary<string, Rollup> byDepartment, string department)
+    {
+        if (!byDepartment.TryGetValue(department, out var rollup)) byDepartment[department] = rollup = new Rollup();
+        return rollup;
+    }
+
+    private static Func<LogChunk, IEnumerable<Dictionary<long, MinuteCell>>> MatchingKeys(GoalDefinition d) =>
+        chunk => chunk.Keys.Where(k => k.Key.MatchedBy(d)).Select(k => k.Value);
+
+    /// <summary>The events with these sequence numbers, one ranged read per run that holds any, a few runs at a time.</summary>
+    private async Task<Dictionary<long, LoggedEvent>> ReadAsync(LogChunk chunk, IReadOnlyCollection<long> sequences, CancellationToken cancellationToken)
+    {
+        var wanted = sequences.ToHashSet();
+        var runs = wanted.Select(chunk.MarkOf).Distinct().ToList();
+        var found = new Dictionary<long, LoggedEvent>(wanted.Count);
+        for (var i = 0; i < runs.Count; i += options.ReadParallelism)
+        {
+            var reads = await Task.WhenAll(runs.Skip(i).Take(options.ReadParallelism)
+                .Select(run => reader.ReadRangeAsync(orgId, run.Segment, run.Offset, run.End, cancellationToken)));
+            foreach (var e in reads.SelectMany(r => r.Events))
+            {
+                if (wanted.Contains(e.Logged.Sequence)) found[e.Logged.Sequence] = e.Logged;
+            }
+        }
+        if (found.Count != wanted.Count) throw new InvalidOperationException($"The log of '{orgId}' does not hold events its index points to.");
+        return found;
+    }
+
+    /// <summary>A goal's parts summed from rollups and events, the gauge kept as the latest by event time, then log order.</summary>
+    private sealed class Rollup
+    {
+        private readonly Dictionary<string, double> _sums = new(StringComparer.Ordinal);
+        private long _events;
+        private long _gaugeTicks = long.MinValue;
+        private long _gaugeSequence;
+        private double? _gauge;
+
+        public void Add(string metric, MinuteCell cell)
+        {
+            _events += cell.Count;
+            _sums[metric] = _sums.GetValueOrDefault(metric) + cell.Sum;
+            Gauge(cell.GaugeTicks, cell.GaugeSequence, cell.GaugeValue);
+        }
+
+        public void Add(LoggedEvent e)
+        {
+            _events++;
+            _sums[e.Event.Metric] = _sums.GetValueOrDefault(e.Event.Metric) + e.Event.Value;
+            Gauge(e.Event.Timestamp.UtcTicks, e.Sequence, e.Event.Value);
+        }
+
+        private void Gauge(long ticks, long sequence, double value)
+        {
+            if (ticks > _gaugeTicks || (ticks == _gaugeTicks && sequence > _gaugeSequence))
+                (_gaugeTicks, _gaugeSequence, _gauge) = (ticks, sequence, value);
+        }
+
+        public GoalParts ToParts(MetricDefinition metric)
+        {
+            var parts = new GoalParts { Events = _events };
+            if (metric.Kind == MetricKind.Gauge)
+            {
+                if (_gauge is { } g) (parts.Gauge, parts.GaugeAt) = (g, new DateTimeOffset(_gaugeTicks, TimeSpan.Zero));
+            }
+            else
+            {
+                foreach (var (m, sum) in _sums) parts.Sums[m] = sum;
+            }
+            return parts;
+        }
+    }
+}
