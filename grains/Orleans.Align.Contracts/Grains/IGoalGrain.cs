@@ -53,6 +53,14 @@ public interface IGoalGrain : IGrainWithStringKey
     [Alias("ViewAt"), AlwaysInterleave]
     Task<GoalView?> ViewAtAsync(DateTimeOffset at, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Does nothing, as a turn of its own: not interleaved, it completes once the goal's current turn
+    /// (apply, publish to boards and parent, post to the feed) is over. For callers that need to see
+    /// what that turn told others; provenance used to serve this, and is interleaved now.
+    /// </summary>
+    [Alias("WhenIdle")]
+    Task WhenIdleAsync();
+
     /// <summary>What provenance and replay need of this goal (null when it is not defined). Read-only and interleaved.</summary>
     [Alias("GetReadBasis"), AlwaysInterleave]
     Task<GoalReadBasis?> GetReadBasisAsync();

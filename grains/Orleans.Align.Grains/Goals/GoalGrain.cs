@@ -279,6 +279,8 @@ public sealed class GoalGrain(
     public Task<GoalView?> ViewAtAsync(DateTimeOffset at, CancellationToken cancellationToken = default) =>
         GrainFactory.GetGrain<ITimelineGrain>(Key.OrgId).ViewGoalAtAsync(Key.GoalId, at, cancellationToken);
 
+    public Task WhenIdleAsync() => Task.CompletedTask;
+
     public Task<GoalReadBasis?> GetReadBasisAsync() =>
         Task.FromResult(S.Definition is not { } d ? null : new GoalReadBasis(d, S.AppliedThrough, S.WindowStart, S.UpdatedAt, [.. S.CheckIns]));
 

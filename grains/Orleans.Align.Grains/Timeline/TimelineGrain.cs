@@ -4,13 +4,16 @@ using Orleans.Concurrency;
 namespace Orleans.Align.Grains.Timeline;
 
 /// <summary>
-/// Provenance and replay, off the hot path: a stateless worker per organization (any silo, as many
-/// activations as it needs, reentrant because it holds nothing), reading through this silo's
-/// <see cref="LogIndex"/>. It asks goals and boards only for their interleaved read-only basis, so a
+/// Provenance and replay, off the hot path: a stateless worker per organization (on any silo, the
+/// silo the caller reached), reading through this silo's <see cref="LogIndex"/>. One activation per
+/// silo, reentrant because it holds nothing: Orleans routes a caller's cancellation to *an*
+/// activation of a stateless worker, not to the one running the request (dotnet/orleans#9877), so
+/// with more than one a cancelled request could go on reading; one reentrant activation serves
+/// concurrent reads just as well, as they spend their time waiting for storage. It asks goals and boards only for their interleaved read-only basis, so a
 /// long read never holds a goal's turn, and it reads the log without the append lock, so ingest
 /// never waits for it. The caller's cancellation token reaches every storage read.
 /// </summary>
-[StatelessWorker, Reentrant]
+[StatelessWorker(1), Reentrant]
 public sealed class TimelineGrain(LogIndexes indexes) : Grain, ITimelineGrain
 {
     private string OrgId => this.GetPrimaryKeyString();
