@@ -120,7 +120,7 @@ public static class SiloHosting
         clientOptions.Retry.MaxDelay = TimeSpan.FromSeconds(1);
         clientOptions.Retry.NetworkTimeout = TimeSpan.FromSeconds(5);
         var container = new BlobServiceClient(storage.ConnectionString, clientOptions).GetBlobContainerClient(storage.Log.ContainerName);
-        services.AddSingleton<IEventLogStore>(sp => new BlobEventLogStore(container, storage.Log, sp.GetRequiredService<ILogger<BlobEventLogStore>>()));
+        services.AddSingleton<IEventLogStore>(sp => new BlobEventLogStore(container, storage.Log, sp.GetRequiredService<ILogger<BlobEventLogStore>>(), sp.GetRequiredService<LogIndexes>()));
         // Provenance and replay read the same blobs by range, without the store's append gate.
         services.AddSingleton<IEventLogReader>(new BlobEventLogReader(container));
         var indexContainer = new BlobServiceClient(storage.ConnectionString, clientOptions).GetBlobContainerClient(storage.Log.IndexContainerName);

@@ -22,9 +22,78 @@ public sealed class LogIndex(string orgId, IEventLogReader reader, ILogIndexStor
     // The index's own gate: queries of this organization wait for each other's catch-up, never for an append.
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly List<LogChunk> _sealed = [];
-    private readonly List<LogChunk> _unsaved = [];
+    private readonly ConcurrentQueue<LogChunk> _unsaved = new();
+    private int _saving;
     private LogChunk _partial = new();
-    private bool _loaded;
+    private volatile bool _loaded;
+    // Appends handed over by this silo's log store, indexed without reading or parsing them again.
+    private readonly ConcurrentQueue<Handoff> _handoffs = new();
+    private int _queued;
+    private int _draining;
+
+    private sealed record Handoff(long Segment, IReadOnlyList<PositionedEvent> Events, long End);
+
+    private long LastIndexed => _partial.Count > 0 ? _partial.LastSequence : _sealed.Count > 0 ? _sealed[^1].LastSequence : 0;
+
+    /// <summary>
+    /// An append this silo's log store just made. Once a query has used this index, appends made here
+    /// are indexed from memory, off the append path (a queue and a task of the index's own), so a
+    /// query only reads from storage what other silos appended. Never blocks: past
+    /// <see cref="TimelineOptions.MaxHandoffEvents"/> waiting, an append is left to be read from the log.
+    /// </summary>
+    public void Offer(long segment, IReadOnlyList<PositionedEvent> events, long end)
+    {
+        if (!_loaded || events.Count == 0) return;
+        if (Interlocked.Add(ref _queued, events.Count) > options.MaxHandoffEvents)
+        {
+            Interlocked.Add(ref _queued, -events.Count);
+            return;
+        }
+        _handoffs.Enqueue(new Handoff(segment, events, end));
+        if (Interlocked.CompareExchange(ref _draining, 1, 0) == 0) _ = Task.Run(DrainInBackgroundAsync);
+    }
+
+    private async Task DrainInBackgroundAsync()
+    {
+        try
+        {
+            await _gate.WaitAsync();
+            try
+            {
+                Drain();
+            }
+            finally
+            {
+                _gate.Release();
+            }
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Indexing appends of {OrgId} failed; the next query reads them from the log", orgId);
+        }
+        finally
+        {
+            Volatile.Write(ref _draining, 0);
+        }
+    }
+
+    /// <summary>Indexes handed-over appends that continue the index; stops at a gap, which a catch-up reads from the log.</summary>
+    private void Drain()
+    {
+        while (_handoffs.TryPeek(out var handoff))
+        {
+            var last = LastIndexed;
+            if (handoff.Events[0].Logged.Sequence > last + 1) return;
+            _handoffs.TryDequeue(out _);
+            Interlocked.Add(ref _queued, -handoff.Events.Count);
+            for (var i = 0; i < handoff.Events.Count; i++)
+            {
+                if (handoff.Events[i].Logged.Sequence <= last) continue; // read from the log already
+                var end = i + 1 < handoff.Events.Count ? handoff.Events[i + 1].Offset : handoff.End;
+                Add(handoff.Events[i], handoff.Segment, end);
+            }
+        }
+    }
     // Where the first record not yet indexed starts; segment 0 means the start of the log.
     private long _endSegment;
     private long _endOffset;
@@ -35,6 +104,7 @@ public sealed class LogIndex(string orgId, IEventLogReader reader, ILogIndexStor
         try
         {
             if (!_loaded) await LoadAsync(cancellationToken);
+            Drain();
             var segments = await reader.GetSegmentsAsync(orgId, cancellationToken);
             foreach (var segment in segments)
             {
@@ -52,7 +122,7 @@ public sealed class LogIndex(string orgId, IEventLogReader reader, ILogIndexStor
                     from = read.End;
                 }
             }
-            await SaveAsync(cancellationToken);
+            Drain();
             return new IndexSnapshot(_partial.Count == 0 ? [.. _sealed] : [.. _sealed, _partial.Clone()]);
         }
         finally
@@ -64,31 +134,37 @@ public sealed class LogIndex(string orgId, IEventLogReader reader, ILogIndexStor
     /// <summary>One record; the position moves with it, so a catch-up cancelled anywhere resumes exactly where it stopped.</summary>
     private void Add(PositionedEvent e, long segment, long end)
     {
-        var last = _partial.Count > 0 ? _partial.LastSequence : _sealed.Count > 0 ? _sealed[^1].LastSequence : 0;
+        var last = LastIndexed;
         if (e.Logged.Sequence != last + 1)
             throw new InvalidOperationException($"The log of '{orgId}' continues at {e.Logged.Sequence} after {last}: the index and the log disagree.");
         _partial.Add(e.Logged, segment, e.Offset, end, options.MarkEvery);
         (_endSegment, _endOffset) = (segment, end);
         if (_partial.Count < options.ChunkEvents) return;
         _sealed.Add(_partial);
-        _unsaved.Add(_partial);
+        _unsaved.Enqueue(_partial);
         _partial = new LogChunk();
+        if (Interlocked.CompareExchange(ref _saving, 1, 0) == 0) _ = Task.Run(SaveInBackgroundAsync);
     }
 
-    private async Task SaveAsync(CancellationToken cancellationToken)
+    /// <summary>Full chunks go to storage in the background: no query waits for them.</summary>
+    private async Task SaveInBackgroundAsync()
     {
         try
         {
-            while (_unsaved.Count > 0)
+            while (_unsaved.TryPeek(out var chunk))
             {
-                await store.SaveAsync(orgId, _unsaved[0], cancellationToken);
-                _unsaved.RemoveAt(0);
+                await store.SaveAsync(orgId, chunk, CancellationToken.None);
+                _unsaved.TryDequeue(out _);
             }
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex)
         {
-            // Derived data: saved with a later query; meanwhile this silo has it in memory.
-            logger.LogWarning(ex, "Saving the log index of {OrgId} failed; it is saved with a later query", orgId);
+            // Derived data: saved when the next chunk fills; meanwhile this silo has it in memory.
+            logger.LogWarning(ex, "Saving the log index of {OrgId} failed; it is saved when the next chunk fills", orgId);
+        }
+        finally
+        {
+            Volatile.Write(ref _saving, 0);
         }
     }
 
@@ -128,4 +204,10 @@ public sealed class LogIndexes(IEventLogReader reader, ILogIndexStore store, IOp
     public TimelineOptions Options => options.Value;
 
     public LogIndex For(string orgId) => _indexes.GetOrAdd(orgId, id => new LogIndex(id, reader, store, options.Value, logger));
+
+    /// <summary>Hands an append to the organization's index if a query has opened one in this silo; otherwise does nothing.</summary>
+    public void Appended(string orgId, long segment, IReadOnlyList<PositionedEvent> events, long end)
+    {
+        if (_indexes.TryGetValue(orgId, out var index)) index.Offer(segment, events, end);
+    }
 }

@@ -14,6 +14,9 @@ public sealed class TimelineOptions
     /// <summary>The largest ranged read when the index reads what was appended since it last looked.</summary>
     public int ReadBytes { get; set; } = 4 * 1024 * 1024;
 
+    /// <summary>Most appended events waiting to be indexed from memory; past it, appends are read back from the log when a query needs them.</summary>
+    public int MaxHandoffEvents { get; set; } = 500_000;
+
     /// <summary>Ranged reads one query keeps in flight when it reads scattered events.</summary>
     public int ReadParallelism { get; set; } = 8;
 }
