@@ -27,6 +27,7 @@ public static class HostingExtensions
             .Validate(o => o.MarkEvery is >= 1 and <= 4_096, "Align:Timeline:MarkEvery must be between 1 and 4,096.")
             .Validate(o => o.ReadBytes is >= 64 * 1024 and <= 64 * 1024 * 1024, "Align:Timeline:ReadBytes must be between 64 KiB and 64 MiB.")
             .Validate(o => o.ReadParallelism is >= 1 and <= 64, "Align:Timeline:ReadParallelism must be between 1 and 64.")
+            .Validate(o => o.MergeGapBytes is >= 0 and <= 16 * 1024 * 1024, "Align:Timeline:MergeGapBytes must be between 0 and 16 MiB.")
             .Validate(o => o.MaxHandoffEvents is >= 0 and <= 10_000_000, "Align:Timeline:MaxHandoffEvents must be between 0 and 10,000,000.")
             .ValidateOnStart();
         services.AddSingleton<LogIndexes>();

@@ -63,13 +63,14 @@ public sealed class GoalTimeline(string orgId, IndexSnapshot index, IEventLogRea
         var applied = basis.AppliedThrough;
         var total = new Rollup();
         var byDepartment = new Dictionary<string, Rollup>(StringComparer.Ordinal);
+        var matches = Matcher(d);
         foreach (var chunk in index.Chunks)
         {
             if (chunk.FirstSequence > applied) break;
             var exact = new List<long>();
             foreach (var (key, minutes) in chunk.Keys)
             {
-                if (!key.MatchedBy(d)) continue;
+                if (!matches(key)) continue;
                 foreach (var cell in minutes.Values)
                 {
                     if (cell.End <= from || cell.Start >= d.End || cell.Start > at) continue;
@@ -105,19 +106,44 @@ public sealed class GoalTimeline(string orgId, IndexSnapshot index, IEventLogRea
         return rollup;
     }
 
-    private static Func<LogChunk, IEnumerable<Dictionary<long, MinuteCell>>> MatchingKeys(GoalDefinition d) =>
-        chunk => chunk.Keys.Where(k => k.Key.MatchedBy(d)).Select(k => k.Value);
+    private static Func<LogChunk, IEnumerable<Dictionary<long, MinuteCell>>> MatchingKeys(GoalDefinition d)
+    {
+        var matches = Matcher(d);
+        return chunk => chunk.Keys.Where(k => matches(k.Key)).Select(k => k.Value);
+    }
 
-    /// <summary>The events with these sequence numbers, one ranged read per run that holds any, a few runs at a time.</summary>
+    /// <summary>Whether the goal counts a key, decided once per key rather than once per chunk.</summary>
+    private static Func<IndexKey, bool> Matcher(GoalDefinition d)
+    {
+        var known = new Dictionary<IndexKey, bool>();
+        return key =>
+        {
+            if (!known.TryGetValue(key, out var matched)) known[key] = matched = key.MatchedBy(d);
+            return matched;
+        };
+    }
+
+    /// <summary>
+    /// The events with these sequence numbers: the runs that hold them, with runs of the same segment
+    /// merged when the gap between them is at most <see cref="TimelineOptions.MergeGapBytes"/> (one
+    /// request for a cluster of events rather than one per run), a few ranged reads in parallel.
+    /// </summary>
     private async Task<Dictionary<long, LoggedEvent>> ReadAsync(LogChunk chunk, IReadOnlyCollection<long> sequences, CancellationToken cancellationToken)
     {
         var wanted = sequences.ToHashSet();
-        var runs = wanted.Select(chunk.MarkOf).Distinct().ToList();
-        var found = new Dictionary<long, LoggedEvent>(wanted.Count);
-        for (var i = 0; i < runs.Count; i += options.ReadParallelism)
+        var ranges = new List<(long Segment, long From, long To)>();
+        foreach (var run in wanted.Select(chunk.MarkOf).Distinct().OrderBy(r => r.Segment).ThenBy(r => r.Offset))
         {
-            var reads = await Task.WhenAll(runs.Skip(i).Take(options.ReadParallelism)
-                .Select(run => reader.ReadRangeAsync(orgId, run.Segment, run.Offset, run.End, cancellationToken)));
+            if (ranges.Count > 0 && ranges[^1] is var last && last.Segment == run.Segment && run.Offset - last.To <= options.MergeGapBytes)
+                ranges[^1] = last with { To = Math.Max(last.To, run.End) };
+            else
+                ranges.Add((run.Segment, run.Offset, run.End));
+        }
+        var found = new Dictionary<long, LoggedEvent>(wanted.Count);
+        for (var i = 0; i < ranges.Count; i += options.ReadParallelism)
+        {
+            var reads = await Task.WhenAll(ranges.Skip(i).Take(options.ReadParallelism)
+                .Select(r => reader.ReadRangeAsync(orgId, r.Segment, r.From, r.To, cancellationToken)));
             foreach (var e in reads.SelectMany(r => r.Events))
             {
                 if (wanted.Contains(e.Logged.Sequence)) found[e.Logged.Sequence] = e.Logged;

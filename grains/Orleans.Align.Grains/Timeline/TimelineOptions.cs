@@ -17,6 +17,9 @@ public sealed class TimelineOptions
     /// <summary>Most appended events waiting to be indexed from memory; past it, appends are read back from the log when a query needs them.</summary>
     public int MaxHandoffEvents { get; set; } = 500_000;
 
+    /// <summary>Runs of a segment closer than this are read in one request (a few KiB more beat a round trip more).</summary>
+    public int MergeGapBytes { get; set; } = 64 * 1024;
+
     /// <summary>Ranged reads one query keeps in flight when it reads scattered events.</summary>
     public int ReadParallelism { get; set; } = 8;
 }
