@@ -82,7 +82,8 @@ public static class TimelineCommand
         foreach (var goal in goals) await admin.CreateGoalAsync(goal, cancellationToken);
         var ingestKey = (await admin.CreateApiKeyAsync("timeline ingest", [ApiScopes.Ingest], cancellationToken)).ApiKey;
         var readKey = (await admin.CreateApiKeyAsync("timeline read", [ApiScopes.Read], cancellationToken)).ApiKey;
-        Console.WriteLine($"organization {org.Id}: 10 goals on board campaign:{Campaign}; filling {options.Events:N0} events " +
+        Console.WriteLine($"read key of the run (to query it by hand afterwards): {readKey}");
+        Console.WriteLine($"organization {org.Id}: 10 goals on board campaign:{Campaign} ({goals[0].Id} ... {goals[^1].Id}); filling {options.Events:N0} events " +
                           $"({options.Clients} clients x {options.Batch}), event times over the last {options.Days} days");
 
         if (options.OpenIndexFirst)
