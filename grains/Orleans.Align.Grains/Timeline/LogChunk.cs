@@ -26,8 +26,8 @@ public sealed class MinuteCell(long minute)
     public double GaugeValue { get; set; }
     public List<long> Sequences { get; } = [];
 
-    public DateTimeOffset Start => DateTimeOffset.UnixEpoch.AddMinutes(Minute);
-    public DateTimeOffset End => DateTimeOffset.UnixEpoch.AddMinutes(Minute + 1);
+    public DateTimeOffset Start => new(DateTimeOffset.UnixEpoch.UtcTicks + Minute * TimeSpan.TicksPerMinute, TimeSpan.Zero);
+    public DateTimeOffset End => new(DateTimeOffset.UnixEpoch.UtcTicks + (Minute + 1) * TimeSpan.TicksPerMinute, TimeSpan.Zero);
 
     public void Add(LoggedEvent e)
     {
@@ -46,7 +46,12 @@ public sealed class MinuteCell(long minute)
         return copy;
     }
 
-    public static long MinuteOf(DateTimeOffset t) => (long)Math.Floor((t.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / (double)TimeSpan.TicksPerMinute);
+    /// <summary>Whole minutes since 1970 (rounded down), in integers: an event on a minute's first tick belongs to that minute.</summary>
+    public static long MinuteOf(DateTimeOffset t)
+    {
+        var ticks = t.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks;
+        return ticks >= 0 ? ticks / TimeSpan.TicksPerMinute : -((-ticks + TimeSpan.TicksPerMinute - 1) / TimeSpan.TicksPerMinute);
+    }
 }
 
 /// <summary>

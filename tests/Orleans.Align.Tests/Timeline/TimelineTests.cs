@@ -15,6 +15,7 @@ namespace Orleans.Align.Tests.Timeline;
 public sealed class TimelineTests(ClusterFixture cluster)
 {
     private static readonly DateTimeOffset Now = DateTimeOffset.UtcNow;
+    private static readonly DateTimeOffset Minute = new(Now.UtcTicks - Now.UtcTicks % TimeSpan.TicksPerMinute, TimeSpan.Zero);
 
     private static readonly GoalDefinition[] Goals =
     [
@@ -24,6 +25,8 @@ public sealed class TimelineTests(ClusterFixture cluster)
         LiveGoal("conversion", "conversion_rate", target: 1, startedAgo: TimeSpan.FromDays(2)),
         LiveGoal("followers", "followers", target: 1_000, startedAgo: TimeSpan.FromDays(2)),
         LiveGoal("weekly-leads", "leads", target: 1_000, startedAgo: TimeSpan.FromDays(30)) with { Reset = ResetCadence.Weekly },
+        // Starts on a minute's first tick, where events also fall: a bound that cuts no minute.
+        LiveGoal("from-a-minute", "visits", target: 1_000) with { Start = Minute.AddHours(-30) },
     ];
 
     [Fact]
@@ -58,8 +61,7 @@ public sealed class TimelineTests(ClusterFixture cluster)
     public async Task Replay_of_each_goal_equals_a_walk_of_the_whole_log_at_every_moment()
     {
         var (org, log) = await OrganizationWithHistoryAsync();
-        var minute = new DateTimeOffset(Now.UtcTicks - Now.UtcTicks % TimeSpan.TicksPerMinute, TimeSpan.Zero);
-        DateTimeOffset[] moments = [Now, Now.AddMinutes(-37.5), minute.AddHours(-5), Now.AddHours(-20.1), Now.AddHours(-47.99), Now.AddDays(-3)];
+        DateTimeOffset[] moments = [Now, Now.AddMinutes(-37.5), Minute.AddHours(-5), Minute.AddHours(-30), Minute.AddHours(-30).AddTicks(-1), Now.AddHours(-20.1), Now.AddHours(-47.99), Now.AddDays(-3)];
 
         foreach (var goal in Goals)
         {
@@ -204,8 +206,8 @@ public sealed class TimelineTests(ClusterFixture cluster)
                 $"e{batch}-{i}",
                 metrics[random.Next(metrics.Length)],
                 random.Next(1, 20),
-                // Some events share a timestamp (gauge ties are settled by log order).
-                i % 10 == 0 ? Now.AddMinutes(-90) : Now.AddMilliseconds(-random.NextInt64(0, (long)TimeSpan.FromDays(3).TotalMilliseconds)).AddMinutes(random.Next(10) == 0 ? 200 : 0),
+                // Some events share a timestamp (gauge ties are settled by log order); some are on a minute's first tick.
+                i % 10 == 0 ? Now.AddMinutes(-90) : i % 10 == 5 ? Minute.AddMinutes(-random.Next(0, 3 * 24 * 60)) : i % 20 == 7 ? Minute.AddHours(-30) : Now.AddMilliseconds(-random.NextInt64(0, (long)TimeSpan.FromDays(3).TotalMilliseconds)).AddMinutes(random.Next(10) == 0 ? 200 : 0),
                 campaigns[random.Next(campaigns.Length)],
                 departments[random.Next(departments.Length)]))]);
         }
