@@ -77,13 +77,19 @@ public sealed class LogIndex(string orgId, IEventLogReader reader, ILogIndexStor
         }
     }
 
-    /// <summary>Indexes handed-over appends that continue the index; stops at a gap, which a catch-up reads from the log.</summary>
+    /// <summary>Indexes handed-over appends that continue the index; at a gap it drops them, and a catch-up reads the log instead.</summary>
     private void Drain()
     {
         while (_handoffs.TryPeek(out var handoff))
         {
             var last = LastIndexed;
-            if (handoff.Events[0].Logged.Sequence > last + 1) return;
+            if (handoff.Events[0].Logged.Sequence > last + 1)
+            {
+                // Something in between was not handed over (dropped past the bound, or appended before
+                // this index opened): a catch-up reads it all from the log, so let go of what waits.
+                while (_handoffs.TryDequeue(out var dropped)) Interlocked.Add(ref _queued, -dropped.Events.Count);
+                return;
+            }
             _handoffs.TryDequeue(out _);
             Interlocked.Add(ref _queued, -handoff.Events.Count);
             for (var i = 0; i < handoff.Events.Count; i++)

@@ -15,7 +15,7 @@ public sealed class TimelineOptions
     public int ReadBytes { get; set; } = 4 * 1024 * 1024;
 
     /// <summary>Most appended events waiting to be indexed from memory; past it, appends are read back from the log when a query needs them.</summary>
-    public int MaxHandoffEvents { get; set; } = 500_000;
+    public int MaxHandoffEvents { get; set; } = 200_000;
 
     /// <summary>Runs of a segment closer than this are read in one request (a few KiB more beat a round trip more).</summary>
     public int MergeGapBytes { get; set; } = 64 * 1024;
