@@ -24,7 +24,25 @@ public sealed class MinuteCell(long minute)
     public long GaugeTicks { get; set; } = long.MinValue;
     public long GaugeSequence { get; set; }
     public double GaugeValue { get; set; }
-    public List<long> Sequences { get; } = [];
+    // While the chunk fills, a growing list; once sealed, offsets from the chunk's first sequence in
+    // an exact-size array (4 bytes an event instead of 8 and a list's spare capacity).
+    private List<long>? _open = [];
+    private int[]? _sealed;
+    private long _base;
+
+    /// <summary>The cell's sequence numbers, ascending.</summary>
+    public IEnumerable<long> Sequences => _sealed is null ? _open! : _sealed.Select(offset => _base + offset);
+
+    /// <summary>A sequence number read back from a saved chunk (its rollups are read with it).</summary>
+    internal void Restore(long sequence) => _open!.Add(sequence);
+
+    public void Seal(long chunkFirstSequence)
+    {
+        if (_sealed is not null) return;
+        _base = chunkFirstSequence;
+        _sealed = [.. _open!.Select(s => (int)(s - chunkFirstSequence))];
+        _open = null;
+    }
 
     public DateTimeOffset Start => new(DateTimeOffset.UnixEpoch.UtcTicks + Minute * TimeSpan.TicksPerMinute, TimeSpan.Zero);
     public DateTimeOffset End => new(DateTimeOffset.UnixEpoch.UtcTicks + (Minute + 1) * TimeSpan.TicksPerMinute, TimeSpan.Zero);
@@ -36,13 +54,13 @@ public sealed class MinuteCell(long minute)
         var ticks = e.Event.Timestamp.UtcTicks;
         if (ticks > GaugeTicks || (ticks == GaugeTicks && e.Sequence > GaugeSequence))
             (GaugeTicks, GaugeSequence, GaugeValue) = (ticks, e.Sequence, e.Event.Value);
-        Sequences.Add(e.Sequence);
+        (_open ?? throw new InvalidOperationException("A sealed cell does not change.")).Add(e.Sequence);
     }
 
     public MinuteCell Clone()
     {
         var copy = new MinuteCell(Minute) { Count = Count, Sum = Sum, GaugeTicks = GaugeTicks, GaugeSequence = GaugeSequence, GaugeValue = GaugeValue };
-        copy.Sequences.AddRange(Sequences);
+        copy._open!.AddRange(Sequences);
         return copy;
     }
 
@@ -120,6 +138,18 @@ public sealed class LogChunk
         return Marks[lo];
     }
 
+    /// <summary>The chunk is full: it never changes again, so it is kept compact.</summary>
+    public void Seal()
+    {
+        foreach (var minutes in Keys.Values)
+        {
+            foreach (var cell in minutes.Values) cell.Seal(FirstSequence);
+            minutes.TrimExcess();
+        }
+        Keys.TrimExcess();
+        Marks.TrimExcess();
+    }
+
     /// <summary>A copy a query can read while the builder goes on adding to the original.</summary>
     public LogChunk Clone()
     {
@@ -164,7 +194,7 @@ public sealed class LogChunk
                     w.Write(cell.GaugeTicks);
                     w.Write(cell.GaugeSequence);
                     w.Write(cell.GaugeValue);
-                    w.Write7BitEncodedInt(cell.Sequences.Count);
+                    w.Write7BitEncodedInt((int)cell.Count);
                     var previous = FirstSequence;
                     foreach (var s in cell.Sequences)
                     {
@@ -206,16 +236,18 @@ public sealed class LogChunk
             {
                 var cell = new MinuteCell(r.ReadInt64()) { Sum = r.ReadDouble(), GaugeTicks = r.ReadInt64(), GaugeSequence = r.ReadInt64(), GaugeValue = r.ReadDouble() };
                 var previous = chunk.FirstSequence;
-                for (var n = r.Read7BitEncodedInt(); n > 0; n--)
+                var count = r.Read7BitEncodedInt();
+                for (var n = count; n > 0; n--)
                 {
                     previous += r.Read7BitEncodedInt64();
-                    cell.Sequences.Add(previous);
+                    cell.Restore(previous);
                 }
-                cell.Count = cell.Sequences.Count;
+                cell.Count = count;
                 minutes[cell.Minute] = cell;
             }
             chunk.Keys[key] = minutes;
         }
+        chunk.Seal();
         return chunk;
     }
 

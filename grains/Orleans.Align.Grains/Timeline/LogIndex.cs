@@ -146,6 +146,7 @@ public sealed class LogIndex(string orgId, IEventLogReader reader, ILogIndexStor
         _partial.Add(e.Logged, segment, e.Offset, end, options.MarkEvery);
         (_endSegment, _endOffset) = (segment, end);
         if (_partial.Count < options.ChunkEvents) return;
+        _partial.Seal();
         _sealed.Add(_partial);
         _unsaved.Enqueue(_partial);
         _partial = new LogChunk();
