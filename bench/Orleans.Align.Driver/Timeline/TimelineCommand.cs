@@ -18,8 +18,10 @@ public sealed record TimelineOptions(Uri Gateway, string PlatformAdminKey, long 
             highest rate the gateway takes (event times spread over the last D days, in log order with a few
             minutes of jitter), then keeps ingest running with M clients and measures: ingest alone for the
             baseline; then the first provenance request (it builds or loads the silo's index of the log), then
-            S rounds of the first page of each goal's events (GET /api/v1/goals/{id}/events?limit=50) and of
-            a replay of the 10-goal board at a random moment (GET /api/v1/boards/campaign:launch/replay?at=).
+            S rounds of: the first page of each goal's events (GET /api/v1/goals/{id}/events?limit=50), a replay
+            of the 10-goal board at a random moment of the D days, and one at a moment of the last two minutes,
+            where ingest at full rate puts hundreds of thousands of events a minute
+            (GET /api/v1/boards/campaign:launch/replay?at=).
             Prints fill rate, ingest events/s without and with the reads, and p50/p95/max of each read.
 
             --events N          Events to fill the log with. Default: 10,000,000.
@@ -145,6 +147,7 @@ public static class TimelineCommand
 
         var provenance = new List<double>();
         var replays = new List<double>();
+        var recentReplays = new List<double>();
         var readsFrom = Interlocked.Read(ref during);
         var readsClock = Stopwatch.StartNew();
         for (var s = 0; s < options.Samples; s++)
@@ -159,6 +162,10 @@ public static class TimelineCommand
             var replay = await reader.GetAsync($"api/v1/boards/campaign:{Campaign}/replay?at={Uri.EscapeDataString(at.ToString("O", CultureInfo.InvariantCulture))}", cancellationToken);
             if (replay.Items != 10) Console.WriteLine($"  warning: the replay held {replay.Items} goals");
             replays.Add(replay.Ms);
+            // A moment in the last two minutes, where ingest at full rate puts hundreds of thousands of events a minute.
+            var recent = DateTimeOffset.UtcNow.AddSeconds(-random.Next(5, 120));
+            var recentReplay = await reader.GetAsync($"api/v1/boards/campaign:{Campaign}/replay?at={Uri.EscapeDataString(recent.ToString("O", CultureInfo.InvariantCulture))}", cancellationToken);
+            recentReplays.Add(recentReplay.Ms);
         }
         var readsRate = (Interlocked.Read(ref during) - readsFrom) / readsClock.Elapsed.TotalSeconds;
         await stop.CancelAsync();
@@ -167,6 +174,7 @@ public static class TimelineCommand
         Console.WriteLine($"ingest while reading: {readsRate:N0} events/s ({readsRate / baselineRate:P0} of alone)");
         Report("provenance, first page of 50", provenance);
         Report("replay of the 10-goal board", replays);
+        Report("replay, last two minutes", recentReplays);
         Console.WriteLine($"log at the end: about {options.Events + Interlocked.Read(ref during):N0} events");
         return ExitCodes.Success;
     }

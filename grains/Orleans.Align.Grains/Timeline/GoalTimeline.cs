@@ -6,9 +6,9 @@ namespace Orleans.Align.Grains.Timeline;
 /// <summary>
 /// Provenance and replay of one goal over an <see cref="IndexSnapshot"/>. Provenance walks chunks
 /// newest first and reads only the runs that hold the goal's candidate events; replay sums the
-/// per-minute rollups that lie wholly inside the goal's bounds at the moment and reads exactly only
-/// the events of the minutes cut by a bound (the moment itself, the goal's start and end, the start
-/// of its reset window).
+/// per-minute rollups that lie wholly inside the goal's bounds at the moment and goes event by event,
+/// in the index (which keeps each event's time and value), through the minutes cut by a bound (the
+/// moment itself, the goal's start and end, the start of its reset window): replay reads no log.
 /// </summary>
 public sealed class GoalTimeline(string orgId, IndexSnapshot index, IEventLogReader reader, TimelineOptions options)
 {
@@ -53,7 +53,7 @@ public sealed class GoalTimeline(string orgId, IndexSnapshot index, IEventLogRea
     }
 
     /// <summary>The goal's own metric at <paramref name="at"/>; a roll-up's value is left to the board, from its replayed children.</summary>
-    public async Task<GoalView> ViewAtAsync(GoalReadBasis basis, DateTimeOffset at, AlignmentSettings settings, CancellationToken cancellationToken)
+    public GoalView ViewAt(GoalReadBasis basis, DateTimeOffset at, AlignmentSettings settings, CancellationToken cancellationToken)
     {
         var d = basis.Definition;
         var metric = GoalViews.MetricOf(d);
@@ -67,33 +67,30 @@ public sealed class GoalTimeline(string orgId, IndexSnapshot index, IEventLogRea
         foreach (var chunk in index.Chunks)
         {
             if (chunk.FirstSequence > applied) break;
-            var exact = new List<long>();
+            cancellationToken.ThrowIfCancellationRequested();
             foreach (var (key, minutes) in chunk.Keys)
             {
                 if (!matches(key)) continue;
+                // A department shows in the replay only once one of its events counts, as it does live.
+                Rollup? Department() => key.Department is { } dept ? DepartmentOf(byDepartment, dept) : null;
                 foreach (var cell in minutes.Values)
                 {
                     if (cell.End <= from || cell.Start >= d.End || cell.Start > at) continue;
                     if (chunk.LastSequence <= applied && cell.Start >= from && cell.End <= d.End && cell.End <= at)
                     {
                         total.Add(key.Metric, cell);
-                        if (key.Department is { } dept) DepartmentOf(byDepartment, dept).Add(key.Metric, cell);
+                        Department()?.Add(key.Metric, cell);
+                        continue;
                     }
-                    else
+                    // A minute cut by a bound: its events one by one, from the index, no read of the log.
+                    for (var i = 0; i < cell.EventCount; i++)
                     {
-                        exact.AddRange(cell.Sequences.Where(s => s <= applied));
+                        var (sequence, ticks) = (cell.SequenceAt(i), cell.TicksAt(i));
+                        if (sequence > applied || ticks < from.UtcTicks || ticks >= d.End.UtcTicks || ticks > at.UtcTicks) continue;
+                        total.Add(key.Metric, ticks, sequence, cell.ValueAt(i));
+                        Department()?.Add(key.Metric, ticks, sequence, cell.ValueAt(i));
                     }
                 }
-            }
-            if (exact.Count == 0) continue;
-            var events = await ReadAsync(chunk, exact, cancellationToken);
-            foreach (var s in exact)
-            {
-                var e = events[s];
-                if (!d.Counts(e.Event) || e.Event.Timestamp > at) continue;
-                if (d.Reset != ResetCadence.None && GoalMath.WindowStart(d.Reset, d.Start, e.Event.Timestamp) != window) continue;
-                total.Add(e);
-                if (e.Event.Department is { } dept) DepartmentOf(byDepartment, dept).Add(e);
             }
         }
         return GoalViews.Build(d, metric, total.ToParts(metric), byDepartment.ToDictionary(p => p.Key, p => p.Value.ToParts(metric)), at,
@@ -169,11 +166,11 @@ public sealed class GoalTimeline(string orgId, IndexSnapshot index, IEventLogRea
             Gauge(cell.GaugeTicks, cell.GaugeSequence, cell.GaugeValue);
         }
 
-        public void Add(LoggedEvent e)
+        public void Add(string metric, long ticks, long sequence, double value)
         {
             _events++;
-            _sums[e.Event.Metric] = _sums.GetValueOrDefault(e.Event.Metric) + e.Event.Value;
-            Gauge(e.Event.Timestamp.UtcTicks, e.Sequence, e.Event.Value);
+            _sums[metric] = _sums.GetValueOrDefault(metric) + value;
+            Gauge(ticks, sequence, value);
         }
 
         private void Gauge(long ticks, long sequence, double value)

@@ -11,9 +11,9 @@ public readonly record struct IndexKey(string Metric, string? Campaign, string? 
 }
 
 /// <summary>
-/// One minute (of event time) of one key in one chunk: the additive parts a replay sums, the latest
-/// gauge reading, and the sequence numbers of its events (ascending) for provenance and for the
-/// minutes a replay must read exactly.
+/// One minute (of event time) of one key in one chunk: the additive parts a replay sums when the
+/// whole minute counts, the latest gauge reading, and each event's sequence number, time and value
+/// (in log order) for a minute cut by a replay's bounds and for provenance.
 /// </summary>
 public sealed class MinuteCell(long minute)
 {
@@ -24,43 +24,66 @@ public sealed class MinuteCell(long minute)
     public long GaugeTicks { get; set; } = long.MinValue;
     public long GaugeSequence { get; set; }
     public double GaugeValue { get; set; }
-    // While the chunk fills, a growing list; once sealed, offsets from the chunk's first sequence in
-    // an exact-size array (4 bytes an event instead of 8 and a list's spare capacity).
-    private List<long>? _open = [];
-    private int[]? _sealed;
+
+    // While the chunk fills, growing lists; once sealed, exact-size arrays: the sequence as an offset
+    // from the chunk's first one and the time as ticks into the minute (4 bytes each), the value (8).
+    private List<long>? _openSequences = [];
+    private List<int>? _openTicks = [];
+    private List<double>? _openValues = [];
+    private int[]? _sequences;
+    private int[]? _ticks;
+    private double[]? _values;
     private long _base;
 
-    /// <summary>The cell's sequence numbers, ascending.</summary>
-    public IEnumerable<long> Sequences => _sealed is null ? _open! : _sealed.Select(offset => _base + offset);
+    public long StartTicks => DateTimeOffset.UnixEpoch.UtcTicks + Minute * TimeSpan.TicksPerMinute;
+    public DateTimeOffset Start => new(StartTicks, TimeSpan.Zero);
+    public DateTimeOffset End => new(StartTicks + TimeSpan.TicksPerMinute, TimeSpan.Zero);
 
-    /// <summary>A sequence number read back from a saved chunk (its rollups are read with it).</summary>
-    internal void Restore(long sequence) => _open!.Add(sequence);
+    public int EventCount => _sequences?.Length ?? _openSequences!.Count;
+    public long SequenceAt(int i) => _sequences is null ? _openSequences![i] : _base + _sequences[i];
+    public long TicksAt(int i) => StartTicks + (_ticks is null ? _openTicks![i] : _ticks[i]);
+    public double ValueAt(int i) => _values is null ? _openValues![i] : _values[i];
+
+    /// <summary>The cell's sequence numbers, ascending.</summary>
+    public IEnumerable<long> Sequences
+    {
+        get
+        {
+            for (var i = 0; i < EventCount; i++) yield return SequenceAt(i);
+        }
+    }
+
+    public void Add(LoggedEvent e) => Add(e.Sequence, e.Event.Timestamp.UtcTicks, e.Event.Value);
+
+    private void Add(long sequence, long ticks, double value)
+    {
+        if (_openSequences is null) throw new InvalidOperationException("A sealed cell does not change.");
+        Count++;
+        Sum += value;
+        if (ticks > GaugeTicks || (ticks == GaugeTicks && sequence > GaugeSequence))
+            (GaugeTicks, GaugeSequence, GaugeValue) = (ticks, sequence, value);
+        _openSequences.Add(sequence);
+        _openTicks!.Add((int)(ticks - StartTicks));
+        _openValues!.Add(value);
+    }
+
+    /// <summary>An event read back from a saved chunk.</summary>
+    internal void Restore(long sequence, long ticks, double value) => Add(sequence, ticks, value);
 
     public void Seal(long chunkFirstSequence)
     {
-        if (_sealed is not null) return;
+        if (_sequences is not null) return;
         _base = chunkFirstSequence;
-        _sealed = [.. _open!.Select(s => (int)(s - chunkFirstSequence))];
-        _open = null;
-    }
-
-    public DateTimeOffset Start => new(DateTimeOffset.UnixEpoch.UtcTicks + Minute * TimeSpan.TicksPerMinute, TimeSpan.Zero);
-    public DateTimeOffset End => new(DateTimeOffset.UnixEpoch.UtcTicks + (Minute + 1) * TimeSpan.TicksPerMinute, TimeSpan.Zero);
-
-    public void Add(LoggedEvent e)
-    {
-        Count++;
-        Sum += e.Event.Value;
-        var ticks = e.Event.Timestamp.UtcTicks;
-        if (ticks > GaugeTicks || (ticks == GaugeTicks && e.Sequence > GaugeSequence))
-            (GaugeTicks, GaugeSequence, GaugeValue) = (ticks, e.Sequence, e.Event.Value);
-        (_open ?? throw new InvalidOperationException("A sealed cell does not change.")).Add(e.Sequence);
+        _sequences = [.. _openSequences!.Select(s => (int)(s - chunkFirstSequence))];
+        _ticks = [.. _openTicks!];
+        _values = [.. _openValues!];
+        (_openSequences, _openTicks, _openValues) = (null, null, null);
     }
 
     public MinuteCell Clone()
     {
-        var copy = new MinuteCell(Minute) { Count = Count, Sum = Sum, GaugeTicks = GaugeTicks, GaugeSequence = GaugeSequence, GaugeValue = GaugeValue };
-        copy._open!.AddRange(Sequences);
+        var copy = new MinuteCell(Minute);
+        for (var i = 0; i < EventCount; i++) copy.Add(SequenceAt(i), TicksAt(i), ValueAt(i));
         return copy;
     }
 
@@ -93,7 +116,7 @@ public sealed class LogMark(long sequence, long segment, long offset, long end)
 /// </summary>
 public sealed class LogChunk
 {
-    private const byte FormatVersion = 1;
+    private const byte FormatVersion = 2;
 
     public long FirstSequence { get; private set; }
     public long LastSequence { get; private set; }
@@ -190,16 +213,15 @@ public sealed class LogChunk
                 foreach (var cell in minutes.Values)
                 {
                     w.Write(cell.Minute);
-                    w.Write(cell.Sum);
-                    w.Write(cell.GaugeTicks);
-                    w.Write(cell.GaugeSequence);
-                    w.Write(cell.GaugeValue);
-                    w.Write7BitEncodedInt((int)cell.Count);
+                    w.Write7BitEncodedInt(cell.EventCount);
                     var previous = FirstSequence;
-                    foreach (var s in cell.Sequences)
+                    for (var i = 0; i < cell.EventCount; i++)
                     {
-                        w.Write7BitEncodedInt64(s - previous);
-                        previous = s;
+                        var sequence = cell.SequenceAt(i);
+                        w.Write7BitEncodedInt64(sequence - previous);
+                        w.Write7BitEncodedInt64(cell.TicksAt(i) - cell.StartTicks);
+                        w.Write(cell.ValueAt(i));
+                        previous = sequence;
                     }
                 }
             }
@@ -234,15 +256,13 @@ public sealed class LogChunk
             var minutes = new Dictionary<long, MinuteCell>();
             for (var c = r.Read7BitEncodedInt(); c > 0; c--)
             {
-                var cell = new MinuteCell(r.ReadInt64()) { Sum = r.ReadDouble(), GaugeTicks = r.ReadInt64(), GaugeSequence = r.ReadInt64(), GaugeValue = r.ReadDouble() };
+                var cell = new MinuteCell(r.ReadInt64());
                 var previous = chunk.FirstSequence;
-                var count = r.Read7BitEncodedInt();
-                for (var n = count; n > 0; n--)
+                for (var n = r.Read7BitEncodedInt(); n > 0; n--)
                 {
                     previous += r.Read7BitEncodedInt64();
-                    cell.Restore(previous);
+                    cell.Restore(previous, cell.StartTicks + r.Read7BitEncodedInt64(), r.ReadDouble());
                 }
-                cell.Count = count;
                 minutes[cell.Minute] = cell;
             }
             chunk.Keys[key] = minutes;

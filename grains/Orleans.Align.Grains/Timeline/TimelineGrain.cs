@@ -30,7 +30,7 @@ public sealed class TimelineGrain(LogIndexes indexes) : Grain, ITimelineGrain
         if (await BasisAsync(goalId) is not { } basis) return null;
         var settings = await GrainFactory.GetGrain<IOrganizationGrain>(OrgId).GetSettingsAsync();
         var timeline = await TimelineAsync(cancellationToken);
-        return await timeline.ViewAtAsync(basis, at, settings, cancellationToken);
+        return timeline.ViewAt(basis, at, settings, cancellationToken);
     }
 
     public async Task<BoardSnapshot> ReplayBoardAsync(string boardId, DateTimeOffset at, CancellationToken cancellationToken = default)
@@ -40,7 +40,7 @@ public sealed class TimelineGrain(LogIndexes indexes) : Grain, ITimelineGrain
         var bases = (await Task.WhenAll(board.GoalIds.Select(BasisAsync))).OfType<GoalReadBasis>().ToList();
         // One catch-up of the index for the whole board, then every goal from the same snapshot.
         var timeline = await TimelineAsync(cancellationToken);
-        var views = (await Task.WhenAll(bases.Select(b => timeline.ViewAtAsync(b, at, settings, cancellationToken)))).ToList();
+        var views = bases.Select(b => timeline.ViewAt(b, at, settings, cancellationToken)).ToList();
         // Roll-ups are recomputed from their replayed children, as they are live.
         for (var i = 0; i < views.Count; i++)
         {

@@ -94,7 +94,7 @@ public sealed class BlobTimelineTests(AzuriteFixture azurite) : IAsyncLifetime
 
         foreach (var at in new[] { Now, Now.AddHours(-7.25), Now.AddDays(-1).AddMinutes(-0.5) })
         {
-            var view = await timeline.ViewAtAsync(basis, at, AlignmentSettings.Default, CancellationToken.None);
+            var view = timeline.ViewAt(basis, at, AlignmentSettings.Default, CancellationToken.None);
             var counted = log.Where(e => Leads.Counts(e.Event) && e.Event.Timestamp <= at).ToList();
             Assert.Equal((counted.Sum(e => e.Event.Value), (long)counted.Count), (view.Progress!.Value, view.EventCount));
         }
