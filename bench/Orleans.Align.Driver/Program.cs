@@ -4,6 +4,7 @@ using Orleans.Align.Driver.BadKeys;
 using Orleans.Align.Driver.Demo;
 using Orleans.Align.Driver.Load;
 using Orleans.Align.Driver.Neighbours;
+using Orleans.Align.Driver.Timeline;
 
 CommandLine line;
 try
@@ -31,6 +32,7 @@ try
         "load" => await LoadCommand.RunAsync(LoadOptions.Parse(line), shutdown.Token),
         "bad-keys" => await BadKeysCommand.RunAsync(BadKeysOptions.Parse(line), shutdown.Token),
         "noisy-neighbour" => await NoisyNeighbourCommand.RunAsync(NoisyNeighbourOptions.Parse(line), shutdown.Token),
+        "timeline" => await TimelineCommand.RunAsync(TimelineOptions.Parse(line), shutdown.Token),
         null => UsageError("Name a command."),
         var unknown => UsageError($"Unknown command '{unknown}'."),
     };
@@ -72,6 +74,8 @@ namespace Orleans.Align.Driver
             {BadKeysOptions.Usage}
 
             {NoisyNeighbourOptions.Usage}
+
+            {TimelineOptions.Usage}
 
             Exit codes: 0 done or stopped with Ctrl-C/SIGTERM, 1 failed (for load: also a FAIL correctness check),
             2 wrong command line, 130 stopped during setup.

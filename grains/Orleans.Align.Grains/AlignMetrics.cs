@@ -14,5 +14,6 @@ public static class AlignMetrics
     public static readonly Counter<long> EventsConflicting = Meter.CreateCounter<long>("align.events.conflicts", "{event}", "Events whose id was already stored with different content: refused per event, not counted.");
     public static readonly Histogram<double> AppendDuration = Meter.CreateHistogram<double>("align.log.append.duration", "ms", "Time for one group-committed log write.");
     public static readonly Counter<long> LogBehind = Meter.CreateCounter<long>("align.log.behind", "{alarm}", "Logs found shorter than what was acknowledged (storage lost confirmed writes): ingest stops for that organization.");
+    public static readonly Counter<long> LogReads = Meter.CreateCounter<long>("align.log.reads", "{read}", "Ranged reads of the log by provenance and replay (off the append path).");
     public static readonly Counter<long> BoardPushes = Meter.CreateCounter<long>("align.board.pushes", "{push}", "Coalesced board updates sent to gateways.");
 }

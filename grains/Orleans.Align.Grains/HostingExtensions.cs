@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Align.Grains.Log;
 using Orleans.Align.Grains.Log.Dedupe;
+using Orleans.Align.Grains.Timeline;
 
 namespace Orleans.Align.Grains;
 
@@ -24,6 +26,16 @@ public static class HostingExtensions
             .Validate(o => o.AppendTimeout >= TimeSpan.FromMilliseconds(100), "Align:Ingest:AppendTimeout must be at least 100 ms.")
             .Validate(o => o.HighWaterInterval >= TimeSpan.FromMilliseconds(10), "Align:Ingest:HighWaterInterval must be at least 10 ms.")
             .ValidateOnStart();
+        services.AddOptions<TimelineOptions>().BindConfiguration(TimelineOptions.Section)
+            .Validate(o => o.ChunkEvents is >= 16 and <= 1_000_000, "Align:Timeline:ChunkEvents must be between 16 and 1,000,000.")
+            .Validate(o => o.MarkEvery is >= 1 and <= 4_096, "Align:Timeline:MarkEvery must be between 1 and 4,096.")
+            .Validate(o => o.ReadBytes is >= 64 * 1024 and <= 64 * 1024 * 1024, "Align:Timeline:ReadBytes must be between 64 KiB and 64 MiB.")
+            .Validate(o => o.ReadParallelism is >= 1 and <= 64, "Align:Timeline:ReadParallelism must be between 1 and 64.")
+            .Validate(o => o.MergeGapBytes is >= 0 and <= 16 * 1024 * 1024, "Align:Timeline:MergeGapBytes must be between 0 and 16 MiB.")
+            .Validate(o => o.MaxHandoffEvents is >= 0 and <= 10_000_000, "Align:Timeline:MaxHandoffEvents must be between 0 and 10,000,000.")
+            .ValidateOnStart();
+        services.AddSingleton<LogIndexes>();
+        services.TryAddSingleton<ILogIndexStore, NoLogIndexStore>();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<LogIntegrity>();
         return services;
@@ -31,5 +43,8 @@ public static class HostingExtensions
 
     /// <summary>The in-memory log: per process, for development and tests that make no durability claim.</summary>
     public static IServiceCollection AddMemoryEventLog(this IServiceCollection services) =>
-        services.AddSingleton<IEventLogStore, MemoryEventLogStore>().AddSingleton<IDedupeIndexStore, MemoryDedupeIndexStore>();
+        services.AddSingleton<MemoryEventLogStore>()
+            .AddSingleton<IEventLogStore>(sp => sp.GetRequiredService<MemoryEventLogStore>())
+            .AddSingleton<IEventLogReader>(sp => sp.GetRequiredService<MemoryEventLogStore>())
+            .AddSingleton<IDedupeIndexStore, MemoryDedupeIndexStore>();
 }

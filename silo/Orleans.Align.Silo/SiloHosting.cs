@@ -4,6 +4,7 @@ using Azure.Storage.Blobs;
 using Orleans.Align.Grains;
 using Orleans.Align.Grains.Log;
 using Orleans.Align.Grains.Log.Dedupe;
+using Orleans.Align.Grains.Timeline;
 using Orleans.Align.Silo.Storage;
 using Orleans.Configuration;
 using Orleans.Serialization;
@@ -120,7 +121,11 @@ public static class SiloHosting
         clientOptions.Retry.MaxDelay = TimeSpan.FromSeconds(1);
         clientOptions.Retry.NetworkTimeout = TimeSpan.FromSeconds(5);
         var container = new BlobServiceClient(storage.ConnectionString, clientOptions).GetBlobContainerClient(storage.Log.ContainerName);
-        services.AddSingleton<IEventLogStore>(sp => new BlobEventLogStore(container, storage.Log, sp.GetRequiredService<ILogger<BlobEventLogStore>>()));
+        services.AddSingleton<IEventLogStore>(sp => new BlobEventLogStore(container, storage.Log, sp.GetRequiredService<ILogger<BlobEventLogStore>>(), sp.GetRequiredService<LogIndexes>()));
+        // Provenance and replay read the same blobs by range, without the store's append gate.
+        services.AddSingleton<IEventLogReader>(new BlobEventLogReader(container));
+        var indexContainer = new BlobServiceClient(storage.ConnectionString, clientOptions).GetBlobContainerClient(storage.Log.IndexContainerName);
+        services.AddSingleton<ILogIndexStore>(new BlobLogIndexStore(indexContainer));
         // The dedupe index shares the log's short retries: an exact check that cannot be made fails the batch with a 503.
         var dedupe = new BlobServiceClient(storage.ConnectionString, clientOptions).GetBlobContainerClient(storage.DedupeContainer);
         services.AddSingleton<IDedupeIndexStore>(new BlobDedupeIndexStore(dedupe));

@@ -143,7 +143,8 @@ public static class AlignmentEndpoints
         if (limit is not null and (< 1 or > MaxPage)) v.Add("limit", $"must be between 1 and {MaxPage}.");
         if (!v.IsValid) return v.Problem();
         if (await ExistingGoalAsync(http, cluster, goalId) is null) return GoalNotFound(goalId);
-        var page = await Goal(http, cluster, goalId).GetProvenanceAsync(before, limit ?? 50);
+        // Off the goal's turn, and abandoned with the request: a caller who gives up stops the reading.
+        var page = await cluster.GetGrain<ITimelineGrain>(http.User.OrgId()).GetGoalEventsAsync(goalId, before, limit ?? 50, http.RequestAborted);
         return TypedResults.Ok(new GoalEventsPage(
             [.. page.Events.Select(e => new GoalEventResponse(e.Sequence, e.Event.Id, e.Event.Metric, e.Event.Value, e.Event.Timestamp,
                 e.Event.Campaign, e.Event.Department, e.Event.Source))],
@@ -261,7 +262,7 @@ public static class AlignmentEndpoints
         if (!BoardIds.IsValid(boardId)) return CatalogueEndpoints.NotFound($"Board {InputLimits.Echo(boardId)} does not exist; boards are {BoardIds.Rule}.");
         if (at is not { } moment) return new Validation().Add("at", "is required: the moment to replay, e.g. 2026-09-01T10:30:00Z.").Problem();
         if (moment > clock.GetUtcNow()) return new Validation().Add("at", "must not be in the future.").Problem();
-        return TypedResults.Ok(await cluster.GetGrain<IBoardGrain>(GrainKeys.For(http.User.OrgId(), boardId)).ReplayAsync(moment.ToUniversalTime()));
+        return TypedResults.Ok(await cluster.GetGrain<ITimelineGrain>(http.User.OrgId()).ReplayBoardAsync(boardId, moment.ToUniversalTime(), http.RequestAborted));
     }
 
     private static async Task<IResult> CreateReviewAsync(CreateReviewRequest request, HttpContext http, IClusterClient cluster)

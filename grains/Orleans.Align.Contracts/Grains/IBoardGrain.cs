@@ -28,9 +28,13 @@ public interface IBoardGrain : IGrainWithStringKey
     [Alias("FeedPosted")]
     Task FeedPostedAsync(FeedEntry entry);
 
-    /// <summary>The board as it stood at <paramref name="at"/>, computed from the log (version 0: not live).</summary>
+    /// <summary>The board as it stood at <paramref name="at"/>, computed by <see cref="ITimelineGrain"/> (version 0: not live).</summary>
     [Alias("Replay")]
-    Task<BoardSnapshot> ReplayAsync(DateTimeOffset at);
+    Task<BoardSnapshot> ReplayAsync(DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    /// <summary>The board's title, goals and recent feed, for a replay. Throws NotFound when the board does not exist.</summary>
+    [Alias("GetReplayBasis")]
+    Task<BoardReplayBasis> GetReplayBasisAsync();
 
     /// <summary>Throws NotFound when the board does not exist in this organization.</summary>
     [Alias("GetSnapshot")]

@@ -33,11 +33,27 @@ public interface IGoalGrain : ILogViewGrain
     [Alias("GetHistory"), AlwaysInterleave]
     Task<IReadOnlyList<HistoryPoint>> GetHistoryAsync(bool daily);
 
-    /// <summary>The events behind the current value, newest first, <paramref name="limit"/> at a time before sequence <paramref name="before"/>.</summary>
-    [Alias("GetProvenance")]
-    Task<ProvenancePage> GetProvenanceAsync(long? before, int limit);
+    /// <summary>
+    /// The events behind the current value, newest first, <paramref name="limit"/> at a time before
+    /// sequence <paramref name="before"/>. Answered by <see cref="ITimelineGrain"/>; interleaved, so the
+    /// read never holds this goal's turn.
+    /// </summary>
+    [Alias("GetProvenance"), AlwaysInterleave]
+    Task<ProvenancePage> GetProvenanceAsync(long? before, int limit, CancellationToken cancellationToken = default);
 
-    /// <summary>The goal as it stood at <paramref name="at"/> (event time), computed from the log.</summary>
-    [Alias("ViewAt")]
-    Task<GoalView?> ViewAtAsync(DateTimeOffset at);
+    /// <summary>The goal as it stood at <paramref name="at"/> (event time), computed by <see cref="ITimelineGrain"/>; interleaved.</summary>
+    [Alias("ViewAt"), AlwaysInterleave]
+    Task<GoalView?> ViewAtAsync(DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Does nothing, as a turn of its own: not interleaved, it completes once the goal's current turn
+    /// (apply, publish to boards and parent, post to the feed) is over. For callers that need to see
+    /// what that turn told others; provenance used to serve this, and is interleaved now.
+    /// </summary>
+    [Alias("WhenIdle")]
+    Task WhenIdleAsync();
+
+    /// <summary>What provenance and replay need of this goal (null when it is not defined). Read-only and interleaved.</summary>
+    [Alias("GetReadBasis"), AlwaysInterleave]
+    Task<GoalReadBasis?> GetReadBasisAsync();
 }

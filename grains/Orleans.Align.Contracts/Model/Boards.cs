@@ -23,3 +23,10 @@ public sealed record BoardUpdate(
     [property: Id(4)] IReadOnlyList<FeedEntry>? Feed = null,
     [property: Id(5)] CampaignView? Campaign = null,
     [property: Id(6)] DepartmentScorecard? Department = null);
+
+/// <summary>What a replay needs from a board: its title, its goals and its recent feed.</summary>
+[GenerateSerializer, Immutable, Alias("align.board-replay-basis")]
+public sealed record BoardReplayBasis(
+    [property: Id(0)] string Title,
+    [property: Id(1)] IReadOnlyList<string> GoalIds,
+    [property: Id(2)] IReadOnlyList<FeedEntry> Feed);

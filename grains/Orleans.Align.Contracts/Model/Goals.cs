@@ -138,3 +138,15 @@ public sealed record GoalView(
     [property: Id(24)] IReadOnlyDictionary<string, double>? Parts = null,
     [property: Id(25)] IReadOnlyList<Contribution>? Contributions = null,
     [property: Id(26)] ResetCadence Reset = ResetCadence.None);
+
+/// <summary>
+/// What provenance and replay need from a live goal, read without waiting for (or holding) its turn:
+/// its definition, how far it has applied the log, its current reset window and its recent check-ins.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("align.goal-read-basis")]
+public sealed record GoalReadBasis(
+    [property: Id(0)] GoalDefinition Definition,
+    [property: Id(1)] long AppliedThrough,
+    [property: Id(2)] DateTimeOffset WindowStart,
+    [property: Id(3)] DateTimeOffset UpdatedAt,
+    [property: Id(4)] IReadOnlyList<CheckIn> CheckIns);

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Orleans.Align.Grains.Goals;
 using Orleans.Utilities;
 
 namespace Orleans.Align.Grains.Boards;
@@ -144,22 +143,16 @@ public sealed class BoardGrain(
         return Task.CompletedTask;
     }
 
-    public async Task<BoardSnapshot> ReplayAsync(DateTimeOffset at)
+    /// <summary>Answered by the timeline grain, which reads the log off every live grain's turn.</summary>
+    public Task<BoardSnapshot> ReplayAsync(DateTimeOffset at, CancellationToken cancellationToken = default) =>
+        GrainFactory.GetGrain<ITimelineGrain>(_orgId).ReplayBoardAsync(_boardId, at, cancellationToken);
+
+    public async Task<BoardReplayBasis> GetReplayBasisAsync()
     {
         var title = await RequireTitleAsync();
-        var settings = await GrainFactory.GetGrain<IOrganizationGrain>(_orgId).GetSettingsAsync();
-        var views = (await Task.WhenAll(_goals.Keys.Select(id => GrainFactory.GetGrain<IGoalGrain>(GrainKeys.For(_orgId, id)).ViewAtAsync(at))))
-            .OfType<GoalView>().ToList();
-        // Roll-ups are recomputed from their replayed children, as they are live.
-        for (var i = 0; i < views.Count; i++)
-        {
-            if (views[i].RollUp != RollUp.Children) continue;
-            var percent = GoalMath.RollUp(views.Where(c => c.ParentId == views[i].Id).Select(c => (c.Percent, c.Weight)));
-            var status = GoalMath.Status(GoalKind.IncreaseTo, 100, percent, percent, views[i].Start, views[i].End, at, settings);
-            views[i] = views[i] with { Progress = percent, Percent = percent, Status = status };
-        }
-        // Campaign and department results are live only: a replay shows the goals and the feed.
-        return new BoardSnapshot(_boardId, $"{title} at {at:yyyy-MM-dd HH:mm} UTC", 0, Sorted(views), [.. _feed.Where(e => e.At <= at).Reverse()]);
+        // Every goal the board has ever shown, also one that was slow to answer when the board activated.
+        var goals = state.State.GoalIds.Union(_goals.Keys).Order(StringComparer.Ordinal).ToList();
+        return new BoardReplayBasis(title, goals, [.. _feed]);
     }
 
     private static List<GoalView> Sorted(IEnumerable<GoalView> goals) =>

@@ -195,20 +195,11 @@ public sealed class GoalGrain(
                     S.ByDepartment.Clear();
                 }
             }
-            Count(S.Parts, S.ByDepartment, metric, e.Event);
+            GoalViews.Count(S.Parts, S.ByDepartment, metric, e.Event);
             applied++;
         }
         if (applied > 0) S.UpdatedAt = clock.GetUtcNow();
         return applied;
-    }
-
-    /// <summary>One counted event: into the scope's parts and into its department's own parts.</summary>
-    private static void Count(GoalParts parts, Dictionary<string, GoalParts> byDepartment, MetricDefinition metric, MetricEvent e)
-    {
-        parts.Add(metric, e);
-        if (e.Department is not { } department) return;
-        if (!byDepartment.TryGetValue(department, out var own)) byDepartment[department] = own = new GoalParts();
-        own.Add(metric, e);
     }
 
     public async Task<GoalView> CheckInAsync(CheckIn checkIn)
@@ -262,91 +253,23 @@ public sealed class GoalGrain(
         return View();
     }
 
-    public async Task<ProvenancePage> GetProvenanceAsync(long? before, int limit)
-    {
-        var d = S.Definition ?? throw AlignException.NotFound($"Goal '{Key.GoalId}' does not exist.");
-        // One more than asked for tells whether a next page exists without promising an empty one.
-        var found = new List<LoggedEvent>(limit + 1);
-        var end = Math.Min(before ?? long.MaxValue, S.AppliedThrough + 1);
-        var chunk = options.Value.ReplayPageSize;
-        while (end > 1 && found.Count <= limit)
-        {
-            var from = Math.Max(1, end - chunk);
-            var page = await log.ReadAsync(Key.OrgId, from, (int)(end - from));
-            found.AddRange(page.Where(e => e.Sequence < end && d.Counts(e.Event) && InCurrentWindow(d, e.Event)).Reverse().Take(limit + 1 - found.Count));
-            end = from;
-        }
-        if (found.Count <= limit) return new ProvenancePage(found, null);
-        found.RemoveAt(limit);
-        return new ProvenancePage(found, found[^1].Sequence);
-    }
+    // Provenance and replay are answered by the timeline grain, off this goal's turn (these calls are
+    // interleaved): a long read of the log never holds back the deliveries this goal applies.
+    public Task<ProvenancePage> GetProvenanceAsync(long? before, int limit, CancellationToken cancellationToken = default) =>
+        GrainFactory.GetGrain<ITimelineGrain>(Key.OrgId).GetGoalEventsAsync(Key.GoalId, before, limit, cancellationToken);
 
-    private bool InCurrentWindow(GoalDefinition d, MetricEvent e) =>
-        d.Reset == ResetCadence.None || GoalMath.WindowStart(d.Reset, d.Start, e.Timestamp) == S.WindowStart;
+    public Task<GoalView?> ViewAtAsync(DateTimeOffset at, CancellationToken cancellationToken = default) =>
+        GrainFactory.GetGrain<ITimelineGrain>(Key.OrgId).ViewGoalAtAsync(Key.GoalId, at, cancellationToken);
 
-    public async Task<GoalView?> ViewAtAsync(DateTimeOffset at)
-    {
-        if (S.Definition is not { } d) return null;
-        var metric = MetricOf(d);
-        var window = GoalMath.WindowStart(d.Reset, d.Start, at);
-        var parts = new GoalParts();
-        var byDepartment = new Dictionary<string, GoalParts>(StringComparer.Ordinal);
-        for (long from = 1; from <= S.AppliedThrough;)
-        {
-            var page = await log.ReadAsync(Key.OrgId, from, options.Value.ReplayPageSize);
-            if (page.Count == 0) break;
-            foreach (var e in page)
-            {
-                if (e.Sequence > S.AppliedThrough || !d.Counts(e.Event) || e.Event.Timestamp > at) continue;
-                if (d.Reset != ResetCadence.None && GoalMath.WindowStart(d.Reset, d.Start, e.Event.Timestamp) != window) continue;
-                Count(parts, byDepartment, metric, e.Event);
-            }
-            from = page[^1].Sequence + 1;
-        }
-        // A roll-up's children are replayed by the board; here it shows its own metric's replay only.
-        return ViewOf(d, metric, parts, byDepartment, at, includeChildren: false, checkIn: S.CheckIns.LastOrDefault(c => c.At <= at));
-    }
+    public Task WhenIdleAsync() => Task.CompletedTask;
 
-    private static MetricDefinition MetricOf(GoalDefinition d) =>
-        d.RollUp == RollUp.Children ? new MetricDefinition(d.Metric, "Roll-up", MetricKind.Additive, "percent")
-        : d.MetricDefinition ?? new MetricDefinition(d.Metric, d.Metric, MetricKind.Additive, "count");
+    public Task<GoalReadBasis?> GetReadBasisAsync() =>
+        Task.FromResult(S.Definition is not { } d ? null : new GoalReadBasis(d, S.AppliedThrough, S.WindowStart, S.UpdatedAt, [.. S.CheckIns]));
 
-    private GoalView View() => ViewOf(S.Definition!, MetricOf(S.Definition!), S.Parts, S.ByDepartment, clock.GetUtcNow(), includeChildren: true, S.LatestCheckIn);
+    private static MetricDefinition MetricOf(GoalDefinition d) => GoalViews.MetricOf(d);
 
-    private GoalView ViewOf(GoalDefinition d, MetricDefinition metric, GoalParts parts, Dictionary<string, GoalParts> byDepartment, DateTimeOffset now, bool includeChildren, CheckIn? checkIn)
-    {
-        double? value, percent;
-        if (d.RollUp == RollUp.Children)
-        {
-            value = percent = includeChildren ? GoalMath.RollUp(S.Children.Values.Select(c => (c.Percent, c.Weight))) : null;
-        }
-        else
-        {
-            value = parts.Value(metric);
-            percent = GoalMath.Percent(d.Kind, d.Baseline, d.Target, value);
-        }
-        var status = GoalMath.Status(d.Kind, d.RollUp == RollUp.Children ? 100 : d.Target, value, percent, d.Start, d.End, now, _settings);
-        var contributions = d.RollUp == RollUp.Children ? null
-            : byDepartment.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => new Contribution(p.Key, p.Value.Value(metric), p.Value.Events)).ToList();
-        return new GoalView(
-            d.Id, d.Title, d.Metric, value, d.RollUp == RollUp.Children ? 100 : d.Target, d.Owners, d.Scope, d.Start, d.End,
-            S.UpdatedAt, S.AppliedThrough, parts.Events,
-            Percent: percent,
-            Kind: d.Kind,
-            Baseline: d.Baseline,
-            Status: status,
-            ExpectedPercent: GoalMath.Expected(d.Start, d.End, now),
-            LatestCheckIn: checkIn,
-            ConfidenceMismatch: GoalMath.Mismatch(checkIn, status, _settings),
-            ParentId: d.ParentId,
-            Weight: d.Weight,
-            RollUp: d.RollUp,
-            Unit: metric.Unit,
-            LowerIsBetter: metric.LowerIsBetter,
-            Parts: metric.Kind == MetricKind.Ratio ? new Dictionary<string, double>(parts.Sums) : null,
-            Contributions: contributions,
-            Reset: d.Reset);
-    }
+    private GoalView View() => GoalViews.Build(S.Definition!, MetricOf(S.Definition!), S.Parts, S.ByDepartment, clock.GetUtcNow(),
+        S.Children.Values, S.UpdatedAt, S.AppliedThrough, S.LatestCheckIn, _settings);
 
     /// <summary>
     /// Computes the view, records history and judges the realignment triggers (a turn to at risk or

@@ -2,9 +2,10 @@ namespace Orleans.Align.Grains.Log;
 
 /// <summary>
 /// A per-silo, in-memory log for development and unit tests. It is lost with the process, so it makes
-/// no durability claim; the Azure Blob log does.
+/// no durability claim; the Azure Blob log does. As a reader it is one segment whose "offsets" are
+/// event indexes (event <c>n</c> is at offset <c>n - 1</c>).
 /// </summary>
-public sealed class MemoryEventLogStore : IEventLogStore
+public sealed class MemoryEventLogStore : IEventLogStore, IEventLogReader
 {
     private readonly Dictionary<string, List<LoggedEvent>> _logs = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
@@ -44,6 +45,28 @@ public sealed class MemoryEventLogStore : IEventLogStore
         lock (_gate)
         {
             return Task.FromResult(_logs.TryGetValue(orgId, out var log) ? (long)log.Count : 0L);
+        }
+    }
+
+    public Task<IReadOnlyList<LogSegmentExtent>> GetSegmentsAsync(string orgId, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult<IReadOnlyList<LogSegmentExtent>>(
+                _logs.TryGetValue(orgId, out var log) && log.Count > 0 ? [new LogSegmentExtent(1, log.Count)] : []);
+        }
+    }
+
+    public Task<LogRangeRead> ReadRangeAsync(string orgId, long segment, long fromOffset, long toOffset, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            if (segment != 1 || !_logs.TryGetValue(orgId, out var log)) return Task.FromResult(new LogRangeRead([], fromOffset));
+            var to = Math.Min(toOffset, log.Count);
+            var events = new List<PositionedEvent>((int)Math.Max(0, to - fromOffset));
+            for (var i = fromOffset; i < to; i++) events.Add(new PositionedEvent(log[(int)i], i));
+            return Task.FromResult(new LogRangeRead(events, Math.Max(fromOffset, to)));
         }
     }
 }

@@ -4,6 +4,7 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
 using Orleans.Align.Grains.Log;
+using Orleans.Align.Grains.Timeline;
 
 namespace Orleans.Align.Silo.Storage;
 
@@ -11,6 +12,9 @@ namespace Orleans.Align.Silo.Storage;
 public sealed class BlobEventLogOptions
 {
     public string ContainerName { get; set; } = "align-log";
+
+    /// <summary>Where the index that provenance and replay read through is cached (derived data, rebuilt from the log if lost).</summary>
+    public string IndexContainerName { get; set; } = "align-log-index";
 
     /// <summary>A segment (one append blob) is closed and a new one started past this size.</summary>
     public long MaxSegmentBytes { get; set; } = 64L * 1024 * 1024;
@@ -26,7 +30,7 @@ public sealed class BlobEventLogOptions
 /// a writer that lost track (a timeout whose write did land) reloads the tail before writing again.
 /// An in-memory sparse index (sequence → byte offset) lets readers start near where they need.
 /// </summary>
-public sealed class BlobEventLogStore(BlobContainerClient container, BlobEventLogOptions options, ILogger<BlobEventLogStore> logger) : IEventLogStore
+public sealed class BlobEventLogStore(BlobContainerClient container, BlobEventLogOptions options, ILogger<BlobEventLogStore> logger, LogIndexes? indexes = null) : IEventLogStore
 {
     private const long IndexEveryBytes = 256 * 1024;
     private readonly ConcurrentDictionary<string, OrgLog> _logs = new(StringComparer.Ordinal);
@@ -49,6 +53,7 @@ public sealed class BlobEventLogStore(BlobContainerClient container, BlobEventLo
             }
 
             var blob = container.GetAppendBlobClient(segment.BlobName);
+            var dataStart = segment.Length;
             var chunkStart = 0;
             var sequenceIndex = 0;
             while (chunkStart < data.Length)
@@ -66,6 +71,7 @@ public sealed class BlobEventLogStore(BlobContainerClient container, BlobEventLo
                 chunkStart += chunkLength;
             }
             log.LastSequence = segment.LastSequence = events[^1].Sequence;
+            HandToIndex(orgId, segment.FirstSequence, dataStart, data, events);
             return true;
         }, cancellationToken);
 
@@ -262,6 +268,30 @@ public sealed class BlobEventLogStore(BlobContainerClient container, BlobEventLo
             carry = data[consumed..];
             position += bytes.Length;
             if (bytes.Length == 0) break;
+        }
+    }
+
+    /// <summary>
+    /// Gives what was just appended, with where each line starts, to the provenance index (if a query
+    /// opened one here), so that it need not read and parse it back. It only enqueues: never waits.
+    /// </summary>
+    private void HandToIndex(string orgId, long segment, long dataStart, byte[] data, IReadOnlyList<LoggedEvent> events)
+    {
+        if (indexes is null) return;
+        try
+        {
+            var positioned = new PositionedEvent[events.Count];
+            var lineStart = 0;
+            for (var i = 0; i < events.Count; i++)
+            {
+                positioned[i] = new PositionedEvent(events[i], dataStart + lineStart);
+                lineStart = Array.IndexOf(data, (byte)'\n', lineStart) + 1;
+            }
+            indexes.Appended(orgId, segment, positioned, dataStart + data.Length);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Handing an append of {OrgId} to the provenance index failed; it is read from the log instead", orgId);
         }
     }
 

@@ -36,8 +36,8 @@ public sealed class AlertEpisodeTests(AlertClockFixture fixture)
     {
         var result = await org.IngestAsync(Event($"f-{Guid.NewGuid():N}", "followers", value, Launch, at: Now));
         await org.AppliedThroughAsync(GoalId, result.LastSequence);
-        // Provenance is not interleaved: it runs once the goal's turn (publish, feed) is over.
-        await org.Goal(GoalId).GetProvenanceAsync(before: null, limit: 1);
+        // Not interleaved: it runs once the goal's turn (publish, feed) is over.
+        await org.Goal(GoalId).WhenIdleAsync();
     }
 
     private static async Task<IReadOnlyList<FeedEntry>> FeedAsync(TestOrganization org, FeedKind? kind = null, AlertState? state = null) =>

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Align.Grains;
 using Orleans.Align.Grains.Log;
+using Orleans.Align.Grains.Timeline;
 using Orleans.TestingHost;
 
 namespace Orleans.Align.Tests.Cluster;
@@ -28,6 +29,9 @@ public sealed class ClusterFixture : IAsyncLifetime
         {
             silo.Services.AddAlignGrainServices();
             silo.Services.AddMemoryEventLog();
+            silo.Services.AddSingleton<IEventLogReader>(sp => new ObservedLogReader(sp.GetRequiredService<MemoryEventLogStore>()));
+            // Small chunks and runs, so that a test's few hundred events fill several sealed chunks.
+            silo.Services.Configure<TimelineOptions>(o => (o.ChunkEvents, o.MarkEvery) = (32, 4));
             silo.AddMemoryGrainStorage(StorageNames.Align);
             silo.UseInMemoryReminderService();
             silo.AddIncomingGrainCallFilter<DeliveryFaults>();

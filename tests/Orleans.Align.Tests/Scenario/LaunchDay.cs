@@ -120,10 +120,10 @@ public sealed class LaunchDay
     }
 
     /// <summary>
-    /// A goal is not reentrant and provenance is not an interleaved call, so it runs only once the
-    /// goal's current turn (apply, publish to the parent and boards, post alerts) has finished.
+    /// A goal is not reentrant and <see cref="IGoalGrain.WhenIdleAsync"/> is not interleaved, so it runs only
+    /// once the goal's current turn (apply, publish to the parent and boards, post alerts) has finished.
     /// </summary>
-    private Task TurnFinishedAsync(string goalId) => _org.Goal(goalId).GetProvenanceAsync(before: null, limit: 1);
+    private Task TurnFinishedAsync(string goalId) => _org.Goal(goalId).WhenIdleAsync();
 
     public async Task<GoalView> CheckInAsync(string goalId, string department, int confidence, string note) =>
         await _org.Goal(goalId).CheckInAsync(new CheckIn(department, confidence, note, Now));
