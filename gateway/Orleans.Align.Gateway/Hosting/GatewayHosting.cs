@@ -38,6 +38,7 @@ public static class GatewayHosting
         builder.UseOrleansClient(client =>
         {
             client.UseAlignClustering(connection);
+            client.Configure<Orleans.Configuration.ClientMessagingOptions>(o => o.ResponseTimeout = connection.Gateway.ResponseTimeout);
             client.AddActivityPropagation();
             // A lost connection to a silo is the earliest sign that it died: boards it hosted need new subscriptions.
             client.AddGatewayCountChangedHandler(sp => (_, e) => sp.GetRequiredService<BoardWatches>().ConnectionsChanged(e.PreviousNumberOfConnectedGateways, e.NumberOfConnectedGateways));

@@ -14,6 +14,16 @@ public sealed class GatewayOptions
     /// </summary>
     public TimeSpan GatewayListRefreshPeriod { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long the gateway's Orleans client waits for any grain call (Orleans' default is 30 s). A
+    /// request forwarded through a silo gateway to a silo that dies is answered only at this timeout
+    /// (dotnet/orleans#10165), and while a SIGKILLed silo is being declared dead, calls queued behind
+    /// such a request were seen to wait with it: viewers got no push and boards no renewal for the
+    /// whole 30 s. 10 s bounds that stall; longer work (a cold provenance index) answers 503 and its
+    /// retry finds the work done.
+    /// </summary>
+    public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Largest ingest batch, in events.</summary>
     public int MaxEventsPerBatch { get; set; } = 5_000;
 
@@ -87,5 +97,6 @@ public sealed record ClusterConnection(ClusterConnectionOptions Cluster, string 
         if (string.IsNullOrWhiteSpace(Cluster.ClusterId)) yield return "Align:Cluster:ClusterId must not be empty.";
         if (string.IsNullOrWhiteSpace(Cluster.ServiceId)) yield return "Align:Cluster:ServiceId must not be empty.";
         if (Gateway.GatewayListRefreshPeriod <= TimeSpan.Zero) yield return "Align:Gateway:GatewayListRefreshPeriod must be positive.";
+        if (Gateway.ResponseTimeout < TimeSpan.FromSeconds(1)) yield return "Align:Gateway:ResponseTimeout must be at least 1 s.";
     }
 }
