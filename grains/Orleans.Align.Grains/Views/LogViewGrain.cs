@@ -22,8 +22,6 @@ public abstract class LogViewGrain<TState>(IPersistentState<TState> results, IEv
     /// <summary>The durable reminder that lets time alone move a view (the goal's is named the same).</summary>
     public const string TimeReminder = "pace";
 
-    private Func<MetricEvent, bool> _counts = null!;
-
     protected LogFollower Follower { get; private set; } = null!;
     protected ViewSnapshots<TState> Snapshots { get; private set; } = null!;
     protected ViewContext Context { get; private set; } = null!;
@@ -77,7 +75,6 @@ public abstract class LogViewGrain<TState>(IPersistentState<TState> results, IEv
 
     private async Task ActivateAsync(CancellationToken cancellationToken)
     {
-        _counts = Target.Counts;
         Follower = new LogFollower(log, Key.OrgId, options.ReplayPageSize);
         Snapshots = new ViewSnapshots<TState>(this, results, options.ViewSnapshotInterval, logger, $"{Target.Kind} {Key.Id} of {Key.OrgId}");
         Context = new ViewContext(GrainFactory, Key.OrgId);
@@ -146,11 +143,13 @@ public abstract class LogViewGrain<TState>(IPersistentState<TState> results, IEv
     int ILogView.Apply(IEnumerable<LoggedEvent> events)
     {
         var applied = 0;
+        // Asked per batch, not kept from the activation: a view may be activated (routed) before it is defined.
+        var counts = Target.Counts;
         foreach (var e in events)
         {
             if (e.Sequence <= S.AppliedThrough) continue;
             S.AppliedThrough = e.Sequence;
-            if (!_counts(e.Event)) continue;
+            if (!counts(e.Event)) continue;
             Count(e.Event);
             applied++;
         }
