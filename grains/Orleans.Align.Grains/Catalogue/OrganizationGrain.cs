@@ -183,9 +183,7 @@ public sealed class OrganizationGrain(
     {
         var s = Existing;
         RequireDepartments(goal.Owners);
-        RequireDepartments(goal.Scope.Departments);
-        var unknownCampaigns = goal.Scope.Campaigns.Where(c => !s.Campaigns.Contains(c)).ToList();
-        if (unknownCampaigns.Count > 0) throw AlignException.Invalid($"Unknown campaign(s): {string.Join(", ", unknownCampaigns)}.");
+        RequireScope(goal.Scope);
         if (goal.ParentId is { } parentId)
         {
             if (parentId == goal.Id) throw AlignException.Invalid("A goal cannot be its own parent.");
@@ -213,9 +211,7 @@ public sealed class OrganizationGrain(
     {
         var s = Existing;
         RequireDepartments(rule.Notify);
-        RequireDepartments(rule.Scope.Departments);
-        var unknownCampaigns = rule.Scope.Campaigns.Where(c => !s.Campaigns.Contains(c)).ToList();
-        if (unknownCampaigns.Count > 0) throw AlignException.Invalid($"Unknown campaign(s): {string.Join(", ", unknownCampaigns)}.");
+        RequireScope(rule.Scope);
         var metric = s.Metrics.Find(m => m.Key == rule.Metric) ?? throw AlignException.Invalid($"Unknown metric '{rule.Metric}'. See GET /api/v1/metrics.");
         // A window's total is a sum of events: ratios are derived and gauges are readings, not totals.
         if (metric.Kind != MetricKind.Additive) throw AlignException.Invalid($"Metric '{rule.Metric}' is a {metric.Kind.ToString().ToLowerInvariant()}; a rule watches an additive metric's total over its window.");
@@ -340,6 +336,14 @@ public sealed class OrganizationGrain(
     // a JSON grain storage serializer (the memory provider's), which names the concrete type it wrote.
     private StoredKey NewKey(string name, IReadOnlyList<string> scopes, string hash, DateTimeOffset now) =>
         new(hash, new ApiKeyRecord(OrgId, hash[..12], name, scopes.ToArray(), now));
+
+    /// <summary>A scope of a goal or a rule names only departments and campaigns the organization has.</summary>
+    private void RequireScope(GoalScope scope)
+    {
+        RequireDepartments(scope.Departments);
+        var unknown = scope.Campaigns.Where(c => !state.State.Campaigns.Contains(c)).ToList();
+        if (unknown.Count > 0) throw AlignException.Invalid($"Unknown campaign(s): {string.Join(", ", unknown)}.");
+    }
 
     private void RequireDepartments(IEnumerable<string> ids)
     {

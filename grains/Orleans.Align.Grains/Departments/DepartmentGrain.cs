@@ -61,9 +61,7 @@ public sealed class DepartmentGrain(
         if (changed || publishAnyway) await PublishAsync();
     }
 
-    private Task FlushAsync() => Definition is null
-        ? Task.CompletedTask
-        : FeedOutbox.FlushAsync(S.Outbox, GrainFactory.GetGrain<IFeedGrain>(Key.OrgId), Snapshots.WriteAsync, Snapshots.MarkDirty, logger, $"department {Key.Id} of {Key.OrgId}");
+    private Task FlushAsync() => TellFeedAsync(S.Outbox);
 
     public async Task DefineAsync(Department department)
     {

@@ -60,7 +60,5 @@ public sealed class RuleGrain(
         await FlushAsync();
     }
 
-    private Task FlushAsync() => Definition is null
-        ? Task.CompletedTask
-        : FeedOutbox.FlushAsync(S.Outbox, GrainFactory.GetGrain<IFeedGrain>(Key.OrgId), Snapshots.WriteAsync, Snapshots.MarkDirty, logger, $"rule {Key.Id} of {Key.OrgId}");
+    private Task FlushAsync() => TellFeedAsync(S.Outbox);
 }
