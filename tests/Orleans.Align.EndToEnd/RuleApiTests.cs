@@ -53,6 +53,30 @@ public sealed class RuleApiTests(AlignSystem system)
         Assert.Null(scorecard["checkInCadence"]);
     }
 
+    [Fact]
+    public async Task A_crisis_rule_reaches_every_department_it_names_on_their_feeds_and_nobody_else()
+    {
+        var tenant = await system.CreateTenantAsync("rules-crisis");
+        await tenant.PutOkAsync("/api/v1/settings", new { alertHoldMinutes = 0 });
+        foreach (var d in new[] { "marketing", "pr", "sales", "finance" }) await tenant.PostOkAsync("/api/v1/departments", new { id = d, name = d });
+        await tenant.PostOkAsync("/api/v1/metrics", new { key = "negative_mentions", name = "Negative mentions", kind = "additive", unit = "count", lowerIsBetter = true });
+        await tenant.PostOkAsync("/api/v1/rules", new
+        {
+            id = "crisis", name = "Crisis", metric = "negative_mentions", condition = "above", threshold = 20, windowMinutes = 60,
+            notify = new[] { "marketing", "pr", "sales" }, message = "respond together",
+        });
+
+        await tenant.IngestAsync(new { id = "n1", metric = "negative_mentions", value = 25, department = "pr", timestamp = Now });
+
+        foreach (var d in new[] { "marketing", "pr", "sales" })
+        {
+            var feed = await tenant.GetUntilAsync($"/api/v1/feed?kind=alert&department={d}", f => f.AsArray().Count == 1);
+            Assert.Equal(("trigger", "open"), (feed[0]!["reason"].Text(), feed[0]!["state"].Text()));
+            Assert.Contains("respond together", feed[0]!["text"].Text());
+        }
+        Assert.Empty((await tenant.GetOkAsync("/api/v1/feed?kind=alert&department=finance")).AsArray());
+    }
+
     public static TheoryData<string, string, string, int, string?> BadRequests => new()
     {
         { "POST", "/api/v1/rules", """{"name":"X","metric":"leads","condition":"above","threshold":1,"windowMinutes":60,"notify":["sales"]}""", 400, "id" },
