@@ -19,8 +19,8 @@ public interface IViewState
 public abstract class LogViewGrain<TState>(IPersistentState<TState> results, IEventLogStore log, IngestOptions options, TimeProvider clock, ILogger logger)
     : Grain, ILogView, IRemindable where TState : class, IViewState
 {
-    /// <summary>The durable reminder that lets time alone move a view (the goal's is named the same).</summary>
-    public const string TimeReminder = "pace";
+    /// <summary>The durable reminder that lets time alone move a view; named as the goal's.</summary>
+    public const string TimeReminder = Goals.GoalGrain.PaceReminder;
 
     protected LogFollower Follower { get; private set; } = null!;
     protected ViewSnapshots<TState> Snapshots { get; private set; } = null!;
