@@ -90,6 +90,10 @@ public sealed class AlignApiClient
     public Task<GoalView> CreateGoalAsync(GoalDefinition goal, CancellationToken cancellationToken) =>
         SendAsync<GoalView>(HttpMethod.Post, "api/v1/goals", goal, cancellationToken);
 
+    /// <summary>409 when a rule with this id exists with a different definition; the same definition again is answered 201.</summary>
+    public Task<System.Text.Json.Nodes.JsonNode> CreateRuleAsync(TriggerRule rule, CancellationToken cancellationToken) =>
+        SendAsync<System.Text.Json.Nodes.JsonNode>(HttpMethod.Post, "api/v1/rules", rule, cancellationToken);
+
     public Task<IReadOnlyList<GoalView>> ListGoalsAsync(CancellationToken cancellationToken) =>
         SendAsync<IReadOnlyList<GoalView>>(HttpMethod.Get, "api/v1/goals", null, cancellationToken);
 

@@ -27,6 +27,18 @@ public sealed record GoalScope(string? Campaign = null, string? Department = nul
     public static readonly GoalScope All = new();
 }
 
+/// <summary>A trigger rule as <c>POST /api/v1/rules</c> takes it (<c>condition</c>: risesBy, fallsBy, above, below).</summary>
+public sealed record TriggerRule(
+    string Id,
+    string Name,
+    string Metric,
+    GoalScope Scope,
+    string Condition,
+    double Threshold,
+    double WindowMinutes,
+    IReadOnlyList<string> Notify,
+    string? Message = null);
+
 public sealed record GoalDefinition(
     string Id,
     string Title,

@@ -36,6 +36,7 @@ public sealed class DemoSetup(HttpClient http, DemoOptions options, TextWriter o
             // A goal seeded by an earlier run has that run's dates, so this one is refused with 409; the original stays.
             await CreateUnlessThereAsync($"goal {goal.Id}", ct => org.CreateGoalAsync(goal, ct), cancellationToken);
         }
+        await CreateUnlessThereAsync($"rule {LaunchScenario.CoverageLanding.Id}", ct => org.CreateRuleAsync(LaunchScenario.CoverageLanding, ct), cancellationToken);
 
         state = await EnsureReadKeyAsync(org, state, cancellationToken);
         return state;

@@ -51,6 +51,10 @@ public static class LaunchScenario
         ];
     }
 
+    /// <summary>PR alerts sales to coverage: media mentions of the launch doubling within an hour tell sales to expect inquiries.</summary>
+    public static readonly TriggerRule CoverageLanding = new("coverage-landing", "Coverage is landing", Metrics.MediaMentions,
+        new GoalScope(Campaign: CampaignId), "risesBy", 100, 60, [Sales], "PR alerts sales to coverage: expect inquiries");
+
     public const string PressBriefing = "press-briefing";
     public const string Hashtag = "hashtag";
     public const string Bundle = "bundle";

@@ -12,6 +12,7 @@ public static class CatalogueEndpoints
         departments.MapPost("", CreateDepartmentAsync).RequireAuthorization(Policies.Admin).Reads().Answers<Department>(201).Problems(409);
         departments.MapGet("", (HttpContext http, IClusterClient cluster) => Org(http, cluster).ListDepartmentsAsync()).RequireAuthorization(Policies.Read);
         departments.MapGet("/{departmentId}/scorecard", GetScorecardAsync).RequireAuthorization(Policies.Read).Answers<DepartmentScorecard>().Problems(404);
+        departments.MapPut("/{departmentId}/check-in-cadence", SetCheckInCadenceAsync).RequireAuthorization(Policies.Admin).Reads().Answers<DepartmentScorecard>().Problems(404);
 
         var campaigns = api.MapGroup("/campaigns").WithTags("Campaigns").Authenticated();
         campaigns.MapPost("", CreateCampaignAsync).RequireAuthorization(Policies.Admin).Reads().Answers<Campaign>(201).Problems(409);
@@ -135,6 +136,19 @@ public static class CatalogueEndpoints
         return view is null ? NotFound($"Department {InputLimits.Echo(departmentId)} does not exist.") : TypedResults.Ok(view);
     }
 
+    /// <summary>How often the department checks in on the goals it owns (<c>everyDays</c>; null or absent: no cadence).</summary>
+    private static async Task<IResult> SetCheckInCadenceAsync(string departmentId, CheckInCadenceRequest request, HttpContext http, IClusterClient cluster)
+    {
+        if (!InputLimits.IsId(departmentId)) return NotFound($"Department {InputLimits.Echo(departmentId)} does not exist.");
+        var v = new Validation();
+        if (request.EveryDays is { } days && !(double.IsFinite(days) && days > 0 && days <= InputLimits.MaxCheckInEveryDays))
+            v.Add("everyDays", $"must be more than 0 and at most {InputLimits.MaxCheckInEveryDays} days (or null: no cadence).");
+        if (!v.IsValid) return v.Problem();
+        var department = cluster.GetGrain<IDepartmentGrain>(GrainKeys.For(http.User.OrgId(), departmentId));
+        // An unknown department is not created by a cadence: the grain answers NotFound.
+        return TypedResults.Ok(await department.SetCheckInCadenceAsync(request.EveryDays));
+    }
+
     private static async Task<IResult> CreateGoalAsync(CreateGoalRequest request, HttpContext http, IClusterClient cluster)
     {
         var (v, definition) = ValidateGoal(request);
@@ -180,7 +194,7 @@ public static class CatalogueEndpoints
     }
 
     /// <summary>The one id and the list together; the list is bounded on its own before they are joined.</summary>
-    private static List<string> ScopeIds(Validation v, string field, string? one, List<string?>? several)
+    internal static List<string> ScopeIds(Validation v, string field, string? one, List<string?>? several)
     {
         if (several is { Count: > InputLimits.MaxIdsPerList })
         {

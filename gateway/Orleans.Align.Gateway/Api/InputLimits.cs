@@ -34,6 +34,12 @@ public static class InputLimits
     /// <summary>An announcement's text.</summary>
     public const int MaxTextLength = 2000;
 
+    /// <summary>A trigger rule's window: a week, in minutes (a rule keeps a sum per minute over two windows).</summary>
+    public const int MaxRuleWindowMinutes = 10_080;
+
+    /// <summary>A department's check-in cadence: at most once a year.</summary>
+    public const double MaxCheckInEveryDays = 366;
+
     /// <summary>A check-in's note.</summary>
     public const int MaxNoteLength = 1000;
 

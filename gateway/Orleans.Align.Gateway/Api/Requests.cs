@@ -163,6 +163,26 @@ public sealed class IngestConflictProblem : Microsoft.AspNetCore.Mvc.ProblemDeta
     public required IReadOnlyList<IngestConflictResponse> Conflicts { get; init; }
 }
 
+/// <summary>
+/// A trigger rule: <c>metric</c> (additive) over <c>scope</c>, a <c>condition</c> (<c>risesBy</c>/<c>fallsBy</c>: <c>threshold</c>
+/// in percent against the previous window; <c>above</c>/<c>below</c>: <c>threshold</c> as a total) over <c>windowMinutes</c>,
+/// posting to the departments in <c>notify</c>.
+/// </summary>
+public sealed record CreateRuleRequest(
+    [property: Required, StringLength(Identifiers.MaxLength, MinimumLength = 1), RegularExpression(IdPattern)] string? Id,
+    [property: Required, StringLength(MaxNameLength, MinimumLength = 1)] string? Name,
+    [property: Required, StringLength(64, MinimumLength = 1), RegularExpression(MetricKeyPattern)] string? Metric,
+    GoalScopeRequest? Scope,
+    [property: Required] RuleCondition? Condition,
+    [property: Required, Range(-EventValidation.MaxAbsoluteValue, EventValidation.MaxAbsoluteValue)] double? Threshold,
+    [property: Required, Range(1, MaxRuleWindowMinutes)] double? WindowMinutes,
+    [property: Required, Length(1, MaxIdsPerList)] List<string?>? Notify,
+    [property: StringLength(MaxNoteLength)] string? Message);
+
+/// <summary>A department's check-in cadence in days (fractions allowed); null or absent: no cadence.</summary>
+public sealed record CheckInCadenceRequest(
+    [property: Range(0, MaxCheckInEveryDays, MinimumIsExclusive = true)] double? EveryDays);
+
 public sealed record CreateApiKeyRequest(
     [property: Required, StringLength(MaxShortNameLength, MinimumLength = 1)] string? Name,
     [property: Required, Length(1, MaxScopes)] List<string?>? Scopes);

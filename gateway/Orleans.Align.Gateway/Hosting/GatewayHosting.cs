@@ -102,6 +102,7 @@ public static class GatewayHosting
         api.MapOrganizations();
         api.MapCatalogue();
         api.MapAlignment();
+        api.MapRules();
         api.MapEvents(app.Services.GetRequiredService<IOptions<GatewayOptions>>().Value);
 
         app.MapOpenApi("/openapi/{documentName}.json");

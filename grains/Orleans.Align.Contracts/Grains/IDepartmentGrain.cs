@@ -19,6 +19,14 @@ public interface IDepartmentGrain : ILogViewGrain
     [Alias("GetScorecard"), AlwaysInterleave]
     Task<DepartmentScorecard?> GetScorecardAsync();
 
+    /// <summary>
+    /// Sets how often this department checks in on the goals it owns (null: no cadence); an overdue
+    /// check-in raises a reminder on the feed, driven by a durable reminder. NotFound for an unknown
+    /// department, Invalid outside (0, 366] days.
+    /// </summary>
+    [Alias("SetCheckInCadence")]
+    Task<DepartmentScorecard> SetCheckInCadenceAsync(double? everyDays);
+
     /// <summary>A goal this department owns moved (status, progress, check-in).</summary>
     [Alias("GoalChanged")]
     Task GoalChangedAsync(GoalView goal);

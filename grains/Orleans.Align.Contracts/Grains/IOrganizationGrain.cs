@@ -41,6 +41,20 @@ public interface IOrganizationGrain : IGrainWithStringKey
     [Alias("GetGoalDefinition"), AlwaysInterleave]
     Task<GoalDefinition?> GetGoalDefinitionAsync(string goalId);
 
+    /// <summary>
+    /// Creates a trigger rule (the same definition again is answered as created; a different one under
+    /// its id is a Conflict). Invalid for an unknown or non-additive metric, department or campaign.
+    /// </summary>
+    [Alias("CreateRule")]
+    Task<RuleView> CreateRuleAsync(TriggerRule rule);
+
+    [Alias("ListRules")]
+    Task<IReadOnlyList<RuleView>> ListRulesAsync();
+
+    /// <summary>Interleaved: a rule that lost its definition asks for it while activating.</summary>
+    [Alias("GetRuleDefinition"), AlwaysInterleave]
+    Task<TriggerRule?> GetRuleDefinitionAsync(string ruleId);
+
     [Alias("ListGoals")]
     Task<IReadOnlyList<GoalView>> ListGoalsAsync();
 

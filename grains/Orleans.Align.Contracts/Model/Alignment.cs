@@ -47,6 +47,10 @@ public static class AlertReasons
     public const string TrendDown = "trend_down";
     public const string ConfidenceMismatch = "confidence_mismatch";
     public const string SalesFeedback = "sales_feedback";
+    /// <summary>An organization's trigger rule holds (the alert goes to the departments it names).</summary>
+    public const string Trigger = "trigger";
+    /// <summary>A department has not checked in on a goal it owns within its cadence.</summary>
+    public const string CheckInOverdue = "check_in_overdue";
 }
 
 /// <summary>

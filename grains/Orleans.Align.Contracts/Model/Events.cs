@@ -65,6 +65,7 @@ public enum ViewKind
     Goal = 0,
     Campaign = 1,
     Department = 2,
+    Rule = 3,
 }
 
 /// <summary>

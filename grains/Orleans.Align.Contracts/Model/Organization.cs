@@ -51,7 +51,7 @@ public sealed record Campaign(
 
 /// <summary>
 /// What the ingest log needs to know to validate events and route them to their views: goals,
-/// campaigns and departments. <see cref="Activities"/>: each campaign's activity ids.
+/// campaigns, departments and trigger rules. <see cref="Activities"/>: each campaign's activity ids.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("align.routing")]
 public sealed record OrganizationRouting(
@@ -60,7 +60,8 @@ public sealed record OrganizationRouting(
     [property: Id(2)] IReadOnlyList<GoalDefinition> Goals,
     [property: Id(3)] IReadOnlyList<string>? BaseMetrics = null,
     [property: Id(4)] long Version = 0,
-    [property: Id(5)] IReadOnlyDictionary<string, IReadOnlyList<string>>? Activities = null)
+    [property: Id(5)] IReadOnlyDictionary<string, IReadOnlyList<string>>? Activities = null,
+    [property: Id(6)] IReadOnlyList<TriggerRule>? Rules = null)
 {
     /// <summary>Version 0: before the organization exists. Every catalogue change that routes raises the version.</summary>
     public static readonly OrganizationRouting Empty = new([], [], [], []);

@@ -69,7 +69,19 @@ public sealed record GoalCard(
     [property: Id(5)] double? Progress,
     [property: Id(6)] double Target,
     [property: Id(7)] DateTimeOffset? LastCheckIn,
-    [property: Id(8)] int? Confidence);
+    [property: Id(8)] int? Confidence,
+    // With a check-in cadence: when this department's next check-in on the goal is due, and whether it is overdue.
+    [property: Id(9)] DateTimeOffset? CheckInDue = null,
+    [property: Id(10)] bool CheckInOverdue = false);
+
+/// <summary>How often a department checks in on the goals it owns, and since when (a goal never checked in on is due one period after).</summary>
+[GenerateSerializer, Immutable, Alias("align.check-in-cadence")]
+public sealed record CheckInCadence(
+    [property: Id(0)] double EveryDays,
+    [property: Id(1)] DateTimeOffset Since)
+{
+    public TimeSpan Every() => TimeSpan.FromDays(EveryDays);
+}
 
 [GenerateSerializer, Immutable, Alias("align.campaign-totals")]
 public sealed record CampaignTotals(
@@ -90,4 +102,5 @@ public sealed record DepartmentScorecard(
     [property: Id(5)] IReadOnlyList<GoalCard> Goals,
     [property: Id(6)] IReadOnlyList<ActivityView> Activities,
     [property: Id(7)] long AppliedThrough,
-    [property: Id(8)] DateTimeOffset UpdatedAt);
+    [property: Id(8)] DateTimeOffset UpdatedAt,
+    [property: Id(9)] CheckInCadence? CheckInCadence = null);

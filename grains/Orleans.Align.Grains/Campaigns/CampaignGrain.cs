@@ -28,6 +28,12 @@ public sealed class CampaignGrain(
 
     protected override void Count(MetricEvent e) => S.Count(Definition!, e);
 
+    /// <summary>A target's pace moves with time until the last target period (or the launch window) is over and judged.</summary>
+    protected override DateTimeOffset? TimeMattersUntil =>
+        (Definition?.Activities ?? []).SelectMany(a => a.Targets ?? []).Select(t => t.End ?? Definition!.LaunchEnd).Max() is { } end
+            ? end + options.Value.PaceReminderPeriod
+            : null;
+
     /// <summary>
     /// Results computed for another definition (an activity changed and the silo died before the
     /// rebuild was saved) are recomputed from the log; otherwise the log after the snapshot is read.

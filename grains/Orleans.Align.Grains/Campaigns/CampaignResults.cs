@@ -54,7 +54,9 @@ public sealed class CampaignResults : IViewState
     {
         var (start, end) = Period(campaign, target);
         var parts = ByTarget.GetValueOrDefault(TargetKey(activity.Id, target.Metric));
-        var value = parts?.Value(Metric(target));
+        var metric = Metric(target);
+        // As for a goal: no event of an additive metric is zero done, so time alone turns it at risk.
+        var value = parts?.Value(metric) ?? (metric.Kind == MetricKind.Additive ? 0 : null);
         var percent = GoalMath.Percent(target.Kind, target.Baseline, target.Target, value);
         var status = GoalMath.Status(target.Kind, target.Target, value, percent, start, end, now, settings);
         return new TargetView(target.Metric, target.Target, target.Kind, target.Baseline, start, end, value, percent,

@@ -20,6 +20,8 @@ public sealed class OrganizationState
     [Id(9)] public OrganizationRateLimits RateLimits { get; set; } = OrganizationRateLimits.Defaults;
     /// <summary>Each campaign's activity ids, for the routing table (events may name one of their campaign's).</summary>
     [Id(10)] public Dictionary<string, List<string>> Activities { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>Trigger rule definitions, kept here because they are part of the ingest log's routing table.</summary>
+    [Id(11)] public List<TriggerRule> Rules { get; set; } = [];
 }
 
 [GenerateSerializer, Alias("align.stored-key")]
@@ -76,6 +78,7 @@ public sealed class OrganizationGrain(
             RoutingVersion = before.RoutingVersion,
             RateLimits = before.RateLimits,
             Activities = before.Activities.ToDictionary(a => a.Key, a => a.Value.ToList(), StringComparer.Ordinal),
+            Rules = [.. before.Rules],
         };
         change(copy);
         state.State = copy;
@@ -180,9 +183,7 @@ public sealed class OrganizationGrain(
     {
         var s = Existing;
         RequireDepartments(goal.Owners);
-        RequireDepartments(goal.Scope.Departments);
-        var unknownCampaigns = goal.Scope.Campaigns.Where(c => !s.Campaigns.Contains(c)).ToList();
-        if (unknownCampaigns.Count > 0) throw AlignException.Invalid($"Unknown campaign(s): {string.Join(", ", unknownCampaigns)}.");
+        RequireScope(goal.Scope);
         if (goal.ParentId is { } parentId)
         {
             if (parentId == goal.Id) throw AlignException.Invalid("A goal cannot be its own parent.");
@@ -206,6 +207,34 @@ public sealed class OrganizationGrain(
         return await goalGrain.DefineAsync(goal);
     }
 
+    public async Task<RuleView> CreateRuleAsync(TriggerRule rule)
+    {
+        var s = Existing;
+        RequireDepartments(rule.Notify);
+        RequireScope(rule.Scope);
+        var metric = s.Metrics.Find(m => m.Key == rule.Metric) ?? throw AlignException.Invalid($"Unknown metric '{rule.Metric}'. See GET /api/v1/metrics.");
+        // A window's total is a sum of events: ratios are derived and gauges are readings, not totals.
+        if (metric.Kind != MetricKind.Additive) throw AlignException.Invalid($"Metric '{rule.Metric}' is a {metric.Kind.ToString().ToLowerInvariant()}; a rule watches an additive metric's total over its window.");
+        if (s.Rules.Find(r => r.Id == rule.Id) is { } existing)
+        {
+            if (!existing.SameAs(rule)) throw AlignException.Conflict($"Rule '{rule.Id}' already exists with a different definition.");
+        }
+        else
+        {
+            // Route first, then define: events that arrive in between are in the log, and the definition reads the log.
+            await SaveAndRouteAsync(c => c.Rules.Add(rule));
+        }
+        return await GrainFactory.GetGrain<IRuleGrain>(GrainKeys.For(OrgId, rule.Id)).DefineAsync(rule);
+    }
+
+    public async Task<IReadOnlyList<RuleView>> ListRulesAsync()
+    {
+        var found = await Task.WhenAll(Existing.Rules.Select(r => GrainFactory.GetGrain<IRuleGrain>(GrainKeys.For(OrgId, r.Id)).GetAsync()));
+        return [.. found.OfType<RuleView>()];
+    }
+
+    public Task<TriggerRule?> GetRuleDefinitionAsync(string ruleId) => Task.FromResult(state.State.Rules.Find(r => r.Id == ruleId));
+
     public Task<GoalDefinition?> GetGoalDefinitionAsync(string goalId) =>
         Task.FromResult(state.State.Goals.Find(g => g.Id == goalId));
 
@@ -221,7 +250,8 @@ public sealed class OrganizationGrain(
         ? OrganizationRouting.Empty
         : new OrganizationRouting([.. state.State.Departments], [.. state.State.Campaigns], [.. state.State.Goals],
             [.. state.State.Metrics.Where(m => m.Kind != MetricKind.Ratio).Select(m => m.Key)], state.State.RoutingVersion,
-            state.State.Activities.ToDictionary(a => a.Key, a => (IReadOnlyList<string>)[.. a.Value], StringComparer.Ordinal));
+            state.State.Activities.ToDictionary(a => a.Key, a => (IReadOnlyList<string>)[.. a.Value], StringComparer.Ordinal),
+            [.. state.State.Rules]);
 
     public Task<long> GetRoutingVersionAsync() => Task.FromResult(state.State.RoutingVersion);
 
@@ -306,6 +336,14 @@ public sealed class OrganizationGrain(
     // a JSON grain storage serializer (the memory provider's), which names the concrete type it wrote.
     private StoredKey NewKey(string name, IReadOnlyList<string> scopes, string hash, DateTimeOffset now) =>
         new(hash, new ApiKeyRecord(OrgId, hash[..12], name, scopes.ToArray(), now));
+
+    /// <summary>A scope of a goal or a rule names only departments and campaigns the organization has.</summary>
+    private void RequireScope(GoalScope scope)
+    {
+        RequireDepartments(scope.Departments);
+        var unknown = scope.Campaigns.Where(c => !state.State.Campaigns.Contains(c)).ToList();
+        if (unknown.Count > 0) throw AlignException.Invalid($"Unknown campaign(s): {string.Join(", ", unknown)}.");
+    }
 
     private void RequireDepartments(IEnumerable<string> ids)
     {

@@ -14,6 +14,7 @@ namespace Orleans.Align.Grains.Departments;
 public sealed class DepartmentGrain(
     [PersistentState("department", StorageNames.Align)] IPersistentState<StoredValue<Department>> definition,
     [PersistentState("department-scorecard", StorageNames.Align)] IPersistentState<DepartmentScorecardState> scorecard,
+    [PersistentState("department-cadence", StorageNames.Align)] IPersistentState<StoredValue<CheckInCadence>> cadence,
     IEventLogStore log,
     IOptions<IngestOptions> options,
     TimeProvider clock,
@@ -26,6 +27,41 @@ public sealed class DepartmentGrain(
     protected override bool Defined => Definition is not null;
 
     protected override void Count(MetricEvent e) => S.Count(e);
+
+    private CheckInCadence? Cadence => cadence.State.Value;
+
+    /// <summary>With a check-in cadence, check-ins fall due with time alone: the reminder judges them.</summary>
+    protected override DateTimeOffset? TimeMattersUntil => Defined && Cadence is not null ? DateTimeOffset.MaxValue : null;
+
+    protected override Task JudgeTimeAsync() => JudgeCheckInsAsync(publishAnyway: false);
+
+    /// <summary>Told to the snapshot but perhaps not to the feed before the previous activation ended.</summary>
+    protected override Task AfterActivationAsync() => FlushAsync();
+
+    public async Task<DepartmentScorecard> SetCheckInCadenceAsync(double? everyDays)
+    {
+        if (Definition is null) throw AlignException.NotFound($"Department '{Key.Id}' does not exist.");
+        if (everyDays is { } days && !(days > 0 && days <= MaxCheckInEveryDays)) throw AlignException.Invalid($"A check-in cadence is more than 0 and at most {MaxCheckInEveryDays} days.");
+        cadence.State.Value = everyDays is { } d ? new CheckInCadence(d, Clock.GetUtcNow()) : null;
+        await cadence.WriteStateAsync();
+        await EnsureTimeReminderAsync();
+        await JudgeCheckInsAsync(publishAnyway: true);
+        return (await GetScorecardAsync())!;
+    }
+
+    public const double MaxCheckInEveryDays = 366;
+
+    /// <summary>Judges every owned goal's check-in and tells the feed and the board what changed.</summary>
+    private async Task JudgeCheckInsAsync(bool publishAnyway)
+    {
+        if (Definition is not { } department) return;
+        var changed = S.JudgeCheckIns(department, Cadence, Clock.GetUtcNow());
+        if (changed) Snapshots.MarkDirty();
+        await FlushAsync();
+        if (changed || publishAnyway) await PublishAsync();
+    }
+
+    private Task FlushAsync() => TellFeedAsync(S.Outbox);
 
     public async Task DefineAsync(Department department)
     {
@@ -40,7 +76,7 @@ public sealed class DepartmentGrain(
     {
         if (Definition is not { } department) return null;
         await Context.RefreshIfUnknownAsync(S.Totals.Sums.Keys);
-        return S.View(department, Context.Catalogue);
+        return S.View(department, Context.Catalogue, Cadence, Clock.GetUtcNow());
     }
 
     public async Task GoalChangedAsync(GoalView goal)
@@ -48,6 +84,8 @@ public sealed class DepartmentGrain(
         if (Definition is null) return;
         S.GoalChanged(Key.Id, goal);
         Snapshots.MarkDirty();
+        // A check-in clears an overdue reminder at once; a goal that stopped running needs none.
+        if (S.JudgeCheckIns(Definition, Cadence, Clock.GetUtcNow())) await FlushAsync();
         await PublishAsync();
     }
 

@@ -79,14 +79,8 @@ public sealed class GoalAlerts
         }
     }
 
-    private AlertEpisode Episode(GoalDefinition d, AlertEpisode episode, string reason, bool holds, TimeSpan hold, DateTimeOffset now, Func<string> text)
-    {
-        var (next, step) = AlertRules.Judge(episode, holds, now, hold);
-        if (step == EpisodeStep.Raise) Outbox.Add(new FeedChange(Alert(d, now, reason, next.Since!.Value, text())));
-        if (step == EpisodeStep.Resolve)
-            Outbox.Add(new FeedChange(ResolveKey: AlertRules.Key(d.Id, reason, episode.Since!.Value), ResolvedAt: episode.ClearingSince ?? now));
-        return next;
-    }
+    private AlertEpisode Episode(GoalDefinition d, AlertEpisode episode, string reason, bool holds, TimeSpan hold, DateTimeOffset now, Func<string> text) =>
+        Views.FeedOutbox.Judge(Outbox, episode, holds, now, hold, d.Id, reason, since => Alert(d, now, reason, since, text()));
 
     private static FeedEntry Alert(GoalDefinition d, DateTimeOffset at, string reason, DateTimeOffset since, string text) =>
         new(0, FeedKind.Alert, at, text, GoalId: d.Id, Campaigns: d.Scope.Campaigns, Reason: reason,

@@ -386,38 +386,9 @@ public sealed class GoalGrain(
     /// after telling the feed tells it again on its next activation, under the same keys, and the feed
     /// keeps one entry per key; a goal that dies before has told nothing and judges again.
     /// </summary>
-    private async Task FlushFeedAsync()
-    {
-        var outbox = S.Alerts.Outbox;
-        if (outbox.Count == 0 || S.Definition is null) return;
-        try
-        {
-            await _snapshots.WriteAsync();
-        }
-        catch (Exception ex)
-        {
-            logger.LogWarning(ex, "Saving goal {GoalId} of {OrgId} before posting to its feed failed; posting later", Key.GoalId, Key.OrgId);
-            MarkDirty();
-            return;
-        }
-        var feed = GrainFactory.GetGrain<IFeedGrain>(Key.OrgId);
-        while (outbox.Count > 0)
-        {
-            var change = outbox[0];
-            try
-            {
-                if (change.Post is { } entry) await feed.PostAsync(entry);
-                else if (change.ResolveKey is { } key) await feed.ResolveAsync(key, change.ResolvedAt);
-            }
-            catch (Exception ex)
-            {
-                logger.LogWarning(ex, "Posting to the feed of {OrgId} failed; goal {GoalId} posts it again later", Key.OrgId, Key.GoalId);
-                return;
-            }
-            outbox.RemoveAt(0);
-            MarkDirty();
-        }
-    }
+    private Task FlushFeedAsync() => S.Definition is null
+        ? Task.CompletedTask
+        : FeedOutbox.FlushAsync(S.Alerts.Outbox, GrainFactory.GetGrain<IFeedGrain>(Key.OrgId), _snapshots.WriteAsync, MarkDirty, logger, $"goal {Key.GoalId} of {Key.OrgId}");
 
     private GoalStatus _lastPublishedStatus = GoalStatus.NotStarted;
 

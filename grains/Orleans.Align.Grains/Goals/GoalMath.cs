@@ -127,15 +127,10 @@ public static class GoalMath
         if (minutes.Count == 0 || minutes[0].At > now - 2 * window) return false;
         if (At(now) is not { } end || At(now - window) is not { } middle || At(now - 2 * window) is not { } begin) return false;
 
-        if (kind == MetricKind.Additive)
-        {
-            double recent = end - middle, previous = middle - begin;
-            return lowerIsBetter
-                ? previous > 0 && recent >= previous * (1 + settings.TrendDrop)
-                : previous > 0 && recent <= previous * (1 - settings.TrendDrop);
-        }
-        return lowerIsBetter
-            ? middle > 0 && end >= middle * (1 + settings.TrendDrop)
-            : middle > 0 && end <= middle * (1 - settings.TrendDrop);
+        // The same comparison as a trigger rule's: a rise (lower is better) or a fall by TrendDrop against the window before.
+        var condition = lowerIsBetter ? RuleCondition.RisesBy : RuleCondition.FallsBy;
+        return kind == MetricKind.Additive
+            ? Rules.WindowChange.Holds(condition, settings.TrendDrop * 100, end - middle, middle - begin)
+            : Rules.WindowChange.Holds(condition, settings.TrendDrop * 100, end, middle);
     }
 }

@@ -407,6 +407,7 @@ public sealed class IngestLogGrain(
         {
             ViewKind.Campaign => GrainFactory.GetGrain<ICampaignGrain>(key),
             ViewKind.Department => GrainFactory.GetGrain<IDepartmentGrain>(key),
+            ViewKind.Rule => GrainFactory.GetGrain<IRuleGrain>(key),
             _ => GrainFactory.GetGrain<IGoalGrain>(key),
         };
         while (cursor.HasWork && _cursors.TryGetValue(target.Key, out var current) && current == cursor)

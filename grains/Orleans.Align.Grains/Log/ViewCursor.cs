@@ -15,9 +15,12 @@ public sealed record ViewTarget(ViewKind Kind, string Id, Func<MetricEvent, bool
 
     public static ViewTarget OfDepartment(string id) => new(ViewKind.Department, id, e => e.Department == id);
 
+    public static ViewTarget Of(TriggerRule rule) => new(ViewKind.Rule, rule.Id, rule.Counts);
+
     /// <summary>Every view the routing names.</summary>
     public static IEnumerable<ViewTarget> All(OrganizationRouting routing) =>
-        routing.Goals.Select(Of).Concat(routing.Campaigns.Select(OfCampaign)).Concat(routing.Departments.Select(OfDepartment));
+        routing.Goals.Select(Of).Concat(routing.Campaigns.Select(OfCampaign)).Concat(routing.Departments.Select(OfDepartment))
+            .Concat((routing.Rules ?? []).Select(Of));
 }
 
 /// <summary>

@@ -17,9 +17,10 @@ public interface IViewState
 /// one event counts and whom to tell when it moves.
 /// </summary>
 public abstract class LogViewGrain<TState>(IPersistentState<TState> results, IEventLogStore log, IngestOptions options, TimeProvider clock, ILogger logger)
-    : Grain, ILogView where TState : class, IViewState
+    : Grain, ILogView, IRemindable where TState : class, IViewState
 {
-    private Func<MetricEvent, bool> _counts = null!;
+    /// <summary>The durable reminder that lets time alone move a view; named as the goal's.</summary>
+    public const string TimeReminder = Goals.GoalGrain.PaceReminder;
 
     protected LogFollower Follower { get; private set; } = null!;
     protected ViewSnapshots<TState> Snapshots { get; private set; } = null!;
@@ -48,9 +49,32 @@ public abstract class LogViewGrain<TState>(IPersistentState<TState> results, IEv
     {
     }
 
+    /// <summary>
+    /// Until when time alone can change what this view tells (a target's pace, a rule's window, a
+    /// check-in falling due); null when it cannot. While it is in the future a durable reminder wakes
+    /// the view every <c>PaceReminderPeriod</c>, even deactivated and with no event arriving.
+    /// </summary>
+    protected virtual DateTimeOffset? TimeMattersUntil => null;
+
+    /// <summary>What a reminder tick does: judge at the clock's time and tell who needs to know.</summary>
+    protected virtual Task JudgeTimeAsync() => PublishAsync();
+
+    /// <summary>Runs once after each activation, outside it (a grain it calls may call back).</summary>
+    protected virtual Task AfterActivationAsync() => Task.CompletedTask;
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _counts = Target.Counts;
+        // After the activation, not inside it, as the goal does: what it tells may call back into it.
+        this.RegisterGrainTimer(async _ =>
+        {
+            await EnsureTimeReminderAsync();
+            await AfterActivationAsync();
+        }, new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan));
+        await ActivateAsync(cancellationToken);
+    }
+
+    private async Task ActivateAsync(CancellationToken cancellationToken)
+    {
         Follower = new LogFollower(log, Key.OrgId, options.ReplayPageSize);
         Snapshots = new ViewSnapshots<TState>(this, results, options.ViewSnapshotInterval, logger, $"{Target.Kind} {Key.Id} of {Key.OrgId}");
         Context = new ViewContext(GrainFactory, Key.OrgId);
@@ -61,6 +85,39 @@ public abstract class LogViewGrain<TState>(IPersistentState<TState> results, IEv
         if (await Follower.CatchUpAsync(this, long.MaxValue, cancellationToken)) Snapshots.MarkDirty();
     }
 
+    /// <summary>Registers the time reminder when time matters and it is not registered yet (a definition changed, an activation).</summary>
+    protected async Task EnsureTimeReminderAsync()
+    {
+        if (!Defined || TimeMattersUntil is not { } until || until <= clock.GetUtcNow()) return;
+        try
+        {
+            if (await this.GetReminder(TimeReminder) is not null) return;
+            var period = options.PaceReminderPeriod;
+            await this.RegisterOrUpdateReminder(TimeReminder, period, period);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Registered on the next activation or definition; meanwhile events still move the view.
+            logger.LogWarning(ex, "Registering the time reminder of {Kind} {Id} of {OrgId} failed", Target.Kind, Key.Id, Key.OrgId);
+        }
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != TimeReminder) return;
+        if (Defined) await JudgeTimeAsync();
+        if (!Defined || TimeMattersUntil is not { } until || until <= clock.GetUtcNow())
+        {
+            // Judged for good: nothing moves this view with time any more.
+            if (await this.GetReminder(TimeReminder) is { } reminder) await this.UnregisterReminder(reminder);
+        }
+    }
+
+    /// <summary>Tells the feed what waits in <paramref name="outbox"/>, saved with the snapshot first (<see cref="FeedOutbox"/>).</summary>
+    protected Task TellFeedAsync(List<Goals.FeedChange> outbox) => Defined
+        ? FeedOutbox.FlushAsync(outbox, GrainFactory.GetGrain<IFeedGrain>(Key.OrgId), Snapshots.WriteAsync, Snapshots.MarkDirty, logger, $"{Target.Kind} {Key.Id} of {Key.OrgId}")
+        : Task.CompletedTask;
+
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => Snapshots.SaveAsync(cancellationToken);
 
     /// <summary>Reads the whole log past the view's position and saves the result (a definition, a rebuild).</summary>
@@ -69,6 +126,7 @@ public abstract class LogViewGrain<TState>(IPersistentState<TState> results, IEv
         await Context.LoadAsync();
         await Follower.CatchUpAsync(this, long.MaxValue, CancellationToken.None);
         await Snapshots.WriteAsync();
+        await EnsureTimeReminderAsync();
     }
 
     public async Task<long> ApplyAsync(LogRange range)
@@ -90,11 +148,13 @@ public abstract class LogViewGrain<TState>(IPersistentState<TState> results, IEv
     int ILogView.Apply(IEnumerable<LoggedEvent> events)
     {
         var applied = 0;
+        // Asked per batch, not kept from the activation: a view may be activated (routed) before it is defined.
+        var counts = Target.Counts;
         foreach (var e in events)
         {
             if (e.Sequence <= S.AppliedThrough) continue;
             S.AppliedThrough = e.Sequence;
-            if (!_counts(e.Event)) continue;
+            if (!counts(e.Event)) continue;
             Count(e.Event);
             applied++;
         }

@@ -11,7 +11,8 @@ namespace Orleans.Align.Tests.Alerts;
 /// </summary>
 public sealed class CrashableStorage(Serializer serializer) : IGrainStorage
 {
-    private readonly ConcurrentDictionary<GrainId, byte[]> _stored = new();
+    /// <summary>By grain and state name: a campaign or department keeps two states (definition and view).</summary>
+    private readonly ConcurrentDictionary<(GrainId, string), byte[]> _stored = new();
     private readonly ConcurrentDictionary<GrainId, Func<object, bool>> _lastWrite = new();
     private readonly ConcurrentDictionary<GrainId, bool> _dead = new();
 
@@ -25,15 +26,15 @@ public sealed class CrashableStorage(Serializer serializer) : IGrainStorage
         _dead.TryRemove(grain, out _);
     }
 
-    public T? Stored<T>(GrainId grain) => _stored.TryGetValue(grain, out var bytes) ? serializer.Deserialize<T>(bytes) : default;
+    public T? Stored<T>(GrainId grain, string state = "goal") => _stored.TryGetValue((grain, state), out var bytes) ? serializer.Deserialize<T>(bytes) : default;
 
-    public byte[]? Snapshot(GrainId grain) => _stored.TryGetValue(grain, out var bytes) ? bytes : null;
+    public byte[]? Snapshot(GrainId grain, string state = "goal") => _stored.TryGetValue((grain, state), out var bytes) ? bytes : null;
 
-    public void Restore(GrainId grain, byte[] snapshot) => _stored[grain] = snapshot;
+    public void Restore(GrainId grain, byte[] snapshot, string state = "goal") => _stored[(grain, state)] = snapshot;
 
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        if (_stored.TryGetValue(grainId, out var bytes))
+        if (_stored.TryGetValue((grainId, stateName), out var bytes))
         {
             grainState.State = serializer.Deserialize<T>(bytes);
             grainState.RecordExists = true;
@@ -46,14 +47,14 @@ public sealed class CrashableStorage(Serializer serializer) : IGrainStorage
     {
         grainState.RecordExists = true;
         if (_dead.ContainsKey(grainId)) return Task.CompletedTask;
-        _stored[grainId] = serializer.SerializeToArray(grainState.State);
+        _stored[(grainId, stateName)] = serializer.SerializeToArray(grainState.State);
         if (_lastWrite.TryGetValue(grainId, out var isLast) && isLast(grainState.State!)) _dead[grainId] = true;
         return Task.CompletedTask;
     }
 
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        _stored.TryRemove(grainId, out _);
+        _stored.TryRemove((grainId, stateName), out _);
         grainState.RecordExists = false;
         return Task.CompletedTask;
     }

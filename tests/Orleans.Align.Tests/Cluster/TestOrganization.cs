@@ -59,6 +59,8 @@ public sealed class TestOrganization
 
     public ICampaignGrain Campaign(string campaignId) => _client.GetGrain<ICampaignGrain>(GrainKeys.For(Id, campaignId));
 
+    public IRuleGrain Rule(string ruleId) => _client.GetGrain<IRuleGrain>(GrainKeys.For(Id, ruleId));
+
     public IDepartmentGrain Department(string departmentId) => _client.GetGrain<IDepartmentGrain>(GrainKeys.For(Id, departmentId));
 
     /// <summary>Waits until the campaign has applied the log through <paramref name="sequence"/> (as <see cref="AppliedThroughAsync"/> for goals).</summary>

@@ -23,6 +23,12 @@ public sealed class LaunchDay
     public const string Orders = "orders";
     public const string Success = "launch-day-success";
 
+    /// <summary>The organization's trigger rules: coverage landing tells sales, a crisis tells every department.</summary>
+    public static readonly TriggerRule CoverageLanding = new("coverage-landing", "Coverage is landing", "media_mentions", GoalScope.Of(campaign: Campaign),
+        RuleCondition.RisesBy, 100, 60, [Sales], "PR alerts sales to coverage: expect inquiries");
+    public static readonly TriggerRule Crisis = new("crisis", "Crisis", "negative_mentions", GoalScope.Of(campaign: Campaign),
+        RuleCondition.Above, 20, 60, [Marketing, Pr, Sales], "respond together");
+
     /// <summary>Tuesday 22 April 2025, midnight UTC; hours of the story count from here.</summary>
     public static readonly DateTimeOffset Day = new(2025, 4, 22, 0, 0, 0, TimeSpan.Zero);
     public static readonly DateTimeOffset Opening = Day.AddHours(7.5);
@@ -79,6 +85,10 @@ public sealed class LaunchDay
         await org.Grain.CreateGoalAsync(Child(Engagements, "Engagements", "engagements", 20_000, [Marketing, Pr], GoalKind.IncreaseTo));
         await org.Grain.CreateGoalAsync(Child(Ctr, "Click-through rate", "ctr", 0.02, [Marketing], GoalKind.StayAbove));
         await org.Grain.CreateGoalAsync(Child(Orders, "Bundle orders", "orders", 500, [Sales, Marketing], GoalKind.IncreaseTo));
+        // A custom metric the crisis rule watches, and the two rules the organization agreed on.
+        await org.Grain.AddMetricAsync(new MetricDefinition("negative_mentions", "Negative mentions", MetricKind.Additive, "count", LowerIsBetter: true));
+        await org.Grain.CreateRuleAsync(CoverageLanding);
+        await org.Grain.CreateRuleAsync(Crisis);
         day._routes = (await org.Grain.GetRoutingAsync()).Goals;
         return day;
 
@@ -94,6 +104,9 @@ public sealed class LaunchDay
         [new(Marketing, "engagements", engagements), new(Marketing, "impressions", impressions), new(Marketing, "clicks", clicks)];
 
     /// <summary>Bundles sell at 120 each.</summary>
+    /// <summary>Complaints in the press and on social media.</summary>
+    public static Reading[] Backlash(double negativeMentions) => [new(Pr, "negative_mentions", negativeMentions)];
+
     public static Reading[] Bundles(double orders) => [new(Sales, "orders", orders), new(Sales, "revenue", orders * 120)];
 
     /// <summary>Moves the clock to <paramref name="hour"/>:<paramref name="minute"/> of launch day (24 and on: the next day).</summary>
@@ -116,6 +129,16 @@ public sealed class LaunchDay
             if (counted.Count == 0) continue;
             await _org.AppliedThroughAsync(goal.Id, counted[^1].Sequence);
             await TurnFinishedAsync(goal.Id);
+        }
+        foreach (var rule in new[] { CoverageLanding, Crisis })
+        {
+            // As for goals: a rule is handed the events it counts, so it has applied the batch once it has applied its last such event.
+            var counted = events.Select((e, i) => (Event: e, Sequence: first + i)).Where(x => rule.Counts(x.Event)).ToList();
+            if (counted.Count == 0) continue;
+            var grain = _org.Rule(rule.Id);
+            await Eventually.Holds(async () => Assert.True((await grain.GetAsync())!.AppliedThrough >= counted[^1].Sequence));
+            // Defining the same rule again is not interleaved: it answers once the rule's turn (judge, feed) is over.
+            await grain.DefineAsync(rule);
         }
     }
 
@@ -165,6 +188,12 @@ public sealed class LaunchDay
     /// <summary>Every alert of the day, oldest first.</summary>
     public async Task<IReadOnlyList<FeedEntry>> AlertsAsync() =>
         [.. (await _org.Feed.ListAsync(new FeedQuery(Kind: FeedKind.Alert, Limit: 500))).Reverse()];
+
+    /// <summary>What the organization's trigger rules posted, oldest first.</summary>
+    public async Task<IReadOnlyList<FeedEntry>> TriggersAsync() => [.. (await AlertsAsync()).Where(a => a.Reason == AlertReasons.Trigger)];
+
+    /// <summary>A department's view of the feed: what it posted and what was addressed to it.</summary>
+    public Task<IReadOnlyList<FeedEntry>> FeedOfAsync(string department) => _org.Feed.ListAsync(new FeedQuery(Department: department, Limit: 500));
 
     /// <summary>"Launch day success" against the weighted average of its children's percent, each capped at 100.</summary>
     public async Task<double> LaunchDaySuccessIsTheWeightedAverageAsync()

@@ -52,9 +52,14 @@ public sealed class LaunchDayTests(WarRoomFixture warRoom)
         await day.NewAlertsAreAsync((Ctr, AlertReasons.AtRisk), (Engagements, AlertReasons.TrendDown));
 
         // 14:00. The dip deepens: the click-through rate is now far below target.
-        await day.AtAsync(14, Coverage(2), Hashtag(engagements: 800, impressions: 100_000, clicks: 300), Bundles(8));
+        // A video calling the line greenwashing goes round: 30 negative mentions in the hour. The
+        // crisis rule tells every department at once, so PR, marketing and sales respond together.
+        await day.AtAsync(14, Coverage(2), Hashtag(engagements: 800, impressions: 100_000, clicks: 300), Bundles(8), Backlash(30));
         await day.StatusesAreAsync(mentions: OnTrack, engagements: OnTrack, ctr: OffTrack, orders: AtRisk, launchDay: OnTrack);
-        await day.NewAlertsAreAsync((Ctr, AlertReasons.OffTrack));
+        await day.NewAlertsAreAsync((Ctr, AlertReasons.OffTrack), ("-", AlertReasons.Trigger));
+        var crisis = Assert.Single(await day.TriggersAsync(), a => a.Key!.StartsWith(Crisis.Id + "/"));
+        Assert.Equal([Marketing, Pr, Sales], crisis.To);
+        foreach (var department in new[] { Marketing, Pr, Sales }) Assert.Contains(await day.FeedOfAsync(department), e => e.Id == crisis.Id);
 
         // 15:00. Marketing swaps the creative and engagement recovers; orders keep lagging and fall
         // below 70% of the pace.
@@ -75,9 +80,15 @@ public sealed class LaunchDayTests(WarRoomFixture warRoom)
         await day.NewAlertsAreAsync((Orders, AlertReasons.SalesFeedback));
 
         // 16:00. The Outdoor Weekly story lands: 26 mentions in an hour, and the goal is achieved.
+        // Coverage is landing (26 mentions against 2 the hour before): the rule tells sales to expect inquiries.
         await day.AtAsync(16, Coverage(26), Hashtag(engagements: 1_500, impressions: 50_000, clicks: 1_000), Bundles(8));
         await day.StatusesAreAsync(mentions: Achieved, engagements: OnTrack, ctr: OffTrack, orders: OffTrack, launchDay: OnTrack);
-        await day.NoNewAlertsAsync();
+        await day.NewAlertsAreAsync(("-", AlertReasons.Trigger));
+        var coverage = Assert.Single(await day.TriggersAsync(), a => a.Key!.StartsWith(CoverageLanding.Id + "/"));
+        Assert.Equal([Sales], coverage.To);
+        Assert.Contains("expect inquiries", coverage.Text);
+        Assert.Contains(await day.FeedOfAsync(Sales), e => e.Id == coverage.Id);
+        Assert.DoesNotContain(await day.FeedOfAsync(Marketing), e => e.Id == coverage.Id);
         var warRoomFeed = (await day.WarRoom.GetSnapshotAsync()).Feed!;
         Assert.Contains(warRoomFeed, e => e is { Kind: FeedKind.StatusChange, GoalId: Mentions } && e.Text.Contains("achieved"));
         Assert.Equal(57.4, await day.LaunchDaySuccessIsTheWeightedAverageAsync());
@@ -111,7 +122,7 @@ public sealed class LaunchDayTests(WarRoomFixture warRoom)
                 $"{Success}: ",
             ],
             new[] { Mentions, Engagements, Ctr, Orders, Success }.Select(id => $"{id}: {string.Join(", ", alerts.Where(a => a.GoalId == id).Select(a => a.Reason))}"));
-        Assert.Equal(7, alerts.Count);
+        Assert.Equal(9, alerts.Count); // and the two triggers
         Assert.All(alerts, a => Assert.Equal([LaunchDay.Campaign], a.Campaigns));
 
         // The team freezes the day as a review to compare the next launch with...

@@ -1,0 +1,20 @@
+using Orleans.Concurrency;
+
+namespace Orleans.Align.Grains;
+
+/// <summary>
+/// An organization's trigger rule as a view of its log: the rule's metric over its scope, judged over
+/// a moving window; each episode of its condition posts one alert to the departments it names.
+/// Key: <c>{org}/{rule}</c>.
+/// </summary>
+[Alias("align.IRuleGrain")]
+public interface IRuleGrain : ILogViewGrain
+{
+    /// <summary>Defines the rule (once: a different definition under its id is a conflict) and reads the log for it.</summary>
+    [Alias("Define")]
+    Task<RuleView> DefineAsync(TriggerRule rule);
+
+    /// <summary>Null when the rule is not defined. Interleaved: read-only.</summary>
+    [Alias("Get"), AlwaysInterleave]
+    Task<RuleView?> GetAsync();
+}
