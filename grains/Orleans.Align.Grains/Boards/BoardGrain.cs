@@ -47,7 +47,20 @@ public sealed class BoardGrain(
         (_orgId, _boardId) = GrainKeys.Parse(this.GetPrimaryKeyString());
         _observers = new ObserverManager<IBoardObserver>(SubscriptionLifetime, logger);
         _version = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        _title = await ResolveTitleAsync();
+        try
+        {
+            _title = await ResolveTitleAsync().WaitAsync(TitleWait, cancellationToken);
+        }
+        catch (Exception ex) when (ex is TimeoutException or SiloUnavailableException or OrleansMessageRejectionException)
+        {
+            // The campaign, department or organization is slow to answer: typically its silo is
+            // shutting down, and its grain is finishing a turn that is telling this board about a
+            // change, which waits for this activation. Waiting here would hold both until the 30 s
+            // call timeout (a rolling restart's viewers got no push for 15 s and more); failing the
+            // activation frees the other grain at once, and the next call activates the board again.
+            logger.LogWarning(ex, "Board {Board} of {Org} could not learn its title in time; its activation fails and the next call tries again", _boardId, _orgId);
+            throw new AlignException(AlignErrorKind.Unavailable, $"Board '{_boardId}' could not learn its title in time; retry.");
+        }
 
         // A goal that is slow to answer (its silo just died, it is catching up) must not hold the
         // whole board: it is left out for now and joins with its next change.
@@ -72,6 +85,9 @@ public sealed class BoardGrain(
     }
 
     private static readonly TimeSpan ActivationWait = TimeSpan.FromSeconds(2);
+
+    // Longer than for a goal or the feed: without its title the board cannot activate at all.
+    private static readonly TimeSpan TitleWait = TimeSpan.FromSeconds(5);
 
     /// <summary>The campaign's results for a war room, the department's scorecard for its board; left for the next change if slow.</summary>
     private async Task LoadScorecardAsync(CancellationToken cancellationToken)
