@@ -118,7 +118,13 @@ public class AlignSystem : IAsyncLifetime
             .. Options.SiloArguments ?? [],
         ]);
         await WaitHealthyAsync(new Uri($"http://127.0.0.1:{ports.Http}/health"));
+        // A silo's web host answers before its Orleans gateway takes clients: with every silo of a
+        // one-silo system restarted, the gateways answer 503 until their clients reconnect. A restart
+        // is done when the gateways reach the cluster again.
+        foreach (var gateway in _startedGateways) await WaitHealthyAsync(new Uri(gateway, "/health/ready"));
     }
+
+    private readonly List<Uri> _startedGateways = [];
 
     public async Task StartGatewayAsync(int index = 0)
     {
@@ -130,6 +136,7 @@ public class AlignSystem : IAsyncLifetime
             "--Align:Gateway:GatewayListRefreshPeriod=00:00:01",
         ]);
         await WaitHealthyAsync(new Uri(Gateways[index], "/health/ready"));
+        if (!_startedGateways.Contains(Gateways[index])) _startedGateways.Add(Gateways[index]);
     }
 
     /// <summary>SIGKILL: no shutdown, no deactivation, no last snapshot written, no goodbye to the membership table.</summary>
