@@ -35,7 +35,7 @@ public static partial class Identifiers
 
     public static bool IsValid(string? id) => id is not null && IdPattern().IsMatch(id);
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,63}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[a-z0-9][a-z0-9-]{0,63}\z", RegexOptions.CultureInvariant)] // \z, not $: $ also matches before a final newline
     private static partial Regex IdPattern();
 }
 
@@ -46,6 +46,6 @@ public static partial class MetricKeys
 
     public static bool IsValid(string? key) => key is not null && KeyPattern().IsMatch(key);
 
-    [GeneratedRegex("^[a-z][a-z0-9_.]{0,63}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[a-z][a-z0-9_.]{0,63}\z", RegexOptions.CultureInvariant)]
     private static partial Regex KeyPattern();
 }

@@ -58,3 +58,19 @@ public sealed class GrainKeysTests
     public void Parse_splits_at_the_first_separator() =>
         Assert.Equal(("acme", "a/b"), GrainKeys.Parse("acme/a/b"));
 }
+
+/// <summary>The id and metric-key rules match the whole text: a trailing newline is not a valid end.</summary>
+public sealed class IdentifierRuleTests
+{
+    [Theory]
+    [InlineData("launch", true)]
+    [InlineData("launch\n", false)]
+    [InlineData("launch\r\n", false)]
+    [InlineData("launch\nx", false)]
+    public void An_id_matches_only_as_a_whole(string id, bool valid) => Assert.Equal(valid, Identifiers.IsValid(id));
+
+    [Theory]
+    [InlineData("media_mentions", true)]
+    [InlineData("media_mentions\n", false)]
+    public void A_metric_key_matches_only_as_a_whole(string key, bool valid) => Assert.Equal(valid, MetricKeys.IsValid(key));
+}
