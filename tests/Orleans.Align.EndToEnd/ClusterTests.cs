@@ -61,10 +61,14 @@ public sealed class ClusterTests(ThreeSiloCluster system)
         await using var probe = await system.ConnectProbeAsync();
         var ingest = new RetryingIngest(tenant, system.Gateways);
 
+        // At least 240 batches, and on until both silos are back: a push after each death declaration
+        // needs events still arriving then (a run whose sending had finished before the second
+        // declaration saw no push and failed for want of anything to push).
         const int batches = 240;
+        var done = false;
         var sending = Task.Run(async () =>
         {
-            for (var b = 0; b < batches; b++) await ingest.SendUntilAcknowledgedAsync(b, size: 40);
+            for (var b = 0; !Volatile.Read(ref done) || b < batches; b++) await ingest.SendUntilAcknowledgedAsync(b, size: 40);
         });
 
         // First the silo that hosts the organization's ingest log: acknowledged events not yet
@@ -80,6 +84,7 @@ public sealed class ClusterTests(ThreeSiloCluster system)
 
         await system.StartSiloAsync(first);
         await system.StartSiloAsync(second);
+        Volatile.Write(ref done, true);
         await sending;
 
         Assert.True(ingest.ResentAcknowledged > 0, "some acknowledged batches should have been sent again");
