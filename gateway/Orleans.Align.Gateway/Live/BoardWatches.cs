@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.AspNetCore.SignalR;
 using Orleans.Align.Grains;
 
@@ -99,7 +100,7 @@ public sealed class BoardWatches(IClusterClient cluster, IHubContext<LiveHub> hu
 
     // The highest version forwarded to each board's group: a renewal that finds the board further on
     // forwards what the watchers missed.
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Org, string Board), long> _forwarded = new();
+    private readonly ConcurrentDictionary<(string Org, string Board), long> _forwarded = new();
 
     private Task ForwardAsync(BoardUpdate update)
     {
@@ -117,8 +118,8 @@ public sealed class BoardWatches(IClusterClient cluster, IHubContext<LiveHub> hu
     }
 
     /// <summary>
-    /// Pull, after a renewal: pushes from a board to this gateway can be lost while the cluster
-    /// settles after a silo died (the board's route to this client still pointed at the dead silo and
+    /// Pull, after a renewal that found the board past what was forwarded here: pushes from a board
+    /// to this gateway can be lost while the cluster settles after a silo died (the board's route to this client still pointed at the dead silo and
     /// the push waited 30 s for an answer that never came). If the board is at a version this gateway
     /// never forwarded, its whole state goes to the watchers as one update: every goal, and the feed
     /// entries it holds, which clients merge by id. Versions only grow, so a late push of an older
@@ -207,8 +208,9 @@ public sealed class BoardWatches(IClusterClient cluster, IHubContext<LiveHub> hu
         {
             try
             {
-                await Board(key.Org, key.Board).SubscribeAsync(Reference).WaitAsync(TimeSpan.FromSeconds(5), ct);
-                await CatchUpAsync(key, ct);
+                var version = await Board(key.Org, key.Board).SubscribeAsync(Reference).WaitAsync(TimeSpan.FromSeconds(5), ct);
+                // The renewal tells the board's version: a snapshot is fetched only when watchers are behind it.
+                if (!_forwarded.TryGetValue(key, out var seen) || version > seen) await CatchUpAsync(key, ct);
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
             {

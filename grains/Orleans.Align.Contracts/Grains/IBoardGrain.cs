@@ -40,9 +40,9 @@ public interface IBoardGrain : IGrainWithStringKey
     [Alias("GetSnapshot")]
     Task<BoardSnapshot> GetSnapshotAsync();
 
-    /// <summary>Subscribes or renews. Subscriptions expire unless renewed.</summary>
+    /// <summary>Subscribes or renews; returns the board's version now. Subscriptions expire unless renewed.</summary>
     [Alias("Subscribe")]
-    Task SubscribeAsync(IBoardObserver observer);
+    Task<long> SubscribeAsync(IBoardObserver observer);
 
     [Alias("Unsubscribe")]
     Task UnsubscribeAsync(IBoardObserver observer);

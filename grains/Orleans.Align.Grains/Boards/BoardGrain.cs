@@ -242,10 +242,11 @@ public sealed class BoardGrain(
         return new BoardSnapshot(_boardId, title, _version, Sorted(_goals.Values), [.. Enumerable.Reverse(_feed)], _campaign, _department);
     }
 
-    public async Task SubscribeAsync(IBoardObserver observer)
+    public async Task<long> SubscribeAsync(IBoardObserver observer)
     {
         await RequireTitleAsync();
         _observers.Subscribe(observer, observer);
+        return _version;
     }
 
     /// <summary>A campaign created after someone asked for its war room makes the board exist from then on.</summary>
