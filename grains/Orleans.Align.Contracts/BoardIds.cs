@@ -45,6 +45,14 @@ public static class BoardIds
     public static IReadOnlyList<string> For(GoalDefinition goal) =>
         [Overview, .. goal.Scope.Campaigns.Select(ForCampaign), .. goal.Owners.Select(ForDepartment)];
 
-    /// <summary>The boards a feed entry appears on: the overview, and the war rooms of the campaigns it names.</summary>
-    public static IReadOnlyList<string> For(FeedEntry entry) => [Overview, .. (entry.Campaigns ?? []).Select(ForCampaign)];
+    /// <summary>
+    /// The boards a feed entry appears on: the overview, the war rooms of the campaigns it names, and
+    /// the boards of the departments it is from or addressed to (the same entries the feed lists for
+    /// that department: <c>GET /api/v1/feed?department=</c>).
+    /// </summary>
+    public static IReadOnlyList<string> For(FeedEntry entry) =>
+    [
+        Overview, .. (entry.Campaigns ?? []).Select(ForCampaign),
+        .. (entry.Department is { } from ? [from] : Array.Empty<string>()).Concat(entry.To ?? []).Distinct(StringComparer.Ordinal).Select(ForDepartment),
+    ];
 }

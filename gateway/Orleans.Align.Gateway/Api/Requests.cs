@@ -179,6 +179,20 @@ public sealed record CreateRuleRequest(
     [property: Required, Length(1, MaxIdsPerList)] List<string?>? Notify,
     [property: StringLength(MaxNoteLength)] string? Message);
 
+/// <summary>A rule's new definition; its id is the path's.</summary>
+public sealed record UpdateRuleRequest(
+    [property: Required, StringLength(MaxNameLength, MinimumLength = 1)] string? Name,
+    [property: Required, StringLength(64, MinimumLength = 1), RegularExpression(MetricKeyPattern)] string? Metric,
+    GoalScopeRequest? Scope,
+    [property: Required] RuleCondition? Condition,
+    [property: Required, Range(-EventValidation.MaxAbsoluteValue, EventValidation.MaxAbsoluteValue)] double? Threshold,
+    [property: Required, Range(1, MaxRuleWindowMinutes)] double? WindowMinutes,
+    [property: Required, Length(1, MaxIdsPerList)] List<string?>? Notify,
+    [property: StringLength(MaxNoteLength)] string? Message)
+{
+    public CreateRuleRequest For(string ruleId) => new(ruleId, Name, Metric, Scope, Condition, Threshold, WindowMinutes, Notify, Message);
+}
+
 /// <summary>A department's check-in cadence in days (fractions allowed); null or absent: no cadence.</summary>
 public sealed record CheckInCadenceRequest(
     [property: Range(0, MaxCheckInEveryDays, MinimumIsExclusive = true)] double? EveryDays);

@@ -3,7 +3,7 @@ using Orleans.Align.Grains;
 
 namespace Orleans.Align.Gateway.Api;
 
-/// <summary>Cross-department trigger rules. Reads need the read scope, creating one the admin scope.</summary>
+/// <summary>Cross-department trigger rules. Reads need the read scope; creating, changing and deleting one the admin scope.</summary>
 public static class RuleEndpoints
 {
     public static void MapRules(this RouteGroupBuilder api)
@@ -12,6 +12,8 @@ public static class RuleEndpoints
         rules.MapPost("", CreateRuleAsync).RequireAuthorization(Policies.Admin).Reads().Answers<RuleView>(201).Problems(409);
         rules.MapGet("", (HttpContext http, IClusterClient cluster) => Org(http, cluster).ListRulesAsync()).RequireAuthorization(Policies.Read);
         rules.MapGet("/{ruleId}", GetRuleAsync).RequireAuthorization(Policies.Read).Answers<RuleView>().Problems(404);
+        rules.MapPut("/{ruleId}", UpdateRuleAsync).RequireAuthorization(Policies.Admin).Reads().Answers<RuleView>().Problems(404);
+        rules.MapDelete("/{ruleId}", DeleteRuleAsync).RequireAuthorization(Policies.Admin).Produces(204).Problems(404);
     }
 
     private static IOrganizationGrain Org(HttpContext http, IClusterClient cluster) => cluster.GetGrain<IOrganizationGrain>(http.User.OrgId());
@@ -25,11 +27,29 @@ public static class RuleEndpoints
 
     private static async Task<IResult> GetRuleAsync(string ruleId, HttpContext http, IClusterClient cluster)
     {
-        var notFound = CatalogueEndpoints.NotFound($"Rule {InputLimits.Echo(ruleId)} does not exist.");
+        var notFound = RuleNotFound(ruleId);
         if (!InputLimits.IsId(ruleId)) return notFound;
-        var view = await cluster.GetGrain<IRuleGrain>(GrainKeys.For(http.User.OrgId(), ruleId)).GetAsync();
+        var view = await Org(http, cluster).GetRuleAsync(ruleId);
         return view is null ? notFound : TypedResults.Ok(view);
     }
+
+    /// <summary>A new revision of the rule: it reads the log afresh; the old revision's open alert is resolved.</summary>
+    private static async Task<IResult> UpdateRuleAsync(string ruleId, UpdateRuleRequest request, HttpContext http, IClusterClient cluster)
+    {
+        if (!InputLimits.IsId(ruleId)) return RuleNotFound(ruleId);
+        var (v, rule) = ValidateRule(request.For(ruleId));
+        if (rule is null) return v.Problem();
+        return TypedResults.Ok(await Org(http, cluster).UpdateRuleAsync(rule));
+    }
+
+    private static async Task<IResult> DeleteRuleAsync(string ruleId, HttpContext http, IClusterClient cluster)
+    {
+        if (!InputLimits.IsId(ruleId)) return RuleNotFound(ruleId);
+        await Org(http, cluster).DeleteRuleAsync(ruleId);
+        return TypedResults.NoContent();
+    }
+
+    private static IResult RuleNotFound(string ruleId) => CatalogueEndpoints.NotFound($"Rule {InputLimits.Echo(ruleId)} does not exist.");
 
     /// <summary>The rule the request describes, or the refusal (linear in the request's size).</summary>
     internal static (Validation Validation, TriggerRule? Rule) ValidateRule(CreateRuleRequest request)

@@ -54,6 +54,10 @@ public interface IGoalGrain : ILogViewGrain
     Task WhenIdleAsync();
 
     /// <summary>What provenance and replay need of this goal (null when it is not defined). Read-only and interleaved.</summary>
+    /// <summary>The goal's trend rule as it stands (<see cref="GoalTrendRule"/>); null for a goal that rolls up others. Interleaved: read-only.</summary>
+    [Alias("GetTrend"), AlwaysInterleave]
+    Task<RuleView?> GetTrendAsync();
+
     [Alias("GetReadBasis"), AlwaysInterleave]
     Task<GoalReadBasis?> GetReadBasisAsync();
 }

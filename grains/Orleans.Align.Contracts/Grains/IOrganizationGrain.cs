@@ -43,11 +43,24 @@ public interface IOrganizationGrain : IGrainWithStringKey
 
     /// <summary>
     /// Creates a trigger rule (the same definition again is answered as created; a different one under
-    /// its id is a Conflict). Invalid for an unknown or non-additive metric, department or campaign.
+    /// its id is a Conflict). Invalid for an unknown metric, department or campaign.
     /// </summary>
     [Alias("CreateRule")]
     Task<RuleView> CreateRuleAsync(TriggerRule rule);
 
+    /// <summary>Changes a rule: a new revision that reads the log afresh; the old one's open alert is resolved. NotFound for an unknown rule.</summary>
+    [Alias("UpdateRule")]
+    Task<RuleView> UpdateRuleAsync(TriggerRule rule);
+
+    /// <summary>Deletes a rule; its open alert is resolved. NotFound for an unknown rule.</summary>
+    [Alias("DeleteRule")]
+    Task DeleteRuleAsync(string ruleId);
+
+    /// <summary>The organization's rule as it stands; null when it has none under that id.</summary>
+    [Alias("GetRule")]
+    Task<RuleView?> GetRuleAsync(string ruleId);
+
+    /// <summary>The organization's rules, then each goal's trend rule.</summary>
     [Alias("ListRules")]
     Task<IReadOnlyList<RuleView>> ListRulesAsync();
 

@@ -70,11 +70,16 @@ public sealed class BoardGrain(
             if (view is not null) _goals[view.Id] = view;
         }
         await LoadScorecardAsync(cancellationToken);
-        if (_title is not null && BoardIds.TryParse(_boardId, out var campaignId))
+        // The entries this board shows are the ones BoardIds.For(entry) puts on it: all on the overview,
+        // a campaign's on its war room, a department's (from it or addressed to it) on its board.
+        FeedQuery? shown = BoardIds.TryParse(_boardId, out var campaignId) ? new FeedQuery(Campaign: campaignId, Limit: FeedOnBoard)
+            : BoardIds.TryParseDepartment(_boardId, out var departmentId) ? new FeedQuery(Department: departmentId, Limit: FeedOnBoard)
+            : null;
+        if (_title is not null && shown is not null)
         {
             try
             {
-                var recent = await GrainFactory.GetGrain<IFeedGrain>(_orgId).ListAsync(new FeedQuery(Campaign: campaignId, Limit: FeedOnBoard)).WaitAsync(ActivationWait, cancellationToken);
+                var recent = await GrainFactory.GetGrain<IFeedGrain>(_orgId).ListAsync(shown).WaitAsync(ActivationWait, cancellationToken);
                 _feed.AddRange(recent.Reverse());
             }
             catch (Exception ex) when (ex is TimeoutException or SiloUnavailableException or OrleansMessageRejectionException)

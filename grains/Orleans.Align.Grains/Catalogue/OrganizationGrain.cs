@@ -22,6 +22,11 @@ public sealed class OrganizationState
     [Id(10)] public Dictionary<string, List<string>> Activities { get; set; } = new(StringComparer.Ordinal);
     /// <summary>Trigger rule definitions, kept here because they are part of the ingest log's routing table.</summary>
     [Id(11)] public List<TriggerRule> Rules { get; set; } = [];
+    /// <summary>
+    /// The last revision each rule id has had, deleted ones included: a rule made again under a
+    /// deleted one's id continues its revisions, so it never meets the old revision's grain or cursor.
+    /// </summary>
+    [Id(12)] public Dictionary<string, int> RuleRevisions { get; set; } = new(StringComparer.Ordinal);
 }
 
 [GenerateSerializer, Alias("align.stored-key")]
@@ -79,6 +84,7 @@ public sealed class OrganizationGrain(
             RateLimits = before.RateLimits,
             Activities = before.Activities.ToDictionary(a => a.Key, a => a.Value.ToList(), StringComparer.Ordinal),
             Rules = [.. before.Rules],
+            RuleRevisions = new Dictionary<string, int>(before.RuleRevisions, StringComparer.Ordinal),
         };
         change(copy);
         state.State = copy;
@@ -209,31 +215,88 @@ public sealed class OrganizationGrain(
 
     public async Task<RuleView> CreateRuleAsync(TriggerRule rule)
     {
+        rule = ValidRule(rule);
+        if (Existing.Rules.Find(r => r.Id == rule.Id) is { } existing)
+        {
+            if (!existing.SameAs(rule)) throw AlignException.Conflict($"Rule '{rule.Id}' already exists with a different definition.");
+            rule = existing;
+        }
+        else
+        {
+            rule = rule with { Revision = NextRevision(rule.Id) };
+            // Route first, then define: events that arrive in between are in the log, and the definition reads the log.
+            await SaveAndRouteAsync(c =>
+            {
+                c.Rules.Add(rule);
+                c.RuleRevisions[rule.Id] = rule.Revision;
+            });
+        }
+        return await RuleGrain(rule).DefineAsync(rule);
+    }
+
+    public async Task<RuleView> UpdateRuleAsync(TriggerRule rule)
+    {
+        rule = ValidRule(rule);
+        var existing = Existing.Rules.Find(r => r.Id == rule.Id) ?? throw AlignException.NotFound($"Rule '{rule.Id}' does not exist.");
+        if (existing.SameAs(rule)) return await RuleGrain(existing).DefineAsync(existing);
+
+        // The old revision resolves what it raised first (and refuses while the feed cannot be told,
+        // changing nothing); then the new revision is routed and reads the log from its start.
+        rule = rule with { Revision = NextRevision(rule.Id) };
+        await RuleGrain(existing).RetireAsync();
+        await SaveAndRouteAsync(c =>
+        {
+            c.Rules[c.Rules.FindIndex(r => r.Id == rule.Id)] = rule;
+            c.RuleRevisions[rule.Id] = rule.Revision;
+        });
+        return await RuleGrain(rule).DefineAsync(rule);
+    }
+
+    public async Task DeleteRuleAsync(string ruleId)
+    {
+        var existing = Existing.Rules.Find(r => r.Id == ruleId) ?? throw AlignException.NotFound($"Rule '{ruleId}' does not exist.");
+        await RuleGrain(existing).RetireAsync();
+        await SaveAndRouteAsync(c =>
+        {
+            c.Rules.RemoveAll(r => r.Id == ruleId);
+            c.RuleRevisions[ruleId] = existing.Revision;
+        });
+    }
+
+    /// <summary>The rule as the organization keeps it (with its metric's definition), or Invalid for what it does not have.</summary>
+    private TriggerRule ValidRule(TriggerRule rule)
+    {
         var s = Existing;
         RequireDepartments(rule.Notify);
         RequireScope(rule.Scope);
         var metric = s.Metrics.Find(m => m.Key == rule.Metric) ?? throw AlignException.Invalid($"Unknown metric '{rule.Metric}'. See GET /api/v1/metrics.");
-        // A window's total is a sum of events: ratios are derived and gauges are readings, not totals.
-        if (metric.Kind != MetricKind.Additive) throw AlignException.Invalid($"Metric '{rule.Metric}' is a {metric.Kind.ToString().ToLowerInvariant()}; a rule watches an additive metric's total over its window.");
-        if (s.Rules.Find(r => r.Id == rule.Id) is { } existing)
-        {
-            if (!existing.SameAs(rule)) throw AlignException.Conflict($"Rule '{rule.Id}' already exists with a different definition.");
-        }
-        else
-        {
-            // Route first, then define: events that arrive in between are in the log, and the definition reads the log.
-            await SaveAndRouteAsync(c => c.Rules.Add(rule));
-        }
-        return await GrainFactory.GetGrain<IRuleGrain>(GrainKeys.For(OrgId, rule.Id)).DefineAsync(rule);
+        if (rule.Goal is not null) throw AlignException.Invalid("A goal's trend rule follows the goal and the organization's trend settings; it is not made through the rules.");
+        return rule with { MetricDefinition = metric, Revision = 0 };
     }
+
+    /// <summary>0 for an id never used; otherwise one past the last revision it had, deleted or current.</summary>
+    private int NextRevision(string ruleId)
+    {
+        var last = state.State.RuleRevisions.TryGetValue(ruleId, out var kept) ? kept : -1;
+        if (state.State.Rules.Find(r => r.Id == ruleId) is { } current) last = Math.Max(last, current.Revision);
+        return last + 1;
+    }
+
+    private IRuleGrain RuleGrain(TriggerRule rule) => GrainFactory.GetGrain<IRuleGrain>(GrainKeys.For(OrgId, rule.ViewId));
 
     public async Task<IReadOnlyList<RuleView>> ListRulesAsync()
     {
-        var found = await Task.WhenAll(Existing.Rules.Select(r => GrainFactory.GetGrain<IRuleGrain>(GrainKeys.For(OrgId, r.Id)).GetAsync()));
-        return [.. found.OfType<RuleView>()];
+        var s = Existing;
+        var rules = Task.WhenAll(s.Rules.Select(r => RuleGrain(r).GetAsync()));
+        // Each goal's trend alert is a rule too, judged by the goal: listed after the organization's own.
+        var trends = Task.WhenAll(s.Goals.Select(g => GrainFactory.GetGrain<IGoalGrain>(GrainKeys.For(OrgId, g.Id)).GetTrendAsync()));
+        return [.. (await rules).OfType<RuleView>(), .. (await trends).OfType<RuleView>()];
     }
 
     public Task<TriggerRule?> GetRuleDefinitionAsync(string ruleId) => Task.FromResult(state.State.Rules.Find(r => r.Id == ruleId));
+
+    public async Task<RuleView?> GetRuleAsync(string ruleId) =>
+        Existing.Rules.Find(r => r.Id == ruleId) is { } rule ? await RuleGrain(rule).GetAsync() : null;
 
     public Task<GoalDefinition?> GetGoalDefinitionAsync(string goalId) =>
         Task.FromResult(state.State.Goals.Find(g => g.Id == goalId));

@@ -263,6 +263,15 @@ public sealed class GoalGrain(
 
     public Task WhenIdleAsync() => Task.CompletedTask;
 
+    public Task<RuleView?> GetTrendAsync()
+    {
+        if (S.Definition is not { RollUp: RollUp.OwnMetric } d) return Task.FromResult<RuleView?>(null);
+        var rule = GoalTrendRule.For(d, MetricOf(d), _settings);
+        var (current, previous, holds) = GoalMath.Trend(rule, S.Minutes, clock.GetUtcNow());
+        return Task.FromResult<RuleView?>(new RuleView(rule, current, previous, Rules.WindowChange.Percent(current, previous), holds,
+            S.Alerts.Trend.Open, S.Alerts.Trend.Since, S.AppliedThrough));
+    }
+
     public Task<GoalReadBasis?> GetReadBasisAsync() =>
         Task.FromResult(S.Definition is not { } d ? null : new GoalReadBasis(d, S.AppliedThrough, S.WindowStart, S.UpdatedAt, [.. S.CheckIns]));
 
@@ -283,7 +292,7 @@ public sealed class GoalGrain(
         var now = clock.GetUtcNow();
         GoalHistory.Record(S.Minutes, S.Days, now, view.Progress, view.Percent);
         var metric = MetricOf(d);
-        var trendFalls = d.RollUp == RollUp.OwnMetric && GoalMath.TrendFalls(metric.Kind, metric.LowerIsBetter, S.Minutes, now, _settings);
+        var trendFalls = d.RollUp == RollUp.OwnMetric && GoalMath.Trend(GoalTrendRule.For(d, metric, _settings), S.Minutes, now).Holds;
         if (S.Alerts.Judge(d, view, metric, trendFalls, now, _settings))
         {
             S.LastStatus = S.Alerts.Status.Announced;

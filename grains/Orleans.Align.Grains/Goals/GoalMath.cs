@@ -115,22 +115,20 @@ public static class GoalMath
     }
 
     /// <summary>
-    /// Whether the metric's recent trend falls: for additive metrics the growth in the last window
-    /// against the growth in the one before; for ratios and gauges the value at the end of each window.
-    /// Needs history covering both windows; otherwise there is no trend to speak of.
+    /// A goal's trend rule (<see cref="GoalTrendRule"/>) over the goal's history: the values of its two
+    /// windows (for an additive metric the growth in each window; for ratios and gauges the goal's
+    /// value at each window's end) and whether the rule's condition holds, by the same comparison as
+    /// every trigger rule (<see cref="Rules.WindowChange"/>). Needs history covering both windows;
+    /// otherwise there is no trend to speak of (no values).
     /// </summary>
-    /// <remarks>For metrics where lower is better (CAC, spend) the bad direction is up, so the test is mirrored.</remarks>
-    public static bool TrendFalls(MetricKind kind, bool lowerIsBetter, IReadOnlyList<HistoryPoint> minutes, DateTimeOffset now, AlignmentSettings settings)
+    public static (double? Current, double? Previous, bool Holds) Trend(TriggerRule rule, IReadOnlyList<HistoryPoint> minutes, DateTimeOffset now)
     {
-        var window = settings.TrendWindow();
+        var window = rule.Window();
         double? At(DateTimeOffset t) => minutes.LastOrDefault(p => p.At <= t)?.Value;
-        if (minutes.Count == 0 || minutes[0].At > now - 2 * window) return false;
-        if (At(now) is not { } end || At(now - window) is not { } middle || At(now - 2 * window) is not { } begin) return false;
+        if (minutes.Count == 0 || minutes[0].At > now - 2 * window) return (null, null, false);
+        if (At(now) is not { } end || At(now - window) is not { } middle || At(now - 2 * window) is not { } begin) return (null, null, false);
 
-        // The same comparison as a trigger rule's: a rise (lower is better) or a fall by TrendDrop against the window before.
-        var condition = lowerIsBetter ? RuleCondition.RisesBy : RuleCondition.FallsBy;
-        return kind == MetricKind.Additive
-            ? Rules.WindowChange.Holds(condition, settings.TrendDrop * 100, end - middle, middle - begin)
-            : Rules.WindowChange.Holds(condition, settings.TrendDrop * 100, end, middle);
+        var (current, previous) = rule.Kind == MetricKind.Additive ? (end - middle, middle - begin) : (end, middle);
+        return (current, previous, Rules.WindowChange.Holds(rule.Condition, rule.Threshold, current, previous));
     }
 }

@@ -15,7 +15,8 @@ public sealed record ViewTarget(ViewKind Kind, string Id, Func<MetricEvent, bool
 
     public static ViewTarget OfDepartment(string id) => new(ViewKind.Department, id, e => e.Department == id);
 
-    public static ViewTarget Of(TriggerRule rule) => new(ViewKind.Rule, rule.Id, rule.Counts);
+    /// <summary>A rule's revision: each one is a view of its own (<see cref="TriggerRule.ViewId"/>), so a changed definition never inherits a cursor that routed by the old one.</summary>
+    public static ViewTarget Of(TriggerRule rule) => new(ViewKind.Rule, rule.ViewId, rule.Counts);
 
     /// <summary>Every view the routing names.</summary>
     public static IEnumerable<ViewTarget> All(OrganizationRouting routing) =>

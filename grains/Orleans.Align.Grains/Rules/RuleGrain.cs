@@ -27,7 +27,7 @@ public sealed class RuleGrain(
 
     protected override bool Defined => Definition is not null;
 
-    protected override void Count(MetricEvent e) => S.Count(e);
+    protected override void Count(MetricEvent e) => S.Count(Definition!, e);
 
     /// <summary>Windows move with time: a rise ends, a total falls under a value, with no event arriving.</summary>
     protected override DateTimeOffset? TimeMattersUntil => Defined ? DateTimeOffset.MaxValue : null;
@@ -44,12 +44,31 @@ public sealed class RuleGrain(
         }
         definition.State.Value = rule;
         await definition.WriteStateAsync();
+        // A definition counts from the start of the log, whatever an earlier life of this grain left.
+        Replace(new RuleWindows());
         await CatchUpAndSaveAsync();
         await PublishAsync();
         return View();
     }
 
     public Task<RuleView?> GetAsync() => Task.FromResult(Definition is null ? null : View());
+
+    public async Task RetireAsync()
+    {
+        if (Definition is not { } rule) return;
+        // Resolve what this revision raised, and make sure the feed has it, before forgetting the
+        // definition: a retired rule is never activated again to tell it.
+        S.Retire(rule, Clock.GetUtcNow());
+        await FlushAsync();
+        if (S.Outbox.Count > 0)
+            throw new AlignException(AlignErrorKind.Unavailable, $"Rule '{rule.Id}' could not resolve its open alert in the feed; nothing was changed, retry.");
+        definition.State.Value = null;
+        await definition.WriteStateAsync();
+        Replace(new RuleWindows());
+        await Snapshots.WriteAsync();
+        if (await this.GetReminder(TimeReminder) is { } reminder) await this.UnregisterReminder(reminder);
+        DeactivateOnIdle();
+    }
 
     private RuleView View() => S.View(Definition!, Clock.GetUtcNow());
 

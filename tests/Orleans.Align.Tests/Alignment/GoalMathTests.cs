@@ -330,7 +330,7 @@ public sealed class GoalMathTests
     public void Goal_that_never_resets_has_one_window_from_its_start() =>
         Assert.Equal(Start, GoalMath.WindowStart(ResetCadence.None, Start, End.AddDays(100)));
 
-    // ---- TrendFalls ----
+    // ---- A goal's trend rule (GoalTrendRule, judged by GoalMath.Trend) ----
 
     private static readonly DateTimeOffset TrendNow = new(2025, 4, 22, 14, 0, 0, TimeSpan.Zero);
 
@@ -338,8 +338,25 @@ public sealed class GoalMathTests
     private static List<HistoryPoint> Hourly(params double?[] values) =>
         [.. values.Select((v, i) => new HistoryPoint(TrendNow.AddHours(i - values.Length + 1), v, null))];
 
-    private static bool Falls(MetricKind kind, IReadOnlyList<HistoryPoint> minutes, bool lowerIsBetter = false, AlignmentSettings? settings = null) =>
-        GoalMath.TrendFalls(kind, lowerIsBetter, minutes, TrendNow, settings ?? Settings);
+    private static bool Falls(MetricKind kind, IReadOnlyList<HistoryPoint> minutes, bool lowerIsBetter = false, AlignmentSettings? settings = null)
+    {
+        var goal = new GoalDefinition("g", "Goal", "m", 1, ["sales"], GoalScope.All, Start, End);
+        var rule = GoalTrendRule.For(goal, new MetricDefinition("m", "M", kind, "", lowerIsBetter), settings ?? Settings);
+        return GoalMath.Trend(rule, minutes, TrendNow).Holds;
+    }
+
+    [Fact]
+    public void A_goals_trend_rule_is_its_metric_and_scope_falling_by_the_trend_drop_over_the_trend_window_told_to_its_owners()
+    {
+        var goal = new GoalDefinition("q3-leads", "Q3 leads", "leads", 1, ["marketing", "sales"], GoalScope.Of(campaign: "launch"), Start, End);
+        var rule = GoalTrendRule.For(goal, MetricCatalogue.Defaults.First(m => m.Key == "leads"), Settings with { TrendDrop = 0.25, TrendWindowMinutes = 90 });
+
+        Assert.Equal(("q3-leads-trend", "q3-leads", "leads"), (rule.Id, rule.Goal, rule.Metric));
+        Assert.Equal((RuleCondition.FallsBy, 25, 90), (rule.Condition, rule.Threshold, rule.WindowMinutes));
+        Assert.Equal(["marketing", "sales"], rule.Notify);
+        Assert.True(rule.Scope.Equivalent(goal.Scope));
+        Assert.Equal(RuleCondition.RisesBy, GoalTrendRule.For(goal, new MetricDefinition("spend", "Spend", MetricKind.Additive, "$", LowerIsBetter: true), Settings).Condition);
+    }
 
     [Fact]
     public void Additive_trend_falls_when_growth_in_the_last_window_drops_by_more_than_the_trend_drop() =>

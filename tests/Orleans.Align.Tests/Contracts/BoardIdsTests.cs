@@ -64,6 +64,14 @@ public sealed class BoardIdsTests
         Assert.False(BoardIds.IsValid("department:"));
     }
 
+    [Fact]
+    public void Feed_entry_appears_on_the_boards_of_its_campaigns_and_of_the_departments_it_is_from_or_addressed_to()
+    {
+        var entry = new FeedEntry(1, FeedKind.Alert, DateTimeOffset.UnixEpoch, "Coverage is landing", Department: "pr", To: ["sales", "pr"], Campaigns: ["launch"]);
+        Assert.Equal(["overview", "campaign:launch", "department:pr", "department:sales"], BoardIds.For(entry));
+        Assert.Equal(["overview"], BoardIds.For(new FeedEntry(2, FeedKind.Announcement, DateTimeOffset.UnixEpoch, "To everyone")));
+    }
+
     private static GoalDefinition Goal(GoalScope scope) =>
         new("g", "Goal", "leads", 1, [], scope, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddDays(1));
 }

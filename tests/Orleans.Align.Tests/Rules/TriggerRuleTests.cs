@@ -210,14 +210,135 @@ public sealed class TriggerRuleTests(AlertClockFixture fixture)
     }
 
     [Fact]
-    public async Task A_rule_refuses_an_unknown_department_a_ratio_and_a_changed_definition()
+    public async Task A_rule_refuses_an_unknown_department_or_metric_and_a_changed_definition_under_create()
     {
         var org = await OrgWithRuleAsync(Rule(RuleCondition.Above, 100));
 
         await Assert.ThrowsAsync<AlignException>(() => org.Grain.CreateRuleAsync(Rule(RuleCondition.Above, 100) with { Id = "x", Notify = ["legal"] }));
-        await Assert.ThrowsAsync<AlignException>(() => org.Grain.CreateRuleAsync(Rule(RuleCondition.Above, 1, metric: "conversion_rate") with { Id = "y" }));
+        await Assert.ThrowsAsync<AlignException>(() => org.Grain.CreateRuleAsync(Rule(RuleCondition.Above, 1, metric: "no_such_metric") with { Id = "y" }));
         var conflict = await Assert.ThrowsAsync<AlignException>(() => org.Grain.CreateRuleAsync(Rule(RuleCondition.Above, 200)));
         Assert.Equal(AlignErrorKind.Conflict, conflict.Kind);
         Assert.Equal(100, (await org.Grain.CreateRuleAsync(Rule(RuleCondition.Above, 100))).Rule.Threshold); // the same again is fine
+    }
+
+    /// <summary>The current revision of the rule, through the organization (a changed rule lives in a grain of its own).</summary>
+    private static async Task<RuleView> CurrentAsync(TestOrganization org) => (await org.Grain.GetRuleAsync(RuleId))!;
+
+    private static async Task WaitAppliedAsync(TestOrganization org, IngestResult result) =>
+        await Eventually.Holds(async () => Assert.True((await CurrentAsync(org)).AppliedThrough >= result.LastSequence));
+
+    [Fact]
+    public async Task A_changed_rule_counts_its_new_metric_from_the_start_of_the_log_and_resolves_what_the_old_one_raised()
+    {
+        var org = await OrgWithRuleAsync(Rule(RuleCondition.Above, 100));
+        await org.IngestAsync(Event("leads-early", "leads", 20, Launch, Marketing, Now));
+        await MentionsAsync(org, 150, Now);
+        var raised = Assert.Single(await TriggersAsync(org));
+
+        var changed = await org.Grain.UpdateRuleAsync(Rule(RuleCondition.Above, 10, metric: "leads"));
+
+        Assert.Equal(1, changed.Rule.Revision);
+        Assert.Equal(20, changed.Current); // the leads logged before the change, not the 150 mentions
+        var alerts = await TriggersAsync(org);
+        Assert.Equal(2, alerts.Count);
+        Assert.Equal(AlertState.Resolved, alerts.Single(a => a.Key == raised.Key).State);
+        Assert.Equal(AlertState.Open, alerts.Single(a => a.Key != raised.Key).State);
+
+        // Events after the change reach the new revision, and only the ones it counts.
+        var result = await org.IngestAsync(Event("leads-late", "leads", 5, Launch, Marketing, Now), Event("m-late", "media_mentions", 500, Launch, Pr, Now));
+        await WaitAppliedAsync(org, result);
+        Assert.Equal(25, (await CurrentAsync(org)).Current);
+        Assert.Null(await RuleGrain(org).GetAsync()); // the first revision is retired
+    }
+
+    [Fact]
+    public async Task Changing_a_rule_to_the_same_definition_changes_nothing_and_an_unknown_rule_is_not_found()
+    {
+        var org = await OrgWithRuleAsync(Rule(RuleCondition.Above, 100));
+
+        Assert.Equal(0, (await org.Grain.UpdateRuleAsync(Rule(RuleCondition.Above, 100))).Rule.Revision);
+        var missing = await Assert.ThrowsAsync<AlignException>(() => org.Grain.UpdateRuleAsync(Rule(RuleCondition.Above, 100) with { Id = "nope" }));
+        Assert.Equal(AlignErrorKind.NotFound, missing.Kind);
+        Assert.Equal(AlignErrorKind.NotFound, (await Assert.ThrowsAsync<AlignException>(() => org.Grain.DeleteRuleAsync("nope"))).Kind);
+    }
+
+    [Fact]
+    public async Task A_deleted_rule_resolves_its_alert_and_its_id_can_be_used_again_afresh()
+    {
+        var org = await OrgWithRuleAsync(Rule(RuleCondition.Above, 100));
+        await MentionsAsync(org, 150, Now);
+        Assert.Single(await TriggersAsync(org));
+
+        await org.Grain.DeleteRuleAsync(RuleId);
+
+        Assert.Null(await org.Grain.GetRuleAsync(RuleId));
+        Assert.DoesNotContain(await org.Grain.ListRulesAsync(), r => r.Rule.Id == RuleId);
+        Assert.Equal(AlertState.Resolved, Assert.Single(await TriggersAsync(org)).State);
+
+        var again = await org.Grain.CreateRuleAsync(Rule(RuleCondition.Above, 1_000));
+        Assert.Equal(1, again.Rule.Revision); // never the deleted revision's grain or cursor
+        Assert.Equal(150, again.Current);
+        var result = await org.IngestAsync(Event("m-after", "media_mentions", 7, Launch, Pr, Now));
+        await WaitAppliedAsync(org, result);
+        Assert.Equal(157, (await CurrentAsync(org)).Current);
+    }
+
+    [Fact]
+    public async Task A_ratio_rule_computes_each_windows_ratio_from_the_windows_summed_parts()
+    {
+        var org = await OrgWithRuleAsync(Rule(RuleCondition.Below, 0.1, metric: "conversion_rate"));
+        // Two batches of the same window: 20/100 = 0.2, then (20 + 0)/(100 + 200) = 0.067 (an average of ratios would say 0.1).
+        var first = await org.IngestAsync(Event("v1", "visits", 100, Launch, Marketing, Now), Event("c1", "conversions", 20, Launch, Marketing, Now),
+            Event("other-campaign", "visits", 10_000, SpringSale, Marketing, Now));
+        await WaitAppliedAsync(org, first);
+        Assert.Equal(0.2, (await CurrentAsync(org)).Current!.Value, 9);
+        Assert.Empty(await TriggersAsync(org));
+
+        var second = await org.IngestAsync(Event("v2", "visits", 200, Launch, Marketing, Now));
+        await WaitAppliedAsync(org, second);
+
+        Assert.Equal(20.0 / 300, (await CurrentAsync(org)).Current!.Value, 9);
+        Assert.Contains("conversion_rate", Assert.Single(await TriggersAsync(org)).Text);
+    }
+
+    [Fact]
+    public async Task A_ratio_rule_with_no_denominator_in_its_window_has_no_value_and_does_not_hold()
+    {
+        var org = await OrgWithRuleAsync(Rule(RuleCondition.Below, 0.1, metric: "conversion_rate"));
+        var result = await org.IngestAsync(Event("c-only", "conversions", 3, Launch, Marketing, Now));
+        await WaitAppliedAsync(org, result);
+
+        Assert.Null((await CurrentAsync(org)).Current);
+        Assert.Empty(await TriggersAsync(org));
+    }
+
+    [Fact]
+    public async Task A_gauge_rule_watches_the_latest_reading_and_its_rise_against_the_reading_a_window_ago()
+    {
+        var org = await OrgWithRuleAsync(Rule(RuleCondition.RisesBy, 10, metric: "followers"));
+        var result = await org.IngestAsync(
+            Event("f-old", "followers", 1_000, Launch, Marketing, Now - Window - TimeSpan.FromMinutes(10)),
+            Event("f-late", "followers", 1_050, Launch, Marketing, Now - TimeSpan.FromMinutes(5)),
+            Event("f-new", "followers", 1_100, Launch, Marketing, Now - TimeSpan.FromMinutes(1)));
+        await WaitAppliedAsync(org, result);
+
+        var view = await CurrentAsync(org);
+        Assert.Equal((1_100, 1_000), (view.Current, view.Previous)); // latest readings, not sums
+        Assert.Equal(10, view.ChangePercent!.Value, 9);
+        Assert.Single(await TriggersAsync(org));
+    }
+
+    [Fact]
+    public async Task Every_goal_with_its_own_metric_lists_its_trend_rule_with_the_organizations_rules()
+    {
+        var org = await OrgWithRuleAsync(Rule(RuleCondition.Above, 100));
+        await org.CreateGoalAsync("mentions-goal", "media_mentions", GoalScope.Of(campaign: Launch));
+
+        var rules = await org.Grain.ListRulesAsync();
+
+        Assert.Equal([RuleId, "mentions-goal-trend"], rules.Select(r => r.Rule.Id));
+        var trend = rules[1].Rule;
+        Assert.Equal(("mentions-goal", RuleCondition.FallsBy), (trend.Goal, trend.Condition));
+        Assert.Equal(AlignmentSettings.Default.TrendDrop * 100, trend.Threshold, 9);
     }
 }
