@@ -21,6 +21,11 @@ public sealed class RuleApiTests(AlignSystem system)
         await tenant.PostOkAsync("/api/v1/rules", CoverageRule());
     }
 
+    private static object ChangedCoverage() => new
+    {
+        name = "Coverage is landing", metric = "media_mentions", condition = "above", threshold = 1, windowMinutes = 60, notify = new[] { "pr" },
+    };
+
     private static object CoverageRule() => new
     {
         id = "coverage",
@@ -77,6 +82,40 @@ public sealed class RuleApiTests(AlignSystem system)
         Assert.Empty((await tenant.GetOkAsync("/api/v1/feed?kind=alert&department=finance")).AsArray());
     }
 
+    [Fact]
+    public async Task A_rule_can_be_changed_to_any_metric_kind_and_deleted()
+    {
+        var tenant = await system.CreateTenantAsync("rules-change");
+        await SeedAsync(tenant);
+        await tenant.IngestAsync(
+            new { id = "v1", metric = "visits", value = 200, campaign = "launch", department = "marketing", timestamp = Now },
+            new { id = "c1", metric = "conversions", value = 10, campaign = "launch", department = "sales", timestamp = Now });
+
+        // A change is a new revision that reads the log from its start: a ratio, from the window's summed parts.
+        var changed = await tenant.PutOkAsync("/api/v1/rules/coverage", new
+        {
+            name = "Conversion slump", metric = "conversion_rate", scope = new { campaign = "launch" }, condition = "below", threshold = 0.1,
+            windowMinutes = 60, notify = new[] { "marketing", "sales" },
+        });
+        Assert.Equal((1, "conversion_rate"), ((int)changed["rule"]!["revision"].Number()!.Value, changed["rule"]!["metric"].Text()));
+        Assert.Equal(0.05, changed["current"].Number()!.Value, 9);
+        Assert.True(changed["holds"]!.GetValue<bool>());
+        Assert.Equal(0.05, (await tenant.GetOkAsync("/api/v1/rules/coverage"))["current"].Number()!.Value, 9);
+
+        // The same definition again changes nothing.
+        var again = await tenant.PutOkAsync("/api/v1/rules/coverage", new
+        {
+            name = "Conversion slump", metric = "conversion_rate", scope = new { campaign = "launch" }, condition = "below", threshold = 0.1,
+            windowMinutes = 60, notify = new[] { "sales", "marketing" },
+        });
+        Assert.Equal(1, (int)again["rule"]!["revision"].Number()!.Value);
+
+        using (var deleted = await tenant.SendAsync(HttpMethod.Delete, "/api/v1/rules/coverage", null))
+            Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        await tenant.AssertStatusAsync(HttpMethod.Get, "/api/v1/rules/coverage", null, HttpStatusCode.NotFound);
+        Assert.DoesNotContain((await tenant.GetOkAsync("/api/v1/rules")).AsArray(), r => r!["rule"]!["id"].Text() == "coverage");
+    }
+
     public static TheoryData<string, string, string, int, string?> BadRequests => new()
     {
         { "POST", "/api/v1/rules", """{"name":"X","metric":"leads","condition":"above","threshold":1,"windowMinutes":60,"notify":["sales"]}""", 400, "id" },
@@ -89,7 +128,14 @@ public sealed class RuleApiTests(AlignSystem system)
         { "POST", "/api/v1/rules", """{"id":"r","name":"X","metric":"leads","condition":"above","threshold":1,"windowMinutes":10081,"notify":["sales"]}""", 400, "windowMinutes" },
         { "POST", "/api/v1/rules", """{"id":"r","name":"X","metric":"leads","condition":"above","threshold":1,"windowMinutes":60,"notify":[]}""", 400, "notify" },
         { "POST", "/api/v1/rules", """{"id":"r","name":"X","metric":"leads","condition":"above","threshold":1,"windowMinutes":60,"notify":["legal"]}""", 400, null },
-        { "POST", "/api/v1/rules", """{"id":"r","name":"X","metric":"conversion_rate","condition":"above","threshold":1,"windowMinutes":60,"notify":["sales"]}""", 400, null },
+        { "POST", "/api/v1/rules", """{"id":"r","name":"X","metric":"ghost_metric","condition":"above","threshold":1,"windowMinutes":60,"notify":["sales"]}""", 400, null },
+        { "PUT", "/api/v1/rules/coverage", """{"name":"X","metric":"leads","condition":"above","threshold":1,"windowMinutes":60,"notify":["sales"],"threshhold":2}""", 400, null },
+        { "PUT", "/api/v1/rules/coverage", """{"id":"coverage","name":"X","metric":"leads","condition":"above","threshold":1,"windowMinutes":60,"notify":["sales"]}""", 400, null },
+        { "PUT", "/api/v1/rules/coverage", """{"name":"X","metric":"leads","condition":"above","threshold":1,"windowMinutes":60,"notify":["legal"]}""", 400, null },
+        { "PUT", "/api/v1/rules/coverage", """{"name":"X","metric":"leads","condition":"fallsBy","threshold":0,"windowMinutes":60,"notify":["sales"]}""", 400, "threshold" },
+        { "PUT", "/api/v1/rules/ghost", """{"name":"X","metric":"leads","condition":"above","threshold":1,"windowMinutes":60,"notify":["sales"]}""", 404, null },
+        { "DELETE", "/api/v1/rules/ghost", "", 404, null },
+        { "DELETE", "/api/v1/rules/Not%20An%20Id", "", 404, null },
         { "POST", "/api/v1/rules", """{"id":"r","name":"X","metric":"leads","scope":{"campaign":"ghost"},"condition":"above","threshold":1,"windowMinutes":60,"notify":["sales"]}""", 400, null },
         { "POST", "/api/v1/rules", """{"id":"coverage","name":"Coverage is landing","metric":"media_mentions","scope":{"campaign":"launch"},"condition":"above","threshold":99,"windowMinutes":60,"notify":["sales"]}""", 409, null },
         { "GET", "/api/v1/rules/ghost", "", 404, null },
@@ -108,7 +154,7 @@ public sealed class RuleApiTests(AlignSystem system)
         var tenant = await SharedTenant.GetAsync(system, "rules-bad", SeedAsync);
         var before = await StateAsync(tenant);
 
-        using var response = await tenant.SendAsync(new HttpMethod(method), path, method == "GET" ? null : body);
+        using var response = await tenant.SendAsync(new HttpMethod(method), path, method is "GET" or "DELETE" ? null : body);
 
         await AssertProblemAsync(response, status, field);
         Assert.Equal(before, await StateAsync(tenant));
@@ -137,9 +183,16 @@ public sealed class RuleApiTests(AlignSystem system)
         Assert.Null((await owner.GetOkAsync("/api/v1/departments/marketing/scorecard"))["checkInCadence"]);
         Assert.Equal(10, (await owner.GetOkAsync("/api/v1/rules/coverage"))["rule"]!["threshold"].Number());
 
-        // Creating rules and setting a cadence need the admin scope.
+        await intruder.AssertStatusAsync(HttpMethod.Put, "/api/v1/rules/coverage", ChangedCoverage(), HttpStatusCode.NotFound);
+        await intruder.AssertStatusAsync(HttpMethod.Delete, "/api/v1/rules/coverage", null, HttpStatusCode.NotFound);
+
+        // Creating, changing and deleting rules and setting a cadence need the admin scope.
         var read = await owner.CreateReadKeyAsync();
         await owner.AssertStatusAsync(HttpMethod.Post, "/api/v1/rules", CoverageRule(), HttpStatusCode.Forbidden, read);
+        await owner.AssertStatusAsync(HttpMethod.Put, "/api/v1/rules/coverage", ChangedCoverage(), HttpStatusCode.Forbidden, read);
+        await owner.AssertStatusAsync(HttpMethod.Delete, "/api/v1/rules/coverage", null, HttpStatusCode.Forbidden, read);
+        Assert.Equal((10, 0), ((await owner.GetOkAsync("/api/v1/rules/coverage"))["rule"]!["threshold"].Number(),
+            (await owner.GetOkAsync("/api/v1/rules/coverage"))["rule"]!["revision"].Number()));
         await owner.AssertStatusAsync(HttpMethod.Put, "/api/v1/departments/marketing/check-in-cadence", new { everyDays = 1 }, HttpStatusCode.Forbidden, read);
     }
 }

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Orleans.Align;
 
 /// <summary>When a trigger rule holds, over the metric's value in its window (see <see cref="TriggerRule"/>).</summary>
@@ -44,8 +46,9 @@ public sealed record TriggerRule(
     [property: Id(7)] IReadOnlyList<string> Notify,
     [property: Id(8)] string? Message = null,
     [property: Id(9)] int Revision = 0,
-    // The metric as the organization defined it when the rule was made: its kind and, for a ratio, its formula.
-    [property: Id(10)] MetricDefinition? MetricDefinition = null,
+    // The metric as the organization defined it when the rule was made: its kind and, for a ratio, its
+    // formula. The server's, not part of the API (GET /api/v1/metrics has the definitions).
+    [property: Id(10), JsonIgnore] MetricDefinition? MetricDefinition = null,
     [property: Id(11)] string? Goal = null)
 {
     /// <summary>The metric's kind; a rule made before kinds were kept watched an additive metric.</summary>
@@ -58,6 +61,7 @@ public sealed record TriggerRule(
     public TimeSpan Window() => TimeSpan.FromMinutes(WindowMinutes);
 
     /// <summary>The id of this revision's view (grain and delivery cursor): the rule's id, then <c>.{revision}</c> after the first change ('.' is not allowed in ids).</summary>
+    [JsonIgnore]
     public string ViewId => Revision == 0 ? Id : $"{Id}.{Revision}";
 
     /// <summary>The same rule as the caller wrote it: revision and the metric's stored definition are the server's.</summary>

@@ -236,8 +236,9 @@ public sealed class OrganizationGrain(
 
     public async Task<RuleView> UpdateRuleAsync(TriggerRule rule)
     {
-        rule = ValidRule(rule);
+        // An unknown rule is not found, whatever the request says.
         var existing = Existing.Rules.Find(r => r.Id == rule.Id) ?? throw AlignException.NotFound($"Rule '{rule.Id}' does not exist.");
+        rule = ValidRule(rule);
         if (existing.SameAs(rule)) return await RuleGrain(existing).DefineAsync(existing);
 
         // The old revision resolves what it raised first (and refuses while the feed cannot be told,
