@@ -87,6 +87,52 @@ public sealed class WarRoomBrowserTests(AlignSystem system)
         await Assertions.Expect(activity.Locator("[data-role=\"total\"][data-metric=\"visits\"]")).ToContainTextAsync("No data");
     }
 
+    [Fact]
+    public async Task A_department_board_shows_its_check_ins_due_the_rules_that_tell_it_and_their_alerts_live()
+    {
+        var tenant = await system.CreateTenantAsync("wd");
+        var (campaign, goal) = await tenant.SeedLaunchAsync(target: 200);
+        await tenant.PutOkAsync("/api/v1/settings", new { alertHoldMinutes = 0 });
+        await tenant.PutOkAsync("/api/v1/departments/sales/check-in-cadence", new { everyDays = 7 });
+        await tenant.PostOkAsync("/api/v1/rules", new
+        {
+            id = "coverage", name = "Coverage is landing", metric = "media_mentions", scope = new { campaign }, condition = "above",
+            threshold = 10, windowMinutes = 60, notify = new[] { "sales" }, message = "expect inquiries",
+        });
+        await tenant.PostOkAsync("/api/v1/rules", new
+        {
+            id = "pr-only", name = "PR only", metric = "leads", condition = "above", threshold = 1_000, windowMinutes = 60, notify = new[] { "pr" },
+        });
+        var readKey = await tenant.CreateReadKeyAsync();
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await LaunchAsync(playwright);
+        var page = await OpenBoardAsync(browser, "department:sales", readKey);
+        await Assertions.Expect(page.Locator("#status")).ToHaveAttributeAsync("data-state", "connected", new() { Timeout = 15_000 });
+
+        // Check-ins: the cadence, and the goal sales owns, due in a week and never checked in on.
+        var card = page.Locator($"#checkins [data-goal-id=\"{goal}\"]");
+        await Assertions.Expect(page.Locator("#checkins-cadence")).ToHaveTextAsync("Checks in every week", new() { Timeout = 15_000 });
+        await Assertions.Expect(card).ToContainTextAsync("Never checked in");
+        await Assertions.Expect(card.Locator("[data-role=\"due\"]")).ToHaveAttributeAsync("data-overdue", "false");
+        await Assertions.Expect(card.Locator("[data-role=\"due\"]")).ToContainTextAsync("Next check-in due in 7 days");
+
+        await tenant.PostOkAsync($"/api/v1/goals/{goal}/check-ins", new { department = "sales", confidence = 7, note = "Bundles are selling" });
+        await Assertions.Expect(card).ToContainTextAsync("confidence 7/10", new() { Timeout = 10_000 });
+
+        // Rules: only the one that tells sales, quiet until mentions in the campaign reach 10 in the hour.
+        var rule = page.Locator("#rules [data-rule-id=\"coverage\"]");
+        await Assertions.Expect(rule.Locator("[data-role=\"state\"]")).ToHaveTextAsync("Quiet", new() { Timeout = 20_000 });
+        await Assertions.Expect(page.Locator("#rules [data-rule-id=\"pr-only\"]")).ToHaveCountAsync(0);
+
+        await tenant.IngestAsync(new { id = "m1", metric = "media_mentions", value = 12, campaign, department = "pr", timestamp = DateTimeOffset.UtcNow });
+
+        // The rule's alert reaches the sales board's feed live (pushed); the panel shows it firing on its next read.
+        await Assertions.Expect(page.Locator("#feed .feed-entry[data-kind=\"alert\"]")).ToContainTextAsync("expect inquiries", new() { Timeout = 15_000 });
+        await Assertions.Expect(rule.Locator("[data-role=\"state\"]")).ToHaveTextAsync("Firing", new() { Timeout = 25_000 });
+        await Assertions.Expect(rule.Locator("[data-role=\"values\"]")).ToContainTextAsync("12 now");
+    }
+
     private static Task<IBrowser> LaunchAsync(IPlaywright playwright) => playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
     {
         ExecutablePath = "/usr/bin/chromium",

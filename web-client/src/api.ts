@@ -12,6 +12,30 @@ export interface Department {
   name: string;
 }
 
+/** A trigger rule as it stands (GET /api/v1/rules). */
+export interface RuleView {
+  rule: {
+    id: string;
+    name: string;
+    metric: string;
+    scope: { campaigns: string[]; departments: string[] };
+    condition: 'risesBy' | 'fallsBy' | 'above' | 'below';
+    threshold: number;
+    windowMinutes: number;
+    notify: string[];
+    message: string | null;
+    revision: number;
+    /** Set for a goal's own trend rule. */
+    goal: string | null;
+  };
+  current: number | null;
+  previous: number | null;
+  changePercent: number | null;
+  holds: boolean;
+  open: boolean;
+  since: string | null;
+}
+
 /** RFC 9457 problem details, as the gateway returns them on errors. */
 interface ProblemDetails {
   title?: string;
@@ -47,6 +71,10 @@ export class ApiClient {
 
   getDepartments(signal?: AbortSignal): Promise<Department[]> {
     return this.#getJson<Department[]>('/api/v1/departments', signal);
+  }
+
+  getRules(signal?: AbortSignal): Promise<RuleView[]> {
+    return this.#getJson<RuleView[]>('/api/v1/rules', signal);
   }
 
   async #getJson<T>(path: string, signal?: AbortSignal): Promise<T> {

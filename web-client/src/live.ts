@@ -137,13 +137,31 @@ export interface CampaignView {
   appliedThrough: number;
 }
 
+/** A goal on a department's scorecard, with the department's check-ins on it. */
+export interface GoalCard {
+  goalId: string;
+  title: string;
+  metric: string;
+  status: GoalStatus;
+  percent: number | null;
+  progress: number | null;
+  target: number;
+  lastCheckIn: string | null;
+  confidence: number | null;
+  /** With a cadence: when the next check-in is due, and whether it is overdue. */
+  checkInDue: string | null;
+  checkInOverdue: boolean;
+}
+
 /** A department board's scorecard: its totals, its goals, the activities it is in charge of. */
 export interface DepartmentScorecard {
   id: string;
   name: string;
   totals: TotalsView;
+  goals: GoalCard[];
   activities: ActivityView[];
   appliedThrough: number;
+  checkInCadence: { everyDays: number; since: string } | null;
 }
 
 export interface BoardSnapshot {

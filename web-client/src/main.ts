@@ -3,6 +3,8 @@
 import './styles.css';
 import { ApiClient, ApiError, type Campaign, type Department } from './api';
 import { ActivitiesView } from './activities-view';
+import { CheckInsView } from './checkins-view';
+import { RulesView } from './rules-view';
 import { BoardView, renderStatus } from './board-view';
 import { forgetKey, loadKey, readableUrl, saveKey, takeKeyFromUrl } from './credentials';
 import { ErrorBanner } from './error-banner';
@@ -48,6 +50,12 @@ const activities = new ActivitiesView({
   list: byId('activity-list'),
   title: byId('activities-title'),
 });
+const checkIns = new CheckInsView({
+  panel: byId('checkins'),
+  cadence: byId('checkins-cadence'),
+  list: byId('checkin-list'),
+});
+const rules = new RulesView({ panel: byId('rules'), list: byId('rule-list') });
 // Alerts age out of the "last hour" count even when nothing new arrives.
 setInterval(() => feed.refreshAlertCount(), 30_000);
 
@@ -123,6 +131,7 @@ async function loadLists(client: ApiClient, forSession: number): Promise<void> {
     view.setDepartmentNames(names);
     feed.setDepartmentNames(names);
     activities.setDepartmentNames(names);
+    rules.setDepartmentNames(names);
     renderBoardOptions(live?.boardId ?? boardFromUrl());
   } else {
     if (isUnauthorized(departmentResult.reason)) return rejectKey();
@@ -152,6 +161,8 @@ function showKeyForm(): void {
 
 function rejectKey(): void {
   session++;
+  rules.stop();
+  checkIns.clear();
   forgetKey();
   const old = live;
   live = null;
@@ -174,9 +185,11 @@ async function open(key: string): Promise<void> {
   view.showLoading(boardLabel(boardId));
   feed.clear();
   activities.clear();
+  checkIns.clear();
 
   api = new ApiClient(key);
   void loadLists(api, mySession);
+  rules.show(api, boardId);
 
   let wasDown = false;
   live = new LiveBoard(createHubConnection(key), boardId, {
@@ -196,6 +209,7 @@ async function open(key: string): Promise<void> {
       view.render(change);
       feed.render(change);
       activities.render(change.board);
+      checkIns.render(change.board);
     },
     onError: (message) => {
       if (mySession === session) errors.set('live', message);
@@ -214,6 +228,8 @@ els.select.addEventListener('change', () => {
   view.showLoading(boardLabel(boardId));
   feed.clear();
   activities.clear();
+  checkIns.clear();
+  if (api) rules.show(api, boardId);
   void live.watch(boardId);
 });
 
