@@ -125,7 +125,13 @@ public sealed class WarRoomBrowserTests(AlignSystem system)
         await Assertions.Expect(rule.Locator("[data-role=\"state\"]")).ToHaveTextAsync("Quiet", new() { Timeout = 20_000 });
         await Assertions.Expect(page.Locator("#rules [data-rule-id=\"pr-only\"]")).ToHaveCountAsync(0);
 
-        await tenant.IngestAsync(new { id = "m1", metric = "media_mentions", value = 12, campaign, department = "pr", timestamp = DateTimeOffset.UtcNow });
+        await tenant.IngestAsync(
+            new { id = "m1", metric = "media_mentions", value = 12, campaign, department = "pr", timestamp = DateTimeOffset.UtcNow },
+            new { id = "o1", metric = "orders", value = 3, campaign, department = "sales", timestamp = DateTimeOffset.UtcNow });
+
+        // The scorecard's totals move live: sales' own orders, not PR's mentions.
+        await Assertions.Expect(page.Locator("#scorecard-totals [data-metric=\"orders\"]")).ToContainTextAsync("3", new() { Timeout = 15_000 });
+        await Assertions.Expect(page.Locator("#scorecard-totals [data-metric=\"media_mentions\"]")).ToHaveCountAsync(0);
 
         // The rule's alert reaches the sales board's feed live (pushed); the panel shows it firing on its next read.
         await Assertions.Expect(page.Locator("#feed .feed-entry[data-kind=\"alert\"]")).ToContainTextAsync("expect inquiries", new() { Timeout = 15_000 });

@@ -6,12 +6,14 @@
 // textContent.
 
 import type { BoardState, GoalCard } from './live';
-import { formatPercent, statusLabel } from './format';
+import { formatPercent, formatValue, statusLabel } from './format';
 
 export interface CheckInsViewElements {
   panel: HTMLElement;
   cadence: HTMLElement;
   list: HTMLElement;
+  /** The department's live totals across its campaigns (and outside any). */
+  totals: HTMLElement;
 }
 
 export class CheckInsView {
@@ -24,12 +26,25 @@ export class CheckInsView {
   clear(): void {
     this.#els.panel.hidden = true;
     this.#els.list.replaceChildren();
+    this.#els.totals.hidden = true;
+    this.#els.totals.replaceChildren();
   }
 
   render(board: BoardState, now: Date = new Date()): void {
     const scorecard = board.department;
     this.#els.panel.hidden = !scorecard;
+    this.#els.totals.hidden = !scorecard;
     if (!scorecard) return;
+    // Every metric with a value: base metrics summed, ratios computed from the sums.
+    const metrics = (scorecard.totals?.metrics ?? []).filter((m) => m.value != null);
+    this.#els.totals.replaceChildren(
+      ...metrics.map((m) => {
+        const chip = text('li', 'scorecard-total');
+        chip.dataset['metric'] = m.metric;
+        chip.append(text('span', 'scorecard-metric', m.metric.replaceAll('_', ' ')), text('span', 'scorecard-value', formatValue(m.value, m.unit)));
+        return chip;
+      }),
+    );
     const cadence = scorecard.checkInCadence;
     this.#els.cadence.textContent = cadence
       ? `Checks in every ${days(cadence.everyDays)}`
@@ -71,7 +86,7 @@ export class CheckInsView {
       chip.dataset['overdue'] = String(goal.checkInOverdue);
       item.append(chip);
     }
-    if (goal.percent != null) item.append(text('div', 'checkin-progress', `${formatPercent(goal.percent)} of target`));
+    if (goal.percent != null) item.append(text('div', 'checkin-progress', `${formatPercent(goal.percent)}% of target`));
     return item;
   }
 }

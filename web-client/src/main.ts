@@ -54,6 +54,7 @@ const checkIns = new CheckInsView({
   panel: byId('checkins'),
   cadence: byId('checkins-cadence'),
   list: byId('checkin-list'),
+  totals: byId('scorecard-totals'),
 });
 const rules = new RulesView({ panel: byId('rules'), list: byId('rule-list') });
 // Alerts age out of the "last hour" count even when nothing new arrives.

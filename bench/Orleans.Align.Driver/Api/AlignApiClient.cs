@@ -80,6 +80,11 @@ public sealed class AlignApiClient
         SendAsync<System.Text.Json.Nodes.JsonNode>(HttpMethod.Put,
             $"api/v1/campaigns/{Uri.EscapeDataString(campaignId)}/activities/{Uri.EscapeDataString(activity.Id)}", activity, cancellationToken);
 
+    /// <summary>How often a department checks in on the goals it owns (idempotent).</summary>
+    public Task<System.Text.Json.Nodes.JsonNode> SetCheckInCadenceAsync(string departmentId, double everyDays, CancellationToken cancellationToken) =>
+        SendAsync<System.Text.Json.Nodes.JsonNode>(HttpMethod.Put,
+            $"api/v1/departments/{Uri.EscapeDataString(departmentId)}/check-in-cadence", new { everyDays }, cancellationToken);
+
     public Task<IReadOnlyList<Campaign>> ListCampaignsAsync(CancellationToken cancellationToken) =>
         SendAsync<IReadOnlyList<Campaign>>(HttpMethod.Get, "api/v1/campaigns", null, cancellationToken);
 

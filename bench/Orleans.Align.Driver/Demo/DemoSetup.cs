@@ -37,6 +37,12 @@ public sealed class DemoSetup(HttpClient http, DemoOptions options, TextWriter o
             await CreateUnlessThereAsync($"goal {goal.Id}", ct => org.CreateGoalAsync(goal, ct), cancellationToken);
         }
         await CreateUnlessThereAsync($"rule {LaunchScenario.CoverageLanding.Id}", ct => org.CreateRuleAsync(LaunchScenario.CoverageLanding, ct), cancellationToken);
+        foreach (var department in LaunchScenario.Departments)
+        {
+            // Every department checks in weekly on the goals it owns: its board shows when each is due.
+            await CallAsync(ct => org.SetCheckInCadenceAsync(department.Id, 7, ct), cancellationToken);
+            Report($"check-in cadence of {department.Id}", "every 7 days");
+        }
 
         state = await EnsureReadKeyAsync(org, state, cancellationToken);
         return state;
