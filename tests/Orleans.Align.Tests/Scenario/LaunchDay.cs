@@ -4,8 +4,8 @@ using static Orleans.Align.Tests.Cluster.TestOrganization;
 
 namespace Orleans.Align.Tests.Scenario;
 
-/// <summary>One reading an integration sends: a department's metric moved by a value.</summary>
-public sealed record Reading(string Department, string Metric, double Value);
+/// <summary>One reading an integration sends: a department's metric moved by a value, by one of the campaign's activities when it names one.</summary>
+public sealed record Reading(string Department, string Metric, double Value, string? Activity = null);
 
 /// <summary>
 /// The war room of the eco line's launch day. The story moves the silo's clock, sends the readings
@@ -22,6 +22,13 @@ public sealed class LaunchDay
     public const string Ctr = "ctr";
     public const string Orders = "orders";
     public const string Success = "launch-day-success";
+
+    // The plan's activities, each department in charge of its own (the seed articles' example).
+    public const string PressBriefing = "press-briefing";
+    public const string BeachCleanup = "beach-cleanup";
+    public const string HashtagCampaign = "hashtag";
+    public const string InfluencerPosts = "influencer-posts";
+    public const string BundlePromotion = "bundle";
 
     /// <summary>The organization's trigger rules: coverage landing tells sales, a crisis tells every department.</summary>
     public static readonly TriggerRule CoverageLanding = new("coverage-landing", "Coverage is landing", "media_mentions", GoalScope.Of(campaign: Campaign),
@@ -72,11 +79,16 @@ public sealed class LaunchDay
         // The story judges each hour when its readings arrive (the clock jumps an hour at a time), so
         // a change that lasts the hour is raised when it happens, with no hold.
         await org.Grain.UpdateSettingsAsync(AlignmentSettings.Default with { TrendWindowMinutes = 60, AlertHoldMinutes = 0 });
+        // Targets over the launch window (the day), except the influencer posts, which go out from 15:00.
         await org.Grain.AddCampaignAsync(new Campaign(Campaign, "Eco line launch", [Marketing, Pr, Sales],
         [
-            new CampaignActivity("press-briefing", Pr, "Press briefing", ["media_mentions"]),
-            new CampaignActivity("hashtag", Marketing, "#MoveGreen hashtag campaign", ["engagements", "impressions", "clicks"]),
-            new CampaignActivity("bundle", Sales, "Bundle promotion", ["orders", "revenue"]),
+            new CampaignActivity(PressBriefing, Pr, "Press briefing", ["media_mentions"], [new ActivityTarget("media_mentions", 40)]),
+            new CampaignActivity(BeachCleanup, Pr, "Beach clean-up event", ["engagements", "media_mentions"], [new ActivityTarget("engagements", 2_000)]),
+            new CampaignActivity(HashtagCampaign, Marketing, "#MoveGreen hashtag campaign", ["engagements", "impressions", "clicks", "ctr"],
+                [new ActivityTarget("engagements", 15_000)]),
+            new CampaignActivity(InfluencerPosts, Marketing, "Influencer posts", ["impressions", "clicks", "ctr"],
+                [new ActivityTarget("clicks", 2_500, Start: Day.AddHours(15), End: End)]),
+            new CampaignActivity(BundlePromotion, Sales, "Bundle promotion", ["orders", "revenue"], [new ActivityTarget("orders", 500)]),
         ], Start, End));
 
         var scope = GoalScope.Of(campaign: Campaign);
@@ -98,16 +110,28 @@ public sealed class LaunchDay
 
     // ---- What the departments do ----
 
-    public static Reading[] Coverage(double mentions) => [new(Pr, "media_mentions", mentions)];
+    /// <summary>Coverage from the press briefing.</summary>
+    public static Reading[] Coverage(double mentions) => [new(Pr, "media_mentions", mentions, PressBriefing)];
 
     public static Reading[] Hashtag(double engagements, double impressions, double clicks) =>
-        [new(Marketing, "engagements", engagements), new(Marketing, "impressions", impressions), new(Marketing, "clicks", clicks)];
+    [
+        new(Marketing, "engagements", engagements, HashtagCampaign), new(Marketing, "impressions", impressions, HashtagCampaign),
+        new(Marketing, "clicks", clicks, HashtagCampaign),
+    ];
+
+    /// <summary>PR's beach clean-up: people sharing it on social media.</summary>
+    public static Reading[] Beach(double engagements) => [new(Pr, "engagements", engagements, BeachCleanup)];
+
+    /// <summary>Marketing's influencer posts: their own impressions and clicks.</summary>
+    public static Reading[] Influencers(double impressions, double clicks) =>
+        [new(Marketing, "impressions", impressions, InfluencerPosts), new(Marketing, "clicks", clicks, InfluencerPosts)];
 
     /// <summary>Bundles sell at 120 each.</summary>
     /// <summary>Complaints in the press and on social media.</summary>
     public static Reading[] Backlash(double negativeMentions) => [new(Pr, "negative_mentions", negativeMentions)];
 
-    public static Reading[] Bundles(double orders) => [new(Sales, "orders", orders), new(Sales, "revenue", orders * 120)];
+    public static Reading[] Bundles(double orders) =>
+        [new(Sales, "orders", orders, BundlePromotion), new(Sales, "revenue", orders * 120, BundlePromotion)];
 
     /// <summary>Moves the clock to <paramref name="hour"/>:<paramref name="minute"/> of launch day (24 and on: the next day).</summary>
     public void ClockAt(int hour, int minute = 0) => _fixture.Clock.AdvanceTo(Day.AddHours(hour).AddMinutes(minute));
@@ -117,7 +141,7 @@ public sealed class LaunchDay
     {
         ClockAt(hour);
         var events = readings.SelectMany(r => r)
-            .Select(r => new MetricEvent($"{r.Department}-{r.Metric}-{Now:yyyyMMddHHmm}", r.Metric, r.Value, Now, Campaign, r.Department))
+            .Select(r => new MetricEvent($"{r.Department}-{r.Activity ?? "none"}-{r.Metric}-{Now:yyyyMMddHHmm}", r.Metric, r.Value, Now, Campaign, r.Department, Activity: r.Activity))
             .ToList();
         var result = await _org.IngestAsync([.. events]);
         Assert.Equal(events.Count, result.Accepted);
@@ -140,7 +164,22 @@ public sealed class LaunchDay
             // Defining the same rule again is not interleaved: it answers once the rule's turn (judge, feed) is over.
             await grain.DefineAsync(rule);
         }
+        // The campaign counts every event of the day; each department its own.
+        await _org.CampaignThroughAsync(Campaign, result.LastSequence);
+        foreach (var department in events.Select((e, i) => (e.Department!, Sequence: first + i)).GroupBy(x => x.Item1))
+            await _org.ScorecardThroughAsync(department.Key, department.Max(x => x.Sequence));
     }
+
+    /// <summary>Each activity's target as the war room shows it: (activity, value, status), in the campaign's order.</summary>
+    public async Task<IReadOnlyList<(string Activity, double? Value, GoalStatus Status)>> ActivityTargetsAsync()
+    {
+        var campaign = (await _org.Campaign(Campaign).GetViewAsync())!;
+        return [.. campaign.Activities.Select(a => (a.Id, Assert.Single(a.Targets).Value, Assert.Single(a.Targets).Status))];
+    }
+
+    public async Task<CampaignView> CampaignAsync() => (await _org.Campaign(Campaign).GetViewAsync())!;
+
+    public async Task<DepartmentScorecard> ScorecardAsync(string department) => (await _org.Department(department).GetScorecardAsync())!;
 
     /// <summary>
     /// A goal is not reentrant and <see cref="IGoalGrain.WhenIdleAsync"/> is not interleaved, so it runs only

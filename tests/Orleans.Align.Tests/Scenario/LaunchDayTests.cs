@@ -30,7 +30,8 @@ public sealed class LaunchDayTests(WarRoomFixture warRoom)
         // 09:00 to 11:00. A strong morning: mentions trickle in, the hashtag takes off at a 2.4%
         // click-through rate, bundles sell ahead of pace.
         await day.AtAsync(9, Coverage(2), Hashtag(engagements: 1_500, impressions: 50_000, clicks: 1_200), Bundles(15));
-        await day.AtAsync(10, Coverage(2), Hashtag(engagements: 1_800, impressions: 50_000, clicks: 1_200), Bundles(15));
+        // PR's beach clean-up gets shared too.
+        await day.AtAsync(10, Coverage(2), Hashtag(engagements: 1_300, impressions: 50_000, clicks: 1_200), Beach(500), Bundles(15));
         await day.AtAsync(11, Coverage(2), Hashtag(engagements: 2_000, impressions: 50_000, clicks: 1_200), Bundles(15));
         await day.StatusesAreAsync(mentions: OnTrack, engagements: OnTrack, ctr: OnTrack, orders: OnTrack, launchDay: OnTrack);
         Assert.Equal(6_800, (await day.Goal(Engagements)).Progress);
@@ -42,6 +43,11 @@ public sealed class LaunchDayTests(WarRoomFixture warRoom)
         await day.StatusesAreAsync(mentions: OnTrack, engagements: OnTrack, ctr: OnTrack, orders: AtRisk, launchDay: OnTrack);
         await day.NewAlertsAreAsync((Orders, AlertReasons.AtRisk));
         Assert.Equal(38.48, await day.LaunchDaySuccessIsTheWeightedAverageAsync());
+        // Each activity against its target, a sixth of the day gone: the bundle promotion is at risk
+        // like its goal (71 of 500 is 85% of the pace); the influencer posts have not started.
+        Assert.Equal(
+            [(PressBriefing, 8, OnTrack), (BeachCleanup, 500, OnTrack), (HashtagCampaign, 8_300, OnTrack), (InfluencerPosts, 0, NotStarted), (BundlePromotion, 71, AtRisk)],
+            await day.ActivityTargetsAsync());
 
         // 13:00. The midday dip. Paid placements keep the impressions coming, but clicks fall away:
         // the click-through rate slips under 2% (within the 10% tolerance: at risk), and
@@ -63,7 +69,8 @@ public sealed class LaunchDayTests(WarRoomFixture warRoom)
 
         // 15:00. Marketing swaps the creative and engagement recovers; orders keep lagging and fall
         // below 70% of the pace.
-        await day.AtAsync(15, Coverage(2), Hashtag(engagements: 1_200, impressions: 50_000, clicks: 1_000), Bundles(8));
+        // The influencer posts go out from now on, half of marketing's impressions and clicks.
+        await day.AtAsync(15, Coverage(2), Hashtag(engagements: 1_200, impressions: 25_000, clicks: 500), Influencers(25_000, 500), Bundles(8));
         await day.StatusesAreAsync(mentions: OnTrack, engagements: OnTrack, ctr: OffTrack, orders: OffTrack, launchDay: OnTrack);
         await day.NewAlertsAreAsync((Orders, AlertReasons.OffTrack));
 
@@ -81,7 +88,7 @@ public sealed class LaunchDayTests(WarRoomFixture warRoom)
 
         // 16:00. The Outdoor Weekly story lands: 26 mentions in an hour, and the goal is achieved.
         // Coverage is landing (26 mentions against 2 the hour before): the rule tells sales to expect inquiries.
-        await day.AtAsync(16, Coverage(26), Hashtag(engagements: 1_500, impressions: 50_000, clicks: 1_000), Bundles(8));
+        await day.AtAsync(16, Coverage(26), Hashtag(engagements: 1_500, impressions: 25_000, clicks: 500), Influencers(25_000, 500), Bundles(8));
         await day.StatusesAreAsync(mentions: Achieved, engagements: OnTrack, ctr: OffTrack, orders: OffTrack, launchDay: OnTrack);
         await day.NewAlertsAreAsync(("-", AlertReasons.Trigger));
         var coverage = Assert.Single(await day.TriggersAsync(), a => a.Key!.StartsWith(CoverageLanding.Id + "/"));
@@ -92,13 +99,14 @@ public sealed class LaunchDayTests(WarRoomFixture warRoom)
         var warRoomFeed = (await day.WarRoom.GetSnapshotAsync()).Feed!;
         Assert.Contains(warRoomFeed, e => e is { Kind: FeedKind.StatusChange, GoalId: Mentions } && e.Text.Contains("achieved"));
         Assert.Equal(57.4, await day.LaunchDaySuccessIsTheWeightedAverageAsync());
+        Assert.Equal((40, Achieved), (await day.ActivityTargetsAsync()).Where(a => a.Activity == PressBriefing).Select(a => (a.Value, a.Status)).Single());
 
         // 17:00 to 20:00. The evening: engagement climbs past 20,000 at 20:00; the click-through
         // rate recovers too slowly to get back above 2%, and orders stay far behind.
-        await day.AtAsync(17, Hashtag(engagements: 1_800, impressions: 50_000, clicks: 1_000), Bundles(8));
-        await day.AtAsync(18, Hashtag(engagements: 2_000, impressions: 50_000, clicks: 1_000), Bundles(8));
-        await day.AtAsync(19, Hashtag(engagements: 2_000, impressions: 50_000, clicks: 1_000), Bundles(8));
-        await day.AtAsync(20, Hashtag(engagements: 2_000, impressions: 50_000, clicks: 1_000), Bundles(8));
+        await day.AtAsync(17, Hashtag(engagements: 1_000, impressions: 25_000, clicks: 500), Influencers(25_000, 500), Beach(800), Bundles(8));
+        await day.AtAsync(18, Hashtag(engagements: 2_000, impressions: 25_000, clicks: 500), Influencers(25_000, 500), Bundles(8));
+        await day.AtAsync(19, Hashtag(engagements: 2_000, impressions: 25_000, clicks: 500), Influencers(25_000, 500), Bundles(8));
+        await day.AtAsync(20, Hashtag(engagements: 2_000, impressions: 25_000, clicks: 500), Influencers(25_000, 500), Bundles(8));
         await day.StatusesAreAsync(mentions: Achieved, engagements: Achieved, ctr: OffTrack, orders: OffTrack, launchDay: OnTrack);
         await day.NoNewAlertsAsync();
 
@@ -110,6 +118,32 @@ public sealed class LaunchDayTests(WarRoomFixture warRoom)
             await Task.WhenAll(new[] { Mentions, Engagements, Ctr, Orders }.Select(async id => (id, (await day.Goal(id)).Progress!.Value))));
         // Mentions and engagements count 100 each, the click-through rate 84.67, orders 27.6 twice.
         Assert.Equal(67.97, await day.LaunchDaySuccessIsTheWeightedAverageAsync());
+
+        // Every activity measured against its target: the press briefing brought its 40 mentions, the
+        // hashtag its 15,000 engagements (19,600) and the influencer posts their 2,500 clicks (3,000,
+        // at 19:00); the beach clean-up (1,300 of 2,000) and the bundle promotion (138 of 500) missed.
+        Assert.Equal(
+            [(PressBriefing, 40, Achieved), (BeachCleanup, 1_300, Missed), (HashtagCampaign, 19_600, Achieved), (InfluencerPosts, 3_000, Achieved), (BundlePromotion, 138, Missed)],
+            await day.ActivityTargetsAsync());
+        // Ratios per activity from that activity's summed parts: the influencer posts' click-through
+        // rate against the hashtag's, and the campaign's from all of marketing's clicks and impressions.
+        var results = await day.CampaignAsync();
+        static double RateOf(TotalsView totals) => totals.Metrics.Single(m => m.Metric == "ctr").Value!.Value;
+        Assert.Equal(3_000.0 / 150_000, RateOf(results.Activities.Single(a => a.Id == InfluencerPosts).Totals), 12);
+        Assert.Equal(9_700.0 / 600_000, RateOf(results.Activities.Single(a => a.Id == HashtagCampaign).Totals), 12);
+        Assert.Equal(12_700.0 / 750_000, RateOf(results.Totals), 12);
+
+        // Each department's scorecard: its own totals and the activities it is in charge of.
+        double Total(DepartmentScorecard card, string metric) => card.Totals.Metrics.Single(m => m.Metric == metric).Value!.Value;
+        var pr = await day.ScorecardAsync(Pr);
+        Assert.Equal([PressBriefing, BeachCleanup], pr.Activities.Select(a => a.Id));
+        Assert.Equal((40, 1_300, 30), (Total(pr, "media_mentions"), Total(pr, "engagements"), Total(pr, "negative_mentions")));
+        var marketing = await day.ScorecardAsync(Marketing);
+        Assert.Equal([HashtagCampaign, InfluencerPosts], marketing.Activities.Select(a => a.Id));
+        Assert.Equal((19_600, 12_700, 750_000), (Total(marketing, "engagements"), Total(marketing, "clicks"), Total(marketing, "impressions")));
+        var sales = await day.ScorecardAsync(Sales);
+        Assert.Equal([BundlePromotion], sales.Activities.Select(a => a.Id));
+        Assert.Equal((138, 16_560), (Total(sales, "orders"), Total(sales, "revenue")));
 
         // Every alert the day raised, by goal, in the order they were raised.
         var alerts = await day.AlertsAsync();
