@@ -53,7 +53,7 @@ public sealed class LaunchEventGenerator(Random random, TimeProvider clock)
 
     // Launch events name the activity behind them: the department's own in the launch.
     private MetricEvent Visit(DateTimeOffset now) =>
-        Event(Metrics.Visits, random.Next(1, 21), now, LaunchOrNone(), Marketing, "google-analytics", Hashtag);
+        Event(Metrics.Visits, random.Next(1, 21), now, LaunchOrNone(), Marketing, "google-analytics", MarketingActivity());
 
     private MetricEvent Lead(DateTimeOffset now)
     {
@@ -64,8 +64,12 @@ public sealed class LaunchEventGenerator(Random random, TimeProvider clock)
     private MetricEvent Engagement(DateTimeOffset now)
     {
         var department = random.Next(3) == 0 ? PublicRelations : Marketing;
-        return Event(Metrics.Engagements, random.Next(1, 51), now, LaunchOrNone(), department, "instagram", department == PublicRelations ? PressBriefing : Hashtag);
+        var activity = department == PublicRelations ? (random.Next(2) == 0 ? PressBriefing : BeachCleanup) : MarketingActivity();
+        return Event(Metrics.Engagements, random.Next(1, 51), now, LaunchOrNone(), department, "instagram", activity);
     }
+
+    /// <summary>Marketing's traffic: mostly the hashtag campaign, a quarter from the influencers' posts.</summary>
+    private string MarketingActivity() => random.Next(4) == 0 ? InfluencerPosts : Hashtag;
 
     private MetricEvent Order(DateTimeOffset now) =>
         Event(Metrics.Orders, 1, now, LaunchOrNone(), Sales, "shopify", Bundle);

@@ -56,7 +56,9 @@ public static class LaunchScenario
         new GoalScope(Campaign: CampaignId), "risesBy", 100, 60, [Sales], "PR alerts sales to coverage: expect inquiries");
 
     public const string PressBriefing = "press-briefing";
+    public const string BeachCleanup = "beach-cleanup";
     public const string Hashtag = "hashtag";
+    public const string InfluencerPosts = "influencer-posts";
     public const string Bundle = "bundle";
 
     /// <summary>What each department does in the launch, with targets over the same thirty days as the goals.</summary>
@@ -67,8 +69,12 @@ public static class LaunchScenario
         [
             new(PressBriefing, PublicRelations, "Press briefing and media tour", [Metrics.MediaMentions, Metrics.Engagements],
                 [new(Metrics.MediaMentions, 120, start, end)]),
+            new(BeachCleanup, PublicRelations, "Beach clean-up event", [Metrics.Engagements, Metrics.MediaMentions],
+                [new(Metrics.Engagements, 4_000, start, end)]),
             new(Hashtag, Marketing, "#MoveGreen hashtag campaign", [Metrics.Engagements, Metrics.Visits, Metrics.Leads],
                 [new(Metrics.Engagements, 20_000, start, end), new(Metrics.Visits, 50_000, start, end)]),
+            new(InfluencerPosts, Marketing, "Influencer posts", [Metrics.Engagements, Metrics.Visits],
+                [new(Metrics.Engagements, 8_000, start, end), new(Metrics.Visits, 15_000, start, end)]),
             new(Bundle, Sales, "Bundle promotion", [Metrics.Orders, Metrics.Leads],
                 [new(Metrics.Orders, 700, start, end)]),
         ];
