@@ -103,8 +103,13 @@ public static class DemoCommand
         output.WriteLine($"  Gateway        {gateway}");
         output.WriteLine($"  War room       {gateway}/?board={LaunchScenario.WarRoomBoard}&key={readKey}");
         output.WriteLine($"  Overview       {gateway}/?board={LaunchScenario.OverviewBoard}&key={readKey}");
+        // Each department's scorecard board; the URL names the department.
+        var label = "Scorecards";
         foreach (var department in LaunchScenario.Departments)
-            output.WriteLine($"  {department.Name + " board",-14} {gateway}/?board=department:{department.Id}&key={readKey}");
+        {
+            output.WriteLine($"  {label,-14} {gateway}/?board=department:{department.Id}&key={readKey}");
+            label = "";
+        }
         output.WriteLine($"  Admin API key  {state.AdminApiKey}");
         output.WriteLine($"                 e.g. curl -H 'Authorization: Bearer {state.AdminApiKey}' {gateway}/api/v1/goals");
         output.WriteLine($"  Keys saved in  {options.StateFile}");
