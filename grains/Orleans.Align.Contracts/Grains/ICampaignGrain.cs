@@ -20,6 +20,10 @@ public interface ICampaignGrain : ILogViewGrain
     [Alias("SetActivity")]
     Task<CampaignView> SetActivityAsync(CampaignActivity activity);
 
+    /// <summary>The organization's status settings changed (hold time, tolerances): judged again with them at once, not at the next activation.</summary>
+    [Alias("SettingsChanged")]
+    Task SettingsChangedAsync(AlignmentSettings settings);
+
     /// <summary>The campaign's live results; null when it is not defined. Interleaved, like <see cref="GetAsync"/>.</summary>
     [Alias("GetView"), AlwaysInterleave]
     Task<CampaignView?> GetViewAsync();

@@ -15,6 +15,10 @@ public interface IDepartmentGrain : ILogViewGrain
     [Alias("Get"), AlwaysInterleave]
     Task<Department?> GetAsync();
 
+    /// <summary>The organization's status settings changed (hold time, tolerances): judged again with them at once, not at the next activation.</summary>
+    [Alias("SettingsChanged")]
+    Task SettingsChangedAsync(AlignmentSettings settings);
+
     /// <summary>Null when the department is not defined. Interleaved: its board asks while activating inside this department's publish.</summary>
     [Alias("GetScorecard"), AlwaysInterleave]
     Task<DepartmentScorecard?> GetScorecardAsync();

@@ -14,6 +14,10 @@ public interface IRuleGrain : ILogViewGrain
     [Alias("Define")]
     Task<RuleView> DefineAsync(TriggerRule rule);
 
+    /// <summary>The organization's status settings changed (hold time, tolerances): judged again with them at once, not at the next activation.</summary>
+    [Alias("SettingsChanged")]
+    Task SettingsChangedAsync(AlignmentSettings settings);
+
     /// <summary>Null when the rule is not defined. Interleaved: read-only.</summary>
     [Alias("Get"), AlwaysInterleave]
     Task<RuleView?> GetAsync();

@@ -326,7 +326,25 @@ public sealed class OrganizationGrain(
         _ = Existing;
         await ChangeAsync(s => s.Settings = settings);
         await Task.WhenAll(state.State.Goals.Select(g => GrainFactory.GetGrain<IGoalGrain>(GrainKeys.For(OrgId, g.Id)).SettingsChangedAsync(settings)));
+        // Campaigns, departments and rules judge pace and hold alerts by them too. One that cannot be
+        // told now reads them on its next activation; the change itself is saved.
+        var views = state.State.Campaigns.Select(c => Tell(GrainFactory.GetGrain<ICampaignGrain>(GrainKeys.For(OrgId, c)).SettingsChangedAsync(settings), "campaign", c))
+            .Concat(state.State.Departments.Select(d => Tell(GrainFactory.GetGrain<IDepartmentGrain>(GrainKeys.For(OrgId, d)).SettingsChangedAsync(settings), "department", d)))
+            .Concat(state.State.Rules.Select(r => Tell(RuleGrain(r).SettingsChangedAsync(settings), "rule", r.Id)));
+        await Task.WhenAll(views);
         return settings;
+
+        async Task Tell(Task told, string kind, string id)
+        {
+            try
+            {
+                await told;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogWarning(ex, "Telling {Kind} {Id} of {OrgId} the new settings failed; it reads them when it next activates", kind, id, OrgId);
+            }
+        }
     }
 
     public Task<IReadOnlyList<MetricDefinition>> ListMetricsAsync() => Task.FromResult<IReadOnlyList<MetricDefinition>>([.. Existing.Metrics]);

@@ -113,6 +113,12 @@ public abstract class LogViewGrain<TState>(IPersistentState<TState> results, IEv
         }
     }
 
+    public async Task SettingsChangedAsync(AlignmentSettings settings)
+    {
+        Context.Use(settings);
+        if (Defined) await JudgeTimeAsync();
+    }
+
     /// <summary>Tells the feed what waits in <paramref name="outbox"/>, saved with the snapshot first (<see cref="FeedOutbox"/>).</summary>
     protected Task TellFeedAsync(List<Goals.FeedChange> outbox) => Defined
         ? FeedOutbox.FlushAsync(outbox, GrainFactory.GetGrain<IFeedGrain>(Key.OrgId), Snapshots.WriteAsync, Snapshots.MarkDirty, logger, $"{Target.Kind} {Key.Id} of {Key.OrgId}")

@@ -3,8 +3,8 @@ namespace Orleans.Align.Grains.Views;
 /// <summary>
 /// What a campaign or department view needs from its organization to turn parts into values: the
 /// metric catalogue (to derive every ratio) and the status settings (to judge pace). Read on
-/// activation, and the catalogue again when the parts name a metric it does not know yet (one
-/// added since).
+/// activation; the settings again whenever the organization changes them (it tells every view), the
+/// catalogue again when the parts name a metric it does not know yet (one added since).
 /// </summary>
 public sealed class ViewContext(IGrainFactory grains, string orgId)
 {
@@ -18,6 +18,9 @@ public sealed class ViewContext(IGrainFactory grains, string orgId)
         Settings = await Organization.GetSettingsAsync();
         Catalogue = await Organization.ListMetricsAsync();
     }
+
+    /// <summary>The organization told its new settings (it tells every view when they change).</summary>
+    public void Use(AlignmentSettings settings) => Settings = settings;
 
     public async Task RefreshIfUnknownAsync(IEnumerable<string> metrics)
     {

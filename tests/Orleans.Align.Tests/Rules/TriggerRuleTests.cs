@@ -167,6 +167,18 @@ public sealed class TriggerRuleTests(AlertClockFixture fixture)
     }
 
     [Fact]
+    public async Task A_changed_hold_time_reaches_the_rule_at_once_not_at_its_next_activation()
+    {
+        var org = await OrgWithRuleAsync(Rule(RuleCondition.Above, 100), holdAtOnce: false);
+        await MentionsAsync(org, 150, Now);
+        Assert.Empty(await TriggersAsync(org)); // held back by the default 5 minutes
+
+        await org.RaiseAlertsAtOnceAsync();
+
+        Assert.Single(await TriggersAsync(org));
+    }
+
+    [Fact]
     public async Task A_reactivated_rule_does_not_post_its_episode_twice()
     {
         var org = await OrgWithRuleAsync(Rule(RuleCondition.Above, 100));
