@@ -114,15 +114,26 @@ public sealed class LogIndex(string orgId, IEventLogReader reader, ILogIndexStor
     private long _endSegment;
     private long _endOffset;
 
-    public async Task<IndexSnapshot> CatchUpAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The index through at least <paramref name="through"/> (the newest sequence the reader's goals
+    /// have applied; by default the log's tail). Appends this silo made are indexed from memory; only
+    /// when they do not reach <paramref name="through"/> (another silo appended them, or they were
+    /// dropped) does the query list the log and read what is missing. Under full-rate ingest the tail
+    /// moves on while a query runs, and catching up with it (a listing and a read and parse of the
+    /// latest batches, for every query) was most of a page's time and its tail.
+    /// </summary>
+    public async Task<IndexSnapshot> CatchUpAsync(CancellationToken cancellationToken, long through = long.MaxValue)
     {
         if (!_warm) await WaitForWarmAsync(cancellationToken);
         await _gate.WaitAsync(cancellationToken);
         try
         {
             Drain();
-            await ReadLogAsync(cancellationToken);
-            Drain();
+            if (LastIndexed < through)
+            {
+                await ReadLogAsync(cancellationToken);
+                Drain();
+            }
             return new IndexSnapshot(_partial.Count == 0 ? [.. _sealed] : [.. _sealed, _partial.Build()]);
         }
         finally

@@ -21,7 +21,7 @@ public sealed class TimelineGrain(LogIndexes indexes) : Grain, ITimelineGrain
     public async Task<ProvenancePage> GetGoalEventsAsync(string goalId, long? before, int limit, CancellationToken cancellationToken = default)
     {
         var basis = await BasisAsync(goalId) ?? throw AlignException.NotFound($"Goal '{goalId}' does not exist.");
-        var timeline = await TimelineAsync(cancellationToken);
+        var timeline = await TimelineAsync(basis.AppliedThrough, cancellationToken);
         return await timeline.ProvenanceAsync(basis, before, limit, cancellationToken);
     }
 
@@ -29,7 +29,7 @@ public sealed class TimelineGrain(LogIndexes indexes) : Grain, ITimelineGrain
     {
         if (await BasisAsync(goalId) is not { } basis) return null;
         var settings = await GrainFactory.GetGrain<IOrganizationGrain>(OrgId).GetSettingsAsync();
-        var timeline = await TimelineAsync(cancellationToken);
+        var timeline = await TimelineAsync(basis.AppliedThrough, cancellationToken);
         return timeline.ViewAt(basis, at, settings, cancellationToken);
     }
 
@@ -39,7 +39,7 @@ public sealed class TimelineGrain(LogIndexes indexes) : Grain, ITimelineGrain
         var settings = await GrainFactory.GetGrain<IOrganizationGrain>(OrgId).GetSettingsAsync();
         var bases = (await Task.WhenAll(board.GoalIds.Select(BasisAsync))).OfType<GoalReadBasis>().ToList();
         // One catch-up of the index for the whole board, then every goal from the same snapshot.
-        var timeline = await TimelineAsync(cancellationToken);
+        var timeline = await TimelineAsync(bases.Count == 0 ? 0 : bases.Max(b => b.AppliedThrough), cancellationToken);
         var views = bases.Select(b => timeline.ViewAt(b, at, settings, cancellationToken)).ToList();
         // Roll-ups are recomputed from their replayed children, as they are live.
         for (var i = 0; i < views.Count; i++)
@@ -55,9 +55,10 @@ public sealed class TimelineGrain(LogIndexes indexes) : Grain, ITimelineGrain
 
     private Task<GoalReadBasis?> BasisAsync(string goalId) => GrainFactory.GetGrain<IGoalGrain>(GrainKeys.For(OrgId, goalId)).GetReadBasisAsync();
 
-    private async Task<GoalTimeline> TimelineAsync(CancellationToken cancellationToken)
+    /// <summary>The index through what the goals read have applied: a goal's answer never holds events past its <c>AppliedThrough</c>.</summary>
+    private async Task<GoalTimeline> TimelineAsync(long through, CancellationToken cancellationToken)
     {
-        var snapshot = await indexes.For(OrgId).CatchUpAsync(cancellationToken);
+        var snapshot = await indexes.For(OrgId).CatchUpAsync(cancellationToken, through);
         return new GoalTimeline(OrgId, snapshot, indexes.Reader, indexes.Options);
     }
 }
