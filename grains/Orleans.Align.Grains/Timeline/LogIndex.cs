@@ -179,8 +179,11 @@ public sealed class LogIndex(string orgId, IEventLogReader reader, ILogIndexStor
         {
             if (!_loaded) await LoadAsync(CancellationToken.None);
             Drain();
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var from = LastIndexed;
             await ReadLogAsync(CancellationToken.None, counting: true);
             _warm = true;
+            logger.LogInformation("Log index of {OrgId} warm: read {Events} event(s) of the log past the saved chunks in {Elapsed} ms", orgId, LastIndexed - from, clock.ElapsedMilliseconds);
         }
         catch (Exception ex)
         {
@@ -271,6 +274,7 @@ public sealed class LogIndex(string orgId, IEventLogReader reader, ILogIndexStor
 
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         IReadOnlyList<LogChunk> saved;
         try
         {
@@ -291,7 +295,7 @@ public sealed class LogIndex(string orgId, IEventLogReader reader, ILogIndexStor
             (_endSegment, _endOffset) = (chunk.EndSegment, chunk.EndOffset);
         }
         _loaded = true;
-        logger.LogInformation("Log index of {OrgId}: {Chunks} saved chunk(s) through sequence {Last}", orgId, _sealed.Count, last);
+        logger.LogInformation("Log index of {OrgId}: {Chunks} saved chunk(s) through sequence {Last}, loaded in {Elapsed} ms", orgId, _sealed.Count, last, clock.ElapsedMilliseconds);
     }
 }
 
