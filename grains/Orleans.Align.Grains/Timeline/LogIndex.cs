@@ -122,9 +122,10 @@ public sealed class LogIndex(string orgId, IEventLogReader reader, ILogIndexStor
     /// moves on while a query runs, and catching up with it (a listing and a read and parse of the
     /// latest batches, for every query) was most of a page's time and its tail.
     /// </summary>
-    public async Task<IndexSnapshot> CatchUpAsync(CancellationToken cancellationToken, long through = long.MaxValue)
+    /// <param name="askedAt">When the query began (<see cref="Environment.TickCount64"/>): the wait for a warming index counts from there.</param>
+    public async Task<IndexSnapshot> CatchUpAsync(CancellationToken cancellationToken, long through = long.MaxValue, long? askedAt = null)
     {
-        if (!_warm) await WaitForWarmAsync(cancellationToken);
+        if (!_warm) await WaitForWarmAsync(askedAt ?? Environment.TickCount64, cancellationToken);
         await _gate.WaitAsync(cancellationToken);
         try
         {
@@ -147,21 +148,14 @@ public sealed class LogIndex(string orgId, IEventLogReader reader, ILogIndexStor
     /// at most <see cref="TimelineOptions.WarmWait"/>: a silo that just started answers within bounded
     /// time, with the index or with a retryable refusal that says when to come back.
     /// </summary>
-    private async Task WaitForWarmAsync(CancellationToken cancellationToken)
+    private async Task WaitForWarmAsync(long askedAt, CancellationToken cancellationToken)
     {
-        Task warming;
-        lock (_warmingLock)
-        {
-            if (_warming is null || _warming.IsFaulted || _warming.IsCanceled)
-            {
-                Interlocked.Exchange(ref _warmStarted, Environment.TickCount64);
-                _warming = Task.Run(WarmAsync, CancellationToken.None);
-            }
-            warming = _warming;
-        }
+        var warming = StartWarming();
+        var wait = options.WarmWait - TimeSpan.FromMilliseconds(Environment.TickCount64 - askedAt);
         try
         {
-            await warming.WaitAsync(options.WarmWait, cancellationToken);
+            if (!warming.IsCompleted && wait <= TimeSpan.Zero) throw new TimeoutException();
+            await warming.WaitAsync(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, cancellationToken);
         }
         catch (TimeoutException)
         {
@@ -169,6 +163,24 @@ public sealed class LogIndex(string orgId, IEventLogReader reader, ILogIndexStor
             throw AlignException.Unavailable(
                 $"The provenance index of this organization is warming up on this silo (a silo that just started loads it or reads the log once); retry after {retryAfter.TotalSeconds:0} s.",
                 retryAfter);
+        }
+    }
+
+    /// <summary>
+    /// Starts the warming unless it runs or ran (a failed one is started again); returns it. A query
+    /// calls it first thing, so the index loads while the query fetches its goals.
+    /// </summary>
+    public Task StartWarming()
+    {
+        if (_warm) return Task.CompletedTask;
+        lock (_warmingLock)
+        {
+            if (_warming is null || _warming.IsFaulted || _warming.IsCanceled)
+            {
+                Interlocked.Exchange(ref _warmStarted, Environment.TickCount64);
+                _warming = Task.Run(WarmAsync, CancellationToken.None);
+            }
+            return _warming;
         }
     }
 
