@@ -41,6 +41,9 @@ npm_ci() {
 step "Installing Azurite, the Azure Storage emulator (npm)"
 (cd silo/storage-emulator && npm_ci)
 
+step "Installing the independent OpenAPI checker (npm)"
+(cd tests/openapi-check && npm_ci)
+
 step "Building the web client"
 (cd web-client && npm_ci && npm run build --silent)
 

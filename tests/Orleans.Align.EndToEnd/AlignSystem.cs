@@ -258,7 +258,7 @@ public class AlignSystem : IAsyncLifetime
         return new Tenant(this, id, key);
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

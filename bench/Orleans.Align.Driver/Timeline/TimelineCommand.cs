@@ -142,8 +142,20 @@ public static class TimelineCommand
         var reader = new Reader(http, readKey);
         var random = new Random(7);
         var firstClock = Stopwatch.StartNew();
-        var first = await reader.GetAsync($"api/v1/goals/{goals[0].Id}/events?limit=50", cancellationToken);
-        Console.WriteLine($"first provenance request (index built or loaded in the silo): {first.Ms:N0} ms, {first.Items} events");
+        // A silo whose index is cold answers 503 with Retry-After within bounded time: retry as told.
+        for (var attempt = 1; ; attempt++)
+        {
+            var (first, retryAfter) = await reader.TryGetAsync($"api/v1/goals/{goals[0].Id}/events?limit=50", cancellationToken);
+            if (retryAfter is { } wait)
+            {
+                Console.WriteLine($"first provenance request, attempt {attempt}: 503 in {first.Ms:N0} ms, Retry-After {wait.TotalSeconds:N0} s");
+                await Task.Delay(wait, cancellationToken);
+                continue;
+            }
+            Console.WriteLine($"first provenance request (index built or loaded in the silo): {first.Ms:N0} ms, {first.Items} events; " +
+                $"{firstClock.Elapsed.TotalSeconds:N1} s after the first attempt");
+            break;
+        }
 
         var provenance = new List<double>();
         var replays = new List<double>();
@@ -215,7 +227,11 @@ public static class TimelineCommand
 
     private sealed class Reader(HttpClient http, string key)
     {
-        public async Task<(double Ms, int Items)> GetAsync(string path, CancellationToken cancellationToken)
+        public async Task<(double Ms, int Items)> GetAsync(string path, CancellationToken cancellationToken) =>
+            (await TryGetAsync(path, cancellationToken, retryable: false)).Answer;
+
+        /// <summary>The answer, or a 503's Retry-After when <paramref name="retryable"/>.</summary>
+        public async Task<((double Ms, int Items) Answer, TimeSpan? RetryAfter)> TryGetAsync(string path, CancellationToken cancellationToken, bool retryable = true)
         {
             var started = Stopwatch.GetTimestamp();
             using var request = new HttpRequestMessage(HttpMethod.Get, path);
@@ -223,11 +239,13 @@ public static class TimelineCommand
             using var response = await http.SendAsync(request, cancellationToken);
             var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
             var ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            if (retryable && response.StatusCode == HttpStatusCode.ServiceUnavailable && response.Headers.RetryAfter?.Delta is { } delta)
+                return ((ms, 0), delta);
             if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"GET /{path} answered {(int)response.StatusCode}: {System.Text.Encoding.UTF8.GetString(body)}");
             using var json = JsonDocument.Parse(body);
             var items = json.RootElement.TryGetProperty("events", out var events) ? events.GetArrayLength()
                 : json.RootElement.GetProperty("goals").GetArrayLength();
-            return (ms, items);
+            return ((ms, items), null);
         }
     }
 

@@ -36,11 +36,14 @@ public static class ApiInput
             {
                 RequireOnlyWhatIsRequired(schema, context.JsonTypeInfo);
                 DescribeLists(schema, context.JsonTypeInfo.Type, gateway.Value.MaxEventsPerBatch);
+                DescribeProblems(schema, context.JsonTypeInfo.Type);
+                DropNullFromEnums(schema);
                 return Task.CompletedTask;
             });
             openApi.AddOperationTransformer((operation, context, _) =>
             {
                 DescribeParameters(operation);
+                DescribeRetryAfter(operation);
                 return Task.CompletedTask;
             });
         });
@@ -106,6 +109,49 @@ public static class ApiInput
         }
     }
 
+    /// <summary>
+    /// A problem document has extension members (RFC 9457 §3.2): every one of ours carries
+    /// <c>traceId</c>, a validation problem <c>errorCount</c> beside <c>errors</c>. The generator closes
+    /// every object schema (strict JSON refuses unknown members in requests), which would call our own
+    /// problem documents invalid; an independent conformance checker found it.
+    /// </summary>
+    private static void DescribeProblems(OpenApiSchema schema, Type type)
+    {
+        if (!typeof(Microsoft.AspNetCore.Mvc.ProblemDetails).IsAssignableFrom(type)) return;
+        schema.AdditionalPropertiesAllowed = true;
+        schema.AdditionalProperties = null;
+        schema.Properties ??= new Dictionary<string, IOpenApiSchema>();
+        schema.Properties["traceId"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "The W3C trace id of the request, for support." };
+        if (type == typeof(HttpValidationProblemDetails))
+            schema.Properties["errorCount"] = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "1", Description = "How many errors the request had; 'errors' shows at most the first few." };
+    }
+
+    /// <summary>
+    /// A nullable enum is described as <c>oneOf: [null, the enum]</c>; the enum itself must not also
+    /// list null, or a null matches both and <c>oneOf</c> (exactly one) fails.
+    /// </summary>
+    private static void DropNullFromEnums(OpenApiSchema schema)
+    {
+        if (schema.Enum is { Count: > 0 } values && values.Any(v => v is null))
+            schema.Enum = [.. values.Where(v => v is not null)];
+    }
+
+    /// <summary>429 and 503 always say when to retry.</summary>
+    private static void DescribeRetryAfter(OpenApiOperation operation)
+    {
+        foreach (var status in new[] { "429", "503" })
+        {
+            if (operation.Responses?.TryGetValue(status, out var found) != true || found is not OpenApiResponse response) continue;
+            response.Headers ??= new Dictionary<string, IOpenApiHeader>();
+            response.Headers["Retry-After"] = new OpenApiHeader
+            {
+                Required = true,
+                Description = "Seconds to wait before retrying.",
+                Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Minimum = "0" },
+            };
+        }
+    }
+
     /// <summary>Path ids, paging and the few query values with a fixed vocabulary.</summary>
     private static void DescribeParameters(OpenApiOperation operation)
     {
@@ -114,7 +160,7 @@ public static class ApiInput
             if (parameter is not OpenApiParameter { Schema: OpenApiSchema schema } p) continue;
             switch (p.Name)
             {
-                case "goalId" or "reviewId" or "campaignId" or "departmentId" or "activityId":
+                case "goalId" or "reviewId" or "campaignId" or "departmentId" or "activityId" or "ruleId":
                     schema.Pattern = InputLimits.IdPattern;
                     schema.MaxLength = Identifiers.MaxLength;
                     break;
@@ -126,6 +172,13 @@ public static class ApiInput
                     break;
                 case "before":
                     schema.Minimum = "1";
+                    break;
+                case "entryId":
+                    // A positive whole number in decimal digits (the feed's sequence), read as a 64-bit integer.
+                    schema.Pattern = "^0*[1-9][0-9]{0,18}$";
+                    break;
+                case "state" when p.In == ParameterLocation.Query:
+                    schema.Enum = [JsonValue.Create("open"), JsonValue.Create("acknowledged"), JsonValue.Create("resolved")];
                     break;
                 case "limit":
                     schema.Minimum = "1";

@@ -19,7 +19,8 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
             logger.LogWarning(exception, "Service unavailable on {Method} {Path}", context.Request.Method, context.Request.Path);
 
         context.Response.StatusCode = status;
-        if (status == StatusCodes.Status503ServiceUnavailable) context.Response.Headers.RetryAfter = "2";
+        if (status == StatusCodes.Status503ServiceUnavailable)
+            context.Response.Headers.RetryAfter = (RetryAfterOf(exception) ?? 2).ToString(System.Globalization.CultureInfo.InvariantCulture);
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = context,
@@ -59,6 +60,14 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
             if (e.GetType().FullName is "Orleans.Serialization.UnavailableExceptionFallbackException" or "Azure.RequestFailedException") return true;
         }
         return false;
+    }
+
+    /// <summary>A grain that knows when a retry can succeed (a warming index) says so; otherwise the default.</summary>
+    private static int? RetryAfterOf(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+            if (e is AlignException { RetryAfterSeconds: { } seconds }) return seconds;
+        return null;
     }
 
     // The JSON reader's message says where the body is wrong; the outer message only names the parameter.

@@ -18,20 +18,14 @@ public sealed class GoalTimeline(string orgId, IndexSnapshot index, IEventLogRea
         // Only what the goal's current value holds: applied by the goal, and in its current window.
         var end = Math.Min(before ?? long.MaxValue, basis.AppliedThrough + 1);
         var from = d.Reset == ResetCadence.None ? d.Start : basis.WindowStart;
-        var keys = MatchingKeys(d);
+        var matches = Matcher(d);
         // One more than asked for tells whether a next page exists without promising an empty one.
         var found = new List<LoggedEvent>(limit + 1);
         for (var c = index.Chunks.Count - 1; c >= 0 && found.Count <= limit; c--)
         {
             var chunk = index.Chunks[c];
             if (chunk.FirstSequence >= end) continue;
-            var candidates = keys(chunk)
-                .SelectMany(minutes => minutes.Values)
-                .Where(cell => cell.End > from && cell.Start < d.End)
-                .SelectMany(cell => cell.Sequences)
-                .Where(s => s < end)
-                .OrderDescending()
-                .ToList();
+            var candidates = Candidates(chunk, matches, from.UtcTicks, d.End.UtcTicks, end);
             for (var i = 0; i < candidates.Count && found.Count <= limit;)
             {
                 var take = Math.Min(candidates.Count - i, Math.Max(limit + 1 - found.Count, 16));
@@ -64,19 +58,21 @@ public sealed class GoalTimeline(string orgId, IndexSnapshot index, IEventLogRea
         var total = new Rollup();
         var byDepartment = new Dictionary<string, Rollup>(StringComparer.Ordinal);
         var matches = Matcher(d);
+        var (fromTicks, endTicks, atTicks) = (from.UtcTicks, d.End.UtcTicks, at.UtcTicks);
         foreach (var chunk in index.Chunks)
         {
             if (chunk.FirstSequence > applied) break;
             cancellationToken.ThrowIfCancellationRequested();
-            foreach (var (key, minutes) in chunk.Keys)
+            for (var k = 0; k < chunk.KeyCount; k++)
             {
+                var key = chunk.KeyAt(k);
                 if (!matches(key)) continue;
                 // A department shows in the replay only once one of its events counts, as it does live.
                 Rollup? Department() => key.Department is { } dept ? DepartmentOf(byDepartment, dept) : null;
-                foreach (var cell in minutes.Values)
+                foreach (ref readonly var cell in chunk.CellsOf(k))
                 {
-                    if (cell.End <= from || cell.Start >= d.End || cell.Start > at) continue;
-                    if (chunk.LastSequence <= applied && cell.Start >= from && cell.End <= d.End && cell.End <= at)
+                    if (cell.EndTicks <= fromTicks || cell.StartTicks >= endTicks || cell.StartTicks > atTicks) continue;
+                    if (chunk.LastSequence <= applied && cell.StartTicks >= fromTicks && cell.EndTicks <= endTicks && cell.EndTicks <= atTicks)
                     {
                         total.Add(key.Metric, cell);
                         Department()?.Add(key.Metric, cell);
@@ -85,10 +81,10 @@ public sealed class GoalTimeline(string orgId, IndexSnapshot index, IEventLogRea
                     // A minute cut by a bound: its events one by one, from the index, no read of the log.
                     for (var i = 0; i < cell.EventCount; i++)
                     {
-                        var (sequence, ticks) = (cell.SequenceAt(i), cell.TicksAt(i));
-                        if (sequence > applied || ticks < from.UtcTicks || ticks >= d.End.UtcTicks || ticks > at.UtcTicks) continue;
-                        total.Add(key.Metric, ticks, sequence, cell.ValueAt(i));
-                        Department()?.Add(key.Metric, ticks, sequence, cell.ValueAt(i));
+                        var (sequence, ticks) = (chunk.SequenceAt(cell, i), chunk.TicksAt(cell, i));
+                        if (sequence > applied || ticks < fromTicks || ticks >= endTicks || ticks > atTicks) continue;
+                        total.Add(key.Metric, ticks, sequence, chunk.ValueAt(cell, i));
+                        Department()?.Add(key.Metric, ticks, sequence, chunk.ValueAt(cell, i));
                     }
                 }
             }
@@ -103,10 +99,26 @@ public sealed class GoalTimeline(string orgId, IndexSnapshot index, IEventLogRea
         return rollup;
     }
 
-    private static Func<LogChunk, IEnumerable<Dictionary<long, MinuteCell>>> MatchingKeys(GoalDefinition d)
+    /// <summary>The sequence numbers below <paramref name="end"/> of the chunk's cells the goal may count, newest first.</summary>
+    private static List<long> Candidates(LogChunk chunk, Func<IndexKey, bool> matches, long fromTicks, long endTicks, long end)
     {
-        var matches = Matcher(d);
-        return chunk => chunk.Keys.Where(k => matches(k.Key)).Select(k => k.Value);
+        var candidates = new List<long>();
+        for (var k = 0; k < chunk.KeyCount; k++)
+        {
+            if (!matches(chunk.KeyAt(k))) continue;
+            foreach (ref readonly var cell in chunk.CellsOf(k))
+            {
+                if (cell.EndTicks <= fromTicks || cell.StartTicks >= endTicks) continue;
+                for (var i = 0; i < cell.EventCount; i++)
+                {
+                    var sequence = chunk.SequenceAt(cell, i);
+                    if (sequence < end) candidates.Add(sequence);
+                }
+            }
+        }
+        candidates.Sort();
+        candidates.Reverse();
+        return candidates;
     }
 
     /// <summary>Whether the goal counts a key, decided once per key rather than once per chunk.</summary>
@@ -159,7 +171,7 @@ public sealed class GoalTimeline(string orgId, IndexSnapshot index, IEventLogRea
         private long _gaugeSequence;
         private double? _gauge;
 
-        public void Add(string metric, MinuteCell cell)
+        public void Add(string metric, in MinuteCell cell)
         {
             _events += cell.Count;
             _sums[metric] = _sums.GetValueOrDefault(metric) + cell.Sum;

@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using System.Runtime.InteropServices;
 
 namespace Orleans.Align.Grains.Timeline;
 
@@ -12,85 +13,20 @@ public readonly record struct IndexKey(string Metric, string? Campaign, string? 
 
 /// <summary>
 /// One minute (of event time) of one key in one chunk: the additive parts a replay sums when the
-/// whole minute counts, the latest gauge reading, and each event's sequence number, time and value
-/// (in log order) for a minute cut by a replay's bounds and for provenance.
+/// whole minute counts, the latest gauge reading, and where its events (sequence number, time and
+/// value, in log order) lie in the chunk's event arrays, for a minute cut by a replay's bounds and
+/// for provenance. A value in an array, not an object: a chunk holds thousands of cells, and a
+/// large index of small objects was what the silo's garbage collector spent its time on.
 /// </summary>
-public sealed class MinuteCell(long minute)
+public readonly record struct MinuteCell(long Minute, long Count, double Sum, long GaugeTicks, long GaugeSequence, double GaugeValue, int FirstEvent, int EventCount)
 {
-    public long Minute { get; } = minute;
-    public long Count { get; set; }
-    public double Sum { get; set; }
-    /// <summary>The latest reading by event time, then by log order (as a goal applies them).</summary>
-    public long GaugeTicks { get; set; } = long.MinValue;
-    public long GaugeSequence { get; set; }
-    public double GaugeValue { get; set; }
-
-    // While the chunk fills, growing lists; once sealed, exact-size arrays: the sequence as an offset
-    // from the chunk's first one and the time as ticks into the minute (4 bytes each), the value (8).
-    private List<long>? _openSequences = [];
-    private List<int>? _openTicks = [];
-    private List<double>? _openValues = [];
-    private int[]? _sequences;
-    private int[]? _ticks;
-    private double[]? _values;
-    private long _base;
-
     public long StartTicks => DateTimeOffset.UnixEpoch.UtcTicks + Minute * TimeSpan.TicksPerMinute;
-    public DateTimeOffset Start => new(StartTicks, TimeSpan.Zero);
-    public DateTimeOffset End => new(StartTicks + TimeSpan.TicksPerMinute, TimeSpan.Zero);
-
-    public int EventCount => _sequences?.Length ?? _openSequences!.Count;
-    public long SequenceAt(int i) => _sequences is null ? _openSequences![i] : _base + _sequences[i];
-    public long TicksAt(int i) => StartTicks + (_ticks is null ? _openTicks![i] : _ticks[i]);
-    public double ValueAt(int i) => _values is null ? _openValues![i] : _values[i];
-
-    /// <summary>The cell's sequence numbers, ascending.</summary>
-    public IEnumerable<long> Sequences
-    {
-        get
-        {
-            for (var i = 0; i < EventCount; i++) yield return SequenceAt(i);
-        }
-    }
-
-    public void Add(LoggedEvent e) => Add(e.Sequence, e.Event.Timestamp.UtcTicks, e.Event.Value);
-
-    private void Add(long sequence, long ticks, double value)
-    {
-        if (_openSequences is null) throw new InvalidOperationException("A sealed cell does not change.");
-        Count++;
-        Sum += value;
-        if (ticks > GaugeTicks || (ticks == GaugeTicks && sequence > GaugeSequence))
-            (GaugeTicks, GaugeSequence, GaugeValue) = (ticks, sequence, value);
-        _openSequences.Add(sequence);
-        _openTicks!.Add((int)(ticks - StartTicks));
-        _openValues!.Add(value);
-    }
-
-    /// <summary>An event read back from a saved chunk.</summary>
-    internal void Restore(long sequence, long ticks, double value) => Add(sequence, ticks, value);
-
-    public void Seal(long chunkFirstSequence)
-    {
-        if (_sequences is not null) return;
-        _base = chunkFirstSequence;
-        _sequences = [.. _openSequences!.Select(s => (int)(s - chunkFirstSequence))];
-        _ticks = [.. _openTicks!];
-        _values = [.. _openValues!];
-        (_openSequences, _openTicks, _openValues) = (null, null, null);
-    }
-
-    public MinuteCell Clone()
-    {
-        var copy = new MinuteCell(Minute);
-        for (var i = 0; i < EventCount; i++) copy.Add(SequenceAt(i), TicksAt(i), ValueAt(i));
-        return copy;
-    }
+    public long EndTicks => StartTicks + TimeSpan.TicksPerMinute;
 
     /// <summary>Whole minutes since 1970 (rounded down), in integers: an event on a minute's first tick belongs to that minute.</summary>
-    public static long MinuteOf(DateTimeOffset t)
+    public static long MinuteOf(long utcTicks)
     {
-        var ticks = t.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks;
+        var ticks = utcTicks - DateTimeOffset.UnixEpoch.UtcTicks;
         return ticks >= 0 ? ticks / TimeSpan.TicksPerMinute : -((-ticks + TimeSpan.TicksPerMinute - 1) / TimeSpan.TicksPerMinute);
     }
 }
@@ -99,89 +35,91 @@ public sealed class MinuteCell(long minute)
 /// Where a run of at most <see cref="TimelineOptions.MarkEvery"/> consecutive events lies in one
 /// segment: <c>[Offset, End)</c>. Reading one event costs one ranged read of its run, not of the log.
 /// </summary>
-public sealed class LogMark(long sequence, long segment, long offset, long end)
-{
-    public long Sequence { get; } = sequence;
-    public long Segment { get; } = segment;
-    public long Offset { get; } = offset;
-    public long End { get; set; } = end;
-    public int Events { get; set; } = 1;
-}
+public readonly record struct LogMark(long Sequence, long Segment, long Offset, long End, int Events);
 
 /// <summary>
-/// The index of a run of consecutive log events (a chunk): per key and minute of event time, the
-/// rollups and sequence numbers; marks that locate its events in the log; and the position just past
+/// The index of a run of consecutive log events (a chunk), immutable: per key and minute of event
+/// time, the rollups and events; marks that locate its events in the log; and the position just past
 /// its last event, where the next chunk starts. A full chunk describes immutable log bytes, so it
-/// never changes once sealed and can be cached in blob storage.
+/// can be cached in blob storage. Laid out as a handful of flat arrays (keys, cells, marks, and the
+/// events' sequence offsets, ticks and values, 16 bytes an event), whatever its size: a chunk is a
+/// dozen objects for the garbage collector, and it is saved and loaded as blocks of bytes.
 /// </summary>
 public sealed class LogChunk
 {
-    private const byte FormatVersion = 2;
+    private const byte FormatVersion = 3;
 
-    public long FirstSequence { get; private set; }
-    public long LastSequence { get; private set; }
-    public int Count { get; private set; }
-    public long EndSegment { get; private set; }
-    public long EndOffset { get; private set; }
-    public List<LogMark> Marks { get; } = [];
-    public Dictionary<IndexKey, Dictionary<long, MinuteCell>> Keys { get; } = [];
+    private IndexKey[] _keys = [];
+    // The cells of key k are _cells[_keyCells[k] .. _keyCells[k + 1]), by minute.
+    private int[] _keyCells = [0];
+    private MinuteCell[] _cells = [];
+    private LogMark[] _marks = [];
+    // Per event, cell by cell, in log order within a cell: sequence - FirstSequence, ticks into its minute, value.
+    private int[] _sequences = [];
+    private int[] _ticks = [];
+    private double[] _values = [];
 
-    public void Add(LoggedEvent e, long segment, long offset, long end, int markEvery)
-    {
-        if (Count == 0) FirstSequence = e.Sequence;
-        Count++;
-        LastSequence = e.Sequence;
-        (EndSegment, EndOffset) = (segment, end);
-        if (Marks.Count > 0 && Marks[^1] is { } mark && mark.Segment == segment && mark.Events < markEvery)
-        {
-            mark.End = end;
-            mark.Events++;
-        }
-        else
-        {
-            Marks.Add(new LogMark(e.Sequence, segment, offset, end));
-        }
-        var key = new IndexKey(e.Event.Metric, e.Event.Campaign, e.Event.Department);
-        if (!Keys.TryGetValue(key, out var minutes)) Keys[key] = minutes = [];
-        var minute = MinuteCell.MinuteOf(e.Event.Timestamp);
-        if (!minutes.TryGetValue(minute, out var cell)) minutes[minute] = cell = new MinuteCell(minute);
-        cell.Add(e);
-    }
+    public long FirstSequence { get; private init; }
+    public long LastSequence { get; private init; }
+    public int Count { get; private init; }
+    public long EndSegment { get; private init; }
+    public long EndOffset { get; private init; }
+
+    public int KeyCount => _keys.Length;
+    public IndexKey KeyAt(int k) => _keys[k];
+    public ReadOnlySpan<MinuteCell> CellsOf(int k) => _cells.AsSpan(_keyCells[k], _keyCells[k + 1] - _keyCells[k]);
+    public IReadOnlyList<LogMark> Marks => _marks;
+
+    public long SequenceAt(in MinuteCell cell, int i) => FirstSequence + _sequences[cell.FirstEvent + i];
+    public long TicksAt(in MinuteCell cell, int i) => cell.StartTicks + _ticks[cell.FirstEvent + i];
+    public double ValueAt(in MinuteCell cell, int i) => _values[cell.FirstEvent + i];
 
     /// <summary>The run that holds <paramref name="sequence"/>.</summary>
     public LogMark MarkOf(long sequence)
     {
-        int lo = 0, hi = Marks.Count - 1;
+        int lo = 0, hi = _marks.Length - 1;
         while (lo < hi)
         {
             var mid = (lo + hi + 1) / 2;
-            if (Marks[mid].Sequence <= sequence) lo = mid;
+            if (_marks[mid].Sequence <= sequence) lo = mid;
             else hi = mid - 1;
         }
-        return Marks[lo];
+        return _marks[lo];
     }
 
-    /// <summary>The chunk is full: it never changes again, so it is kept compact.</summary>
-    public void Seal()
+    /// <summary>Laid out from a builder's open cells (a full chunk, or a copy of the partial one for a query).</summary>
+    internal static LogChunk From(LogChunkBuilder b)
     {
-        foreach (var minutes in Keys.Values)
+        var keys = new IndexKey[b.Keys.Count];
+        var keyCells = new int[keys.Length + 1];
+        var cells = new MinuteCell[b.Keys.Values.Sum(m => m.Count)];
+        var (sequences, ticks, values) = (new int[b.Count], new int[b.Count], new double[b.Count]);
+        int k = 0, c = 0, e = 0;
+        foreach (var (key, minutes) in b.Keys)
         {
-            foreach (var cell in minutes.Values) cell.Seal(FirstSequence);
-            minutes.TrimExcess();
+            keys[k] = key;
+            keyCells[k] = c;
+            foreach (var minute in minutes.Keys.Order())
+            {
+                var open = minutes[minute];
+                cells[c++] = new MinuteCell(minute, open.Sequences.Count, open.Sum, open.GaugeTicks, open.GaugeSequence, open.GaugeValue, e, open.Sequences.Count);
+                for (var i = 0; i < open.Sequences.Count; i++, e++)
+                    (sequences[e], ticks[e], values[e]) = ((int)(open.Sequences[i] - b.FirstSequence), open.Ticks[i], open.Values[i]);
+            }
+            k++;
         }
-        Keys.TrimExcess();
-        Marks.TrimExcess();
+        keyCells[k] = c;
+        return new LogChunk
+        {
+            FirstSequence = b.FirstSequence, LastSequence = b.LastSequence, Count = b.Count, EndSegment = b.EndSegment, EndOffset = b.EndOffset,
+            _keys = keys, _keyCells = keyCells, _cells = cells, _marks = [.. b.Marks], _sequences = sequences, _ticks = ticks, _values = values,
+        };
     }
 
-    /// <summary>A copy a query can read while the builder goes on adding to the original.</summary>
-    public LogChunk Clone()
-    {
-        var copy = new LogChunk { FirstSequence = FirstSequence, LastSequence = LastSequence, Count = Count, EndSegment = EndSegment, EndOffset = EndOffset };
-        foreach (var m in Marks) copy.Marks.Add(new LogMark(m.Sequence, m.Segment, m.Offset, m.End) { Events = m.Events });
-        foreach (var (key, minutes) in Keys) copy.Keys[key] = minutes.ToDictionary(p => p.Key, p => p.Value.Clone());
-        return copy;
-    }
-
+    /// <summary>
+    /// Gzip'd: a header, the marks, keys and cells field by field, then the three event arrays as raw
+    /// little-endian blocks (decoding a saved chunk is a copy, not a parse of 16,384 events).
+    /// </summary>
     public byte[] Serialize()
     {
         using var buffer = new MemoryStream();
@@ -189,86 +127,79 @@ public sealed class LogChunk
         using (var w = new BinaryWriter(zip))
         {
             w.Write(FormatVersion);
+            w.Write(BitConverter.IsLittleEndian);
             w.Write(FirstSequence);
             w.Write(LastSequence);
             w.Write(Count);
             w.Write(EndSegment);
             w.Write(EndOffset);
-            w.Write7BitEncodedInt(Marks.Count);
-            foreach (var m in Marks)
+            w.Write(_marks.Length);
+            foreach (var m in _marks)
             {
-                w.Write7BitEncodedInt64(m.Sequence - FirstSequence);
+                w.Write(m.Sequence);
                 w.Write(m.Segment);
-                w.Write7BitEncodedInt64(m.Offset);
-                w.Write7BitEncodedInt64(m.End - m.Offset);
-                w.Write7BitEncodedInt(m.Events);
+                w.Write(m.Offset);
+                w.Write(m.End);
+                w.Write(m.Events);
             }
-            w.Write7BitEncodedInt(Keys.Count);
-            foreach (var (key, minutes) in Keys)
+            w.Write(_keys.Length);
+            for (var k = 0; k < _keys.Length; k++)
             {
-                w.Write(key.Metric);
-                WriteOptional(w, key.Campaign);
-                WriteOptional(w, key.Department);
-                w.Write7BitEncodedInt(minutes.Count);
-                foreach (var cell in minutes.Values)
-                {
-                    w.Write(cell.Minute);
-                    w.Write7BitEncodedInt(cell.EventCount);
-                    var previous = FirstSequence;
-                    for (var i = 0; i < cell.EventCount; i++)
-                    {
-                        var sequence = cell.SequenceAt(i);
-                        w.Write7BitEncodedInt64(sequence - previous);
-                        w.Write7BitEncodedInt64(cell.TicksAt(i) - cell.StartTicks);
-                        w.Write(cell.ValueAt(i));
-                        previous = sequence;
-                    }
-                }
+                w.Write(_keys[k].Metric);
+                WriteOptional(w, _keys[k].Campaign);
+                WriteOptional(w, _keys[k].Department);
+                w.Write(_keyCells[k + 1] - _keyCells[k]);
             }
+            foreach (var cell in _cells)
+            {
+                w.Write(cell.Minute);
+                w.Write(cell.Count);
+                w.Write(cell.Sum);
+                w.Write(cell.GaugeTicks);
+                w.Write(cell.GaugeSequence);
+                w.Write(cell.GaugeValue);
+                w.Write(cell.FirstEvent);
+                w.Write(cell.EventCount);
+            }
+            w.Write(_sequences.Length);
+            w.Flush();
+            zip.Write(MemoryMarshal.AsBytes(_sequences.AsSpan()));
+            zip.Write(MemoryMarshal.AsBytes(_ticks.AsSpan()));
+            zip.Write(MemoryMarshal.AsBytes(_values.AsSpan()));
         }
         return buffer.ToArray();
     }
 
+    /// <summary>A saved chunk; <see cref="InvalidDataException"/> for another format (an older one is rebuilt from the log).</summary>
     public static LogChunk Deserialize(byte[] data)
     {
         using var zip = new GZipStream(new MemoryStream(data), CompressionMode.Decompress);
         using var r = new BinaryReader(zip);
-        if (r.ReadByte() != FormatVersion) throw new InvalidDataException("Unknown log index chunk format.");
-        var chunk = new LogChunk
+        if (r.ReadByte() != FormatVersion || r.ReadBoolean() != BitConverter.IsLittleEndian) throw new InvalidDataException("Unknown log index chunk format.");
+        var (first, last, count, endSegment, endOffset) = (r.ReadInt64(), r.ReadInt64(), r.ReadInt32(), r.ReadInt64(), r.ReadInt64());
+        var marks = new LogMark[r.ReadInt32()];
+        for (var i = 0; i < marks.Length; i++) marks[i] = new LogMark(r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt32());
+        var keys = new IndexKey[r.ReadInt32()];
+        var keyCells = new int[keys.Length + 1];
+        for (var k = 0; k < keys.Length; k++)
         {
-            FirstSequence = r.ReadInt64(),
-            LastSequence = r.ReadInt64(),
-            Count = r.ReadInt32(),
-            EndSegment = r.ReadInt64(),
-            EndOffset = r.ReadInt64(),
+            keys[k] = new IndexKey(r.ReadString(), ReadOptional(r), ReadOptional(r));
+            keyCells[k + 1] = keyCells[k] + r.ReadInt32();
+        }
+        var cells = new MinuteCell[keyCells[^1]];
+        for (var c = 0; c < cells.Length; c++)
+            cells[c] = new MinuteCell(r.ReadInt64(), r.ReadInt64(), r.ReadDouble(), r.ReadInt64(), r.ReadInt64(), r.ReadDouble(), r.ReadInt32(), r.ReadInt32());
+        var events = r.ReadInt32();
+        if (events != count) throw new InvalidDataException("A log index chunk whose events do not add up.");
+        var (sequences, ticks, values) = (new int[events], new int[events], new double[events]);
+        zip.ReadExactly(MemoryMarshal.AsBytes(sequences.AsSpan()));
+        zip.ReadExactly(MemoryMarshal.AsBytes(ticks.AsSpan()));
+        zip.ReadExactly(MemoryMarshal.AsBytes(values.AsSpan()));
+        return new LogChunk
+        {
+            FirstSequence = first, LastSequence = last, Count = count, EndSegment = endSegment, EndOffset = endOffset,
+            _keys = keys, _keyCells = keyCells, _cells = cells, _marks = marks, _sequences = sequences, _ticks = ticks, _values = values,
         };
-        for (var i = r.Read7BitEncodedInt(); i > 0; i--)
-        {
-            var sequence = chunk.FirstSequence + r.Read7BitEncodedInt64();
-            var segment = r.ReadInt64();
-            var offset = r.Read7BitEncodedInt64();
-            var end = offset + r.Read7BitEncodedInt64();
-            chunk.Marks.Add(new LogMark(sequence, segment, offset, end) { Events = r.Read7BitEncodedInt() });
-        }
-        for (var k = r.Read7BitEncodedInt(); k > 0; k--)
-        {
-            var key = new IndexKey(r.ReadString(), ReadOptional(r), ReadOptional(r));
-            var minutes = new Dictionary<long, MinuteCell>();
-            for (var c = r.Read7BitEncodedInt(); c > 0; c--)
-            {
-                var cell = new MinuteCell(r.ReadInt64());
-                var previous = chunk.FirstSequence;
-                for (var n = r.Read7BitEncodedInt(); n > 0; n--)
-                {
-                    previous += r.Read7BitEncodedInt64();
-                    cell.Restore(previous, cell.StartTicks + r.Read7BitEncodedInt64(), r.ReadDouble());
-                }
-                minutes[cell.Minute] = cell;
-            }
-            chunk.Keys[key] = minutes;
-        }
-        chunk.Seal();
-        return chunk;
     }
 
     private static void WriteOptional(BinaryWriter w, string? value)
@@ -278,4 +209,61 @@ public sealed class LogChunk
     }
 
     private static string? ReadOptional(BinaryReader r) => r.ReadBoolean() ? r.ReadString() : null;
+}
+
+/// <summary>
+/// The newest chunk while it fills: growing lists per key and minute. When it is full it is laid out
+/// once as a <see cref="LogChunk"/>; a query reads a laid-out copy of it, made again only when it grew.
+/// </summary>
+public sealed class LogChunkBuilder
+{
+    internal sealed class OpenCell
+    {
+        public double Sum;
+        public long GaugeTicks = long.MinValue;
+        public long GaugeSequence;
+        public double GaugeValue;
+        public readonly List<long> Sequences = [];
+        public readonly List<int> Ticks = [];
+        public readonly List<double> Values = [];
+    }
+
+    private LogChunk? _copy;
+
+    public long FirstSequence { get; private set; }
+    public long LastSequence { get; private set; }
+    public int Count { get; private set; }
+    public long EndSegment { get; private set; }
+    public long EndOffset { get; private set; }
+    internal List<LogMark> Marks { get; } = [];
+    internal Dictionary<IndexKey, Dictionary<long, OpenCell>> Keys { get; } = [];
+
+    public void Add(LoggedEvent e, long segment, long offset, long end, int markEvery)
+    {
+        if (Count == 0) FirstSequence = e.Sequence;
+        Count++;
+        LastSequence = e.Sequence;
+        (EndSegment, EndOffset) = (segment, end);
+        _copy = null;
+        if (Marks.Count > 0 && Marks[^1] is var mark && mark.Segment == segment && mark.Events < markEvery)
+            Marks[^1] = mark with { End = end, Events = mark.Events + 1 };
+        else
+            Marks.Add(new LogMark(e.Sequence, segment, offset, end, 1));
+        var key = new IndexKey(e.Event.Metric, e.Event.Campaign, e.Event.Department);
+        if (!Keys.TryGetValue(key, out var minutes)) Keys[key] = minutes = [];
+        var ticks = e.Event.Timestamp.UtcTicks;
+        var minute = MinuteCell.MinuteOf(ticks);
+        if (!minutes.TryGetValue(minute, out var cell)) minutes[minute] = cell = new OpenCell();
+        var value = e.Event.Value;
+        cell.Sum += value;
+        // The latest reading by event time, then by log order (as a goal applies them).
+        if (ticks > cell.GaugeTicks || (ticks == cell.GaugeTicks && e.Sequence > cell.GaugeSequence))
+            (cell.GaugeTicks, cell.GaugeSequence, cell.GaugeValue) = (ticks, e.Sequence, value);
+        cell.Sequences.Add(e.Sequence);
+        cell.Ticks.Add((int)(ticks - (DateTimeOffset.UnixEpoch.UtcTicks + minute * TimeSpan.TicksPerMinute)));
+        cell.Values.Add(value);
+    }
+
+    /// <summary>The chunk as it stands, laid out; the same copy until another event is added.</summary>
+    public LogChunk Build() => _copy ??= LogChunk.From(this);
 }

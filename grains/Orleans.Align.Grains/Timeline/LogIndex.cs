@@ -16,6 +16,9 @@ public sealed record IndexSnapshot(IReadOnlyList<LogChunk> Chunks)
 /// appended since the index last looked (ranged reads below the committed length, never through
 /// the store's append lock), then answers from the chunks. Full chunks are saved to
 /// <see cref="ILogIndexStore"/>; a silo loads them instead of reading the log from the start.
+/// The first query of a silo starts that warming in the background, not under its own cancellation,
+/// and waits for it at most <see cref="TimelineOptions.WarmWait"/>: past it the query is refused as
+/// retryable (503 with Retry-After), and the warming goes on for the retry.
 /// </summary>
 public sealed class LogIndex(string orgId, IEventLogReader reader, ILogIndexStore store, TimelineOptions options, ILogger logger)
 {
@@ -24,8 +27,15 @@ public sealed class LogIndex(string orgId, IEventLogReader reader, ILogIndexStor
     private readonly List<LogChunk> _sealed = [];
     private readonly ConcurrentQueue<LogChunk> _unsaved = new();
     private int _saving;
-    private LogChunk _partial = new();
+    private LogChunkBuilder _partial = new();
     private volatile bool _loaded;
+    private volatile bool _warm;
+    private Task? _warming;
+    private readonly object _warmingLock = new();
+    // Progress of the warming, for the Retry-After of a query that does not wait for it to end.
+    private long _warmStarted;
+    private long _warmBytesTotal;
+    private long _warmBytesRead;
     // Appends handed over by this silo's log store, indexed without reading or parsing them again.
     private readonly ConcurrentQueue<Handoff> _handoffs = new();
     private int _queued;
@@ -104,36 +114,135 @@ public sealed class LogIndex(string orgId, IEventLogReader reader, ILogIndexStor
     private long _endSegment;
     private long _endOffset;
 
-    public async Task<IndexSnapshot> CatchUpAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The index through at least <paramref name="through"/> (the newest sequence the reader's goals
+    /// have applied; by default the log's tail). Appends this silo made are indexed from memory; only
+    /// when they do not reach <paramref name="through"/> (another silo appended them, or they were
+    /// dropped) does the query list the log and read what is missing. Under full-rate ingest the tail
+    /// moves on while a query runs, and catching up with it (a listing and a read and parse of the
+    /// latest batches, for every query) was most of a page's time and its tail.
+    /// </summary>
+    /// <param name="askedAt">When the query began (<see cref="Environment.TickCount64"/>): the wait for a warming index counts from there.</param>
+    public async Task<IndexSnapshot> CatchUpAsync(CancellationToken cancellationToken, long through = long.MaxValue, long? askedAt = null)
     {
+        if (!_warm) await WaitForWarmAsync(askedAt ?? Environment.TickCount64, cancellationToken);
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            if (!_loaded) await LoadAsync(cancellationToken);
             Drain();
-            var segments = await reader.GetSegmentsAsync(orgId, cancellationToken);
-            foreach (var segment in segments)
+            if (LastIndexed < through)
             {
-                if (segment.FirstSequence < _endSegment) continue;
-                var from = segment.FirstSequence == _endSegment ? _endOffset : 0;
-                while (from < segment.Length)
-                {
-                    var read = await reader.ReadRangeAsync(orgId, segment.FirstSequence, from, Math.Min(segment.Length, from + options.ReadBytes), cancellationToken);
-                    if (read.Events.Count == 0) throw new InvalidOperationException($"The log of '{orgId}' has a record at {segment.FirstSequence}:{from} larger than a read of {options.ReadBytes} bytes.");
-                    for (var i = 0; i < read.Events.Count; i++)
-                    {
-                        var end = i + 1 < read.Events.Count ? read.Events[i + 1].Offset : read.End;
-                        Add(read.Events[i], segment.FirstSequence, end);
-                    }
-                    from = read.End;
-                }
+                await ReadLogAsync(cancellationToken);
+                Drain();
             }
-            Drain();
-            return new IndexSnapshot(_partial.Count == 0 ? [.. _sealed] : [.. _sealed, _partial.Clone()]);
+            return new IndexSnapshot(_partial.Count == 0 ? [.. _sealed] : [.. _sealed, _partial.Build()]);
         }
         finally
         {
             _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Waits for the first load and read of the log (started by the first query, run by none of them),
+    /// at most <see cref="TimelineOptions.WarmWait"/>: a silo that just started answers within bounded
+    /// time, with the index or with a retryable refusal that says when to come back.
+    /// </summary>
+    private async Task WaitForWarmAsync(long askedAt, CancellationToken cancellationToken)
+    {
+        var warming = StartWarming();
+        var wait = options.WarmWait - TimeSpan.FromMilliseconds(Environment.TickCount64 - askedAt);
+        try
+        {
+            if (!warming.IsCompleted && wait <= TimeSpan.Zero) throw new TimeoutException();
+            await warming.WaitAsync(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            var retryAfter = EstimateRetryAfter();
+            throw AlignException.Unavailable(
+                $"The provenance index of this organization is warming up on this silo (a silo that just started loads it or reads the log once); retry after {retryAfter.TotalSeconds:0} s.",
+                retryAfter);
+        }
+    }
+
+    /// <summary>
+    /// Starts the warming unless it runs or ran (a failed one is started again); returns it. A query
+    /// calls it first thing, so the index loads while the query fetches its goals.
+    /// </summary>
+    public Task StartWarming()
+    {
+        if (_warm) return Task.CompletedTask;
+        lock (_warmingLock)
+        {
+            if (_warming is null || _warming.IsFaulted || _warming.IsCanceled)
+            {
+                Interlocked.Exchange(ref _warmStarted, Environment.TickCount64);
+                _warming = Task.Run(WarmAsync, CancellationToken.None);
+            }
+            return _warming;
+        }
+    }
+
+    private async Task WarmAsync()
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            if (!_loaded) await LoadAsync(CancellationToken.None);
+            Drain();
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var from = LastIndexed;
+            await ReadLogAsync(CancellationToken.None, counting: true);
+            _warm = true;
+            logger.LogInformation("Log index of {OrgId} warm: read {Events} event(s) of the log past the saved chunks in {Elapsed} ms", orgId, LastIndexed - from, clock.ElapsedMilliseconds);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Warming the log index of {OrgId} failed; the next query starts it again", orgId);
+            throw;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>The time left at the rate of the warming so far, within [1 s, 60 s].</summary>
+    private TimeSpan EstimateRetryAfter()
+    {
+        var elapsed = TimeSpan.FromMilliseconds(Environment.TickCount64 - Interlocked.Read(ref _warmStarted));
+        var (read, total) = (Interlocked.Read(ref _warmBytesRead), Interlocked.Read(ref _warmBytesTotal));
+        var left = read <= 0 || total <= 0 ? elapsed : elapsed * ((double)(total - read) / read);
+        return TimeSpan.FromSeconds(Math.Clamp(Math.Ceiling(left.TotalSeconds), 1, 60));
+    }
+
+    /// <summary>Reads and indexes what the log holds past the index, through the tail as listed now.</summary>
+    private async Task ReadLogAsync(CancellationToken cancellationToken, bool counting = false)
+    {
+        var segments = await reader.GetSegmentsAsync(orgId, cancellationToken);
+        if (counting)
+        {
+            Interlocked.Exchange(ref _warmBytesRead, 0);
+            Interlocked.Exchange(ref _warmBytesTotal, segments.Where(s => s.FirstSequence >= _endSegment)
+                .Sum(s => s.Length - (s.FirstSequence == _endSegment ? _endOffset : 0)));
+        }
+        foreach (var segment in segments)
+        {
+            if (segment.FirstSequence < _endSegment) continue;
+            var from = segment.FirstSequence == _endSegment ? _endOffset : 0;
+            while (from < segment.Length)
+            {
+                var read = await reader.ReadRangeAsync(orgId, segment.FirstSequence, from, Math.Min(segment.Length, from + options.ReadBytes), cancellationToken);
+                if (read.Events.Count == 0) throw new InvalidOperationException($"The log of '{orgId}' has a record at {segment.FirstSequence}:{from} larger than a read of {options.ReadBytes} bytes.");
+                for (var i = 0; i < read.Events.Count; i++)
+                {
+                    var end = i + 1 < read.Events.Count ? read.Events[i + 1].Offset : read.End;
+                    Add(read.Events[i], segment.FirstSequence, end);
+                }
+                if (counting) Interlocked.Add(ref _warmBytesRead, read.End - from);
+                from = read.End;
+            }
         }
     }
 
@@ -146,10 +255,10 @@ public sealed class LogIndex(string orgId, IEventLogReader reader, ILogIndexStor
         _partial.Add(e.Logged, segment, e.Offset, end, options.MarkEvery);
         (_endSegment, _endOffset) = (segment, end);
         if (_partial.Count < options.ChunkEvents) return;
-        _partial.Seal();
-        _sealed.Add(_partial);
-        _unsaved.Enqueue(_partial);
-        _partial = new LogChunk();
+        var chunk = _partial.Build();
+        _sealed.Add(chunk);
+        _unsaved.Enqueue(chunk);
+        _partial = new LogChunkBuilder();
         if (Interlocked.CompareExchange(ref _saving, 1, 0) == 0) _ = Task.Run(SaveInBackgroundAsync);
     }
 
@@ -177,6 +286,7 @@ public sealed class LogIndex(string orgId, IEventLogReader reader, ILogIndexStor
 
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         IReadOnlyList<LogChunk> saved;
         try
         {
@@ -197,7 +307,7 @@ public sealed class LogIndex(string orgId, IEventLogReader reader, ILogIndexStor
             (_endSegment, _endOffset) = (chunk.EndSegment, chunk.EndOffset);
         }
         _loaded = true;
-        logger.LogInformation("Log index of {OrgId}: {Chunks} saved chunk(s) through sequence {Last}", orgId, _sealed.Count, last);
+        logger.LogInformation("Log index of {OrgId}: {Chunks} saved chunk(s) through sequence {Last}, loaded in {Elapsed} ms", orgId, _sealed.Count, last, clock.ElapsedMilliseconds);
     }
 }
 

@@ -20,26 +20,29 @@ public sealed class TimelineGrain(LogIndexes indexes) : Grain, ITimelineGrain
 
     public async Task<ProvenancePage> GetGoalEventsAsync(string goalId, long? before, int limit, CancellationToken cancellationToken = default)
     {
+        var askedAt = StartWarming();
         var basis = await BasisAsync(goalId) ?? throw AlignException.NotFound($"Goal '{goalId}' does not exist.");
-        var timeline = await TimelineAsync(cancellationToken);
+        var timeline = await TimelineAsync(basis.AppliedThrough, askedAt, cancellationToken);
         return await timeline.ProvenanceAsync(basis, before, limit, cancellationToken);
     }
 
     public async Task<GoalView?> ViewGoalAtAsync(string goalId, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
+        var askedAt = StartWarming();
         if (await BasisAsync(goalId) is not { } basis) return null;
         var settings = await GrainFactory.GetGrain<IOrganizationGrain>(OrgId).GetSettingsAsync();
-        var timeline = await TimelineAsync(cancellationToken);
+        var timeline = await TimelineAsync(basis.AppliedThrough, askedAt, cancellationToken);
         return timeline.ViewAt(basis, at, settings, cancellationToken);
     }
 
     public async Task<BoardSnapshot> ReplayBoardAsync(string boardId, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
+        var askedAt = StartWarming();
         var board = await GrainFactory.GetGrain<IBoardGrain>(GrainKeys.For(OrgId, boardId)).GetReplayBasisAsync();
         var settings = await GrainFactory.GetGrain<IOrganizationGrain>(OrgId).GetSettingsAsync();
         var bases = (await Task.WhenAll(board.GoalIds.Select(BasisAsync))).OfType<GoalReadBasis>().ToList();
         // One catch-up of the index for the whole board, then every goal from the same snapshot.
-        var timeline = await TimelineAsync(cancellationToken);
+        var timeline = await TimelineAsync(bases.Count == 0 ? 0 : bases.Max(b => b.AppliedThrough), askedAt, cancellationToken);
         var views = bases.Select(b => timeline.ViewAt(b, at, settings, cancellationToken)).ToList();
         // Roll-ups are recomputed from their replayed children, as they are live.
         for (var i = 0; i < views.Count; i++)
@@ -53,11 +56,24 @@ public sealed class TimelineGrain(LogIndexes indexes) : Grain, ITimelineGrain
         return new BoardSnapshot(boardId, $"{board.Title} at {at:yyyy-MM-dd HH:mm} UTC", 0, sorted, [.. board.Feed.Where(e => e.At <= at).Reverse()]);
     }
 
+    /// <summary>
+    /// Starts warming the organization's index before the goals and boards are asked for their basis
+    /// (a silo that just started activates them too), so both go on at once; returns when the query
+    /// began, from which its wait for the index is counted.
+    /// </summary>
+    private long StartWarming()
+    {
+        var askedAt = Environment.TickCount64;
+        _ = indexes.For(OrgId).StartWarming();
+        return askedAt;
+    }
+
     private Task<GoalReadBasis?> BasisAsync(string goalId) => GrainFactory.GetGrain<IGoalGrain>(GrainKeys.For(OrgId, goalId)).GetReadBasisAsync();
 
-    private async Task<GoalTimeline> TimelineAsync(CancellationToken cancellationToken)
+    /// <summary>The index through what the goals read have applied: a goal's answer never holds events past its <c>AppliedThrough</c>.</summary>
+    private async Task<GoalTimeline> TimelineAsync(long through, long askedAt, CancellationToken cancellationToken)
     {
-        var snapshot = await indexes.For(OrgId).CatchUpAsync(cancellationToken);
+        var snapshot = await indexes.For(OrgId).CatchUpAsync(cancellationToken, through, askedAt);
         return new GoalTimeline(OrgId, snapshot, indexes.Reader, indexes.Options);
     }
 }

@@ -20,6 +20,14 @@ public sealed class TimelineOptions
     /// <summary>Runs of a segment closer than this are read in one request (a few KiB more beat a round trip more).</summary>
     public int MergeGapBytes { get; set; } = 64 * 1024;
 
+    /// <summary>
+    /// Longest a query waits for the index of a silo that just started (loading the saved chunks, then
+    /// reading the rest of the log) before it is refused as retryable, with the time the warming still
+    /// needs as Retry-After. Well below the gateway's grain call timeout, so the caller gets that answer
+    /// rather than a timeout.
+    /// </summary>
+    public TimeSpan WarmWait { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Ranged reads one query keeps in flight when it reads scattered events.</summary>
     public int ReadParallelism { get; set; } = 8;
 }

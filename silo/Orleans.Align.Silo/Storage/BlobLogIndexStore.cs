@@ -41,13 +41,21 @@ public sealed class BlobLogIndexStore(BlobContainerClient container) : ILogIndex
             return [];
         }
         names.Sort(StringComparer.Ordinal);
-        var chunks = new LogChunk[names.Count];
+        var chunks = new LogChunk?[names.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, names.Count), new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken }, async (i, ct) =>
         {
             var content = await container.GetBlobClient(names[i]).DownloadContentAsync(ct);
-            chunks[i] = LogChunk.Deserialize(content.Value.Content.ToArray());
+            try
+            {
+                chunks[i] = LogChunk.Deserialize(content.Value.Content.ToArray());
+            }
+            catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException)
+            {
+                // Saved by an older format, or damaged: from here on the log is read instead (and the chunks saved again).
+                chunks[i] = null;
+            }
         });
-        return chunks;
+        return [.. chunks.TakeWhile(c => c is not null).Select(c => c!)];
     }
 
     private static string Name(string orgId, long firstSequence) => $"{orgId}/{firstSequence:D19}.idx";

@@ -62,6 +62,7 @@ public sealed class BlobTimelineTests(AzuriteFixture azurite) : IAsyncLifetime
         await AppendAsync(store, 0, 2_050);
         await first.For(Org).CatchUpAsync(CancellationToken.None);
         await WaitForSavedChunksAsync(20);
+        var beforeRestart = await ProvenanceAsync(first);
 
         var reader = new CountingReader(new BlobEventLogReader(_log));
         var restarted = Indexes(reader);
@@ -70,7 +71,26 @@ public sealed class BlobTimelineTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal(2_050, snapshot.LastSequence);
         // Only the 50 events past the last full chunk: one read, or two if they cross into a new segment.
         Assert.InRange(reader.Reads, 1, 2);
+        Assert.Equal(beforeRestart, await ProvenanceAsync(restarted));
         await AssertAnswersAsync(restarted, store);
+    }
+
+    /// <summary>Every page of the goal's provenance, event ids and sequence numbers, page by page.</summary>
+    private static async Task<List<string>> ProvenanceAsync(LogIndexes indexes)
+    {
+        var snapshot = await indexes.For(Org).CatchUpAsync(CancellationToken.None);
+        var timeline = new GoalTimeline(Org, snapshot, indexes.Reader, Options);
+        var basis = new GoalReadBasis(Leads, snapshot.LastSequence, Leads.Start, Now, []);
+        var pages = new List<string>();
+        long? before = null;
+        do
+        {
+            var page = await timeline.ProvenanceAsync(basis, before, 37, CancellationToken.None);
+            pages.Add(string.Join(",", page.Events.Select(e => $"{e.Sequence}:{e.Event.Id}:{e.Event.Value}")) + $" next {page.NextBefore}");
+            before = page.NextBefore;
+        }
+        while (before is not null);
+        return pages;
     }
 
     private async Task AssertAnswersAsync(LogIndexes indexes, BlobEventLogStore store)

@@ -30,8 +30,9 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.Services.AddAlignGrainServices();
             silo.Services.AddMemoryEventLog();
             silo.Services.AddSingleton<IEventLogReader>(sp => new ObservedLogReader(sp.GetRequiredService<MemoryEventLogStore>()));
-            // Small chunks and runs, so that a test's few hundred events fill several sealed chunks.
-            silo.Services.Configure<TimelineOptions>(o => (o.ChunkEvents, o.MarkEvery) = (32, 4));
+            // Small chunks and runs, so that a test's few hundred events fill several sealed chunks; a long
+            // warm-up wait, as tests hold the first read of a log (LogIndexWarmingTests test the refusal).
+            silo.Services.Configure<TimelineOptions>(o => (o.ChunkEvents, o.MarkEvery, o.WarmWait) = (32, 4, TimeSpan.FromSeconds(20)));
             silo.AddMemoryGrainStorage(StorageNames.Align);
             silo.UseInMemoryReminderService();
             silo.AddIncomingGrainCallFilter<DeliveryFaults>();

@@ -26,6 +26,36 @@ public sealed class ProblemClassificationTests
             Assert.NotEqual(500, ProblemExceptionHandler.Classify(new AlignException(kind, "x")).Status));
 
     [Fact]
+    public async Task A_refusal_that_knows_when_to_retry_answers_503_with_that_Retry_After()
+    {
+        var http = new DefaultHttpContext();
+        var warming = AlignException.Unavailable("The provenance index is warming up.", TimeSpan.FromSeconds(5.2));
+        var handler = new ProblemExceptionHandler(new NoWriter(), Microsoft.Extensions.Logging.Abstractions.NullLogger<ProblemExceptionHandler>.Instance);
+
+        await handler.TryHandleAsync(http, warming, CancellationToken.None);
+
+        Assert.Equal(503, http.Response.StatusCode);
+        Assert.Equal("6", http.Response.Headers.RetryAfter.ToString());
+    }
+
+    [Fact]
+    public async Task Any_other_503_answers_the_default_Retry_After()
+    {
+        var http = new DefaultHttpContext();
+        var handler = new ProblemExceptionHandler(new NoWriter(), Microsoft.Extensions.Logging.Abstractions.NullLogger<ProblemExceptionHandler>.Instance);
+
+        await handler.TryHandleAsync(http, new TimeoutException(), CancellationToken.None);
+
+        Assert.Equal(503, http.Response.StatusCode);
+        Assert.Equal("2", http.Response.Headers.RetryAfter.ToString());
+    }
+
+    private sealed class NoWriter : IProblemDetailsService
+    {
+        public ValueTask WriteAsync(ProblemDetailsContext context) => ValueTask.CompletedTask;
+    }
+
+    [Fact]
     public void Timeout_maps_to_503() =>
         Assert.Equal(503, ProblemExceptionHandler.Classify(new TimeoutException()).Status);
 
