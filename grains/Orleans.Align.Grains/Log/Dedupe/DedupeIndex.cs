@@ -223,7 +223,7 @@ public sealed class DedupeIndex(string orgId, IDedupeIndexStore store, DedupeSet
     private async Task CompactLoopAsync()
     {
         var failures = 0;
-        while (RunCompaction.Next(_sealed, settings.CompactionSpan, settings.CompactionFanIn) is { } inputs)
+        while (RunCompaction.Next(_sealed, settings.CompactionSpan, settings.CompactionFanIn, RunCompaction.MaxRunIds(settings.FilterBitsPerId)) is { } inputs)
         {
             foreach (var run in inputs) _compacting.Add(run);
             try

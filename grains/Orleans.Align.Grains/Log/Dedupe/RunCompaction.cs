@@ -18,8 +18,16 @@ public static class RunCompaction
 {
     public static long SpanOf(RunSummary run, TimeSpan span) => run.NewestAt.UtcTicks / span.Ticks;
 
+    /// <summary>
+    /// The most ids one run may hold at <paramref name="bitsPerId"/>: its summary (filter and fences) is
+    /// one blob read into one array, so it must stay under 2 GiB. At 16 bits that is ~980 million ids:
+    /// a day of a single grain up to ~11,000 events/s; past it a day stays in several runs (more
+    /// filters to ask), which is where partitioning the index takes over.
+    /// </summary>
+    public static long MaxRunIds(double bitsPerId) => (long)((int.MaxValue - (128L << 20)) / (Math.Max(bitsPerId, 0.001) / 8 + 0.05));
+
     /// <summary>The next runs to merge (neighbours in <paramref name="runs"/>, which is in log order), or null.</summary>
-    public static IReadOnlyList<RunSummary>? Next(IReadOnlyList<RunSummary> runs, TimeSpan span, int fanIn)
+    public static IReadOnlyList<RunSummary>? Next(IReadOnlyList<RunSummary> runs, TimeSpan span, int fanIn, long maxRunIds = long.MaxValue)
     {
         if (runs.Count < 2) return null;
         fanIn = Math.Max(2, fanIn);
@@ -29,23 +37,25 @@ public static class RunCompaction
             var of = SpanOf(runs[i], span);
             var j = i;
             while (j < runs.Count && SpanOf(runs[j], span) == of) j++;
-            if (of != open)
+            if (of != open && j - i > 1 && Ids(runs, i, j) <= maxRunIds) return Slice(runs, i, j);
+            // The open span, or a span too large for one run: by levels.
+            for (var k = i; k < j;)
             {
-                if (j - i > 1) return Slice(runs, i, j);
-            }
-            else
-            {
-                for (var k = i; k < j;)
-                {
-                    var l = k;
-                    while (l < j && runs[l].Level == runs[k].Level) l++;
-                    if (l - k >= fanIn) return Slice(runs, k, k + fanIn);
-                    k = l;
-                }
+                var l = k;
+                while (l < j && runs[l].Level == runs[k].Level) l++;
+                if (l - k >= fanIn && Ids(runs, k, k + fanIn) <= maxRunIds) return Slice(runs, k, k + fanIn);
+                k = l;
             }
             i = j;
         }
         return null;
+    }
+
+    private static long Ids(IReadOnlyList<RunSummary> runs, int from, int to)
+    {
+        var ids = 0L;
+        for (var i = from; i < to; i++) ids += runs[i].Count;
+        return ids;
     }
 
     private static List<RunSummary> Slice(IReadOnlyList<RunSummary> runs, int from, int to) =>

@@ -106,6 +106,18 @@ public sealed class RunCompactionTests
     }
 
     [Fact]
+    public void A_day_too_large_for_one_run_is_merged_by_levels_only_and_never_into_a_run_past_the_limit()
+    {
+        var runs = Enumerable.Range(0, 8).Select(i => Run(i * 100 + 1, i * 100 + 100, Day.AddHours(i), level: 1))
+            .Append(Run(801, 810, Day.AddDays(1))).ToList();
+
+        Assert.Equal(runs.Take(8), RunCompaction.Next(runs, TimeSpan.FromDays(1), fanIn: 8, maxRunIds: 800));
+        Assert.Null(RunCompaction.Next(runs, TimeSpan.FromDays(1), fanIn: 8, maxRunIds: 799));
+        Assert.Equal(runs.Take(2), RunCompaction.Next(runs, TimeSpan.FromDays(1), fanIn: 2, maxRunIds: 799));
+        Assert.InRange(RunCompaction.MaxRunIds(16), 900_000_000, 1_000_000_000);
+    }
+
+    [Fact]
     public void A_restart_that_finds_a_compactions_output_beside_its_inputs_keeps_the_output()
     {
         var output = Run(1, 300, Day, level: 1);
