@@ -3,82 +3,177 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Orleans.Align;
 using Orleans.Align.Grains.Log.Dedupe;
 
-// Memory of one organization's dedupe index over a 7-day window, from measured parts:
-//   1. bytes per recent id: the exact in-memory window, measured on the managed heap;
-//   2. bytes per sealed id: Bloom filter + fences, measured from sealed runs (in-memory store);
-//   3. the 7-day figure at 10,000 and 100,000 events/s computed from those, with and without the cap,
-//      and what the cap costs: the expected number of exact checks (block reads) per new id.
-// Usage: dotnet run -c Release --project bench/Orleans.Align.DedupeBench [recentMaxIds] [bitsPerId] [filterCapMiB]
-var recentMaxIds = args.Length > 0 ? int.Parse(args[0]) : 1_000_000;
-var bitsPerId = args.Length > 1 ? double.Parse(args[1]) : 10;
-var capBytes = (args.Length > 2 ? long.Parse(args[2]) : 512) * 1024 * 1024;
+// One organization's dedupe index over a 7-day window, measured in process (memory store):
+//   1. bytes per recent id (the exact in-memory window), on the managed heap;
+//   2. the false positive rate of the static filter at several bits per id (1,000,000 unseen ids each);
+//   3. a synthesized week: the real DedupeIndex (sealing, compaction, expiry) fed with a scaled-down
+//      number of ids per day but the run structure of the real rate: runs per day = rate × 86,400 /
+//      DedupeRecentMaxIds (864 at 10,000 events/s with runs of 1,000,000), on a clock that moves by
+//      86,400 s per idsPerDay ids. Then the open day is ingested in group commits of 5,000 new ids:
+//      look up, then remember (as the ingest grain does), and measured: lookups + inserts per second
+//      (sealing and compaction running beside it), filters asked and exact checks per new id;
+//   4. the 7-day memory table at 10,000 and 100,000 events/s, computed from the measured parts.
+// Usage: dotnet run -c Release --project bench/Orleans.Align.DedupeBench [idsPerDay] [runsPerDay] [bitsPerId] [fanIn] [measuredIds]
+var idsPerDay = args.Length > 0 ? long.Parse(args[0]) : 1_000_000;
+var runsPerDay = args.Length > 1 ? int.Parse(args[1]) : 864;
+var bitsPerId = args.Length > 2 ? double.Parse(args[2]) : 16;
+var fanIn = args.Length > 3 ? int.Parse(args[3]) : 8;
+var measuredIds = args.Length > 4 ? long.Parse(args[4]) : 2 * idsPerDay;
+const int recentMaxIdsReal = 1_000_000;
 var window = TimeSpan.FromDays(7);
-var at = DateTimeOffset.UtcNow;
 static string Id(long i) => $"evt_{i:x8}-{i * 2654435761 % 0xffffffff:x8}-4f1c-9a3e-{i:x12}"; // 40 characters, like a UUID with a prefix
 static MetricEvent Event(long i, DateTimeOffset at) => new(Id(i), "leads", 1, at, "launch", "marketing", "hubspot");
 
-// 1. The recent window, exact.
-var store = new MemoryDedupeIndexStore();
-var settings = new DedupeSettings(window, recentMaxIds + 1, TimeSpan.FromDays(30), bitsPerId, long.MaxValue);
-GC.Collect(); GC.WaitForPendingFinalizers(); GC.Collect();
-var before = GC.GetTotalMemory(true);
-var recent = new DedupeIndex("bench", store, settings, TimeProvider.System, NullLogger.Instance);
-for (long i = 1; i <= recentMaxIds; i++)
+// The index is not thread-safe: it is driven as a grain drives it, one turn at a time, with sorting
+// and merging on the thread pool.
+await Task.Factory.StartNew(() =>
 {
-    var e = Event(i, at);
-    recent.Remember(e.Id, i, EventFingerprint.OfContent(e), at);
-}
-var after = GC.GetTotalMemory(true);
-var bytesPerRecentId = (after - before) / (double)recentMaxIds;
-GC.KeepAlive(recent);
-recent = null;
+    SynchronizationContext.SetSynchronizationContext(null);
+    return RunAsync();
+}, CancellationToken.None, TaskCreationOptions.None, new ConcurrentExclusiveSchedulerPair().ExclusiveScheduler).Unwrap();
 
-// 2. Sealed runs: seal 4 runs of recentMaxIds and read filter and fence bytes from the index.
-var sealedIndex = new DedupeIndex("bench", store, settings with { RecentMaxIds = recentMaxIds }, TimeProvider.System, NullLogger.Instance);
-var sealWatch = Stopwatch.StartNew();
-const int sealedRuns = 2;
-for (long i = 1; i <= (long)recentMaxIds * sealedRuns; i++)
+async Task RunAsync()
 {
-    var e = Event(i, at);
-    sealedIndex.Remember(e.Id, i, EventFingerprint.OfContent(e), at);
-}
-while (sealedIndex.DurableThrough < (long)recentMaxIds * sealedRuns) await Task.Delay(50);
-sealWatch.Stop();
-var stats = sealedIndex.Stats();
-var filterPerRun = stats.FilterBytes / (double)stats.Runs;
-var fencePerId = stats.FenceBytes / (double)stats.RunIds;
-// False positive rate of one run's filter, measured with unseen ids; and no unseen id is ever found.
-var filter = BloomFilter.For(recentMaxIds, bitsPerId);
-for (long i = 1; i <= recentMaxIds; i++) filter.Add(EventFingerprint.OfId(Id(i)));
-const int probe = 1_000_000;
-var falsePositives = Enumerable.Range(0, probe).Count(k => filter.MaybeContains(EventFingerprint.OfId(Id(10_000_000_000L + k))));
-var found = await sealedIndex.FindAsync(Enumerable.Range(0, 20_000).Select(k => { var id = Id(10_000_000_000L + k); return (id, EventFingerprint.OfId(id)); }));
-if (found.Count != 0) throw new InvalidOperationException("A false duplicate: the index found an id it never saw.");
+    // 1. The recent window, exact: managed heap per id.
+    var at = DateTimeOffset.UtcNow;
+    var wide = new DedupeSettings(window, recentMaxIdsReal + 1, TimeSpan.FromDays(30), bitsPerId, long.MaxValue);
+    GC.Collect(); GC.WaitForPendingFinalizers(); GC.Collect();
+    var before = GC.GetTotalMemory(true);
+    var recent = new DedupeIndex("bench", new MemoryDedupeIndexStore(), wide, TimeProvider.System, NullLogger.Instance);
+    for (long i = 1; i <= recentMaxIdsReal; i++)
+    {
+        var e = Event(i, at);
+        recent.Remember(e.Id, i, EventFingerprint.OfContent(e), at);
+    }
+    var bytesPerRecentId = (GC.GetTotalMemory(true) - before) / (double)recentMaxIdsReal;
+    GC.KeepAlive(recent);
+    recent = null;
+    Console.WriteLine($"recent window: {bytesPerRecentId:F0} bytes per id (managed heap) = {bytesPerRecentId * recentMaxIdsReal / 1048576:F0} MiB for {recentMaxIdsReal:N0}");
 
-Console.WriteLine($"recent window: {recentMaxIds:N0} ids, {bytesPerRecentId:F0} bytes per id (managed heap) = {bytesPerRecentId * recentMaxIds / 1048576:F0} MiB");
-Console.WriteLine($"sealed run of {recentMaxIds:N0} ids: filter {filterPerRun / 1048576:F2} MiB ({filterPerRun * 8 / recentMaxIds:F1} bits per id at {bitsPerId} requested), fences {fencePerId:F3} bytes per id");
-Console.WriteLine($"sealing {sealedRuns} runs ({(long)recentMaxIds * sealedRuns:N0} ids, sort + encode + memory store) took {sealWatch.Elapsed.TotalSeconds:F1} s");
-Console.WriteLine($"false positives of one run's filter: {falsePositives / (double)probe:P2} of {probe:N0} unseen ids (each costs one exact check: a block read)");
-Console.WriteLine();
-Console.WriteLine($"7-day window, filter cap {capBytes / 1048576:N0} MiB per organization:");
-Console.WriteLine("| events/s | ids in 7 days | sealed runs | recent window | fences | filters uncapped | filters capped | memory per organization (capped) | expected exact checks per new id, capped |");
-Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
-foreach (var rate in new[] { 10_000, 100_000 })
+    // 2. False positives of the static filter (one run of 1,000,000 ids, 1,000,000 unseen ids).
+    Console.WriteLine();
+    Console.WriteLine("| bits per id | hashes | filter bytes per id | false positives (1,000,000 unseen ids) |");
+    Console.WriteLine("| --- | --- | --- | --- |");
+    var fpr = new Dictionary<double, double>();
+    foreach (var bits in new[] { 10.0, 12, 14, 16, 20 }.Append(bitsPerId).Distinct().Order())
+    {
+        var filter = BlockedBloomFilter.For(1_000_000, bits);
+        for (long i = 1; i <= 1_000_000; i++) filter.Add(EventFingerprint.OfId(Id(i)));
+        var falsePositives = Enumerable.Range(0, 1_000_000).Count(k => filter.MaybeContains(EventFingerprint.OfId(Id(10_000_000_000L + k))));
+        fpr[bits] = falsePositives / 1e6;
+        Console.WriteLine($"| {bits} | {filter.Hashes} | {filter.SizeBytes / 1e6:F2} | {fpr[bits]:P3} |");
+    }
+
+    // 3. A synthesized week with the run structure of the real rate, then the open day measured.
+    var clock = new BenchClock(new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero));
+    var store = new MemoryDedupeIndexStore();
+    var recentMaxIds = (int)Math.Max(100, idsPerDay / runsPerDay);
+    var settings = new DedupeSettings(window, recentMaxIds, TimeSpan.FromDays(30), bitsPerId, long.MaxValue, TimeSpan.FromDays(1), fanIn);
+    var index = new DedupeIndex("bench", store, settings, clock, NullLogger.Instance);
+    var tickPerId = TimeSpan.FromDays(1).Ticks / idsPerDay;
+    long next = 1;
+    var build = Stopwatch.StartNew();
+    // Eight days before the measured one: the first expires while the measurement runs.
+    for (; next <= 8 * idsPerDay; next++)
+    {
+        var id = Id(next);
+        index.Remember(id, next, (UInt128)next, clock.GetUtcNow());
+        clock.Advance(tickPerId);
+        if (next % 100_000 == 0) await Task.Yield(); // let the seal and compaction loops have their turns
+    }
+    while (index.DurableThrough < next - 1 - recentMaxIds) await Task.Delay(10);
+    await index.Compaction;
+    build.Stop();
+    var week = index.Stats();
+    Console.WriteLine();
+    Console.WriteLine($"synthesized: {8 * idsPerDay:N0} ids over 8 days, {runsPerDay} runs of {recentMaxIds:N0} a day, fan-in {fanIn}, {bitsPerId} bits per id: built in {build.Elapsed.TotalSeconds:F0} s");
+    Console.WriteLine($"  after it: {week.Runs} runs ({week.RunIds:N0} ids), filters {week.FilterBytes / 1048576.0:F1} MiB ({week.FilterBytes * 8.0 / week.RunIds:F2} bits per id), fences {week.FenceBytes / (double)week.RunIds:F3} bytes per id, {week.Compactions:N0} compactions rewrote {week.CompactedIds:N0} ids ({week.CompactedIds / (double)(8 * idsPerDay):F1} rewrites per id)");
+
+    // The open day, in group commits of 5,000: look up, then remember.
+    const int group = 5_000;
+    var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+    var measured = Stopwatch.StartNew();
+    var start = index.Stats();
+    var maxRuns = 0;
+    var runsSum = 0L;
+    var commits = 0;
+    var inLookups = new Stopwatch();
+    var inRemember = new Stopwatch();
+    for (long done = 0; done < measuredIds; done += group)
+    {
+        var ids = Enumerable.Range(0, group).Select(k => Id(next + k)).ToList();
+        inLookups.Start();
+        var found = await index.FindAsync(ids.Select(id => (id, EventFingerprint.OfId(id))));
+        inLookups.Stop();
+        if (found.Count != 0) throw new InvalidOperationException($"A false duplicate: {found.Keys.First()}");
+        inRemember.Start();
+        foreach (var id in ids)
+        {
+            index.Remember(id, next, (UInt128)next, clock.GetUtcNow());
+            next++;
+            clock.Advance(tickPerId);
+        }
+        inRemember.Stop();
+        // The grain awaits the log write between the lookup and the remember: the seal and compaction
+        // loops get their turns there (the memory store never yields, so without this they would starve).
+        await Task.Yield();
+        var runs = index.Stats().Runs;
+        maxRuns = Math.Max(maxRuns, runs);
+        runsSum += runs;
+        commits++;
+    }
+    measured.Stop();
+    var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+    var end = index.Stats();
+    var lookups = end.Lookups - start.Lookups;
+    var probes = end.FilterProbes - start.FilterProbes;
+    var exact = end.ExactReads - start.ExactReads;
+    // Every id inside the window is still found (sample: one id per 10,000 of the last 7 days).
+    var windowStart = next - 7 * idsPerDay;
+    var sample = Enumerable.Range(0, (int)(7 * idsPerDay / 10_000)).Select(k => Id(windowStart + k * 10_000L)).ToList();
+    var kept = await index.FindAsync(sample.Select(id => (id, EventFingerprint.OfId(id))));
+    if (kept.Count != sample.Count) throw new InvalidOperationException($"Forgotten inside the window: {sample.Count - kept.Count} of {sample.Count}.");
+    Console.WriteLine($"measured: {measuredIds:N0} new ids (2 days) in group commits of {group:N0}: {2 * lookups / measured.Elapsed.TotalSeconds:N0} lookups + inserts per second ({lookups / measured.Elapsed.TotalSeconds:N0} ids/s), sealing and compaction included");
+    Console.WriteLine($"  per second of CPU (all threads of the process: lookups, remembering, sealing, compaction, GC; {cpu.TotalSeconds:F0} s of CPU in {measured.Elapsed.TotalSeconds:F0} s): {2 * lookups / cpu.TotalSeconds:N0} lookups + inserts ({lookups / cpu.TotalSeconds:N0} ids)");
+    Console.WriteLine($"  of which the grain's turns: lookups {lookups / inLookups.Elapsed.TotalSeconds:N0} ids/s, remembering {lookups / inRemember.Elapsed.TotalSeconds:N0} ids/s (the rest is sealing and compaction on the grain's turn and the thread pool, and waiting for the 2 shared cores)");
+    Console.WriteLine($"  filters asked per new id: {probes / (double)lookups:F1} on average (runs at a commit: average {runsSum / (double)commits:F1}, at most {maxRuns})");
+    Console.WriteLine($"  exact checks (block reads) per new id: {exact / (double)lookups:F4} (coalesced per commit; expected runs × false positive rate = {probes / (double)lookups * fpr[bitsPerId]:F4})");
+    Console.WriteLine($"  no false duplicate among {lookups:N0} new ids; {kept.Count:N0} of {sample.Count:N0} sampled ids of the window found");
+
+    // 4. The 7-day table, computed from the measured parts.
+    var fencePerId = end.FenceBytes / (double)end.RunIds;
+    var averageRuns = probes / (double)lookups;
+    Console.WriteLine();
+    Console.WriteLine($"7-day window (+1 compaction day held), runs of {recentMaxIdsReal:N0}, fan-in {fanIn}; filters asked: measured average at the simulated {runsPerDay} runs a day, else the bound:");
+    Console.WriteLine("| events/s | bits per id | ids held (8 days) | filters | fences | recent window | memory per organization | + compaction transient (one day's filter) | filters asked per new id | exact checks per new id | exact checks per second |");
+    Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+    foreach (var rate in new[] { 10_000, 100_000 })
+    {
+        foreach (var bits in new[] { 12.0, bitsPerId }.Distinct())
+        {
+            var held = rate * 86_400L * 8;
+            var filters = held * bits / 8;
+            var fences = held * fencePerId;
+            var recentBytes = bytesPerRecentId * recentMaxIdsReal;
+            var day = rate * 86_400L * bits / 8;
+            // At most: 8 past days + today's levels, F-1 runs per level below a day's size.
+            var runsPerRealDay = rate * 86_400L / recentMaxIdsReal;
+            var levels = (int)Math.Ceiling(Math.Log(runsPerRealDay) / Math.Log(fanIn));
+            var mostAsked = 8 + (fanIn - 1) * levels;
+            var simulated = runsPerRealDay == runsPerDay;
+            var asked = simulated ? averageRuns : mostAsked;
+            var perId = asked * fpr[bits];
+            Console.WriteLine($"| {rate:N0} | {bits} | {held / 1e9:F2} billion | {filters / 1073741824:F1} GiB | {fences / 1073741824:F2} GiB | {recentBytes / 1048576:F0} MiB | **{(filters + fences + recentBytes) / 1073741824:F1} GiB** | {day / 1073741824:F1} GiB | {(simulated ? $"{averageRuns:F1} measured (at most {mostAsked})" : $"at most {mostAsked}")} | {perId:F3} | {perId * rate:N0} |");
+        }
+    }
+}
+
+/// <summary>A clock the benchmark moves: a simulated week in seconds.</summary>
+internal sealed class BenchClock(DateTimeOffset start) : TimeProvider
 {
-    var ids = (long)rate * (long)window.TotalSeconds;
-    var runs = (long)Math.Ceiling(ids / (double)recentMaxIds);
-    var fences = fencePerId * ids;
-    var recentBytes = bytesPerRecentId * recentMaxIds;
-    var uncapped = filterPerRun * runs;
-    // The cap folds the largest filters in half until they fit: every filter ends about the same size.
-    var perRunCapped = filterPerRun;
-    var folds = 0;
-    while (perRunCapped * runs > capBytes && perRunCapped > 8) { perRunCapped /= 2; folds++; }
-    var capped = perRunCapped * runs;
-    // A folded filter's fill: each fold roughly doubles the bits per id it lost; fp = fill^k.
-    var bitsPerIdCapped = perRunCapped * 8 / recentMaxIds;
-    var k = Math.Clamp(Math.Round(bitsPerId * Math.Log(2)), 1, 16);
-    var fill = 1 - Math.Exp(-k / bitsPerIdCapped);
-    var fp = Math.Pow(fill, k);
-    Console.WriteLine($"| {rate:N0} | {ids / 1e9:F2} billion | {runs:N0} | {recentBytes / 1048576:F0} MiB | {fences / 1048576:N0} MiB | {uncapped / 1073741824:F1} GiB | {capped / 1048576:N0} MiB ({folds} folds, {bitsPerIdCapped:F2} bits per id) | {(recentBytes + fences + capped) / 1048576:N0} MiB | {fp * runs:N1} (fp {fp:P2} per run × {runs:N0} runs) |");
+    private long _ticks = start.UtcTicks;
+
+    public override DateTimeOffset GetUtcNow() => new(Interlocked.Read(ref _ticks), TimeSpan.Zero);
+
+    public void Advance(long ticks) => Interlocked.Add(ref _ticks, ticks);
 }

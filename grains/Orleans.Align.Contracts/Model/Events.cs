@@ -101,4 +101,15 @@ public sealed record DedupeStats(
     [property: Id(4)] long FilterBytes,
     [property: Id(5)] long FenceBytes,
     [property: Id(6)] long DurableThrough,
-    [property: Id(7)] long ExactReads);
+    [property: Id(7)] long ExactReads)
+{
+    /// <summary>Ids looked up since activation (ids found in the in-memory recent window included).</summary>
+    [Id(8)] public long Lookups { get; init; }
+    /// <summary>Filters asked since activation: sealed runs per id not found in memory.</summary>
+    [Id(9)] public long FilterProbes { get; init; }
+    /// <summary>Compactions done since activation, and the ids they rewrote.</summary>
+    [Id(10)] public long Compactions { get; init; }
+    [Id(11)] public long CompactedIds { get; init; }
+    /// <summary>Runs whose filter was dropped to stay under the filter cap: each costs a read per lookup.</summary>
+    [Id(12)] public int RunsWithoutFilter { get; init; }
+}

@@ -9,7 +9,7 @@ public sealed class IngestOptions
     public TimeSpan DedupeWindow { get; set; } = TimeSpan.FromDays(7);
 
     /// <summary>
-    /// The newest ids, kept exactly in memory (about 130 bytes each); when full they are sealed into a
+    /// The newest ids, kept exactly in memory (about 185 bytes each); when full they are sealed into a
     /// run in storage, of which memory keeps only a filter and fences. Also the most a restart re-reads from the log.
     /// </summary>
     public int DedupeRecentMaxIds { get; set; } = 1_000_000;
@@ -17,14 +17,31 @@ public sealed class IngestOptions
     /// <summary>The recent ids are sealed at least this often, so that runs expire close to the window.</summary>
     public TimeSpan DedupeRunMaxAge { get; set; } = TimeSpan.FromHours(1);
 
-    /// <summary>Bloom filter bits per sealed id: 10 bits answer "maybe" for about 1% of unseen ids per run.</summary>
-    public double DedupeFilterBitsPerId { get; set; } = 10;
+    /// <summary>
+    /// Filter bits per sealed id (a blocked Bloom filter, built when a run is sealed or compacted).
+    /// 16 bits answer "maybe" for about 0.1% of unseen ids per run (measured, docs/benchmarks.md), so a
+    /// lookup that asks ~10-30 filters costs ~0.01-0.03 exact checks per new id.
+    /// </summary>
+    public double DedupeFilterBitsPerId { get; set; } = 16;
 
     /// <summary>
-    /// Most bytes of Bloom filters per organization. Past it the largest filters are folded in half:
-    /// memory stays within this, and more lookups become exact checks in storage (never false duplicates).
+    /// Most bytes of filters per organization. Past it the largest filters are dropped: memory stays
+    /// within this, and each run without a filter costs an exact check in storage per lookup (never a
+    /// false duplicate). An organization needs about rate × (window + one compaction span) × bits per
+    /// id: 512 MiB holds ~390 events/s sustained over 7 days at 16 bits; 10,000 events/s needs ~13 GiB
+    /// (docs/benchmarks.md, "Dedupe window").
     /// </summary>
     public long DedupeFilterMaxBytes { get; set; } = 512L * 1024 * 1024;
+
+    /// <summary>
+    /// Sealed runs are compacted per span of this length (by the time of their newest id): a span
+    /// that is over becomes one run, so a lookup asks one filter per span of the window. An id is
+    /// remembered for up to one span longer than the window (its span's run expires as a whole).
+    /// </summary>
+    public TimeSpan DedupeCompactionSpan { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>In the current span, this many runs of one level are merged into one of the next level.</summary>
+    public int DedupeCompactionFanIn { get; set; } = 8;
 
     /// <summary>How many events a goal reads from the log per page when it catches up or rebuilds.</summary>
     public int ReplayPageSize { get; set; } = 5_000;

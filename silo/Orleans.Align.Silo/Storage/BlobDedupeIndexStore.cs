@@ -1,24 +1,41 @@
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
 using Orleans.Align.Grains.Log.Dedupe;
 
 namespace Orleans.Align.Silo.Storage;
 
 /// <summary>
 /// The dedupe index in Azure Blob storage, container <c>Align:Storage:DedupeContainer</c>: per sealed
-/// run a block blob <c>{org}/{first}-{last}.run</c> (ids sorted by hash, read a block at a time with
-/// ranged reads) and a small <c>{org}/{first}-{last}.summary</c> (filter and fences) that is written
-/// after the run and is what makes it count. A restart lists and reads the summaries only.
+/// or compacted run a block blob <c>{org}/{first}-{last}.run</c> (ids sorted by hash, read a block at a
+/// time with ranged reads, or front to back by a compaction) and a small <c>{org}/{first}-{last}.summary</c>
+/// (filter and fences) that is written after the run and is what makes it count. A restart lists and
+/// reads the summaries only.
 /// </summary>
 public sealed class BlobDedupeIndexStore(BlobContainerClient container) : IDedupeIndexStore
 {
+    private const int StreamBufferBytes = 4 * 1024 * 1024;
     private volatile bool _containerReady;
 
     public async Task WriteRunAsync(string orgId, RunSummary summary, byte[] run, CancellationToken cancellationToken = default)
     {
         await EnsureContainerAsync(cancellationToken);
         await container.GetBlobClient(RunBlob(orgId, summary.Name)).UploadAsync(BinaryData.FromBytes(run), overwrite: true, cancellationToken);
+        await WriteSummaryAsync(orgId, summary, cancellationToken);
+    }
+
+    public async Task<Stream> OpenRunWriteAsync(string orgId, string runName, CancellationToken cancellationToken = default)
+    {
+        await EnsureContainerAsync(cancellationToken);
+        // Staged blocks, committed when the stream is flushed: a run of any size, never whole in memory.
+        return await container.GetBlockBlobClient(RunBlob(orgId, runName))
+            .OpenWriteAsync(overwrite: true, new BlockBlobOpenWriteOptions { BufferSize = StreamBufferBytes }, cancellationToken);
+    }
+
+    public async Task WriteSummaryAsync(string orgId, RunSummary summary, CancellationToken cancellationToken = default)
+    {
+        await EnsureContainerAsync(cancellationToken);
         await container.GetBlobClient(SummaryBlob(orgId, summary.Name)).UploadAsync(BinaryData.FromBytes(summary.ToBytes()), overwrite: true, cancellationToken);
     }
 
@@ -42,6 +59,11 @@ public sealed class BlobDedupeIndexStore(BlobContainerClient container) : IDedup
             .DownloadContentAsync(new BlobDownloadOptions { Range = new HttpRange(offset, length) }, cancellationToken);
         return download.Value.Content.ToArray();
     }
+
+    public Task<Stream> OpenRunReadAsync(string orgId, string runName, CancellationToken cancellationToken = default) =>
+        // Runs are written once and never modified: no need to pin an ETag.
+        container.GetBlobClient(RunBlob(orgId, runName))
+            .OpenReadAsync(new BlobOpenReadOptions(allowModifications: false) { BufferSize = StreamBufferBytes }, cancellationToken);
 
     public async Task DeleteRunAsync(string orgId, string runName, CancellationToken cancellationToken = default)
     {

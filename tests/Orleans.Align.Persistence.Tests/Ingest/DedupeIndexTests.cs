@@ -28,6 +28,13 @@ public sealed class DedupeIndexTests(AzuriteFixture azurite) : IAsyncLifetime
         ["Align:Ingest:DedupeFilterBitsPerId"] = "0.001",
     };
 
+    /// <summary>Compaction at a fan-in of 4: 16 runs of 1,000 make one of 16,000 (through levels 1 and 2).</summary>
+    private static readonly Dictionary<string, string?> Compacting = new(SmallWindow)
+    {
+        ["Align:Ingest:DedupeFilterBitsPerId"] = "16",
+        ["Align:Ingest:DedupeCompactionFanIn"] = "4",
+    };
+
     private SiloUnderTest Silo => _silo ?? throw new InvalidOperationException("No silo.");
 
     public async Task InitializeAsync()
@@ -86,7 +93,8 @@ public sealed class DedupeIndexTests(AzuriteFixture azurite) : IAsyncLifetime
         var log = await NewOrganizationAsync();
         await IngestAsync(log, 1, 20_000);
         var stats = await SealedThroughAsync(log, 19_000);
-        Assert.True(stats.Runs >= 19, $"20,000 ids with a recent window of 1,000 should be in sealed runs: {stats}");
+        // Counted in ids, not runs: compaction merges the sealed runs (8 of 1,000 into one of 8,000).
+        Assert.True(stats.RunIds >= 19_000 && stats.RecentIds + stats.SealingIds <= 1_000, $"20,000 ids with a recent window of 1,000 should be in sealed runs: {stats}");
 
         var resent = await log.AppendAsync([Event(1), Event(5_000), Event(19_999)]);
 
@@ -139,5 +147,63 @@ public sealed class DedupeIndexTests(AzuriteFixture azurite) : IAsyncLifetime
 
         Assert.Equal((200_000, 0), (accepted, duplicates));
         Assert.True(stats.ExactReads > 0, $"The filters should have sent lookups to storage: {stats}");
+    }
+
+    /// <summary>Waits until compaction has brought the index down to at most <paramref name="runs"/> runs.</summary>
+    private static async Task<DedupeStats> CompactedToAsync(IIngestLogGrain log, int runs)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (true)
+        {
+            var stats = await log.GetDedupeStatsAsync();
+            if (stats.Runs <= runs || DateTime.UtcNow > deadline) return stats;
+            await Task.Delay(50);
+        }
+    }
+
+    private async Task<IReadOnlyList<string>> BlobNamesAsync(string orgId)
+    {
+        var names = new List<string>();
+        var container = new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient(_place.DedupeContainer);
+        await foreach (var blob in container.GetBlobsAsync(new Azure.Storage.Blobs.Models.GetBlobsOptions { Prefix = orgId + "/" })) names.Add(blob.Name[(orgId.Length + 1)..]);
+        return names;
+    }
+
+    [Fact]
+    public async Task Runs_compacted_in_blob_storage_find_every_id_and_a_restart_loads_only_the_compacted_runs()
+    {
+        await _silo!.DisposeAsync();
+        _silo = null;
+        _silo = await SiloUnderTest.StartAsync(_place with { ClusterId = _place.ClusterId + "-compacting" }, Compacting);
+        var log = await NewOrganizationAsync();
+        var orgId = log.GetPrimaryKeyString();
+        await IngestAsync(log, 1, 16_500);
+        await SealedThroughAsync(log, 16_000);
+        var compacted = await CompactedToAsync(log, 1);
+
+        // Sixteen sealed runs became one (unless the test ran across midnight UTC, which closes a day: then two);
+        // the inputs' blobs are deleted.
+        Assert.True(compacted.Runs <= 2 && compacted.Compactions >= 5, $"The runs should have been compacted: {compacted}");
+        Assert.Equal(16_000, compacted.RunIds);
+        var blobs = await BlobNamesAsync(orgId);
+        Assert.Equal(compacted.Runs * 2, blobs.Count); // a .run and a .summary each
+        var resent = await log.AppendAsync([Event(1), Event(8_000), Event(15_999), Event(16_500)]);
+        Assert.Equal((0, 4, 16_500L), (resent.Accepted, resent.Duplicates, resent.LastSequence));
+        var conflict = await log.AppendAsync([Event(4_242, value: 9)]);
+        Assert.Equal(4_242, Assert.Single(conflict.Conflicts!).StoredSequence);
+
+        await _silo!.DisposeAsync();
+        _silo = null;
+        _silo = await SiloUnderTest.StartAsync(_place with { ClusterId = _place.ClusterId + "-compacting-next" }, Compacting);
+        var restarted = Silo.Grains.GetGrain<IIngestLogGrain>(orgId);
+
+        var again = await restarted.AppendAsync([Event(2), Event(12_345), Event(16_499), Event(16_501)]);
+        var stats = await restarted.GetDedupeStatsAsync();
+
+        Assert.Equal((1, 3, 16_501L), (again.Accepted, again.Duplicates, again.LastSequence));
+        Assert.Equal((compacted.Runs, 16_000L), (stats.Runs, stats.DurableThrough));
+        Assert.True(stats.RecentIds + stats.SealingIds <= 1_000, $"The restart re-read more than the recent window: {stats}");
+        var fresh = await restarted.AppendAsync(Range(16_502, 2_000));
+        Assert.Equal((2_000, 0), (fresh.Accepted, fresh.Duplicates));
     }
 }

@@ -4,13 +4,14 @@ using System.Numerics;
 namespace Orleans.Align.Grains.Log.Dedupe;
 
 /// <summary>
+/// The filter of runs sealed before format 2 (still read, never written now; see <see cref="BlockedBloomFilter"/>).
 /// A Bloom filter over 128-bit id hashes: "certainly not seen" or "maybe seen". Its size is a power of
 /// two so that it can be folded in half (OR of the two halves) when memory runs short: a folded filter
 /// still never answers "not seen" for an id it holds, it only says "maybe" more often. Positions are
 /// the Kirsch–Mitzenmacher double hash <c>hi + i·lo</c> taken modulo the size, which stays consistent
 /// across folds because each size divides the one before.
 /// </summary>
-public sealed class BloomFilter
+public sealed class BloomFilter : IIdFilter
 {
     private ulong[] _words;
 

@@ -8,14 +8,17 @@ namespace Orleans.Align.Grains.Log.Dedupe;
 /// <item>the <b>recent run</b>: the newest ids, exact, in memory (id → sequence and content hash), at
 /// most <see cref="DedupeSettings.RecentMaxIds"/>; the hot retry case never leaves memory;</item>
 /// <item><b>sealed runs</b>: when the recent run is full (or older than <see cref="DedupeSettings.RunMaxAge"/>)
-/// it is sorted by id hash and written to storage; memory keeps only its Bloom filter and fences;</item>
+/// it is sorted by id hash and written to storage; memory keeps only its filter and fences;</item>
+/// <item><b>compaction</b> merges sealed runs (<see cref="RunCompaction"/>): one run per past day of the
+/// window and a few for today, so a lookup asks a small, constant number of filters whatever the rate;</item>
 /// <item>a lookup that a run's filter answers "maybe" reads the one block of that run that would hold
 /// the id and compares the id itself: the filter can only cost a read, never a false duplicate.</item>
 /// </list>
 /// Not durable by itself: what is not in a sealed run yet is in the log after <see cref="DurableThrough"/>,
 /// and the ingest grain re-reads that stretch (at most the recent run and any run still being sealed)
 /// when it activates. Runs seal one at a time and in order, so sealed runs always cover the log up to
-/// <see cref="DurableThrough"/> without a hole. Single-threaded: the ingest log grain owns one.
+/// <see cref="DurableThrough"/> without a hole; a compaction replaces neighbouring runs by one that
+/// holds all their ids, so it keeps that. Single-threaded: the ingest log grain owns one.
 /// </summary>
 public sealed class DedupeIndex(string orgId, IDedupeIndexStore store, DedupeSettings settings, TimeProvider clock, ILogger logger)
 {
@@ -24,21 +27,37 @@ public sealed class DedupeIndex(string orgId, IDedupeIndexStore store, DedupeSet
     private RecentRun _recent = new(clock.GetUtcNow());
     private readonly Queue<RecentRun> _sealing = new();
     private readonly List<RunSummary> _sealed = []; // in log order
+    private readonly HashSet<RunSummary> _compacting = [];
+    private readonly List<string> _retired = []; // replaced or expired, deleted once no lookup may still read them
     private Task? _sealer;
+    private Task? _compactor;
+    private int _lookupsInFlight;
     private long _exactReads;
+    private long _lookups;
+    private long _filterProbes;
+    private long _compactions;
+    private long _compactedIds;
 
     /// <summary>Sealed runs cover the log through this sequence; what follows is only in memory (and the log).</summary>
     public long DurableThrough { get; private set; }
 
-    /// <summary>Reads every run summary (filters and fences, never the ids); expired runs are dropped.</summary>
+    /// <summary>The compaction running now, if any (tests and the benchmark wait for it).</summary>
+    public Task Compaction => _compactor ?? Task.CompletedTask;
+
+    /// <summary>
+    /// Reads every run summary (filters and fences, never the ids); expired runs are dropped, and runs a
+    /// compaction replaced but did not get to delete (a crash in between) are deleted now.
+    /// </summary>
     public async Task LoadAsync(CancellationToken cancellationToken)
     {
-        var summaries = await store.LoadSummariesAsync(orgId, cancellationToken);
+        var (kept, superseded) = RunCompaction.Superseded(await store.LoadSummariesAsync(orgId, cancellationToken));
         _sealed.Clear();
-        _sealed.AddRange(summaries.OrderBy(s => s.FirstSequence));
-        DurableThrough = _sealed.Count == 0 ? 0 : _sealed[^1].LastSequence;
+        _sealed.AddRange(kept);
+        DurableThrough = _sealed.Count == 0 ? 0 : _sealed.Max(r => r.LastSequence);
+        Retire(superseded.Select(r => r.Name));
         Expire();
         FitFiltersToCap();
+        StartCompaction();
     }
 
     /// <summary>Remembers an id the log now holds. Full or old, the recent run is handed to the sealer.</summary>
@@ -63,16 +82,34 @@ public sealed class DedupeIndex(string orgId, IDedupeIndexStore store, DedupeSet
     /// </summary>
     public async Task<Dictionary<string, StoredId>> FindAsync(IEnumerable<(string Id, UInt128 IdHash)> ids, CancellationToken cancellationToken = default)
     {
+        // Expiry here too, not only when a run is sealed: an organization that went quiet still forgets on time.
+        Expire();
+        _lookupsInFlight++;
+        try
+        {
+            return await FindCoreAsync(ids, cancellationToken);
+        }
+        finally
+        {
+            _lookupsInFlight--;
+            DeleteRetired();
+        }
+    }
+
+    private async Task<Dictionary<string, StoredId>> FindCoreAsync(IEnumerable<(string Id, UInt128 IdHash)> ids, CancellationToken cancellationToken)
+    {
         var found = new Dictionary<string, StoredId>(StringComparer.Ordinal);
         var reads = new Dictionary<(RunSummary Run, long Offset), (int Length, List<(string Id, UInt128 Hash)> Candidates)>();
         foreach (var (id, hash) in ids)
         {
             if (found.ContainsKey(id)) continue;
+            _lookups++;
             if (FindInMemory(id) is { } known)
             {
                 found[id] = known;
                 continue;
             }
+            _filterProbes += _sealed.Count;
             for (var r = _sealed.Count - 1; r >= 0; r--)
             {
                 var run = _sealed[r];
@@ -86,8 +123,8 @@ public sealed class DedupeIndex(string orgId, IDedupeIndexStore store, DedupeSet
         }
         if (reads.Count == 0) return found;
 
-        // Neighbouring blocks of a run are read as one range (a filter that says "maybe" to most ids
-        // needs most blocks): one request per stretch rather than per block.
+        // Neighbouring blocks of a run are read as one range (a run without a filter needs most of its
+        // blocks): one request per stretch rather than per block.
         var ranges = new List<(RunSummary Run, long Offset, int Length, List<(long Offset, int Length, List<(string Id, UInt128 Hash)> Candidates)> Blocks)>();
         foreach (var read in reads.OrderBy(r => r.Key.Run.Name, StringComparer.Ordinal).ThenBy(r => r.Key.Offset))
         {
@@ -159,9 +196,10 @@ public sealed class DedupeIndex(string orgId, IDedupeIndexStore store, DedupeSet
                 _sealing.Dequeue();
                 _sealed.Add(summary);
                 failures = 0;
+                DurableThrough = summary.LastSequence;
                 Expire();
                 FitFiltersToCap();
-                DurableThrough = summary.LastSequence;
+                StartCompaction();
             }
             catch (Exception ex)
             {
@@ -172,16 +210,93 @@ public sealed class DedupeIndex(string orgId, IDedupeIndexStore store, DedupeSet
         }
     }
 
-    /// <summary>Runs older than the window are forgotten; the newest stays, as the mark of how far the index is durable.</summary>
+    private void StartCompaction()
+    {
+        if (_compactor is not { IsCompleted: false }) _compactor = CompactLoopAsync();
+    }
+
+    /// <summary>
+    /// One compaction at a time, behind sealing and lookups: the merge streams on the thread pool, and
+    /// only the swap (inputs out, output in, on the grain's turn) touches what lookups see. A failed
+    /// compaction changes nothing (the inputs stay, the output has no summary) and is retried.
+    /// </summary>
+    private async Task CompactLoopAsync()
+    {
+        var failures = 0;
+        while (RunCompaction.Next(_sealed, settings.CompactionSpan, settings.CompactionFanIn, RunCompaction.MaxRunIds(settings.FilterBitsPerId)) is { } inputs)
+        {
+            foreach (var run in inputs) _compacting.Add(run);
+            try
+            {
+                var output = await Task.Run(() => MergeAsync(inputs));
+                await store.WriteSummaryAsync(orgId, output);
+                var at = _sealed.IndexOf(inputs[0]);
+                _sealed.RemoveRange(at, inputs.Count);
+                _sealed.Insert(at, output);
+                Retire(inputs.Select(r => r.Name));
+                Expire(); // runs it held back while they were being compacted
+                _compactions++;
+                _compactedIds += output.Count;
+                failures = 0;
+                FitFiltersToCap();
+            }
+            catch (Exception ex)
+            {
+                failures++;
+                logger.LogWarning(ex, "Compacting {Runs} dedupe runs of {OrgId} failed (attempt {Attempt}); the runs stay as they are and it is retried", inputs.Count, orgId, failures);
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(60_000, 500 * (1 << Math.Min(failures, 7)))));
+            }
+            finally
+            {
+                foreach (var run in inputs) _compacting.Remove(run);
+            }
+        }
+    }
+
+    private async Task<RunSummary> MergeAsync(IReadOnlyList<RunSummary> inputs)
+    {
+        var name = IdRun.NameFor(inputs.Min(r => r.FirstSequence), inputs.Max(r => r.LastSequence));
+        var sources = new List<Stream>();
+        try
+        {
+            foreach (var run in inputs) sources.Add(await store.OpenRunReadAsync(orgId, run.Name));
+            await using var target = await store.OpenRunWriteAsync(orgId, name);
+            return await RunCompaction.MergeAsync(inputs, sources, target, settings.FilterBitsPerId);
+        }
+        finally
+        {
+            foreach (var source in sources) await source.DisposeAsync();
+        }
+    }
+
+    /// <summary>
+    /// Runs older than the window are forgotten; the newest stays, as the mark of how far the index is
+    /// durable, and so does a run being compacted (it goes with its compaction's output).
+    /// </summary>
     private void Expire()
     {
         var oldest = clock.GetUtcNow() - settings.Window;
-        while (_sealed.Count > 1 && _sealed[0].NewestAt < oldest)
+        while (_sealed.Count > 1 && _sealed[0].NewestAt < oldest && !_compacting.Contains(_sealed[0]))
         {
             var run = _sealed[0];
             _sealed.RemoveAt(0);
-            _ = DeleteAsync(run.Name);
+            Retire([run.Name]);
         }
+    }
+
+    /// <summary>A lookup in flight may still read a run that left the index: its blobs go when no lookup is.</summary>
+    private void Retire(IEnumerable<string> runNames)
+    {
+        _retired.AddRange(runNames);
+        DeleteRetired();
+    }
+
+    private void DeleteRetired()
+    {
+        if (_lookupsInFlight > 0 || _retired.Count == 0) return;
+        var names = _retired.ToList();
+        _retired.Clear();
+        foreach (var name in names) _ = DeleteAsync(name);
     }
 
     private async Task DeleteAsync(string runName)
@@ -192,14 +307,17 @@ public sealed class DedupeIndex(string orgId, IDedupeIndexStore store, DedupeSet
         }
         catch (Exception ex)
         {
-            // It is found again at the next load and deleted then; meanwhile it only costs storage.
-            logger.LogWarning(ex, "Deleting the expired dedupe run {Run} of {OrgId} failed", runName, orgId);
+            // Expired: found again at the next load and deleted then. Compacted: its output supersedes
+            // it at the next load. Meanwhile it only costs storage.
+            logger.LogWarning(ex, "Deleting the dedupe run {Run} of {OrgId} failed", runName, orgId);
         }
     }
 
     /// <summary>
-    /// Past <see cref="DedupeSettings.FilterMaxBytes"/>, the largest filters are folded in half until
-    /// the filters fit: memory stays bounded, and more lookups become exact checks (never false duplicates).
+    /// Past <see cref="DedupeSettings.FilterMaxBytes"/>, the largest filters are dropped until the rest
+    /// fit: memory stays bounded, and each run without a filter costs an exact check (a block read) per
+    /// lookup; never a false duplicate. The largest first, because every dropped filter costs the same
+    /// read per lookup, whatever its size. Sized right (docs/benchmarks.md), the cap is never reached.
     /// </summary>
     private void FitFiltersToCap()
     {
@@ -207,8 +325,11 @@ public sealed class DedupeIndex(string orgId, IDedupeIndexStore store, DedupeSet
         while (total > settings.FilterMaxBytes)
         {
             var largest = _sealed.MaxBy(r => r.Filter.SizeBytes);
-            if (largest is null || !largest.Filter.TryFoldInHalf()) break;
+            if (largest is null || largest.Filter.SizeBytes == 0) break;
+            logger.LogWarning("The dedupe filters of {OrgId} exceed {Cap} bytes: the filter of run {Run} ({Bytes} bytes) is dropped, and each lookup reads that run",
+                orgId, settings.FilterMaxBytes, largest.Name, largest.Filter.SizeBytes);
             total -= largest.Filter.SizeBytes;
+            largest.Filter = AlwaysMaybe.Instance;
         }
     }
 
@@ -216,11 +337,18 @@ public sealed class DedupeIndex(string orgId, IDedupeIndexStore store, DedupeSet
         _recent.Ids.Count,
         _sealing.Sum(r => r.Ids.Count),
         _sealed.Count,
-        _sealed.Sum(r => (long)r.Count),
+        _sealed.Sum(r => r.Count),
         _sealed.Sum(r => r.Filter.SizeBytes),
         _sealed.Sum(r => r.FenceBytes),
         DurableThrough,
-        _exactReads);
+        _exactReads)
+    {
+        Lookups = _lookups,
+        FilterProbes = _filterProbes,
+        Compactions = _compactions,
+        CompactedIds = _compactedIds,
+        RunsWithoutFilter = _sealed.Count(r => r.Filter is AlwaysMaybe),
+    };
 
     private sealed class RecentRun(DateTimeOffset openedAt)
     {

@@ -30,10 +30,33 @@ public sealed class IdRunTests
 
         var copy = RunSummary.FromBytes(summary.Name, summary.ToBytes());
 
-        Assert.Equal((1, 5_000, 5_000), (copy.FirstSequence, copy.LastSequence, copy.Count));
+        Assert.Equal((1, 5_000, 5_000, 0), (copy.FirstSequence, copy.LastSequence, copy.Count, copy.Level));
         Assert.Equal(summary.NewestAt, copy.NewestAt);
         Assert.Equal(summary.FenceHashes, copy.FenceHashes);
         Assert.Equal(summary.FenceOffsets, copy.FenceOffsets);
         Assert.Equal(summary.Filter.ToBytes(), copy.Filter.ToBytes());
+    }
+
+    [Fact]
+    public void A_summary_in_format_1_written_before_compaction_existed_is_still_read_with_its_classic_filter()
+    {
+        var filter = BloomFilter.For(3, bitsPerId: 10);
+        foreach (var i in new[] { 1, 2, 3 }) filter.Add(Record(i).IdHash);
+        var bytes = new byte[44 + 16];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(bytes, 1);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(4), 1);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(12), 3);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(20), 1_700_000_000_000);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(28), 200);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(36), 3);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(40), 1);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(44), 42);
+
+        var summary = RunSummary.FromBytes(IdRun.NameFor(1, 3), [.. bytes, .. filter.ToBytes()]);
+
+        Assert.Equal((1L, 3L, 3L, 0, 200L), (summary.FirstSequence, summary.LastSequence, summary.Count, summary.Level, summary.Length));
+        Assert.Equal([42UL], summary.FenceHashes);
+        Assert.IsType<BloomFilter>(summary.Filter);
+        Assert.All(new[] { 1, 2, 3 }, i => Assert.True(summary.Filter.MaybeContains(Record(i).IdHash)));
     }
 }
