@@ -105,7 +105,10 @@ public static class DemoCommand
         output.WriteLine($"  Overview       {gateway}/?board={LaunchScenario.OverviewBoard}&key={readKey}");
         output.WriteLine($"  Admin API key  {state.AdminApiKey}");
         output.WriteLine($"                 e.g. curl -H 'Authorization: Bearer {state.AdminApiKey}' {gateway}/api/v1/goals");
-        output.WriteLine($"  Keys saved in  {options.StateFile}");
+        foreach (var person in state.People ?? [])
+            output.WriteLine($"  Sign in as     {person.Email,-28} password {person.Password}   ({person.Role}{(person.Departments.Count > 0 ? " of " + string.Join(", ", person.Departments) : "")})");
+        if (state.People is { Count: > 0 }) output.WriteLine($"                 organization '{state.Org}': POST {gateway}/api/v1/session {{email, password, organization}}");
+        output.WriteLine($"  Keys saved in  {options.StateFile} (with the passwords)");
         output.WriteLine();
     }
 

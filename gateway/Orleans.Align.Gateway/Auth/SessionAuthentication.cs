@@ -117,8 +117,10 @@ public static class SessionAuthentication
     {
         var request = http.Request;
         var safe = HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || HttpMethods.IsOptions(request.Method) || HttpMethods.IsTrace(request.Method);
-        var signIn = HttpMethods.IsPost(request.Method) && request.Path.Equals("/api/v1/session", StringComparison.OrdinalIgnoreCase);
-        if (!safe && !signIn && request.Path.StartsWithSegments("/api") && http.User.IsPerson()
+        // Signing in and setting a password with a token are not done as the signed-in person.
+        var anonymous = HttpMethods.IsPost(request.Method)
+            && (request.Path.Equals("/api/v1/session", StringComparison.OrdinalIgnoreCase) || request.Path.Equals("/api/v1/account/password", StringComparison.OrdinalIgnoreCase));
+        if (!safe && !anonymous && request.Path.StartsWithSegments("/api") && http.User.IsPerson()
             && !await http.RequestServices.GetRequiredService<IAntiforgery>().IsRequestValidAsync(http))
         {
             await Problem(http, StatusCodes.Status403Forbidden, "Antiforgery token missing or invalid",
