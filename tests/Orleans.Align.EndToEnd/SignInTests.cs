@@ -159,6 +159,45 @@ public sealed class SignInTests(AlignSystem system)
     }
 
     [Fact]
+    public async Task A_lead_edits_the_activities_and_cadence_of_the_departments_it_leads_and_no_others()
+    {
+        var tenant = await system.CreateTenantAsync("si");
+        var (campaign, _) = await tenant.SeedLaunchAsync();
+        await tenant.PutOkAsync($"/api/v1/campaigns/{campaign}/activities/outreach", new { department = "sales", name = "Outreach", metrics = new[] { "leads" } });
+        using var lead = await SignInAsync(tenant, await AddPersonAsync(tenant, "lead", "pr"));
+        var before = (await tenant.GetOkAsync("/api/v1/campaigns")).ToJsonString();
+
+        Assert.Equal(HttpStatusCode.Forbidden, await lead.StatusAsync(HttpMethod.Put, $"/api/v1/campaigns/{campaign}/activities/ads", new { department = "marketing", name = "Ads", metrics = new[] { "visits" } }));
+        // Taking over another department's activity needs to lead that one too.
+        Assert.Equal(HttpStatusCode.Forbidden, await lead.StatusAsync(HttpMethod.Put, $"/api/v1/campaigns/{campaign}/activities/outreach", new { department = "pr", name = "Outreach", metrics = new[] { "leads" } }));
+        Assert.Equal(HttpStatusCode.Forbidden, await lead.StatusAsync(HttpMethod.Put, "/api/v1/departments/sales/check-in-cadence", new { everyDays = 7 }));
+        Assert.Equal(before, (await tenant.GetOkAsync("/api/v1/campaigns")).ToJsonString());
+
+        Assert.Equal(HttpStatusCode.OK, await lead.StatusAsync(HttpMethod.Put, $"/api/v1/campaigns/{campaign}/activities/briefing", new { department = "pr", name = "Press briefing", metrics = new[] { "media_mentions" } }));
+        Assert.Equal(HttpStatusCode.OK, await lead.StatusAsync(HttpMethod.Put, "/api/v1/departments/pr/check-in-cadence", new { everyDays = 7 }));
+        Assert.Equal(HttpStatusCode.Forbidden, await lead.StatusAsync(HttpMethod.Post, "/api/v1/campaigns", new { id = "new-one", name = "New", departments = new[] { "pr" } }));
+    }
+
+    [Fact]
+    public async Task A_person_acknowledges_an_alert_as_their_department_or_by_name_but_not_as_another()
+    {
+        var tenant = await system.CreateTenantAsync("si");
+        var (_, goal) = await tenant.SeedLaunchAsync();
+        await tenant.PostOkAsync("/api/v1/feed/announcements", new { from = "sales", to = new[] { "marketing" }, text = "bundle please", goal, salesFeedback = true });
+        var alert = (await tenant.GetOkAsync("/api/v1/feed?kind=alert")).AsArray().Single()!;
+        var id = alert["id"]!.GetValue<long>();
+        using var member = await SignInAsync(tenant, await AddPersonAsync(tenant, "member", "marketing"));
+
+        Assert.Equal(HttpStatusCode.Forbidden, await member.StatusAsync(HttpMethod.Post, $"/api/v1/feed/{id}/acknowledge", new { department = "sales" }));
+        Assert.Equal("open", (await tenant.GetOkAsync("/api/v1/feed?kind=alert")).AsArray().Single()!["state"]!.GetValue<string>());
+
+        using var response = await member.SendAsync(HttpMethod.Post, $"/api/v1/feed/{id}/acknowledge", new { });
+        var acknowledged = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("A member", acknowledged["acknowledgedBy"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Another_organizations_goal_is_404_for_a_person_and_not_403()
     {
         var mine = await system.CreateTenantAsync("si");
