@@ -14,9 +14,9 @@ public sealed class BrowserSessionOptions
     public TimeSpan SetPasswordTokenLifetime { get; set; } = TimeSpan.FromDays(7);
 
     /// <summary>
-    /// Where the gateways keep the keys that encrypt session cookies. Every gateway of a deployment must
-    /// read the same keys (a shared volume), or a cookie issued by one is refused by the others.
-    /// Empty: ASP.NET Core's default for the user running the gateway.
+    /// A folder for the keys that encrypt session cookies, instead of the cluster's key ring
+    /// (<see cref="ClusterKeyRing"/>, the default when this is empty). Every gateway of a deployment
+    /// must read the same keys, or a cookie issued by one is refused by the others.
     /// </summary>
     public string DataProtectionKeysPath { get; set; } = "";
 }

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.Options;
 
 namespace Orleans.Align.Gateway.Auth;
@@ -29,8 +30,11 @@ public static class SessionAuthentication
             .Validate(o => o.SetPasswordTokenLifetime >= TimeSpan.FromMinutes(5) && o.SetPasswordTokenLifetime <= TimeSpan.FromDays(30), "Align:Gateway:Sessions:SetPasswordTokenLifetime must be between 5 minutes and 30 days.")
             .ValidateOnStart();
         var sessions = configuration.GetSection(BrowserSessionOptions.Section).Get<BrowserSessionOptions>() ?? new BrowserSessionOptions();
+        // Every gateway must decrypt every other gateway's cookies: the key ring lives in the cluster,
+        // unless a folder the gateways share is configured instead.
         var dataProtection = services.AddDataProtection().SetApplicationName("orleans-align-gateway");
         if (!string.IsNullOrWhiteSpace(sessions.DataProtectionKeysPath)) dataProtection.PersistKeysToFileSystem(new DirectoryInfo(sessions.DataProtectionKeysPath));
+        else services.AddOptions<KeyManagementOptions>().Configure<IClusterClient>((o, cluster) => o.XmlRepository = new ClusterKeyRing(cluster));
 
         services.AddAuthentication(SchemeName)
             .AddPolicyScheme(SchemeName, "API key or session", o =>
