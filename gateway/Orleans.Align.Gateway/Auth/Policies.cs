@@ -12,6 +12,9 @@ public static class Policies
 {
     public static string For(AlignAction action) => "align:" + action;
 
+    /// <summary><see cref="For"/>(<see cref="AlignAction.Read"/>) as a constant, for attributes (the hub).</summary>
+    public const string Read = "align:" + nameof(AlignAction.Read);
+
     public static void Add(AuthorizationOptions options)
     {
         foreach (var action in Enum.GetValues<AlignAction>())

@@ -10,7 +10,7 @@ namespace Orleans.Align.Gateway.Live;
 /// A connection authenticates with a read API key or a person's session cookie (any role reads), and
 /// is closed when its key is revoked or its session ends (<see cref="LiveConnections"/>).
 /// </summary>
-[Authorize(Policy = "align:" + nameof(AlignAction.Read))]
+[Authorize(Policy = Policies.Read)]
 public sealed class LiveHub(BoardWatches watches, LiveConnections connections, RevokedKeys revoked) : Hub
 {
     public const string Path = "/hubs/live";
