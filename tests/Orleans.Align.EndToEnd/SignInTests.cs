@@ -304,6 +304,28 @@ public sealed class SignInTests(AlignSystem system)
     }
 
     [Fact]
+    public async Task Accounts_sessions_and_failed_sign_ins_survive_a_silo_killed_and_restarted()
+    {
+        var tenant = await system.CreateTenantAsync("si");
+        var adminEmail = await AddPersonAsync(tenant, "admin");
+        var viewerEmail = await AddPersonAsync(tenant, "viewer");
+        using var admin = await SignInAsync(tenant, adminEmail);
+        using var guesser = NewBrowser();
+        for (var i = 0; i < 4; i++)
+            Assert.Equal(HttpStatusCode.Unauthorized, await guesser.StatusAsync(HttpMethod.Post, "/api/v1/session", new { email = viewerEmail, password = "guess " + i, organization = tenant.Id }));
+
+        system.KillSilo();
+        await system.StartSiloAsync();
+
+        // Managing people checks the session in the cluster, not the gateway's cache: the membership grain read it back from storage.
+        await Eventually.EqualAsync(HttpStatusCode.OK, () => admin.StatusAsync(HttpMethod.Get, "/api/v1/people"), timeoutMs: 30_000);
+        // The four failures were stored: the fifth locks the account.
+        Assert.Equal((HttpStatusCode)423, await guesser.StatusAsync(HttpMethod.Post, "/api/v1/session", new { email = viewerEmail, password = "guess 5", organization = tenant.Id }));
+        using var again = await SignInAsync(tenant, adminEmail); // the password hash was stored too
+        Assert.Equal(HttpStatusCode.OK, await again.StatusAsync(HttpMethod.Get, "/api/v1/me"));
+    }
+
+    [Fact]
     public async Task The_hub_refuses_a_connection_without_a_key_or_a_session()
     {
         await using var hub = new HubConnectionBuilder().WithUrl(new Uri(system.Gateway, "/hubs/live")).Build();
