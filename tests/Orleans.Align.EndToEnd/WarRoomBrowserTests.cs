@@ -111,6 +111,9 @@ public sealed class WarRoomBrowserTests(AlignSystem system)
         await page.FillAsync("#sign-in-password", "not the password");
         await page.ClickAsync("#sign-in-submit");
         await Assertions.Expect(page.Locator("#error")).ToContainTextAsync("not right", new() { Timeout = 10_000 });
+        var screenshots = Path.Combine(AppContext.BaseDirectory, "screenshots");
+        Directory.CreateDirectory(screenshots);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(screenshots, "sign-in.png") });
 
         await page.FillAsync("#sign-in-password", password);
         await page.ClickAsync("#sign-in-submit");
@@ -121,6 +124,7 @@ public sealed class WarRoomBrowserTests(AlignSystem system)
         await Assertions.Expect(bar).ToHaveAttributeAsync("data-percent", "0.0", new() { Timeout = 15_000 });
         await tenant.PostEventsAsync(("s1", 50));
         await Assertions.Expect(bar).ToHaveAttributeAsync("data-percent", "25.0", new() { Timeout = 10_000 });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(screenshots, "signed-in-war-room.png") });
         var cookies = await page.Context.CookiesAsync();
         Assert.Contains(cookies, c => c.Name == "align.session" && c.HttpOnly);
 
