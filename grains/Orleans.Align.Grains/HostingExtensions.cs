@@ -36,6 +36,12 @@ public static class HostingExtensions
             .Validate(o => o.MergeGapBytes is >= 0 and <= 16 * 1024 * 1024, "Align:Timeline:MergeGapBytes must be between 0 and 16 MiB.")
             .Validate(o => o.MaxHandoffEvents is >= 0 and <= 10_000_000, "Align:Timeline:MaxHandoffEvents must be between 0 and 10,000,000.")
             .ValidateOnStart();
+        services.AddOptions<People.AccountOptions>().BindConfiguration(People.AccountOptions.Section)
+            .Validate(o => o.MaxFailedSignIns is >= 1 and <= 1000, "Align:Accounts:MaxFailedSignIns must be between 1 and 1,000.")
+            .Validate(o => o.LockoutDuration >= TimeSpan.FromSeconds(1) && o.LockoutDuration <= TimeSpan.FromDays(1), "Align:Accounts:LockoutDuration must be between 1 s and a day.")
+            .Validate(o => o.SessionLifetime >= TimeSpan.FromMinutes(1), "Align:Accounts:SessionLifetime must be at least a minute.")
+            .Validate(o => o.MaxSessionsPerMembership is >= 1 and <= 10_000, "Align:Accounts:MaxSessionsPerMembership must be between 1 and 10,000.")
+            .ValidateOnStart();
         services.AddSingleton<LogIndexes>();
         services.TryAddSingleton<ILogIndexStore, NoLogIndexStore>();
         services.AddSingleton(TimeProvider.System);

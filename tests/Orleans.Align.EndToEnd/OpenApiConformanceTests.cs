@@ -323,7 +323,7 @@ public sealed class OpenApiConformanceTests(AlignSystem system)
         var parts = new List<string>();
         foreach (var path in new[]
         {
-            "/api/v1/departments", "/api/v1/campaigns", "/api/v1/goals", "/api/v1/metrics", "/api/v1/keys", "/api/v1/reviews",
+            "/api/v1/departments", "/api/v1/campaigns", "/api/v1/goals", "/api/v1/metrics", "/api/v1/keys", "/api/v1/reviews", "/api/v1/people",
             "/api/v1/settings", "/api/v1/feed?kind=announcement", "/api/v1/feed?kind=checkIn",
         })
         {

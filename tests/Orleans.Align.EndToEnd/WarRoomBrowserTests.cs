@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net.Http.Json;
 using Microsoft.Playwright;
 
 namespace Orleans.Align.EndToEnd;
@@ -137,6 +138,55 @@ public sealed class WarRoomBrowserTests(AlignSystem system)
         await Assertions.Expect(page.Locator("#feed .feed-entry[data-kind=\"alert\"]")).ToContainTextAsync("expect inquiries", new() { Timeout = 15_000 });
         await Assertions.Expect(rule.Locator("[data-role=\"state\"]")).ToHaveTextAsync("Firing", new() { Timeout = 25_000 });
         await Assertions.Expect(rule.Locator("[data-role=\"values\"]")).ToContainTextAsync("12 now");
+    }
+
+    [Fact]
+    public async Task A_person_signs_in_with_the_form_reaches_the_war_room_live_and_signs_out()
+    {
+        var tenant = await system.CreateTenantAsync("ws");
+        var (campaign, goal) = await tenant.SeedLaunchAsync(target: 200);
+        var email = $"lead-{Guid.NewGuid():N}@example.com";
+        const string password = "the lead's own password";
+        var added = await tenant.PostOkAsync("/api/v1/people", new { email, displayName = "Lee Lead", role = "lead", departments = new[] { "marketing" } });
+        using (var set = await system.Http.PostAsJsonAsync("/api/v1/account/password", new { email, token = added["setPasswordToken"]!.GetValue<string>(), password }))
+            Assert.Equal(System.Net.HttpStatusCode.NoContent, set.StatusCode);
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await LaunchAsync(playwright);
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
+        await page.GotoAsync(new Uri(system.Gateway, $"/?board=campaign:{campaign}&org={tenant.Id}").ToString());
+
+        // A wrong password is refused on the form.
+        await Assertions.Expect(page.Locator("#sign-in-form")).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        await Assertions.Expect(page.Locator("#sign-in-org")).ToHaveValueAsync(tenant.Id);
+        await page.FillAsync("#sign-in-email", email);
+        await page.FillAsync("#sign-in-password", "not the password");
+        await page.ClickAsync("#sign-in-submit");
+        await Assertions.Expect(page.Locator("#error")).ToContainTextAsync("not right", new() { Timeout = 10_000 });
+        var screenshots = Path.Combine(AppContext.BaseDirectory, "screenshots");
+        Directory.CreateDirectory(screenshots);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(screenshots, "sign-in.png") });
+
+        await page.FillAsync("#sign-in-password", password);
+        await page.ClickAsync("#sign-in-submit");
+
+        var card = page.Locator($"[data-goal-id=\"{goal}\"]");
+        var bar = card.Locator("[data-role=\"bar\"]");
+        await Assertions.Expect(page.Locator("#status")).ToHaveAttributeAsync("data-state", "connected", new() { Timeout = 15_000 });
+        await Assertions.Expect(bar).ToHaveAttributeAsync("data-percent", "0.0", new() { Timeout = 15_000 });
+        await tenant.PostEventsAsync(("s1", 50));
+        await Assertions.Expect(bar).ToHaveAttributeAsync("data-percent", "25.0", new() { Timeout = 10_000 });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(screenshots, "signed-in-war-room.png") });
+        var cookies = await page.Context.CookiesAsync();
+        Assert.Contains(cookies, c => c.Name == "align.session" && c.HttpOnly);
+
+        // A reload keeps the session (the cookie), and signing out ends it.
+        await page.ReloadAsync();
+        await Assertions.Expect(page.Locator("#status")).ToHaveAttributeAsync("data-state", "connected", new() { Timeout = 15_000 });
+        await page.ClickAsync("#sign-out");
+        await Assertions.Expect(page.Locator("#sign-in-form")).ToBeVisibleAsync(new() { Timeout = 10_000 });
+        await page.ReloadAsync();
+        await Assertions.Expect(page.Locator("#sign-in-form")).ToBeVisibleAsync(new() { Timeout = 10_000 });
     }
 
     private static Task<IBrowser> LaunchAsync(IPlaywright playwright) => playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions

@@ -52,16 +52,64 @@ export class ApiError extends Error {
     this.status = status;
   }
 
-  /** The key was missing, wrong or revoked: asking for another one is the only fix. */
+  /** The key or session was missing, wrong, revoked or ended: asking for another one is the only fix. */
   get unauthorized(): boolean {
     return this.status === 401;
   }
 }
 
-export class ApiClient {
-  readonly #key: string;
+/** A signed-in person, as sign-in and GET /api/v1/me describe them. */
+export interface Person {
+  organization: string;
+  email: string;
+  displayName: string;
+  role: string;
+  departments: string[];
+  csrfToken: string;
+}
 
-  constructor(key: string) {
+/**
+ * Signs a person in: the gateway answers with an HttpOnly session cookie (which the browser keeps
+ * and sends by itself, to the API and the hub alike) and the antiforgery token for changes.
+ */
+export async function signIn(email: string, password: string, organization: string): Promise<Person> {
+  const response = await send('/api/v1/session', {
+    method: 'POST',
+    headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
+    body: JSON.stringify({ email, password, organization }),
+  });
+  if (!response.ok) throw new ApiError(await problemMessage(response), response.status);
+  return (await response.json()) as Person;
+}
+
+/** The person whose session cookie this browser holds, or null when it holds none (or an ended one). */
+export async function currentPerson(): Promise<Person | null> {
+  const response = await send('/api/v1/me', { headers: { Accept: 'application/json' }, cache: 'no-store' });
+  if (response.status === 401) return null;
+  if (!response.ok) throw new ApiError(await problemMessage(response), response.status);
+  const me = (await response.json()) as Person & { kind: string };
+  return me.kind === 'person' ? me : null;
+}
+
+/** Ends the session on every gateway; the cookie is removed. */
+export async function signOut(csrfToken: string): Promise<void> {
+  const response = await send('/api/v1/session', { method: 'DELETE', headers: { 'X-CSRF-TOKEN': csrfToken } });
+  if (!response.ok && response.status !== 401) throw new ApiError(await problemMessage(response), response.status);
+}
+
+async function send(path: string, init: RequestInit): Promise<Response> {
+  try {
+    return await fetch(path, { credentials: 'same-origin', ...init });
+  } catch (err) {
+    throw new ApiError(`Cannot reach the server (${describe(err)})`, 0);
+  }
+}
+
+export class ApiClient {
+  readonly #key: string | null;
+
+  /** With an API key, or with null: the browser's session cookie. */
+  constructor(key: string | null) {
     this.#key = key;
   }
 
@@ -81,7 +129,10 @@ export class ApiClient {
     let response: Response;
     try {
       response = await fetch(path, {
-        headers: { Accept: 'application/json', Authorization: `Bearer ${this.#key}` },
+        headers: this.#key
+          ? { Accept: 'application/json', Authorization: `Bearer ${this.#key}` }
+          : { Accept: 'application/json' },
+        credentials: 'same-origin',
         // Wall screens stay open for days; a cached list would hide new campaigns.
         cache: 'no-store',
         ...(signal ? { signal } : {}),

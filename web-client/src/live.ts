@@ -274,11 +274,15 @@ export const foreverRetryPolicy: IRetryPolicy = {
     [0, 2_000, 5_000, 10_000, 30_000][Math.min(previousRetryCount, 4)] ?? 30_000,
 };
 
-export function createHubConnection(key: string): LiveHub {
+export function createHubConnection(key: string | null): LiveHub {
   // WebSockets only, without the negotiate round trip: one request that stays on one gateway, so a
   // load balancer in front of many gateways needs no sticky sessions (docs/deploy.md).
+  // Without a key, the browser's session cookie goes with the WebSocket request by itself.
+  const options = key
+    ? { accessTokenFactory: () => key, transport: HttpTransportType.WebSockets, skipNegotiation: true }
+    : { transport: HttpTransportType.WebSockets, skipNegotiation: true };
   return new HubConnectionBuilder()
-    .withUrl('/hubs/live', { accessTokenFactory: () => key, transport: HttpTransportType.WebSockets, skipNegotiation: true })
+    .withUrl('/hubs/live', options)
     .withAutomaticReconnect(foreverRetryPolicy)
     .configureLogging(LogLevel.Warning)
     .build();

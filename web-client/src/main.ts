@@ -1,7 +1,7 @@
 // Bootstrap: credentials, board choice and wiring the live board to the view.
 
 import './styles.css';
-import { ApiClient, ApiError, type Campaign, type Department } from './api';
+import { ApiClient, ApiError, currentPerson, signIn, signOut, type Campaign, type Department, type Person } from './api';
 import { ActivitiesView } from './activities-view';
 import { CheckInsView } from './checkins-view';
 import { RulesView } from './rules-view';
@@ -26,6 +26,12 @@ const els = {
   select: byId<HTMLSelectElement>('board-select'),
   keyForm: byId<HTMLFormElement>('key-form'),
   keyInput: byId<HTMLInputElement>('key-input'),
+  signInForm: byId<HTMLFormElement>('sign-in-form'),
+  signInEmail: byId<HTMLInputElement>('sign-in-email'),
+  signInPassword: byId<HTMLInputElement>('sign-in-password'),
+  signInOrg: byId<HTMLInputElement>('sign-in-org'),
+  signInSubmit: byId<HTMLButtonElement>('sign-in-submit'),
+  signOut: byId<HTMLButtonElement>('sign-out'),
   board: byId<HTMLElement>('board'),
 };
 
@@ -64,6 +70,8 @@ let live: LiveBoard | null = null;
 let api: ApiClient | null = null;
 let campaigns: Campaign[] = [];
 let departments: Department[] = [];
+// The signed-in person when the board was opened with a session cookie rather than a key.
+let person: Person | null = null;
 // Bumped whenever a key is (re)entered so late replies made with an old key are dropped.
 let session = 0;
 
@@ -155,12 +163,17 @@ function showKeyForm(): void {
   renderBoardOptions(boardFromUrl());
   els.board.hidden = true;
   els.select.disabled = true;
+  els.signOut.hidden = true;
+  els.signInForm.hidden = false;
   els.keyForm.hidden = false;
+  els.signInOrg.value ||= new URL(window.location.href).searchParams.get('org')?.trim() ?? '';
   setConnectionState('disconnected');
-  els.keyInput.focus();
+  els.signInEmail.focus();
 }
 
 function rejectKey(): void {
+  const wasPerson = person !== null;
+  person = null;
   session++;
   rules.stop();
   checkIns.clear();
@@ -171,15 +184,19 @@ function rejectKey(): void {
   void old?.stop();
   errors.set('api', null);
   errors.set('live', null);
-  errors.set('key', 'The access key was rejected. Please enter a valid key.');
+  errors.set('key', wasPerson ? 'Your session has ended. Please sign in again.' : 'The access key was rejected. Please enter a valid key.');
   showKeyForm();
 }
 
-async function open(key: string): Promise<void> {
+/** Opens the board with an API key, or with null: the browser's session cookie. */
+async function open(key: string | null): Promise<void> {
   const mySession = ++session;
   const boardId = boardFromUrl();
 
   els.keyForm.hidden = true;
+  els.signInForm.hidden = true;
+  els.signOut.hidden = person === null;
+  if (person) els.signOut.title = `Signed in as ${person.displayName} (${person.role})`;
   els.board.hidden = false;
   els.select.disabled = false;
   renderBoardOptions(boardId);
@@ -244,7 +261,60 @@ els.keyForm.addEventListener('submit', (event) => {
   void open(key);
 });
 
-takeKeyFromUrl();
-const initialKey = loadKey();
-if (initialKey) void open(initialKey);
-else showKeyForm();
+els.signInForm.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const email = els.signInEmail.value.trim();
+  const organization = els.signInOrg.value.trim();
+  const password = els.signInPassword.value;
+  if (!email || !organization || !password) return;
+  els.signInSubmit.disabled = true;
+  signIn(email, password, organization)
+    .then((signedIn) => {
+      els.signInPassword.value = '';
+      errors.set('key', null);
+      // A key kept from an earlier visit would win over the session on the next load.
+      forgetKey();
+      person = signedIn;
+      void open(null);
+    })
+    .catch((err: unknown) => {
+      errors.set('key', err instanceof ApiError ? err.message : String(err));
+      els.signInPassword.select();
+    })
+    .finally(() => {
+      els.signInSubmit.disabled = false;
+    });
+});
+
+els.signOut.addEventListener('click', () => {
+  const token = person?.csrfToken;
+  if (!token) return;
+  void signOut(token)
+    .catch((err: unknown) => errors.set('api', err instanceof ApiError ? err.message : String(err)))
+    .finally(() => {
+      person = null;
+      session++;
+      const old = live;
+      live = null;
+      api = null;
+      void old?.stop();
+      errors.set('live', null);
+      showKeyForm();
+    });
+});
+
+async function start(): Promise<void> {
+  takeKeyFromUrl();
+  const initialKey = loadKey();
+  if (initialKey) return open(initialKey);
+  // No key: a session cookie from an earlier sign-in may still stand.
+  try {
+    person = await currentPerson();
+  } catch (err) {
+    errors.set('key', err instanceof ApiError ? err.message : String(err));
+  }
+  if (person) return open(null);
+  showKeyForm();
+}
+
+void start();

@@ -117,6 +117,22 @@ public sealed class AlignApiClient
     public Task<IReadOnlyList<ApiKeyInfo>> ListApiKeysAsync(CancellationToken cancellationToken) =>
         SendAsync<IReadOnlyList<ApiKeyInfo>>(HttpMethod.Get, "api/v1/keys", null, cancellationToken);
 
+    /// <summary>Needs an admin key. For a new account the answer carries the one-time set-password token.</summary>
+    public Task<AddedPerson> AddPersonAsync(string email, string displayName, string role, IReadOnlyList<string> departments, CancellationToken cancellationToken) =>
+        SendAsync<AddedPerson>(HttpMethod.Post, "api/v1/people", new { email, displayName, role, departments }, cancellationToken);
+
+    /// <summary>Needs no key: the token is the credential.</summary>
+    public async Task SetPasswordAsync(string email, string token, string password, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/account/password")
+        {
+            Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(new { email, token, password }, Json)),
+        };
+        request.Content.Headers.ContentType = JsonMediaType;
+        using var response = await _http.SendAsync(request, cancellationToken);
+        if (!response.IsSuccessStatusCode) throw await ErrorAsync(HttpMethod.Post, "api/v1/account/password", response, cancellationToken);
+    }
+
     /// <summary>
     /// Appends a batch to the organization's log. All or nothing: one invalid event (or an unknown
     /// campaign or department) refuses the batch with 400. Resending a batch is safe: events whose

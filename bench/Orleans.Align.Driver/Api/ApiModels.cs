@@ -98,3 +98,5 @@ public sealed record ProblemDocument(
     int? Status,
     string? Detail,
     IReadOnlyDictionary<string, string[]>? Errors);
+
+public sealed record AddedPerson(string Email, string DisplayName, string Role, IReadOnlyList<string> Departments, bool NewAccount, string? SetPasswordToken);

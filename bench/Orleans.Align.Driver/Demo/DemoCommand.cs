@@ -112,7 +112,10 @@ public static class DemoCommand
         }
         output.WriteLine($"  Admin API key  {state.AdminApiKey}");
         output.WriteLine($"                 e.g. curl -H 'Authorization: Bearer {state.AdminApiKey}' {gateway}/api/v1/goals");
-        output.WriteLine($"  Keys saved in  {options.StateFile}");
+        foreach (var person in state.People ?? [])
+            output.WriteLine($"  Sign in as     {person.Email,-28} password {person.Password}   ({person.Role}{(person.Departments.Count > 0 ? " of " + string.Join(", ", person.Departments) : "")})");
+        if (state.People is { Count: > 0 }) output.WriteLine($"  Sign in at     {gateway}/?org={state.Org}&board={LaunchScenario.WarRoomBoard}  (organization '{state.Org}')");
+        output.WriteLine($"  Keys saved in  {options.StateFile} (with the passwords)");
         output.WriteLine();
     }
 

@@ -45,6 +45,44 @@ public sealed class DemoSetup(HttpClient http, DemoOptions options, TextWriter o
         }
 
         state = await EnsureReadKeyAsync(org, state, cancellationToken);
+        state = await EnsurePeopleAsync(org, state, cancellationToken);
+        return state;
+    }
+
+    /// <summary>
+    /// The demo's people, each with a password generated on the run that added them and kept in the
+    /// state file (the gateway never shows a password, and shows a set-password token only once).
+    /// </summary>
+    private async Task<DemoState> EnsurePeopleAsync(AlignApiClient org, DemoState state, CancellationToken cancellationToken)
+    {
+        var people = (state.People ?? []).ToList();
+        foreach (var (email, name, role, departments) in LaunchScenario.People)
+        {
+            if (people.Any(p => p.Email == email))
+            {
+                Report($"person {email}", "already there");
+                continue;
+            }
+            try
+            {
+                var added = await CallAsync(ct => org.AddPersonAsync(email, name, role, departments, ct), cancellationToken);
+                if (added.SetPasswordToken is not { } token)
+                {
+                    Report($"person {email}", "added (an existing account: its password is not the demo's)");
+                    continue;
+                }
+                var password = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(15)).Replace('+', 'x').Replace('/', 'y');
+                await CallAsync(async ct => { await org.SetPasswordAsync(email, token, password, ct); return true; }, cancellationToken);
+                people.Add(new DemoPerson(email, name, role, departments, password));
+                state = state with { People = people };
+                DemoStateFile.Save(options.StateFile, state);
+                Report($"person {email}", $"added as {role}{(departments.Count > 0 ? " of " + string.Join(", ", departments) : "")}");
+            }
+            catch (AlignApiException ex) when (ex.IsConflict)
+            {
+                Report($"person {email}", $"already there, but its password is not in {options.StateFile}");
+            }
+        }
         return state;
     }
 

@@ -6,7 +6,10 @@ namespace Orleans.Align.Driver.Demo;
 /// What a demo run must remember for the next one: the gateway only shows an organization's keys
 /// when it creates them.
 /// </summary>
-public sealed record DemoState(string Gateway, string Org, string AdminApiKey, string? ReadApiKey);
+public sealed record DemoState(string Gateway, string Org, string AdminApiKey, string? ReadApiKey, IReadOnlyList<DemoPerson>? People = null);
+
+/// <summary>A demo person and the password generated for them on the run that added them.</summary>
+public sealed record DemoPerson(string Email, string DisplayName, string Role, IReadOnlyList<string> Departments, string Password);
 
 /// <summary>Reads and writes <see cref="DemoState"/> as JSON. The file holds an admin key, so it is kept private.</summary>
 public static class DemoStateFile

@@ -15,31 +15,31 @@ public static class AlignmentEndpoints
     public static void MapAlignment(this RouteGroupBuilder api)
     {
         var metrics = api.MapGroup("/metrics").WithTags("Metrics").Authenticated();
-        metrics.MapGet("", (HttpContext http, IClusterClient cluster) => Org(http, cluster).ListMetricsAsync()).RequireAuthorization(Policies.Read);
-        metrics.MapPost("", CreateMetricAsync).RequireAuthorization(Policies.Admin).Reads().Answers<MetricDefinition>(201).Problems(409);
+        metrics.MapGet("", (HttpContext http, IClusterClient cluster) => Org(http, cluster).ListMetricsAsync()).Requires(AlignAction.Read);
+        metrics.MapPost("", CreateMetricAsync).Requires(AlignAction.ManageCatalogue).Reads().Answers<MetricDefinition>(201).Problems(409);
 
         var settings = api.MapGroup("/settings").WithTags("Settings").Authenticated();
-        settings.MapGet("", (HttpContext http, IClusterClient cluster) => Org(http, cluster).GetSettingsAsync()).RequireAuthorization(Policies.Read);
-        settings.MapPut("", UpdateSettingsAsync).RequireAuthorization(Policies.Admin).Reads().Answers<AlignmentSettings>();
+        settings.MapGet("", (HttpContext http, IClusterClient cluster) => Org(http, cluster).GetSettingsAsync()).Requires(AlignAction.Read);
+        settings.MapPut("", UpdateSettingsAsync).Requires(AlignAction.ManageSettings).Reads().Answers<AlignmentSettings>();
 
         var goals = api.MapGroup("/goals/{goalId}").WithTags("Goals").Authenticated();
-        goals.MapPost("/check-ins", CheckInAsync).RequireAuthorization(Policies.Ingest).Reads().Answers<GoalView>().Problems(404);
-        goals.MapGet("/history", HistoryAsync).RequireAuthorization(Policies.Read).Answers<IReadOnlyList<HistoryPoint>>().Problems(400, 404);
-        goals.MapGet("/events", ProvenanceAsync).RequireAuthorization(Policies.Read).Answers<GoalEventsPage>().Problems(400, 404);
+        goals.MapPost("/check-ins", CheckInAsync).Requires(AlignAction.CheckIn).Reads().Answers<GoalView>().Problems(404);
+        goals.MapGet("/history", HistoryAsync).Requires(AlignAction.Read).Answers<IReadOnlyList<HistoryPoint>>().Problems(400, 404);
+        goals.MapGet("/events", ProvenanceAsync).Requires(AlignAction.Read).Answers<GoalEventsPage>().Problems(400, 404);
 
         var feed = api.MapGroup("/feed").WithTags("Feed").Authenticated();
-        feed.MapGet("", ListFeedAsync).RequireAuthorization(Policies.Read).Answers<IReadOnlyList<FeedEntry>>().Problems(400);
-        feed.MapPost("/announcements", AnnounceAsync).RequireAuthorization(Policies.Ingest).Reads().Answers<FeedEntry>(201).Problems(404);
-        feed.MapPost("/{entryId}/acknowledge", AcknowledgeAsync).RequireAuthorization(Policies.Ingest).Reads().Answers<FeedEntry>().Problems(400, 404, 409);
+        feed.MapGet("", ListFeedAsync).Requires(AlignAction.Read).Answers<IReadOnlyList<FeedEntry>>().Problems(400);
+        feed.MapPost("/announcements", AnnounceAsync).Requires(AlignAction.Announce).Reads().Answers<FeedEntry>(201).Problems(404);
+        feed.MapPost("/{entryId}/acknowledge", AcknowledgeAsync).Requires(AlignAction.AcknowledgeAlert).Reads().Answers<FeedEntry>().Problems(400, 404, 409);
 
-        api.MapGet("/boards/{boardId}/replay", ReplayAsync).RequireAuthorization(Policies.Read).WithTags("Boards").Authenticated()
+        api.MapGet("/boards/{boardId}/replay", ReplayAsync).Requires(AlignAction.Read).WithTags("Boards").Authenticated()
             .Answers<BoardSnapshot>().Problems(400, 404);
 
         var reviews = api.MapGroup("/reviews").WithTags("Reviews").Authenticated();
-        reviews.MapPost("", CreateReviewAsync).RequireAuthorization(Policies.Admin).Reads().Answers<Review>(201).Problems(409);
-        reviews.MapGet("", (HttpContext http, IClusterClient cluster) => Org(http, cluster).ListReviewsAsync()).RequireAuthorization(Policies.Read);
-        reviews.MapGet("/{reviewId}", GetReviewAsync).RequireAuthorization(Policies.Read).Answers<Review>().Problems(404);
-        reviews.MapGet("/{reviewId}/comparison", CompareReviewAsync).RequireAuthorization(Policies.Read).Answers<ReviewComparison>().Problems(404);
+        reviews.MapPost("", CreateReviewAsync).Requires(AlignAction.ManageCatalogue).Reads().Answers<Review>(201).Problems(409);
+        reviews.MapGet("", (HttpContext http, IClusterClient cluster) => Org(http, cluster).ListReviewsAsync()).Requires(AlignAction.Read);
+        reviews.MapGet("/{reviewId}", GetReviewAsync).Requires(AlignAction.Read).Answers<Review>().Problems(404);
+        reviews.MapGet("/{reviewId}/comparison", CompareReviewAsync).Requires(AlignAction.Read).Answers<ReviewComparison>().Problems(404);
     }
 
     private static IOrganizationGrain Org(HttpContext http, IClusterClient cluster) => cluster.GetGrain<IOrganizationGrain>(http.User.OrgId());
@@ -122,6 +122,7 @@ public static class AlignmentEndpoints
         if (request.Confidence is not (>= 0 and <= 10)) v.Add("confidence", "is required: a whole number from 0 to 10.");
         var note = v.Text("note", request.Note ?? "", InputLimits.MaxNoteLength, required: false) ?? "";
         if (!v.IsValid) return v.Problem();
+        if (Policies.Departments(http, AlignAction.CheckIn, [department!]) is { } refused) return refused;
         if (await ExistingGoalAsync(http, cluster, goalId) is not { } goal) return GoalNotFound(goalId);
         var departments = await Org(http, cluster).ListDepartmentsAsync();
         if (!departments.Any(d => d.Id == department)) return new Validation().Add("department", $"{InputLimits.Echo(department)} is not a department of this organization.").Problem();
@@ -193,9 +194,14 @@ public static class AlignmentEndpoints
             v.Add("entryId", "must be a positive feed entry id.");
         var department = v.OptionalId("department", request.Department);
         if (!v.IsValid) return v.Problem();
+        if (Policies.Departments(http, AlignAction.AcknowledgeAlert, department is null ? [] : [department]) is { } refused) return refused;
 
         string by;
-        if (department is not null)
+        if (department is null && http.User.IsPerson())
+        {
+            by = http.User.FindFirst(AlignClaims.Name)?.Value ?? http.User.EmailOf() ?? "unknown person";
+        }
+        else if (department is not null)
         {
             var departments = await Org(http, cluster).ListDepartmentsAsync();
             if (!departments.Any(d => d.Id == department)) return new Validation().Add("department", $"{InputLimits.Echo(department)} is not a department of this organization.").Problem();
@@ -231,6 +237,7 @@ public static class AlignmentEndpoints
         var salesFeedback = request.SalesFeedback ?? false;
         if (salesFeedback && goalId is null) v.Add("goal", "sales feedback names the goal it is about.");
         if (!v.IsValid) return v.Problem();
+        if (Policies.Departments(http, AlignAction.Announce, [from!]) is { } refused) return refused;
 
         var org = Org(http, cluster);
         var departments = (await org.ListDepartmentsAsync()).Select(d => d.Id).ToHashSet();

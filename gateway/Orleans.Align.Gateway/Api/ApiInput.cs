@@ -87,16 +87,19 @@ public static class ApiInput
         [(typeof(GoalScopeRequest), "departments")] = (InputLimits.IdPattern, Identifiers.MaxLength),
         [(typeof(CreateGoalRequest), "owners")] = (InputLimits.IdPattern, Identifiers.MaxLength),
         [(typeof(AnnouncementRequest), "to")] = (InputLimits.IdPattern, Identifiers.MaxLength),
+        [(typeof(AddPersonRequest), "departments")] = (InputLimits.IdPattern, Identifiers.MaxLength),
         [(typeof(ActivityRequest), "metrics")] = (InputLimits.MetricKeyPattern, 64),
         [(typeof(SetActivityRequest), "metrics")] = (InputLimits.MetricKeyPattern, 64),
     };
 
-    /// <summary>What attributes cannot say: the items of id lists, the configured batch size, the known scopes.</summary>
+    /// <summary>What attributes cannot say: the items of id lists, the configured batch size, the known scopes and roles.</summary>
     private static void DescribeLists(OpenApiSchema schema, Type type, int maxEvents)
     {
         if (schema.Properties is null) return;
         foreach (var (name, property) in schema.Properties)
         {
+            if (type == typeof(AddPersonRequest) && name == "role" && property is OpenApiSchema role)
+                role.Enum = [.. PersonRoles.All.Select(r => (JsonNode)JsonValue.Create(r))];
             if (property is not OpenApiSchema list || list.Items is not OpenApiSchema items) continue;
             if (ItemRules.TryGetValue((type, name), out var rule))
             {
@@ -169,6 +172,10 @@ public static class ApiInput
                     break;
                 case "keyId":
                     schema.MaxLength = Identifiers.MaxLength;
+                    break;
+                case "email":
+                    schema.MaxLength = Emails.MaxLength;
+                    schema.Format = "email";
                     break;
                 case "before":
                     schema.Minimum = "1";

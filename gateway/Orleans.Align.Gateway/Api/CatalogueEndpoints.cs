@@ -9,24 +9,24 @@ public static class CatalogueEndpoints
     public static void MapCatalogue(this RouteGroupBuilder api)
     {
         var departments = api.MapGroup("/departments").WithTags("Departments").Authenticated();
-        departments.MapPost("", CreateDepartmentAsync).RequireAuthorization(Policies.Admin).Reads().Answers<Department>(201).Problems(409);
-        departments.MapGet("", (HttpContext http, IClusterClient cluster) => Org(http, cluster).ListDepartmentsAsync()).RequireAuthorization(Policies.Read);
-        departments.MapGet("/{departmentId}/scorecard", GetScorecardAsync).RequireAuthorization(Policies.Read).Answers<DepartmentScorecard>().Problems(404);
-        departments.MapPut("/{departmentId}/check-in-cadence", SetCheckInCadenceAsync).RequireAuthorization(Policies.Admin).Reads().Answers<DepartmentScorecard>().Problems(404);
+        departments.MapPost("", CreateDepartmentAsync).Requires(AlignAction.ManageCatalogue).Reads().Answers<Department>(201).Problems(409);
+        departments.MapGet("", (HttpContext http, IClusterClient cluster) => Org(http, cluster).ListDepartmentsAsync()).Requires(AlignAction.Read);
+        departments.MapGet("/{departmentId}/scorecard", GetScorecardAsync).Requires(AlignAction.Read).Answers<DepartmentScorecard>().Problems(404);
+        departments.MapPut("/{departmentId}/check-in-cadence", SetCheckInCadenceAsync).Requires(AlignAction.SetCheckInCadence).Reads().Answers<DepartmentScorecard>().Problems(404);
 
         var campaigns = api.MapGroup("/campaigns").WithTags("Campaigns").Authenticated();
-        campaigns.MapPost("", CreateCampaignAsync).RequireAuthorization(Policies.Admin).Reads().Answers<Campaign>(201).Problems(409);
-        campaigns.MapGet("", (HttpContext http, IClusterClient cluster) => Org(http, cluster).ListCampaignsAsync()).RequireAuthorization(Policies.Read);
-        campaigns.MapGet("/{campaignId}", GetCampaignAsync).RequireAuthorization(Policies.Read).Answers<CampaignView>().Problems(404);
-        campaigns.MapPut("/{campaignId}/activities/{activityId}", SetActivityAsync).RequireAuthorization(Policies.Admin).Reads().Answers<CampaignView>().Problems(404);
+        campaigns.MapPost("", CreateCampaignAsync).Requires(AlignAction.ManageCatalogue).Reads().Answers<Campaign>(201).Problems(409);
+        campaigns.MapGet("", (HttpContext http, IClusterClient cluster) => Org(http, cluster).ListCampaignsAsync()).Requires(AlignAction.Read);
+        campaigns.MapGet("/{campaignId}", GetCampaignAsync).Requires(AlignAction.Read).Answers<CampaignView>().Problems(404);
+        campaigns.MapPut("/{campaignId}/activities/{activityId}", SetActivityAsync).Requires(AlignAction.EditActivity).Reads().Answers<CampaignView>().Problems(404);
 
         var goals = api.MapGroup("/goals").WithTags("Goals").Authenticated();
-        goals.MapPost("", CreateGoalAsync).RequireAuthorization(Policies.Admin).Reads().Answers<GoalView>(201).Problems(409);
-        goals.MapGet("", (HttpContext http, IClusterClient cluster) => Org(http, cluster).ListGoalsAsync()).RequireAuthorization(Policies.Read);
-        goals.MapGet("/{goalId}", GetGoalAsync).RequireAuthorization(Policies.Read).Answers<GoalView>().Problems(404);
-        goals.MapPost("/{goalId}/rebuild", RebuildGoalAsync).RequireAuthorization(Policies.Admin).Answers<GoalView>().Problems(404);
+        goals.MapPost("", CreateGoalAsync).Requires(AlignAction.DefineGoal).Reads().Answers<GoalView>(201).Problems(409);
+        goals.MapGet("", (HttpContext http, IClusterClient cluster) => Org(http, cluster).ListGoalsAsync()).Requires(AlignAction.Read);
+        goals.MapGet("/{goalId}", GetGoalAsync).Requires(AlignAction.Read).Answers<GoalView>().Problems(404);
+        goals.MapPost("/{goalId}/rebuild", RebuildGoalAsync).Requires(AlignAction.ManageCatalogue).Answers<GoalView>().Problems(404);
 
-        api.MapGet("/boards/{boardId}", GetBoardAsync).RequireAuthorization(Policies.Read).WithTags("Boards").Authenticated()
+        api.MapGet("/boards/{boardId}", GetBoardAsync).Requires(AlignAction.Read).WithTags("Boards").Authenticated()
             .Answers<BoardSnapshot>().Problems(404);
     }
 
@@ -126,6 +126,14 @@ public static class CatalogueEndpoints
         v.Id("activityId", activityId);
         var activity = ValidateActivity(v, "activity", activityId, request.Department, request.Name, request.Metrics, request.Targets);
         if (activity is null) return v.Problem();
+        if (!http.User.GrantOf().Admin)
+        {
+            // A lead edits the activities of departments it leads: the one in charge now, and before.
+            var campaign = (await Org(http, cluster).ListCampaignsAsync()).FirstOrDefault(c => c.Id == campaignId);
+            var before = campaign?.Activities?.FirstOrDefault(a => a.Id == activityId)?.Department;
+            if (Policies.Departments(http, AlignAction.EditActivity, before is null || before == activity.Department ? [activity.Department] : [activity.Department, before]) is { } refused)
+                return refused;
+        }
         return TypedResults.Ok(await Org(http, cluster).SetActivityAsync(campaignId, activity));
     }
 
@@ -144,6 +152,7 @@ public static class CatalogueEndpoints
         if (request.EveryDays is { } days && !(double.IsFinite(days) && days > 0 && days <= InputLimits.MaxCheckInEveryDays))
             v.Add("everyDays", $"must be more than 0 and at most {InputLimits.MaxCheckInEveryDays} days (or null: no cadence).");
         if (!v.IsValid) return v.Problem();
+        if (Policies.Departments(http, AlignAction.SetCheckInCadence, [departmentId]) is { } refused) return refused;
         var department = cluster.GetGrain<IDepartmentGrain>(GrainKeys.For(http.User.OrgId(), departmentId));
         // An unknown department is not created by a cadence: the grain answers NotFound.
         return TypedResults.Ok(await department.SetCheckInCadenceAsync(request.EveryDays));
@@ -153,6 +162,7 @@ public static class CatalogueEndpoints
     {
         var (v, definition) = ValidateGoal(request);
         if (definition is null) return v.Problem();
+        if (Policies.Departments(http, AlignAction.DefineGoal, definition.Owners) is { } refused) return refused;
         var view = await Org(http, cluster).CreateGoalAsync(definition);
         return TypedResults.Created($"/api/v1/goals/{view.Id}", view);
     }

@@ -11,7 +11,7 @@ public static class EventEndpoints
     public static void MapEvents(this RouteGroupBuilder api, GatewayOptions options)
     {
         api.MapPost("/events", IngestAsync)
-            .RequireAuthorization(Policies.Ingest)
+            .Requires(AlignAction.IngestEvents)
             .WithTags("Events")
             .Authenticated()
             .Reads(options.MaxRequestBytes)

@@ -58,6 +58,15 @@ public static class InputLimits
     /// </summary>
     public const long MaxCommandBodyBytes = 256 * 1024;
 
+    /// <summary>The body of sign-in and set-password: an email, a password and an id or a token fit in far less.</summary>
+    public const long MaxSessionBodyBytes = 16 * 1024;
+
+    /// <summary>Passwords: long enough to resist guessing; bounded, because every sign-in hashes what it is sent.</summary>
+    public const int MinPasswordLength = 12, MaxPasswordLength = 128;
+
+    /// <summary>A set-password token: 43 base64url characters; anything longer names none.</summary>
+    public const int MaxTokenLength = 64;
+
     /// <summary>A refusal names at most this many problems, then says how many there were in all.</summary>
     public const int MaxErrorsShown = 20;
 

@@ -20,8 +20,8 @@ public static class OrganizationEndpoints
         limits.MapPut("", OrganizationLimitsEndpoints.SetAsync).Reads().Answers<RateLimitsResponse>().Problems(401, 403, 404, 429, 503);
 
         // Issuing and revoking keys grant power: the caller's key is checked in the cluster, not the cache.
-        var keys = api.MapGroup("/keys").WithTags("API keys").RequireAuthorization(Policies.Admin).Authenticated()
-            .AddEndpointFilter(ApiKeyServices.RequireKeyValidNow);
+        var keys = api.MapGroup("/keys").WithTags("API keys").Requires(AlignAction.ManageKeys).Authenticated()
+            .AddEndpointFilter(CredentialChecks.RequireValidNow);
         keys.MapPost("", CreateKeyAsync).Reads().Answers<CreateApiKeyResponse>(201);
         keys.MapGet("", ListKeysAsync).Answers<IReadOnlyList<ApiKeyResponse>>();
         keys.MapDelete("/{keyId}", RevokeKeyAsync).Produces(204).Problems(404);
@@ -65,8 +65,11 @@ public static class OrganizationEndpoints
         if (!v.IsValid) return v.Problem();
 
         var apiKey = ApiKeys.Generate();
-        var record = await cluster.GetGrain<IOrganizationGrain>(http.User.OrgId()).IssueApiKeyAsync(name!, scopes!, ApiKeys.Hash(apiKey), http.User.KeyHashOf());
-        if (record is null) return ApiKeyServices.KeyNotValid(); // revoked between the check above and now
+        var org = cluster.GetGrain<IOrganizationGrain>(http.User.OrgId());
+        var record = http.User.IsPerson()
+            ? await org.IssueApiKeyForPersonAsync(name!, scopes!, ApiKeys.Hash(apiKey), http.User.EmailOf()!, http.User.FindFirst(AlignClaims.SessionId)!.Value)
+            : await org.IssueApiKeyAsync(name!, scopes!, ApiKeys.Hash(apiKey), http.User.KeyHashOf());
+        if (record is null) return CredentialChecks.NotValid(); // revoked or removed between the check above and now
         return TypedResults.Created($"/api/v1/keys/{record.KeyId}", new CreateApiKeyResponse(record.KeyId, record.Name, record.Scopes, apiKey));
     }
 

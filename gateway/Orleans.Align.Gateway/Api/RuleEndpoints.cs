@@ -9,11 +9,11 @@ public static class RuleEndpoints
     public static void MapRules(this RouteGroupBuilder api)
     {
         var rules = api.MapGroup("/rules").WithTags("Rules").Authenticated();
-        rules.MapPost("", CreateRuleAsync).RequireAuthorization(Policies.Admin).Reads().Answers<RuleView>(201).Problems(409);
-        rules.MapGet("", (HttpContext http, IClusterClient cluster) => Org(http, cluster).ListRulesAsync()).RequireAuthorization(Policies.Read);
-        rules.MapGet("/{ruleId}", GetRuleAsync).RequireAuthorization(Policies.Read).Answers<RuleView>().Problems(404);
-        rules.MapPut("/{ruleId}", UpdateRuleAsync).RequireAuthorization(Policies.Admin).Reads().Answers<RuleView>().Problems(404);
-        rules.MapDelete("/{ruleId}", DeleteRuleAsync).RequireAuthorization(Policies.Admin).Produces(204).Problems(404);
+        rules.MapPost("", CreateRuleAsync).Requires(AlignAction.ManageCatalogue).Reads().Answers<RuleView>(201).Problems(409);
+        rules.MapGet("", (HttpContext http, IClusterClient cluster) => Org(http, cluster).ListRulesAsync()).Requires(AlignAction.Read);
+        rules.MapGet("/{ruleId}", GetRuleAsync).Requires(AlignAction.Read).Answers<RuleView>().Problems(404);
+        rules.MapPut("/{ruleId}", UpdateRuleAsync).Requires(AlignAction.ManageCatalogue).Reads().Answers<RuleView>().Problems(404);
+        rules.MapDelete("/{ruleId}", DeleteRuleAsync).Requires(AlignAction.ManageCatalogue).Produces(204).Problems(404);
     }
 
     private static IOrganizationGrain Org(HttpContext http, IClusterClient cluster) => cluster.GetGrain<IOrganizationGrain>(http.User.OrgId());

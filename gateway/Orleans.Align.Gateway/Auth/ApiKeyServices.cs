@@ -21,24 +21,4 @@ public static class ApiKeyServices
         services.AddHostedService(sp => sp.GetRequiredService<KeyRevocationFeed>());
         return services;
     }
-
-    /// <summary>
-    /// For operations that grant power (issuing and revoking keys): the caller's key is checked in the
-    /// cluster now, not in the cache, so a key revoked a moment ago cannot use them even on a gateway
-    /// that has not read the revocation yet.
-    /// </summary>
-    public static async ValueTask<object?> RequireKeyValidNow(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-    {
-        var http = context.HttpContext;
-        var keys = http.RequestServices.GetRequiredService<ApiKeyResolver>();
-        if (await keys.ResolveNowAsync(http.User.KeyHashOf()) is null)
-        {
-            http.Response.Headers.WWWAuthenticate = "Bearer";
-            return KeyNotValid();
-        }
-        return await next(context);
-    }
-
-    public static IResult KeyNotValid() =>
-        TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Authentication required", detail: "The API key is not valid (it may have just been revoked).");
 }

@@ -6,8 +6,8 @@ namespace Orleans.Align.Gateway.Auth;
 
 /// <summary>
 /// Reads the cluster's revocation feed (<see cref="IKeyRevocationsGrain"/>) every
-/// <see cref="ApiKeyOptions.RevocationPollInterval"/>: each revoked key leaves the cache and its live
-/// connections are closed. A poll rather than a push, because a poll proves its own freshness: after
+/// <see cref="ApiKeyOptions.RevocationPollInterval"/>: each revoked key or ended session (signed out,
+/// or its membership revoked) leaves the caches and its live connections are closed. A poll rather than a push, because a poll proves its own freshness: after
 /// a successful read the gateway knows it has seen every revocation made before the read began,
 /// whereas a lost push (an expired observer, a silo that died) would go unnoticed. When reads fail,
 /// <see cref="ApiKeyResolver"/> stops trusting its cache after <see cref="ApiKeyOptions.RevocationFeedMaxAge"/>.
@@ -16,6 +16,7 @@ public sealed class KeyRevocationFeed(
     IClusterClient cluster,
     RevokedKeys revoked,
     ApiKeyResolver resolver,
+    SessionResolver sessions,
     LiveConnections connections,
     IOptions<ApiKeyOptions> options,
     TimeProvider clock,
@@ -62,6 +63,7 @@ public sealed class KeyRevocationFeed(
             // Recorded first, so a lookup already in flight cannot cache the key again and a connection opening now closes.
             revoked.Add(revocation.KeyHash);
             resolver.Forget(revocation.KeyHash);
+            sessions.Forget(revocation.KeyHash);
             connections.Abort(revocation.KeyHash);
         }
         if (!batch.Complete)
@@ -70,6 +72,7 @@ public sealed class KeyRevocationFeed(
             // meanwhile is unknown, so every cached key and every open connection is checked again.
             if (_epoch != 0) logger.LogWarning("The key revocation feed could not replay what this gateway missed; re-checking every key in use");
             resolver.ForgetAll();
+            sessions.ForgetAll();
             // Not synced until every open connection has been checked: the next read tries again.
             if (!await RecheckConnectionsAsync(cancellationToken)) return;
         }
@@ -81,11 +84,14 @@ public sealed class KeyRevocationFeed(
 
     private async Task<bool> RecheckConnectionsAsync(CancellationToken cancellationToken)
     {
-        foreach (var keyHash in connections.Keys)
+        foreach (var (credential, user) in connections.Credentials)
         {
             try
             {
-                if (await resolver.ResolveNowAsync(keyHash).WaitAsync(ReadTimeout, cancellationToken) is null) connections.Abort(keyHash);
+                var valid = SessionCredentials.IsSession(credential)
+                    ? await sessions.ResolveNowAsync(user).WaitAsync(ReadTimeout, cancellationToken) is not null
+                    : await resolver.ResolveNowAsync(credential).WaitAsync(ReadTimeout, cancellationToken) is not null;
+                if (!valid) connections.Abort(credential);
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {

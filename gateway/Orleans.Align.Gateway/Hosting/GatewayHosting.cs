@@ -63,8 +63,7 @@ public static class GatewayHosting
             o.SerializerOptions.Converters.Add(enums);
         });
 
-        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddAlignAuthentication(builder.Configuration);
         services.AddAuthorization(Policies.Add);
         services.AddApiKeyChecks();
         services.AddAlignRateLimits();
@@ -77,8 +76,9 @@ public static class GatewayHosting
         {
             document.Info.Title = "Orleans.Align API";
             document.Info.Description =
-                "Shared goals for marketing, PR and sales, live. Authenticate with an API key of your organization as " +
-                "'Authorization: Bearer <key>' or 'X-Api-Key: <key>' (scopes: admin, ingest, read). Errors are RFC 9457 " +
+                "Shared goals for marketing, PR and sales, live. Machines authenticate with an API key of their organization as " +
+                "'Authorization: Bearer <key>' or 'X-Api-Key: <key>' (scopes: admin, ingest, read); people sign in (POST /api/v1/session) " +
+                "and send the session cookie, with the antiforgery token in 'X-CSRF-TOKEN' on every change (roles: admin, lead, member, viewer). Errors are RFC 9457 " +
                 "problem documents. Live boards: SignalR hub /hubs/live, WatchBoard(boardId) then 'boardUpdate' messages.";
             return Task.CompletedTask;
         }));
@@ -97,9 +97,12 @@ public static class GatewayHosting
         app.UseAuthentication();
         app.UseAlignRateLimits(); // after authentication: buckets per key and organization come from the claims
         app.UseAuthorization();
+        app.UseAlignAntiforgery();
 
         var api = app.MapGroup("/api/v1");
         api.MapOrganizations();
+        api.MapSessions();
+        api.MapPeople();
         api.MapCatalogue();
         api.MapAlignment();
         api.MapRules();

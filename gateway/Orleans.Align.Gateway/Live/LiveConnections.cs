@@ -4,8 +4,9 @@ using Orleans.Align.Gateway.Auth;
 namespace Orleans.Align.Gateway.Live;
 
 /// <summary>
-/// The hub connections open on this gateway, by the hash of the key that opened them, so that a
-/// revoked key's connections can be closed at once.
+/// The hub connections open on this gateway, by the credential that opened them (a key's hash or a
+/// person's session, <see cref="AlignClaims.Credential"/>), so that a revoked key's or an ended
+/// session's connections can be closed at once.
 /// </summary>
 public sealed class LiveConnections(RevokedKeys revoked, ILogger<LiveConnections> logger)
 {
@@ -36,10 +37,10 @@ public sealed class LiveConnections(RevokedKeys revoked, ILogger<LiveConnections
         }
     }
 
-    /// <summary>The keys that have connections open here.</summary>
-    public IReadOnlyList<string> Keys
+    /// <summary>The credentials that have connections open here, each with the principal of one of its connections.</summary>
+    public IReadOnlyList<(string Credential, System.Security.Claims.ClaimsPrincipal User)> Credentials
     {
-        get { lock (_gate) return [.. _byKey.Keys]; }
+        get { lock (_gate) return [.. _byKey.Select(k => (k.Key, k.Value.Values.First().User!))]; }
     }
 
     /// <summary>Closes every connection opened with the key (the caller has already recorded it as revoked).</summary>
@@ -51,7 +52,7 @@ public sealed class LiveConnections(RevokedKeys revoked, ILogger<LiveConnections
             if (!_byKey.Remove(keyHash, out var byId)) return;
             connections = [.. byId.Values];
         }
-        logger.LogInformation("Closing {Count} live connection(s) of a revoked API key", connections.Count);
+        logger.LogInformation("Closing {Count} live connection(s) of a revoked API key or an ended session", connections.Count);
         foreach (var connection in connections) connection.Abort();
     }
 }

@@ -7,7 +7,8 @@ namespace Orleans.Align.Gateway.Live;
 /// <summary>
 /// Browsers watch boards of their own organization. The organization comes from the connection's
 /// credential; a board id is always resolved inside it, so another tenant's board is unreachable.
-/// A connection is closed when its key is revoked (<see cref="LiveConnections"/>).
+/// A connection authenticates with a read API key or a person's session cookie (any role reads), and
+/// is closed when its key is revoked or its session ends (<see cref="LiveConnections"/>).
 /// </summary>
 [Authorize(Policy = Policies.Read)]
 public sealed class LiveHub(BoardWatches watches, LiveConnections connections, RevokedKeys revoked) : Hub
@@ -20,10 +21,10 @@ public sealed class LiveHub(BoardWatches watches, LiveConnections connections, R
     {
         if (!BoardIds.IsValid(boardId))
             throw new HubException($"'{boardId}' is not a board id; use {BoardIds.Rule}.");
-        if (revoked.Contains(Context.User!.KeyHashOf()))
+        if (revoked.Contains(Context.User!.CredentialOf()))
         {
             Context.Abort();
-            throw new HubException("The API key of this connection has been revoked.");
+            throw new HubException("The API key or session of this connection has been revoked.");
         }
         try
         {
@@ -39,13 +40,13 @@ public sealed class LiveHub(BoardWatches watches, LiveConnections connections, R
 
     public override Task OnConnectedAsync()
     {
-        connections.Open(Context.User!.KeyHashOf(), Context);
+        connections.Open(Context.User!.CredentialOf(), Context);
         return Task.CompletedTask;
     }
 
     public override Task OnDisconnectedAsync(Exception? exception)
     {
-        connections.Close(Context.User!.KeyHashOf(), Context.ConnectionId);
+        connections.Close(Context.User!.CredentialOf(), Context.ConnectionId);
         return watches.DropConnectionAsync(Context.ConnectionId);
     }
 }

@@ -106,6 +106,29 @@ public interface IOrganizationGrain : IGrainWithStringKey
     [Alias("IssueApiKey")]
     Task<ApiKeyRecord?> IssueApiKeyAsync(string name, IReadOnlyList<string> scopes, string keyHash, string issuerKeyHash);
 
+    /// <summary>
+    /// Like <see cref="IssueApiKeyAsync"/>, on behalf of a person: the session must be open on an
+    /// active admin membership of this organization, checked here for the same reason.
+    /// </summary>
+    [Alias("IssueApiKeyForPerson")]
+    Task<ApiKeyRecord?> IssueApiKeyForPersonAsync(string name, IReadOnlyList<string> scopes, string keyHash, string email, string sessionId);
+
+    /// <summary>
+    /// Adds a person with a role (and departments for leads and members): creates the account when it
+    /// does not exist (no password; <paramref name="setPasswordTokenHash"/> lets the person set one until
+    /// <paramref name="tokenExpiresAt"/>) and grants the membership. Invalid for an unknown role or
+    /// department, Conflict when the person is already a member.
+    /// </summary>
+    [Alias("AddPerson")]
+    Task<PersonAdded> AddPersonAsync(string email, string displayName, string role, IReadOnlyList<string> departments, string setPasswordTokenHash, DateTimeOffset tokenExpiresAt);
+
+    [Alias("ListPeople")]
+    Task<IReadOnlyList<Membership>> ListPeopleAsync();
+
+    /// <summary>Revokes the person's membership (ending its sessions everywhere); NotFound when the person is not a member.</summary>
+    [Alias("RemovePerson")]
+    Task RemovePersonAsync(string email);
+
     [Alias("ListApiKeys")]
     Task<IReadOnlyList<ApiKeyRecord>> ListApiKeysAsync();
 

@@ -26,7 +26,9 @@ public sealed class OrganizationState
     /// The last revision each rule id has had, deleted ones included: a rule made again under a
     /// deleted one's id continues its revisions, so it never meets the old revision's grain or cursor.
     /// </summary>
-    [Id(12)] public Dictionary<string, int> RuleRevisions { get; set; } = new(StringComparer.Ordinal);
+    [Id(13)] public Dictionary<string, int> RuleRevisions { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>The normalized emails of the organization's people; each one's membership is its own grain.</summary>
+    [Id(12)] public List<string> People { get; set; } = [];
 }
 
 [GenerateSerializer, Alias("align.stored-key")]
@@ -85,6 +87,7 @@ public sealed class OrganizationGrain(
             Activities = before.Activities.ToDictionary(a => a.Key, a => a.Value.ToList(), StringComparer.Ordinal),
             Rules = [.. before.Rules],
             RuleRevisions = new Dictionary<string, int>(before.RuleRevisions, StringComparer.Ordinal),
+            People = [.. before.People],
         };
         change(copy);
         state.State = copy;
@@ -388,6 +391,59 @@ public sealed class OrganizationGrain(
         await ChangeAsync(s => s.ApiKeys.Add(key));
         return key.Record;
     }
+
+    public async Task<ApiKeyRecord?> IssueApiKeyForPersonAsync(string name, IReadOnlyList<string> scopes, string keyHash, string email, string sessionId)
+    {
+        _ = Existing;
+        // In this grain's turn, which removing a person also takes: a removed admin never mints a key.
+        var issuer = await Membership(email).ValidateSessionAsync(sessionId);
+        if (issuer is not { Role: PersonRoles.Admin }) return null;
+        var key = NewKey(name, scopes, keyHash, clock.GetUtcNow());
+        await GrainFactory.GetGrain<IApiKeyGrain>(keyHash).RegisterAsync(key.Record);
+        await ChangeAsync(s => s.ApiKeys.Add(key));
+        return key.Record;
+    }
+
+    public async Task<PersonAdded> AddPersonAsync(string email, string displayName, string role, IReadOnlyList<string> departments, string setPasswordTokenHash, DateTimeOffset tokenExpiresAt)
+    {
+        var s = Existing;
+        if (!Emails.IsValid(email) || Emails.Normalize(email) != email) throw AlignException.Invalid($"'{email}' is not a normalized email address.");
+        if (!PersonRoles.IsKnown(role)) throw AlignException.Invalid($"Unknown role '{role}'; roles are {string.Join(", ", PersonRoles.All)}.");
+        var ids = departments.Distinct(StringComparer.Ordinal).ToArray();
+        if (PersonRoles.TakesDepartments(role) && ids.Length == 0) throw AlignException.Invalid($"A {role} acts for at least one department.");
+        if (!PersonRoles.TakesDepartments(role) && ids.Length > 0) throw AlignException.Invalid($"An {role} acts for the whole organization and names no department.");
+        RequireDepartments(ids);
+        var membership = Membership(email);
+        if (s.People.Contains(email) || await membership.GetAsync() is not null) throw AlignException.Conflict($"{email} is already a member of this organization.");
+
+        // The account first (it may exist: then it is left alone), then the membership that makes it count here.
+        var account = GrainFactory.GetGrain<IAccountGrain>(email);
+        var created = await account.EnsureAsync(displayName, setPasswordTokenHash, tokenExpiresAt);
+        var granted = new Membership(OrgId, email, displayName, role, ids, clock.GetUtcNow(), Guid.NewGuid().ToString("N"));
+        await membership.GrantAsync(granted);
+        await account.JoinAsync(OrgId);
+        await ChangeAsync(c => c.People.Add(email));
+        logger.LogInformation("{Email} joined {OrgId} as {Role}", email, OrgId, role);
+        return new PersonAdded(granted, created);
+    }
+
+    public async Task<IReadOnlyList<Membership>> ListPeopleAsync()
+    {
+        var people = await Task.WhenAll(Existing.People.Select(email => Membership(email).GetAsync()));
+        return [.. people.OfType<Membership>()];
+    }
+
+    public async Task RemovePersonAsync(string email)
+    {
+        if (!Existing.People.Contains(email)) throw AlignException.NotFound($"{email} is not a member of this organization.");
+        // Revoked first: once the organization forgets the person, nothing would retry the revocation.
+        await Membership(email).RevokeAsync();
+        await GrainFactory.GetGrain<IAccountGrain>(email).LeaveAsync(OrgId);
+        await ChangeAsync(c => c.People.Remove(email));
+        logger.LogInformation("{Email} was removed from {OrgId}", email, OrgId);
+    }
+
+    private IMembershipGrain Membership(string email) => GrainFactory.GetGrain<IMembershipGrain>(GrainKeys.For(OrgId, email));
 
     public Task<IReadOnlyList<ApiKeyRecord>> ListApiKeysAsync() =>
         Task.FromResult<IReadOnlyList<ApiKeyRecord>>([.. Existing.ApiKeys.Select(k => k.Record)]);

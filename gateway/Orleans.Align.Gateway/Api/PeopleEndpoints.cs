@@ -1,0 +1,58 @@
+using Microsoft.Extensions.Options;
+using Orleans.Align.Gateway.Auth;
+using Orleans.Align.Grains;
+
+namespace Orleans.Align.Gateway.Api;
+
+/// <summary>An organization's people: admins add them with a role (and departments), list and remove them.</summary>
+public static class PeopleEndpoints
+{
+    public static void MapPeople(this RouteGroupBuilder api)
+    {
+        // Managing people grants power: the caller's credential is checked in the cluster, not the cache.
+        var people = api.MapGroup("/people").WithTags("People").Requires(AlignAction.ManagePeople).Authenticated()
+            .AddEndpointFilter(CredentialChecks.RequireValidNow);
+        people.MapPost("", AddAsync).Reads().Answers<PersonAddedResponse>(201).Problems(409);
+        people.MapGet("", ListAsync).Answers<IReadOnlyList<PersonResponse>>();
+        people.MapDelete("/{email}", RemoveAsync).Produces(204).Problems(404);
+    }
+
+    private static IOrganizationGrain Org(HttpContext http, IClusterClient cluster) => cluster.GetGrain<IOrganizationGrain>(http.User.OrgId());
+
+    private static async Task<IResult> AddAsync(AddPersonRequest request, HttpContext http, IClusterClient cluster, IOptions<BrowserSessionOptions> sessions, TimeProvider clock)
+    {
+        var v = new Validation();
+        if (!Emails.IsValid(request.Email)) v.Add("email", request.Email is null ? "is required." : "must be an email address (at most 254 characters, no spaces or '/').");
+        var name = v.Text("displayName", request.DisplayName, InputLimits.MaxNameLength);
+        if (!PersonRoles.IsKnown(request.Role)) v.Add("role", $"must be one of: {string.Join(", ", PersonRoles.All)}.");
+        var departments = v.Ids("departments", request.Departments);
+        if (request.Role is { } role && PersonRoles.IsKnown(role))
+        {
+            if (PersonRoles.TakesDepartments(role) && request.Departments is not { Count: > 0 }) v.Add("departments", $"a {role} acts for at least one department: name them.");
+            if (!PersonRoles.TakesDepartments(role) && request.Departments is { Count: > 0 }) v.Add("departments", $"an {role} acts for the whole organization: name no department.");
+        }
+        if (!v.IsValid) return v.Problem();
+
+        var token = SessionEndpoints.NewToken();
+        var expires = clock.GetUtcNow() + sessions.Value.SetPasswordTokenLifetime;
+        var added = await Org(http, cluster).AddPersonAsync(Emails.Normalize(request.Email!), name!, request.Role!, departments, SessionEndpoints.TokenHash(token), expires);
+        var m = added.Membership;
+        return TypedResults.Created($"/api/v1/people/{Uri.EscapeDataString(m.Email)}", new PersonAddedResponse(m.Email, m.DisplayName, m.Role, m.Departments, m.CreatedAt,
+            added.NewAccount, added.NewAccount ? token : null, added.NewAccount ? expires : null));
+    }
+
+    private static async Task<IResult> ListAsync(HttpContext http, IClusterClient cluster)
+    {
+        var people = await Org(http, cluster).ListPeopleAsync();
+        return TypedResults.Ok(people.OrderBy(p => p.Email, StringComparer.Ordinal)
+            .Select(p => new PersonResponse(p.Email, p.DisplayName, p.Role, p.Departments, p.CreatedAt)).ToList());
+    }
+
+    /// <summary>Revokes the membership: the person's sessions end on every gateway, live connections included, within a second.</summary>
+    private static async Task<IResult> RemoveAsync(string email, HttpContext http, IClusterClient cluster)
+    {
+        if (!Emails.IsValid(email)) return CatalogueEndpoints.NotFound($"{InputLimits.Echo(email)} is not a member of this organization.");
+        await Org(http, cluster).RemovePersonAsync(Emails.Normalize(email));
+        return TypedResults.NoContent();
+    }
+}

@@ -1,0 +1,46 @@
+using System.ComponentModel.DataAnnotations;
+using static Orleans.Align.Gateway.Api.InputLimits;
+
+namespace Orleans.Align.Gateway.Api;
+
+// People, sign-in and sessions. As in Requests.cs: every member is nullable so that validation names
+// each wrong field; the attributes tell the OpenAPI document the rules the endpoints enforce.
+
+/// <summary>Sign in to one organization; the answer sets the session cookie.</summary>
+public sealed record SignInRequest(
+    [property: Required, StringLength(Emails.MaxLength, MinimumLength = 3), EmailAddress] string? Email,
+    [property: Required, StringLength(MaxPasswordLength, MinimumLength = 1)] string? Password,
+    [property: Required, StringLength(Identifiers.MaxLength, MinimumLength = 1), RegularExpression(IdPattern)] string? Organization);
+
+/// <summary>
+/// The signed-in person. <c>csrfToken</c> goes in the <c>X-CSRF-TOKEN</c> header of every request that
+/// changes something while signed in.
+/// </summary>
+public sealed record SessionResponse(string Organization, string Email, string DisplayName, string Role, IReadOnlyList<string> Departments, string CsrfToken);
+
+/// <summary>Who the caller is: a person (<c>kind</c> "person": email, name, role, departments, and a fresh <c>csrfToken</c>) or an API key (<c>kind</c> "apiKey": key id and scopes).</summary>
+public sealed record MeResponse(string Kind, string Organization, string? Email, string? DisplayName, string? Role, IReadOnlyList<string> Departments,
+    string? KeyId, IReadOnlyList<string> Scopes, string? CsrfToken);
+
+/// <summary>Sets a new account's password with the one-time token its organization's admin was shown.</summary>
+public sealed record SetPasswordRequest(
+    [property: Required, StringLength(Emails.MaxLength, MinimumLength = 3), EmailAddress] string? Email,
+    [property: Required, StringLength(MaxTokenLength, MinimumLength = 1)] string? Token,
+    [property: Required, StringLength(MaxPasswordLength, MinimumLength = MinPasswordLength)] string? Password);
+
+/// <summary>Adds a person: <c>role</c> admin or viewer (no departments), lead or member (one or more <c>departments</c>).</summary>
+public sealed record AddPersonRequest(
+    [property: Required, StringLength(Emails.MaxLength, MinimumLength = 3), EmailAddress] string? Email,
+    [property: Required, StringLength(MaxNameLength, MinimumLength = 1)] string? DisplayName,
+    [property: Required] string? Role,
+    [property: MaxLength(MaxIdsPerList)] List<string?>? Departments);
+
+public sealed record PersonResponse(string Email, string DisplayName, string Role, IReadOnlyList<string> Departments, DateTimeOffset CreatedAt);
+
+/// <summary>
+/// The person added. For a new account, <c>setPasswordToken</c> (shown once) lets the person set a
+/// password with <c>POST /api/v1/account/password</c> until <c>setPasswordExpiresAt</c>; an existing
+/// account keeps its password, and both are null.
+/// </summary>
+public sealed record PersonAddedResponse(string Email, string DisplayName, string Role, IReadOnlyList<string> Departments, DateTimeOffset CreatedAt,
+    bool NewAccount, string? SetPasswordToken, DateTimeOffset? SetPasswordExpiresAt);

@@ -1,0 +1,96 @@
+namespace Orleans.Align;
+
+/// <summary>Everything a credential can be asked to do in its organization, for <see cref="Access.Allows"/>.</summary>
+public enum AlignAction
+{
+    /// <summary>Read anything of the organization and watch its boards.</summary>
+    Read,
+    /// <summary>Post metric events.</summary>
+    IngestEvents,
+    /// <summary>Check in on a goal as a department (the departments: the one checking in).</summary>
+    CheckIn,
+    /// <summary>Announce to other departments (the departments: the one it is from).</summary>
+    Announce,
+    /// <summary>Acknowledge an alert (the departments: the one acknowledging, or none).</summary>
+    AcknowledgeAlert,
+    /// <summary>Define a goal (the departments: its owners).</summary>
+    DefineGoal,
+    /// <summary>Add or change a campaign activity (the departments: the one in charge, before and after).</summary>
+    EditActivity,
+    /// <summary>Set a department's check-in cadence (the departments: that one).</summary>
+    SetCheckInCadence,
+    /// <summary>Departments, campaigns, metrics, trigger rules, reviews, goal rebuilds.</summary>
+    ManageCatalogue,
+    ManageSettings,
+    ManageKeys,
+    ManagePeople,
+}
+
+/// <summary>
+/// What one credential holds, whatever it is: an API key's scopes or a person's role in one
+/// organization, brought to the same terms so that one rule (<see cref="Access.Allows"/>) decides for both.
+/// </summary>
+public sealed record Grant(bool Admin, bool Ingest, bool Read, IReadOnlySet<string> LeadOf, IReadOnlySet<string> MemberOf)
+{
+    private static readonly IReadOnlySet<string> None = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>An API key: admin is everything, ingest posts events (and check-ins, announcements and acknowledgements for any department, as tools do), read reads.</summary>
+    public static Grant ForScopes(IEnumerable<string> scopes)
+    {
+        var set = scopes.ToHashSet(StringComparer.Ordinal);
+        return new Grant(set.Contains(Scopes.Admin), set.Contains(Scopes.Ingest), set.Contains(Scopes.Read), None, None);
+    }
+
+    /// <summary>
+    /// A person: an admin may do everything; a lead leads and is a member of its departments; a member
+    /// acts as its departments; everyone with a role reads the whole organization. An unknown role grants nothing.
+    /// </summary>
+    public static Grant ForRole(string role, IEnumerable<string> departments)
+    {
+        var set = departments.ToHashSet(StringComparer.Ordinal);
+        return role switch
+        {
+            PersonRoles.Admin => new Grant(true, false, true, None, None),
+            PersonRoles.Lead => new Grant(false, false, true, set, set),
+            PersonRoles.Member => new Grant(false, false, true, None, set),
+            PersonRoles.Viewer => new Grant(false, false, true, None, None),
+            _ => new Grant(false, false, false, None, None),
+        };
+    }
+}
+
+/// <summary>
+/// The authorization model: role (or scope) × action × departments → allowed. Pure, so it is tested
+/// exhaustively on its own, and every endpoint and hub method asks it rather than a scope or a role.
+/// </summary>
+public static class Access
+{
+    /// <summary>
+    /// True when <paramref name="grant"/> may do <paramref name="action"/> for <paramref name="departments"/>
+    /// (the departments the action acts as or for; empty for actions that concern no department).
+    /// </summary>
+    public static bool Allows(Grant grant, AlignAction action, IReadOnlyCollection<string> departments)
+    {
+        if (grant.Admin) return true;
+        return action switch
+        {
+            AlignAction.Read => grant.Read,
+            AlignAction.IngestEvents => grant.Ingest,
+            // Always FROM a department the person belongs to; tools posting with an ingest key speak for any.
+            AlignAction.CheckIn or AlignAction.Announce => grant.Ingest || (departments.Count > 0 && departments.All(grant.MemberOf.Contains)),
+            // Members acknowledge as one of their departments, or by their own name (no department).
+            AlignAction.AcknowledgeAlert => grant.Ingest || (grant.MemberOf.Count > 0 && departments.All(grant.MemberOf.Contains)),
+            AlignAction.DefineGoal or AlignAction.EditActivity or AlignAction.SetCheckInCadence =>
+                departments.Count > 0 && departments.All(grant.LeadOf.Contains),
+            AlignAction.ManageCatalogue or AlignAction.ManageSettings or AlignAction.ManageKeys or AlignAction.ManagePeople => false,
+            _ => false,
+        };
+    }
+
+    /// <summary>
+    /// True when the action could be allowed for some departments: the coarse check an endpoint makes
+    /// before it reads the body, so that a viewer is refused a check-in whatever it names.
+    /// </summary>
+    public static bool MayAllow(Grant grant, AlignAction action) =>
+        Allows(grant, action, []) || grant.LeadOf.Concat(grant.MemberOf).Any(d => Allows(grant, action, [d]));
+}

@@ -1,0 +1,103 @@
+using Microsoft.Extensions.Options;
+
+namespace Orleans.Align.Grains.People;
+
+[GenerateSerializer, Alias("align.membership-state")]
+public sealed class MembershipState
+{
+    [Id(0)] public Membership? Membership { get; set; }
+    /// <summary>Open sessions by id, with when each started.</summary>
+    [Id(1)] public Dictionary<string, DateTimeOffset> Sessions { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>Sessions ended but not yet announced on the revocation feed: a retry announces them.</summary>
+    [Id(2)] public List<string> Unannounced { get; set; } = [];
+}
+
+/// <summary>
+/// One person's membership of one organization and its sessions (<see cref="IMembershipGrain"/>). The
+/// gateways trust a session only while this grain says it is open, or while their copy is younger
+/// than the revocation feed they read; ending a session (sign-out, removal) is stored first and
+/// announced second, as a key's revocation is.
+/// </summary>
+public sealed class MembershipGrain(
+    [PersistentState("membership", StorageNames.Align)] IPersistentState<MembershipState> state,
+    IOptions<AccountOptions> options,
+    TimeProvider clock) : Grain, IMembershipGrain
+{
+    public async Task GrantAsync(Membership membership)
+    {
+        if (state.State.Membership is not null) throw AlignException.Conflict($"{membership.Email} is already a member of this organization.");
+        state.State.Membership = membership with { Departments = [.. membership.Departments] };
+        state.State.Sessions.Clear();
+        await state.WriteStateAsync();
+    }
+
+    public Task<Membership?> GetAsync() => Task.FromResult(state.State.Membership);
+
+    public async Task RevokeAsync()
+    {
+        var s = state.State;
+        if (s.Membership is not null || s.Sessions.Count > 0)
+        {
+            s.Unannounced.AddRange(s.Sessions.Keys);
+            s.Sessions.Clear();
+            s.Membership = null;
+            await state.WriteStateAsync();
+        }
+        await AnnounceAsync();
+    }
+
+    public async Task<Membership?> StartSessionAsync(string sessionId)
+    {
+        var s = state.State;
+        if (s.Membership is null) return null;
+        var now = clock.GetUtcNow();
+        foreach (var (id, started) in s.Sessions.ToList())
+        {
+            if (started + options.Value.SessionLifetime <= now) s.Sessions.Remove(id);
+        }
+        while (s.Sessions.Count >= options.Value.MaxSessionsPerMembership)
+        {
+            var oldest = s.Sessions.MinBy(p => p.Value).Key;
+            s.Sessions.Remove(oldest);
+            s.Unannounced.Add(oldest);
+        }
+        s.Sessions[sessionId] = now;
+        await state.WriteStateAsync();
+        await AnnounceAsync();
+        return s.Membership;
+    }
+
+    public Task<Membership?> ValidateSessionAsync(string sessionId)
+    {
+        var s = state.State;
+        var open = s.Membership is not null && s.Sessions.TryGetValue(sessionId, out var started)
+            && started + options.Value.SessionLifetime > clock.GetUtcNow();
+        return Task.FromResult(open ? s.Membership : null);
+    }
+
+    public async Task EndSessionAsync(string sessionId)
+    {
+        var s = state.State;
+        if (s.Sessions.Remove(sessionId))
+        {
+            s.Unannounced.Add(sessionId);
+            await state.WriteStateAsync();
+        }
+        await AnnounceAsync();
+    }
+
+    /// <summary>Tells every gateway, through the revocation feed, about each ended session; forgets each once told.</summary>
+    private async Task AnnounceAsync()
+    {
+        var s = state.State;
+        if (s.Unannounced.Count == 0) return;
+        var (orgId, email) = GrainKeys.Parse(this.GetPrimaryKeyString());
+        var feed = GrainFactory.GetGrain<IKeyRevocationsGrain>(0);
+        foreach (var sessionId in s.Unannounced.ToList())
+        {
+            await feed.PublishAsync(SessionCredentials.For(sessionId), orgId, email);
+            s.Unannounced.Remove(sessionId);
+        }
+        await state.WriteStateAsync();
+    }
+}

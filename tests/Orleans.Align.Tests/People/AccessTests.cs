@@ -1,0 +1,91 @@
+namespace Orleans.Align.Tests.People;
+
+/// <summary>
+/// The authorization model, exhaustively: every kind of credential against every action, for no
+/// department, its own department, another one, and its own and another together.
+/// </summary>
+public sealed class AccessTests
+{
+    private const string Own = "marketing", Other = "sales";
+
+    /// <summary>The department sets each pattern character stands for, in order.</summary>
+    private static readonly string[][] DepartmentSets = [[], [Own], [Other], [Own, Other]];
+
+    /// <summary>
+    /// Per credential, per action in <see cref="AlignAction"/>'s order: for each department set above,
+    /// Y (allowed) or . (refused). Admins are not here: they may do everything (tested below).
+    /// </summary>
+    public static readonly TheoryData<string, string> Expected = new()
+    {
+        //                        Read Ingst ChkIn Annce Ackn  Goal  Activ Cadnc Catlg Setng Keys  Peopl
+        { "key:",                ".... .... .... .... .... .... .... .... .... .... .... ...." },
+        { "key:ingest",          ".... YYYY YYYY YYYY YYYY .... .... .... .... .... .... ...." },
+        { "key:read",            "YYYY .... .... .... .... .... .... .... .... .... .... ...." },
+        { "key:ingest,read",     "YYYY YYYY YYYY YYYY YYYY .... .... .... .... .... .... ...." },
+        { "role:lead:marketing", "YYYY .... .Y.. .Y.. YY.. .Y.. .Y.. .Y.. .... .... .... ...." },
+        { "role:member:marketing", "YYYY .... .Y.. .Y.. YY.. .... .... .... .... .... .... ...." },
+        { "role:viewer:",        "YYYY .... .... .... .... .... .... .... .... .... .... ...." },
+        { "role:owner:",         ".... .... .... .... .... .... .... .... .... .... .... ...." }, // not a role: nothing
+    };
+
+    [Theory]
+    [MemberData(nameof(Expected))]
+    public void Each_credential_may_do_exactly_what_its_row_says(string credential, string pattern)
+    {
+        var grant = GrantOf(credential);
+        var rows = pattern.Split(' ');
+        var actions = Enum.GetValues<AlignAction>();
+        Assert.Equal(actions.Length, rows.Length); // every action has a column: the table is exhaustive
+        for (var a = 0; a < actions.Length; a++)
+        {
+            for (var d = 0; d < DepartmentSets.Length; d++)
+            {
+                var expected = rows[a][d] == 'Y';
+                Assert.True(expected == Access.Allows(grant, actions[a], DepartmentSets[d]),
+                    $"{credential}: {actions[a]} for [{string.Join(",", DepartmentSets[d])}] should be {(expected ? "allowed" : "refused")}.");
+            }
+            // The coarse check an endpoint makes before reading the body: allowed for some department set.
+            Assert.Equal(rows[a].Contains('Y'), Access.MayAllow(grant, actions[a]));
+        }
+    }
+
+    [Theory]
+    [InlineData("key:admin")]
+    [InlineData("key:admin,read")]
+    [InlineData("key:admin,ingest,read")]
+    [InlineData("role:admin:")]
+    public void An_admin_key_or_an_admin_person_may_do_everything_for_any_departments(string credential)
+    {
+        var grant = GrantOf(credential);
+        foreach (var action in Enum.GetValues<AlignAction>())
+        {
+            foreach (var departments in DepartmentSets) Assert.True(Access.Allows(grant, action, departments), $"{credential}: {action}");
+        }
+    }
+
+    [Fact]
+    public void A_lead_of_two_departments_defines_goals_owned_by_both_but_not_with_a_third()
+    {
+        var lead = Grant.ForRole(PersonRoles.Lead, [Own, Other]);
+        Assert.True(Access.Allows(lead, AlignAction.DefineGoal, [Own, Other]));
+        Assert.False(Access.Allows(lead, AlignAction.DefineGoal, [Own, Other, "pr"]));
+        Assert.True(Access.Allows(lead, AlignAction.CheckIn, [Other]));
+    }
+
+    [Fact]
+    public void Key_scopes_keep_their_meaning_admin_implies_all_and_ingest_does_not_read()
+    {
+        Assert.True(Access.Allows(Grant.ForScopes([Scopes.Admin]), AlignAction.Read, []));
+        Assert.True(Access.Allows(Grant.ForScopes([Scopes.Admin]), AlignAction.IngestEvents, []));
+        Assert.False(Access.Allows(Grant.ForScopes([Scopes.Ingest]), AlignAction.Read, []));
+        Assert.False(Access.Allows(Grant.ForScopes([Scopes.Read]), AlignAction.IngestEvents, []));
+    }
+
+    /// <summary><c>key:scope,scope</c> or <c>role:role:department,department</c>.</summary>
+    private static Grant GrantOf(string credential)
+    {
+        var parts = credential.Split(':');
+        static string[] List(string text) => text.Length == 0 ? [] : text.Split(',');
+        return parts[0] == "key" ? Grant.ForScopes(List(parts[1])) : Grant.ForRole(parts[1], List(parts[2]));
+    }
+}
