@@ -160,6 +160,9 @@ function reasonText(reason: unknown): string {
 function showKeyForm(): void {
   view.reset();
   feed.clear();
+  // The panels that read on their own stop with the board.
+  rules.stop();
+  checkIns.clear();
   renderBoardOptions(boardFromUrl());
   els.board.hidden = true;
   els.select.disabled = true;
@@ -175,8 +178,6 @@ function rejectKey(): void {
   const wasPerson = person !== null;
   person = null;
   session++;
-  rules.stop();
-  checkIns.clear();
   forgetKey();
   const old = live;
   live = null;
