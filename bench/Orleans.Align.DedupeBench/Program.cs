@@ -145,25 +145,33 @@ async Task RunAsync()
     var averageRuns = probes / (double)lookups;
     Console.WriteLine();
     Console.WriteLine($"7-day window (+1 compaction day held), runs of {recentMaxIdsReal:N0}, fan-in {fanIn}; filters asked: measured average at the simulated {runsPerDay} runs a day, else the bound:");
-    Console.WriteLine("| events/s | bits per id | ids held (8 days) | filters | fences | recent window | memory per organization | + compaction transient (one day's filter) | filters asked per new id | exact checks per new id | exact checks per second |");
-    Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
-    foreach (var rate in new[] { 10_000, 100_000 })
+    Console.WriteLine("| events/s | bits per id | index grains | ids held (8 days) | filters | fences | recent window | memory per index grain | + compaction transient (largest run's filter) | filters asked per new id | exact checks per new id | exact checks per second |");
+    Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+    foreach (var (rate, partitions) in new[] { (10_000, 1), (100_000, 1), (100_000, 16) })
     {
         foreach (var bits in new[] { 12.0, bitsPerId }.Distinct())
         {
-            var held = rate * 86_400L * 8;
+            var perGrain = rate / (double)partitions;
+            var held = (long)(perGrain * 86_400 * 8);
             var filters = held * bits / 8;
             var fences = held * fencePerId;
             var recentBytes = bytesPerRecentId * recentMaxIdsReal;
-            var day = rate * 86_400L * bits / 8;
-            // At most: 8 past days + today's levels, F-1 runs per level below a day's size.
-            var runsPerRealDay = rate * 86_400L / recentMaxIdsReal;
-            var levels = (int)Math.Ceiling(Math.Log(runsPerRealDay) / Math.Log(fanIn));
-            var mostAsked = 8 + (fanIn - 1) * levels;
-            var simulated = runsPerRealDay == runsPerDay;
+            // Runs: a past day is one run if it fits under the run limit, else runs of the largest level that does.
+            var dayIds = (long)(perGrain * 86_400);
+            var maxRun = RunCompaction.MaxRunIds(bits);
+            var largest = (long)recentMaxIdsReal;
+            while (largest * fanIn <= maxRun) largest *= fanIn;
+            var pastDayRuns = dayIds <= maxRun ? 1 : (int)Math.Ceiling(dayIds / (double)largest);
+            var levelsBelowDay = 0;
+            for (var size = (long)recentMaxIdsReal; size < Math.Min(dayIds, largest * fanIn); size *= fanIn) levelsBelowDay++;
+            var todayMost = (fanIn - 1) * Math.Min(levelsBelowDay, (int)Math.Round(Math.Log(largest / (double)recentMaxIdsReal, fanIn)) + 1)
+                + (dayIds > maxRun ? pastDayRuns - 1 : 0);
+            var mostAsked = 8 * pastDayRuns + todayMost;
+            var transient = Math.Min(dayIds, dayIds <= maxRun ? dayIds : largest) * bits / 8;
+            var simulated = partitions == 1 && rate * 86_400L / recentMaxIdsReal == runsPerDay;
             var asked = simulated ? averageRuns : mostAsked;
             var perId = asked * fpr[bits];
-            Console.WriteLine($"| {rate:N0} | {bits} | {held / 1e9:F2} billion | {filters / 1073741824:F1} GiB | {fences / 1073741824:F2} GiB | {recentBytes / 1048576:F0} MiB | **{(filters + fences + recentBytes) / 1073741824:F1} GiB** | {day / 1073741824:F1} GiB | {(simulated ? $"{averageRuns:F1} measured (at most {mostAsked})" : $"at most {mostAsked}")} | {perId:F3} | {perId * rate:N0} |");
+            Console.WriteLine($"| {rate:N0} | {bits} | {partitions} | {held / 1e9:F2} billion | {filters / 1073741824:F1} GiB | {fences / 1073741824:F2} GiB | {recentBytes / 1048576:F0} MiB | **{(filters + fences + recentBytes) / 1073741824:F1} GiB** | {transient / 1073741824:F1} GiB | {(simulated ? $"{averageRuns:F1} measured (at most {mostAsked})" : $"at most {mostAsked}")} | {perId:F3} | {perId * rate:N0} |");
         }
     }
 }

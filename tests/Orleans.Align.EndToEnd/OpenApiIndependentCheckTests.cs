@@ -224,6 +224,41 @@ public sealed class OpenApiIndependentCheckTests(AlignSystem system)
         await r.SendAsync(HttpMethod.Get, "/api/v1/rules/coverage", key);
         await r.SendAsync(HttpMethod.Get, "/api/v1/rules/no-such-rule", key);
         await r.SendAsync(HttpMethod.Get, "/api/v1/rules/Not%20A%20Rule", key, broken: "path ruleId");
+        var changed = new { name = "Coverage is landing", metric = "conversion_rate", scope = new { campaign = "launch" }, condition = "below", threshold = 0.1, windowMinutes = 60, notify = new[] { "sales" } };
+        await r.SendAsync(HttpMethod.Put, "/api/v1/rules/coverage", key, changed);
+        await r.SendAsync(HttpMethod.Put, "/api/v1/rules/coverage", key, changed with { windowMinutes = 0 }, broken: "windowMinutes below its minimum");
+        await r.SendAsync(HttpMethod.Put, "/api/v1/rules/no-such-rule", key, changed);
+        await r.SendAsync(HttpMethod.Put, "/api/v1/rules/coverage", read, changed);
+        await r.SendAsync(HttpMethod.Post, "/api/v1/rules", key, rule with { id = "to-delete" });
+        await r.SendAsync(HttpMethod.Delete, "/api/v1/rules/to-delete", key);
+        await r.SendAsync(HttpMethod.Delete, "/api/v1/rules/to-delete", key);
+        await r.SendAsync(HttpMethod.Delete, "/api/v1/rules/Not%20A%20Rule", key, broken: "path ruleId");
+
+        // People, and a person's session (a browser of its own: the session is a cookie).
+        var email = $"checked-{Guid.NewGuid():N}@example.com";
+        var person = await r.SendAsync(HttpMethod.Post, "/api/v1/people", key, new { email, displayName = "Checked Person", role = "lead", departments = new[] { "marketing" } });
+        await r.SendAsync(HttpMethod.Post, "/api/v1/people", key, new { email = "not an email", displayName = "X", role = "viewer" }, broken: "email off pattern");
+        await r.SendAsync(HttpMethod.Post, "/api/v1/people", read, new { email = "reader@example.com", displayName = "X", role = "viewer" });
+        await r.SendAsync(HttpMethod.Get, "/api/v1/people", key);
+        await r.SendAsync(HttpMethod.Get, "/api/v1/people", read);
+        const string Password = "a checked person's password";
+        await r.SendAsync(HttpMethod.Post, "/api/v1/account/password", null, new { email, token = person.Body!["setPasswordToken"]!.GetValue<string>(), password = Password });
+        await r.SendAsync(HttpMethod.Post, "/api/v1/account/password", null, new { email, token = "not-the-token", password = Password });
+        await r.SendAsync(HttpMethod.Post, "/api/v1/account/password", null, new { email }, broken: "token and password missing");
+        using (var browser = new HttpClient(new HttpClientHandler { CookieContainer = new System.Net.CookieContainer() }) { BaseAddress = system.Gateway })
+        {
+            await r.SendAsync(HttpMethod.Get, "/api/v1/me", null, client: browser);
+            await r.SendAsync(HttpMethod.Post, "/api/v1/session", null, new { email, password = "not it", organization = tenant.Id }, client: browser);
+            await r.SendAsync(HttpMethod.Post, "/api/v1/session", null, new { email, organization = tenant.Id }, broken: "password missing", client: browser);
+            var signedIn = await r.SendAsync(HttpMethod.Post, "/api/v1/session", null, new { email, password = Password, organization = tenant.Id }, client: browser);
+            var csrf = signedIn.Body!["csrfToken"]!.GetValue<string>();
+            await r.SendAsync(HttpMethod.Get, "/api/v1/me", null, client: browser);
+            await r.SendAsync(HttpMethod.Delete, "/api/v1/session", null, client: browser, csrf: csrf);
+            await r.SendAsync(HttpMethod.Delete, "/api/v1/session", null, client: browser);
+        }
+        await r.SendAsync(HttpMethod.Delete, $"/api/v1/people/{Uri.EscapeDataString(email)}", key);
+        await r.SendAsync(HttpMethod.Delete, $"/api/v1/people/{Uri.EscapeDataString(email)}", key);
+        await r.SendAsync(HttpMethod.Delete, "/api/v1/people/nobody%40example.com", read);
 
         // Boards and replay.
         await r.SendAsync(HttpMethod.Get, "/api/v1/boards/overview", key);
@@ -300,14 +335,16 @@ public sealed class OpenApiIndependentCheckTests(AlignSystem system)
     {
         public List<Exchange> Exchanges { get; } = [];
 
-        public async Task<(int Status, JsonNode? Body)> SendAsync(HttpMethod method, string path, string? key, object? body = null, string? broken = null, string contentType = "application/json")
+        public async Task<(int Status, JsonNode? Body)> SendAsync(HttpMethod method, string path, string? key, object? body = null, string? broken = null,
+            string contentType = "application/json", HttpClient? client = null, string? csrf = null)
         {
             using var request = new HttpRequestMessage(method, path);
+            if (csrf is not null) request.Headers.Add("X-CSRF-TOKEN", csrf);
             var text = body switch { null => null, string s => s, _ => JsonSerializer.Serialize(body, Tenant.Json) };
             if (text is not null) request.Content = new StringContent(text, new MediaTypeHeaderValue(contentType) { CharSet = "utf-8" });
             if (text is { Length: > 64 * 1024 }) request.Headers.ExpectContinue = true;
             if (key is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
-            using var response = await system.Http.SendAsync(request);
+            using var response = await (client ?? system.Http).SendAsync(request);
             var answer = await response.Content.ReadAsStringAsync();
             var headers = response.Headers.Concat(response.Content.Headers)
                 .ToDictionary(h => h.Key.ToLowerInvariant(), h => string.Join(", ", h.Value));

@@ -8,7 +8,7 @@ namespace Orleans.Align.Gateway.Api;
 
 /// <summary>Sign in to one organization; the answer sets the session cookie.</summary>
 public sealed record SignInRequest(
-    [property: Required, StringLength(Emails.MaxLength, MinimumLength = 3), EmailAddress] string? Email,
+    [property: Required, StringLength(Emails.MaxLength, MinimumLength = 3), EmailAddress, RegularExpression(Emails.Pattern)] string? Email,
     [property: Required, StringLength(MaxPasswordLength, MinimumLength = 1)] string? Password,
     [property: Required, StringLength(Identifiers.MaxLength, MinimumLength = 1), RegularExpression(IdPattern)] string? Organization);
 
@@ -24,13 +24,13 @@ public sealed record MeResponse(string Kind, string Organization, string? Email,
 
 /// <summary>Sets a new account's password with the one-time token its organization's admin was shown.</summary>
 public sealed record SetPasswordRequest(
-    [property: Required, StringLength(Emails.MaxLength, MinimumLength = 3), EmailAddress] string? Email,
+    [property: Required, StringLength(Emails.MaxLength, MinimumLength = 3), EmailAddress, RegularExpression(Emails.Pattern)] string? Email,
     [property: Required, StringLength(MaxTokenLength, MinimumLength = 1)] string? Token,
     [property: Required, StringLength(MaxPasswordLength, MinimumLength = MinPasswordLength)] string? Password);
 
 /// <summary>Adds a person: <c>role</c> admin or viewer (no departments), lead or member (one or more <c>departments</c>).</summary>
 public sealed record AddPersonRequest(
-    [property: Required, StringLength(Emails.MaxLength, MinimumLength = 3), EmailAddress] string? Email,
+    [property: Required, StringLength(Emails.MaxLength, MinimumLength = 3), EmailAddress, RegularExpression(Emails.Pattern)] string? Email,
     [property: Required, StringLength(MaxNameLength, MinimumLength = 1)] string? DisplayName,
     [property: Required] string? Role,
     [property: MaxLength(MaxIdsPerList)] List<string?>? Departments);

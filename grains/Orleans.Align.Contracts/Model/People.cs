@@ -25,6 +25,13 @@ public static class Emails
     public const int MaxLength = 254;
 
     /// <summary>
+    /// <see cref="IsValid"/> as a regular expression, for the OpenAPI document (and anyone who checks
+    /// an address before sending it): one '@' with something on both sides, a domain with a '.' neither
+    /// first nor last, no whitespace, control characters, '/', '\\', '"', '&lt;' or '&gt;'.
+    /// </summary>
+    public const string Pattern = @"^[^@\s/\\""<>\p{Cc}]+@[^.@\s/\\""<>\p{Cc}][^@\s/\\""<>\p{Cc}]*\.[^@\s/\\""<>\p{Cc}]*[^.@\s/\\""<>\p{Cc}]$";
+
+    /// <summary>
     /// A deliberately plain check (one '@', something on both sides, a dot in the domain, no spaces or
     /// control characters, at most 254 characters): whether a mailbox exists is the mail's business.
     /// </summary>

@@ -77,6 +77,7 @@ public sealed class IngestLogGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        _dedupe?.Stop();
         integrity.Clear(OrgId);
         await SaveHighWaterAsync(cancellationToken);
     }

@@ -39,18 +39,33 @@ public sealed class BlobDedupeIndexStore(BlobContainerClient container) : IDedup
         await container.GetBlobClient(SummaryBlob(orgId, summary.Name)).UploadAsync(BinaryData.FromBytes(summary.ToBytes()), overwrite: true, cancellationToken);
     }
 
+    /// <summary>
+    /// Lists and reads every summary. A summary deleted between the listing and its read (an earlier
+    /// activation's compaction or expiry finishing) starts the listing again: skipping it could miss
+    /// both a compaction's inputs and its output, listed before the output existed.
+    /// </summary>
     public async Task<IReadOnlyList<RunSummary>> LoadSummariesAsync(string orgId, CancellationToken cancellationToken = default)
     {
         await EnsureContainerAsync(cancellationToken);
-        var summaries = new List<RunSummary>();
-        await foreach (var item in container.GetBlobsAsync(new GetBlobsOptions { Prefix = orgId + "/" }, cancellationToken))
+        for (var attempt = 1; ; attempt++)
         {
-            if (!item.Name.EndsWith(".summary", StringComparison.Ordinal)) continue;
-            var name = item.Name[(orgId.Length + 1)..^".summary".Length];
-            var content = await container.GetBlobClient(item.Name).DownloadContentAsync(cancellationToken);
-            summaries.Add(RunSummary.FromBytes(name, content.Value.Content.ToMemory().Span));
+            try
+            {
+                var summaries = new List<RunSummary>();
+                await foreach (var item in container.GetBlobsAsync(new GetBlobsOptions { Prefix = orgId + "/" }, cancellationToken))
+                {
+                    if (!item.Name.EndsWith(".summary", StringComparison.Ordinal)) continue;
+                    var name = item.Name[(orgId.Length + 1)..^".summary".Length];
+                    var content = await container.GetBlobClient(item.Name).DownloadContentAsync(cancellationToken);
+                    summaries.Add(RunSummary.FromBytes(name, content.Value.Content.ToMemory().Span));
+                }
+                return summaries;
+            }
+            catch (RequestFailedException ex) when (ex.Status == 404 && attempt < 5)
+            {
+                // Listed, then deleted: list again.
+            }
         }
-        return summaries;
     }
 
     public async Task<byte[]> ReadRunAsync(string orgId, string runName, long offset, int length, CancellationToken cancellationToken = default)

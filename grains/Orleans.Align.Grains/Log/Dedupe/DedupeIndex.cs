@@ -32,6 +32,7 @@ public sealed class DedupeIndex(string orgId, IDedupeIndexStore store, DedupeSet
     private Task? _sealer;
     private Task? _compactor;
     private int _lookupsInFlight;
+    private readonly CancellationTokenSource _stopping = new();
     private long _exactReads;
     private long _lookups;
     private long _filterProbes;
@@ -40,6 +41,16 @@ public sealed class DedupeIndex(string orgId, IDedupeIndexStore store, DedupeSet
 
     /// <summary>Sealed runs cover the log through this sequence; what follows is only in memory (and the log).</summary>
     public long DurableThrough { get; private set; }
+
+    /// <summary>
+    /// Stops the background work of a grain that deactivates: no more sealing, no compaction commits,
+    /// no deletes. The next activation (here or on another silo) owns the index from its own load;
+    /// an old activation that went on deleting would pull runs from under it. What this one had not
+    /// sealed is in the log after <see cref="DurableThrough"/>, which the next activation re-reads.
+    /// </summary>
+    public void Stop() => _stopping.Cancel();
+
+    private bool Stopped => _stopping.IsCancellationRequested;
 
     /// <summary>The compaction running now, if any (tests and the benchmark wait for it).</summary>
     public Task Compaction => _compactor ?? Task.CompletedTask;
@@ -185,7 +196,7 @@ public sealed class DedupeIndex(string orgId, IDedupeIndexStore store, DedupeSet
     private async Task SealLoopAsync()
     {
         var failures = 0;
-        while (_sealing.TryPeek(out var run))
+        while (!Stopped && _sealing.TryPeek(out var run))
         {
             try
             {
@@ -223,12 +234,13 @@ public sealed class DedupeIndex(string orgId, IDedupeIndexStore store, DedupeSet
     private async Task CompactLoopAsync()
     {
         var failures = 0;
-        while (RunCompaction.Next(_sealed, settings.CompactionSpan, settings.CompactionFanIn, RunCompaction.MaxRunIds(settings.FilterBitsPerId)) is { } inputs)
+        while (!Stopped && RunCompaction.Next(_sealed, settings.CompactionSpan, settings.CompactionFanIn, RunCompaction.MaxRunIds(settings.FilterBitsPerId)) is { } inputs)
         {
             foreach (var run in inputs) _compacting.Add(run);
             try
             {
-                var output = await Task.Run(() => MergeAsync(inputs));
+                var output = await Task.Run(() => MergeAsync(inputs, _stopping.Token));
+                if (Stopped) return;
                 await store.WriteSummaryAsync(orgId, output);
                 var at = _sealed.IndexOf(inputs[0]);
                 _sealed.RemoveRange(at, inputs.Count);
@@ -239,6 +251,10 @@ public sealed class DedupeIndex(string orgId, IDedupeIndexStore store, DedupeSet
                 _compactedIds += output.Count;
                 failures = 0;
                 FitFiltersToCap();
+            }
+            catch (Exception) when (Stopped)
+            {
+                return;
             }
             catch (Exception ex)
             {
@@ -253,15 +269,15 @@ public sealed class DedupeIndex(string orgId, IDedupeIndexStore store, DedupeSet
         }
     }
 
-    private async Task<RunSummary> MergeAsync(IReadOnlyList<RunSummary> inputs)
+    private async Task<RunSummary> MergeAsync(IReadOnlyList<RunSummary> inputs, CancellationToken cancellationToken)
     {
         var name = IdRun.NameFor(inputs.Min(r => r.FirstSequence), inputs.Max(r => r.LastSequence));
         var sources = new List<Stream>();
         try
         {
-            foreach (var run in inputs) sources.Add(await store.OpenRunReadAsync(orgId, run.Name));
-            await using var target = await store.OpenRunWriteAsync(orgId, name);
-            return await RunCompaction.MergeAsync(inputs, sources, target, settings.FilterBitsPerId);
+            foreach (var run in inputs) sources.Add(await store.OpenRunReadAsync(orgId, run.Name, cancellationToken));
+            await using var target = await store.OpenRunWriteAsync(orgId, name, cancellationToken);
+            return await RunCompaction.MergeAsync(inputs, sources, target, settings.FilterBitsPerId, cancellationToken);
         }
         finally
         {
@@ -293,7 +309,8 @@ public sealed class DedupeIndex(string orgId, IDedupeIndexStore store, DedupeSet
 
     private void DeleteRetired()
     {
-        if (_lookupsInFlight > 0 || _retired.Count == 0) return;
+        // A stopped index deletes nothing: the next load finds what is expired or superseded.
+        if (_lookupsInFlight > 0 || _retired.Count == 0 || Stopped) return;
         var names = _retired.ToList();
         _retired.Clear();
         foreach (var name in names) _ = DeleteAsync(name);

@@ -227,6 +227,25 @@ public sealed class DedupeIndexTests
         Assert.Empty(await FindAsync(index, Enumerable.Range(4_001, 4_000)));
     });
 
+    [Fact]
+    public Task A_stopped_index_seals_compacts_and_deletes_nothing_more_and_the_next_load_finds_every_id() => OnOneThread(async () =>
+    {
+        var index = NewIndex(recentMaxIds: 1_000, fanIn: 2);
+        RememberRange(index, 1, 1_000, Start);
+        await SettledAsync(index, 1_000);
+
+        index.Stop();
+        RememberRange(index, 1_001, 3_000, Start);
+        await Task.Delay(200);
+
+        Assert.Equal(1_000, index.DurableThrough);
+        Assert.Single(await _store.LoadSummariesAsync("org"));
+        var next = NewIndex(recentMaxIds: 1_000, fanIn: 2);
+        await next.LoadAsync(CancellationToken.None);
+        Assert.Equal(1_000, next.DurableThrough); // the rest is in the log, which the ingest grain re-reads after it
+        Assert.Equal(1_000, (await FindAsync(next, Enumerable.Range(1, 1_000))).Count);
+    });
+
     /// <summary>A store whose deletes never happen, as if the silo died right after a compaction's summary was written.</summary>
     private sealed class NoDeletes(MemoryDedupeIndexStore inner) : DelegatingStore(inner)
     {
