@@ -159,6 +159,27 @@ public sealed class SignInTests(AlignSystem system)
     }
 
     [Fact]
+    public async Task A_lead_attaches_a_goal_only_under_a_parent_that_a_department_it_leads_owns()
+    {
+        var tenant = await system.CreateTenantAsync("si");
+        await tenant.SeedLaunchAsync();
+        var now = DateTimeOffset.UtcNow;
+        object Parent(string id, string[] owners) => new { id, title = id, rollUp = "children", owners, start = now.AddDays(-1), end = now.AddDays(30) };
+        object Child(string id, string parent) => new { id, title = id, metric = "media_mentions", target = 10, owners = new[] { "pr" }, parent, start = now.AddDays(-1), end = now.AddDays(30) };
+        await tenant.PostOkAsync("/api/v1/goals", Parent("sales-okr", ["sales"]));
+        await tenant.PostOkAsync("/api/v1/goals", Parent("launch-okr", ["pr", "sales"]));
+        using var lead = await SignInAsync(tenant, await AddPersonAsync(tenant, "lead", "pr"));
+        var before = (await tenant.GetOkAsync("/api/v1/goals")).ToJsonString();
+
+        // Its own goal, but under sales' goal: it would move sales' progress.
+        Assert.Equal(HttpStatusCode.Forbidden, await lead.StatusAsync(HttpMethod.Post, "/api/v1/goals", Child("pr-under-sales", "sales-okr")));
+        Assert.Equal(before, (await tenant.GetOkAsync("/api/v1/goals")).ToJsonString());
+
+        // Under a goal PR shares with sales: allowed.
+        Assert.Equal(HttpStatusCode.Created, await lead.StatusAsync(HttpMethod.Post, "/api/v1/goals", Child("pr-under-launch", "launch-okr")));
+    }
+
+    [Fact]
     public async Task A_lead_edits_the_activities_and_cadence_of_the_departments_it_leads_and_no_others()
     {
         var tenant = await system.CreateTenantAsync("si");

@@ -163,6 +163,11 @@ public static class CatalogueEndpoints
         var (v, definition) = ValidateGoal(request);
         if (definition is null) return v.Problem();
         if (Policies.Departments(http, AlignAction.DefineGoal, definition.Owners) is { } refused) return refused;
+        // A child moves its parent's progress: a lead attaches one only under a goal that one of the
+        // departments it leads owns (an unknown parent is refused by the organization as before).
+        if (definition.ParentId is { } parentId && await Org(http, cluster).GetGoalDefinitionAsync(parentId) is { } parent
+            && !parent.Owners.Any(owner => http.User.Allows(AlignAction.DefineGoal, [owner])))
+            return Policies.Departments(http, AlignAction.DefineGoal, parent.Owners)!;
         var view = await Org(http, cluster).CreateGoalAsync(definition);
         return TypedResults.Created($"/api/v1/goals/{view.Id}", view);
     }
