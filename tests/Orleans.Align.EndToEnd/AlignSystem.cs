@@ -170,7 +170,7 @@ public class AlignSystem : IAsyncLifetime
         await WaitForPortAsync(_azuriteTablePort);
     }
 
-    /// <summary>maildev's web API (<c>GET /email</c> lists the mail it caught), for reading what the gateways sent.</summary>
+    /// <summary>maildev's web API (<c>GET /api/email</c> lists the mail it caught), for reading what the gateways sent.</summary>
     public Uri MailCatcher => new($"http://127.0.0.1:{_mailWebPort}");
 
     /// <summary>maildev, the SMTP catcher (tests/mail-catcher), on loopback: SMTP for the gateways, its web API for the tests.</summary>

@@ -8,7 +8,7 @@ namespace Orleans.Align.EndToEnd;
 /// <summary>
 /// Invitations and password resets over real SMTP: the gateways mail maildev (a real SMTP catcher on
 /// loopback, started by <see cref="AlignSystem"/>), the test reads the mail through maildev's REST API
-/// (<c>GET /email</c>), follows the link's token, sets a password and signs in.
+/// (<c>GET /api/email</c>), follows the link's token, sets a password and signs in.
 /// </summary>
 [Collection(SystemCollection.Name)]
 public sealed partial class InvitationMailTests(AlignSystem system)
@@ -34,7 +34,7 @@ public sealed partial class InvitationMailTests(AlignSystem system)
 
     private static async Task<List<JsonNode>> MailsToAsync(HttpClient http, string email)
     {
-        var list = (await http.GetFromJsonAsync<JsonArray>("/email"))!;
+        var list = (await http.GetFromJsonAsync<JsonArray>("/api/email"))!;
         return [.. list.OfType<JsonNode>().Where(m => m["to"]!.AsArray().Any(t => string.Equals(t!["address"]!.GetValue<string>(), email, StringComparison.OrdinalIgnoreCase)))];
     }
 
