@@ -8,7 +8,9 @@
 #   ALIGN_GATEWAY_URL (the first gateway, http://127.0.0.1:5080), ALIGN_SILO_URL (the first silo,
 #   http://127.0.0.1:5090), ALIGN_AZURITE_PORT (blob port, 10000; the table service is on 10002, the
 #   queue service on 10001; Azurite keeps its data in .align/azurite), Align__Storage__ConnectionString
-#   (a real Azure Storage account instead of Azurite), and any Align__* setting (see README).
+#   (a real Azure Storage account instead of Azurite), ALIGN_MAIL_SMTP_PORT / ALIGN_MAIL_WEB_PORT
+#   (maildev, the mail catcher the demo's invitations and password resets go to: SMTP 1025, web 1080;
+#   setting Align__Mail__Host sends through that SMTP server instead), and any Align__* setting (see README).
 #   Ctrl-C or SIGTERM stops everything.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -19,7 +21,7 @@ while [ $# -gt 0 ]; do
     --no-simulate) simulate=0 ;;
     --silos) silos="${2:-}"; shift ;;
     --gateways) gateways="${2:-}"; shift ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "Unknown argument: $1 (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -69,13 +71,13 @@ wait_healthy() {
 }
 
 wait_port() {
-  local port=$1
+  local port=$1 name=${2:-azurite}
   for _ in $(seq 1 120); do
     (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && return 0
-    kill -0 "${pids[-1]}" 2>/dev/null || { echo "Azurite exited; see .align/logs/azurite.log" >&2; exit 1; }
+    kill -0 "${pids[-1]}" 2>/dev/null || { echo "$name exited; see .align/logs/$name.log" >&2; exit 1; }
     sleep 0.25
   done
-  echo "Azurite did not listen on 127.0.0.1:$port; see .align/logs/azurite.log" >&2; exit 1
+  echo "$name did not listen on 127.0.0.1:$port; see .align/logs/$name.log" >&2; exit 1
 }
 
 if [ -z "${Align__Storage__ConnectionString:-}" ]; then
@@ -90,6 +92,20 @@ if [ -z "${Align__Storage__ConnectionString:-}" ]; then
   # Grain state, the event log, reminders and cluster membership (silos and gateways) all use it.
   Align__Storage__ConnectionString="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$azurite_port/devstoreaccount1;TableEndpoint=http://127.0.0.1:$table_port/devstoreaccount1;"
   export Align__Storage__ConnectionString
+fi
+
+mail_web=""
+if [ -z "${Align__Mail__Host:-}" ]; then
+  smtp_port="${ALIGN_MAIL_SMTP_PORT:-1025}" mail_web_port="${ALIGN_MAIL_WEB_PORT:-1080}"
+  echo; echo "== Starting maildev, the mail catcher (SMTP 127.0.0.1:$smtp_port, web http://127.0.0.1:$mail_web_port)"
+  tests/mail-catcher/node_modules/.bin/maildev --smtp "$smtp_port" --ip 127.0.0.1 --web "$mail_web_port" --web-ip 127.0.0.1 \
+    > .align/logs/maildev.log 2>&1 &
+  pids+=($!)
+  wait_port "$smtp_port" maildev; wait_port "$mail_web_port" maildev
+  # Plain SMTP is fine on loopback to a catcher; a real server keeps the default, STARTTLS required.
+  export Align__Mail__Host=127.0.0.1 Align__Mail__Port="$smtp_port" Align__Mail__Tls=none
+  export Align__Mail__PublicUrl="${Align__Mail__PublicUrl:-$gateway_url}"
+  mail_web="http://127.0.0.1:$mail_web_port"
 fi
 
 silo_http() { if [ "$1" = 0 ]; then echo "$silo_url"; else echo "http://127.0.0.1:$((5090 + $1))"; fi; }
@@ -116,6 +132,7 @@ dotnet "bench/Orleans.Align.Driver/bin/$conf/net10.0/Orleans.Align.Driver.dll" "
 pids+=($!)
 
 for ((j=0; j<gateways; j++)); do echo "Gateway $((j + 1)): $(gateway_http "$j")"; done
+[ -z "$mail_web" ] || echo "The demo's mail (invitations, password resets): $mail_web"
 echo "Logs: .align/logs/. Orleans dashboard: $silo_url/dashboard. Press Ctrl-C to stop."
 services=("${pids[@]:0:${#pids[@]}-1}")  # everything but the driver, which may finish on its own
 while true; do

@@ -44,6 +44,9 @@ step "Installing Azurite, the Azure Storage emulator (npm)"
 step "Installing the independent OpenAPI checker (npm)"
 (cd tests/openapi-check && npm_ci)
 
+step "Installing maildev, the SMTP catcher for the demo's and the tests' mail (npm)"
+(cd tests/mail-catcher && npm_ci)
+
 step "Building the web client"
 (cd web-client && npm_ci && npm run build --silent)
 

@@ -41,6 +41,7 @@ public static class HostingExtensions
             .Validate(o => o.LockoutDuration >= TimeSpan.FromSeconds(1) && o.LockoutDuration <= TimeSpan.FromDays(1), "Align:Accounts:LockoutDuration must be between 1 s and a day.")
             .Validate(o => o.SessionLifetime >= TimeSpan.FromMinutes(1), "Align:Accounts:SessionLifetime must be at least a minute.")
             .Validate(o => o.MaxSessionsPerMembership is >= 1 and <= 10_000, "Align:Accounts:MaxSessionsPerMembership must be between 1 and 10,000.")
+            .Validate(o => o.PasswordResetInterval >= TimeSpan.Zero && o.PasswordResetInterval <= TimeSpan.FromDays(1), "Align:Accounts:PasswordResetInterval must be between 0 and a day.")
             .ValidateOnStart();
         services.AddSingleton<LogIndexes>();
         services.TryAddSingleton<ILogIndexStore, NoLogIndexStore>();

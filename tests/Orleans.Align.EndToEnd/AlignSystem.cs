@@ -24,7 +24,8 @@ public class AlignSystem : IAsyncLifetime
     public const string PlatformAdminKey = "e2e-platform-admin-key-0123456789";
 
     private readonly Dictionary<string, Process> _processes = [];
-    private readonly int _azuritePort = FreePort(), _azuriteTablePort = FreePort(), _azuriteQueuePort = FreePort(), _redisPort = FreePort();
+    private readonly int _azuritePort = FreePort(), _azuriteTablePort = FreePort(), _azuriteQueuePort = FreePort(), _redisPort = FreePort(),
+        _smtpPort = FreePort(), _mailWebPort = FreePort();
     private readonly SiloEndpoints[] _silos;
     private readonly string _azuriteData = Path.Combine(Path.GetTempPath(), "align-e2e-azurite-" + Guid.NewGuid().ToString("N"));
     private int _starts;
@@ -82,6 +83,7 @@ public class AlignSystem : IAsyncLifetime
         Directory.CreateDirectory(LogDirectory);
         Http = new HttpClient { BaseAddress = Gateway, Timeout = TimeSpan.FromSeconds(30) };
         await StartAzuriteAsync();
+        await StartMailCatcherAsync();
         if (Options.Clustering == "redis") await StartRedisAsync();
         for (var i = 0; i < _silos.Length; i++) await StartSiloAsync(i);
         for (var j = 0; j < Gateways.Count; j++) await StartGatewayAsync(j);
@@ -134,6 +136,9 @@ public class AlignSystem : IAsyncLifetime
             .. ClusterArguments(),
             // Learn about silos that come and go within a second.
             "--Align:Gateway:GatewayListRefreshPeriod=00:00:01",
+            // Mail goes to this system's maildev, in plain text on loopback.
+            "--Align:Mail:Host=127.0.0.1", $"--Align:Mail:Port={_smtpPort}", "--Align:Mail:Tls=none",
+            "--Align:Mail:From=Orleans.Align E2E <align@e2e.example>",
         ]);
         await WaitHealthyAsync(new Uri(Gateways[index], "/health/ready"));
         if (!_startedGateways.Contains(Gateways[index])) _startedGateways.Add(Gateways[index]);
@@ -163,6 +168,19 @@ public class AlignSystem : IAsyncLifetime
         ]);
         await WaitForPortAsync(_azuritePort);
         await WaitForPortAsync(_azuriteTablePort);
+    }
+
+    /// <summary>maildev's web API (<c>GET /api/email</c> lists the mail it caught), for reading what the gateways sent.</summary>
+    public Uri MailCatcher => new($"http://127.0.0.1:{_mailWebPort}");
+
+    /// <summary>maildev, the SMTP catcher (tests/mail-catcher), on loopback: SMTP for the gateways, its web API for the tests.</summary>
+    private async Task StartMailCatcherAsync()
+    {
+        var bin = Path.Combine(RepositoryRoot(), "tests", "mail-catcher", "node_modules", ".bin", "maildev");
+        if (!File.Exists(bin)) throw new FileNotFoundException($"Run 'npm ci' in tests/mail-catcher first (setup.sh does): {bin} is missing.", bin);
+        Start("maildev", bin, ["--smtp", $"{_smtpPort}", "--ip", "127.0.0.1", "--web", $"{_mailWebPort}", "--web-ip", "127.0.0.1", "--silent"]);
+        await WaitForPortAsync(_smtpPort);
+        await WaitForPortAsync(_mailWebPort);
     }
 
     /// <summary>A throw-away redis-server for Redis membership: no persistence, gone with the fixture.</summary>

@@ -245,6 +245,10 @@ public sealed class OpenApiIndependentCheckTests(AlignSystem system)
         await r.SendAsync(HttpMethod.Post, "/api/v1/account/password", null, new { email, token = person.Body!["setPasswordToken"]!.GetValue<string>(), password = Password });
         await r.SendAsync(HttpMethod.Post, "/api/v1/account/password", null, new { email, token = "not-the-token", password = Password });
         await r.SendAsync(HttpMethod.Post, "/api/v1/account/password", null, new { email }, broken: "token and password missing");
+        await r.SendAsync(HttpMethod.Post, "/api/v1/account/password-reset", null, new { email, organization = tenant.Id });
+        await r.SendAsync(HttpMethod.Post, "/api/v1/account/password-reset", null, new { email = $"nobody-{Guid.NewGuid():N}@example.com" });
+        await r.SendAsync(HttpMethod.Post, "/api/v1/account/password-reset", null, new { email = "not an email" }, broken: "email off pattern");
+        await r.SendAsync(HttpMethod.Post, "/api/v1/account/password-reset", null, new { email, organization = "Not An Org" }, broken: "organization off pattern");
         using (var browser = new HttpClient(new HttpClientHandler { CookieContainer = new System.Net.CookieContainer() }) { BaseAddress = system.Gateway })
         {
             await r.SendAsync(HttpMethod.Get, "/api/v1/me", null, client: browser);

@@ -189,6 +189,60 @@ public sealed class WarRoomBrowserTests(AlignSystem system)
         await Assertions.Expect(page.Locator("#sign-in-form")).ToBeVisibleAsync(new() { Timeout = 10_000 });
     }
 
+    [Fact]
+    public async Task An_invitee_opens_the_mailed_link_sets_a_password_signs_in_and_can_ask_for_a_reset()
+    {
+        var tenant = await system.CreateTenantAsync("wi");
+        var (campaign, _) = await tenant.SeedLaunchAsync();
+        var email = $"invited-{Guid.NewGuid():N}"[..24] + "@example.com";
+        const string password = "the invitee's own password";
+        await tenant.PostOkAsync("/api/v1/people", new { email, displayName = "Ivy Invitee", role = "viewer" });
+        var text = await MailTextAsync(email, "You are invited");
+        var link = System.Text.RegularExpressions.Regex.Match(text, @"https?://\S+").Value;
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await LaunchAsync(playwright);
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
+        await page.GotoAsync(link + $"&board=campaign:{campaign}");
+        await Assertions.Expect(page.Locator("#set-password-form")).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        await Assertions.Expect(page.Locator("#set-password-hint")).ToContainTextAsync(email);
+        await page.FillAsync("#set-password-input", password);
+        await page.ClickAsync("#set-password-submit");
+
+        // The token is spent and leaves the address bar; sign-in is offered with the email and organization filled in.
+        await Assertions.Expect(page.Locator("#sign-in-form")).ToBeVisibleAsync(new() { Timeout = 10_000 });
+        Assert.DoesNotContain("invite=", page.Url);
+        await Assertions.Expect(page.Locator("#sign-in-email")).ToHaveValueAsync(email);
+        await Assertions.Expect(page.Locator("#sign-in-org")).ToHaveValueAsync(tenant.Id);
+        await page.FillAsync("#sign-in-password", password);
+        await page.ClickAsync("#sign-in-submit");
+        await Assertions.Expect(page.Locator("#status")).ToHaveAttributeAsync("data-state", "connected", new() { Timeout = 15_000 });
+
+        // Signed out, "Forgot your password?" mails a reset link.
+        await page.ClickAsync("#sign-out");
+        await Assertions.Expect(page.Locator("#sign-in-form")).ToBeVisibleAsync(new() { Timeout = 10_000 });
+        await page.FillAsync("#sign-in-email", email);
+        await page.ClickAsync("#forgot-password");
+        await Assertions.Expect(page.Locator("#sign-in-note")).ToContainTextAsync("on its way", new() { Timeout = 10_000 });
+        Assert.Contains("reset=", await MailTextAsync(email, "Reset your Orleans.Align password"));
+    }
+
+    /// <summary>The text of the mail to this address with this subject, from the system's maildev.</summary>
+    private async Task<string> MailTextAsync(string email, string subject)
+    {
+        using var http = new HttpClient { BaseAddress = system.MailCatcher };
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            var mails = (await http.GetFromJsonAsync<System.Text.Json.Nodes.JsonArray>("/api/email"))!;
+            var mail = mails.FirstOrDefault(m => m!["subject"]!.GetValue<string>().Contains(subject, StringComparison.Ordinal)
+                && m["to"]!.AsArray().Any(t => string.Equals(t!["address"]!.GetValue<string>(), email, StringComparison.OrdinalIgnoreCase)));
+            if (mail is not null) return mail["text"]!.GetValue<string>();
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"No mail '{subject}' to {email}.");
+            await Task.Delay(200);
+        }
+    }
+
     private static Task<IBrowser> LaunchAsync(IPlaywright playwright) => playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
     {
         ExecutablePath = "/usr/bin/chromium",

@@ -91,6 +91,26 @@ export async function currentPerson(): Promise<Person | null> {
   return me.kind === 'person' ? me : null;
 }
 
+/** Sets the password with the one-time token of an invitation or password-reset link. */
+export async function setPassword(email: string, token: string, password: string): Promise<void> {
+  const response = await send('/api/v1/account/password', {
+    method: 'POST',
+    headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
+    body: JSON.stringify({ email, token, password }),
+  });
+  if (!response.ok) throw new ApiError(await problemMessage(response), response.status);
+}
+
+/** Asks for a password-reset mail; the server answers the same whether or not the account exists. */
+export async function requestPasswordReset(email: string, organization: string | null): Promise<void> {
+  const response = await send('/api/v1/account/password-reset', {
+    method: 'POST',
+    headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
+    body: JSON.stringify(organization ? { email, organization } : { email }),
+  });
+  if (!response.ok) throw new ApiError(await problemMessage(response), response.status);
+}
+
 /** Ends the session on every gateway; the cookie is removed. */
 export async function signOut(csrfToken: string): Promise<void> {
   const response = await send('/api/v1/session', { method: 'DELETE', headers: { 'X-CSRF-TOKEN': csrfToken } });

@@ -1,7 +1,7 @@
 // Bootstrap: credentials, board choice and wiring the live board to the view.
 
 import './styles.css';
-import { ApiClient, ApiError, currentPerson, signIn, signOut, type Campaign, type Department, type Person } from './api';
+import { ApiClient, ApiError, currentPerson, requestPasswordReset, setPassword, signIn, signOut, type Campaign, type Department, type Person } from './api';
 import { ActivitiesView } from './activities-view';
 import { CheckInsView } from './checkins-view';
 import { RulesView } from './rules-view';
@@ -31,6 +31,12 @@ const els = {
   signInPassword: byId<HTMLInputElement>('sign-in-password'),
   signInOrg: byId<HTMLInputElement>('sign-in-org'),
   signInSubmit: byId<HTMLButtonElement>('sign-in-submit'),
+  signInNote: byId<HTMLSpanElement>('sign-in-note'),
+  forgotPassword: byId<HTMLButtonElement>('forgot-password'),
+  setPasswordForm: byId<HTMLFormElement>('set-password-form'),
+  setPasswordHint: byId<HTMLParagraphElement>('set-password-hint'),
+  setPasswordInput: byId<HTMLInputElement>('set-password-input'),
+  setPasswordSubmit: byId<HTMLButtonElement>('set-password-submit'),
   signOut: byId<HTMLButtonElement>('sign-out'),
   board: byId<HTMLElement>('board'),
 };
@@ -304,7 +310,79 @@ els.signOut.addEventListener('click', () => {
     });
 });
 
+/** An invitation's or a password reset's link: ?invite=<token> or ?reset=<token>, with &email= and &org=. */
+function passwordLinkFromUrl(): { token: string; email: string; org: string; invited: boolean } | null {
+  const params = new URL(window.location.href).searchParams;
+  const token = params.get('invite') ?? params.get('reset');
+  const email = params.get('email');
+  if (!token || !email) return null;
+  return { token, email, org: params.get('org') ?? '', invited: params.has('invite') };
+}
+
+let passwordLink: ReturnType<typeof passwordLinkFromUrl> = null;
+
+function showSetPasswordForm(link: NonNullable<typeof passwordLink>): void {
+  passwordLink = link;
+  els.keyForm.hidden = true;
+  els.signInForm.hidden = true;
+  els.setPasswordForm.hidden = false;
+  els.setPasswordHint.textContent = link.invited
+    ? `Welcome! Choose the password of ${link.email}${link.org ? ` to join ${link.org}` : ''}.`
+    : `Choose a new password for ${link.email}.`;
+  els.setPasswordInput.focus();
+}
+
+els.setPasswordForm.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const link = passwordLink;
+  const password = els.setPasswordInput.value;
+  if (!link || !password) return;
+  els.setPasswordSubmit.disabled = true;
+  setPassword(link.email, link.token, password)
+    .then(() => {
+      // The token is spent: take it out of the address bar and the history.
+      const url = new URL(window.location.href);
+      for (const name of ['invite', 'reset', 'email']) url.searchParams.delete(name);
+      window.history.replaceState(null, '', url);
+      passwordLink = null;
+      els.setPasswordInput.value = '';
+      els.setPasswordForm.hidden = true;
+      errors.set('key', null);
+      showKeyForm();
+      els.signInEmail.value = link.email;
+      els.signInOrg.value = link.org || els.signInOrg.value;
+      els.signInNote.textContent = 'Your password is set: sign in.';
+      els.signInPassword.focus();
+    })
+    .catch((err: unknown) => errors.set('key', err instanceof ApiError ? err.message : String(err)))
+    .finally(() => {
+      els.setPasswordSubmit.disabled = false;
+    });
+});
+
+els.forgotPassword.addEventListener('click', () => {
+  const email = els.signInEmail.value.trim();
+  if (!email) {
+    els.signInNote.textContent = 'Enter your email first.';
+    els.signInEmail.focus();
+    return;
+  }
+  const organization = els.signInOrg.value.trim() || null;
+  els.forgotPassword.disabled = true;
+  requestPasswordReset(email, organization)
+    .then(() => {
+      errors.set('key', null);
+      els.signInNote.textContent = `If ${email} has an account${organization ? ` in ${organization}` : ''}, a link to reset its password is on its way.`;
+    })
+    .catch((err: unknown) => errors.set('key', err instanceof ApiError ? err.message : String(err)))
+    .finally(() => {
+      els.forgotPassword.disabled = false;
+    });
+});
+
 async function start(): Promise<void> {
+  const link = passwordLinkFromUrl();
+  if (link) return showSetPasswordForm(link);
   takeKeyFromUrl();
   const initialKey = loadKey();
   if (initialKey) return open(initialKey);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Orleans.Align.Gateway.Auth;
+using Orleans.Align.Gateway.Mail;
 using Orleans.Align.Grains;
 
 namespace Orleans.Align.Gateway.Api;
@@ -19,7 +20,8 @@ public static class PeopleEndpoints
 
     private static IOrganizationGrain Org(HttpContext http, IClusterClient cluster) => cluster.GetGrain<IOrganizationGrain>(http.User.OrgId());
 
-    private static async Task<IResult> AddAsync(AddPersonRequest request, HttpContext http, IClusterClient cluster, IOptions<BrowserSessionOptions> sessions, TimeProvider clock)
+    private static async Task<IResult> AddAsync(AddPersonRequest request, HttpContext http, IClusterClient cluster, IOptions<BrowserSessionOptions> sessions,
+        MailSender mail, TimeProvider clock)
     {
         var v = new Validation();
         if (!Emails.IsValid(request.Email)) v.Add("email", request.Email is null ? "is required." : "must be an email address (at most 254 characters, no spaces or '/').");
@@ -37,8 +39,29 @@ public static class PeopleEndpoints
         var expires = clock.GetUtcNow() + sessions.Value.SetPasswordTokenLifetime;
         var added = await Org(http, cluster).AddPersonAsync(Emails.Normalize(request.Email!), name!, request.Role!, departments, SessionEndpoints.TokenHash(token), expires);
         var m = added.Membership;
+
+        // The invitation is stored; the mail is only its messenger. A failed or slow send (bounded by
+        // Align:Mail:SendTimeout) is logged and reported as mailSent: false, and the admin has the link.
+        var link = added.NewAccount ? mail.Link(MailLinks.Query("invite", token, m.Email, m.OrgId)) : null;
+        var sent = await mail.TrySendAsync(added.NewAccount
+            ? new MailMessage(m.Email, m.DisplayName, $"You are invited to {m.OrgId} on Orleans.Align",
+                $"""
+                Hello {m.DisplayName},
+
+                You have been invited to the organization {m.OrgId} on Orleans.Align as {m.Role}{(m.Departments.Count > 0 ? " of " + string.Join(", ", m.Departments) : "")}.
+                Open this link to set your password and join; it works once, until {expires:yyyy-MM-dd HH:mm} UTC:
+
+                {link}
+                """)
+            : new MailMessage(m.Email, m.DisplayName, $"You joined {m.OrgId} on Orleans.Align",
+                $"""
+                Hello {m.DisplayName},
+
+                You have been added to the organization {m.OrgId} on Orleans.Align as {m.Role}{(m.Departments.Count > 0 ? " of " + string.Join(", ", m.Departments) : "")}.
+                Sign in with your existing password: {mail.Link("org=" + Uri.EscapeDataString(m.OrgId))}
+                """), http.RequestAborted);
         return TypedResults.Created($"/api/v1/people/{Uri.EscapeDataString(m.Email)}", new PersonAddedResponse(m.Email, m.DisplayName, m.Role, m.Departments, m.CreatedAt,
-            added.NewAccount, added.NewAccount ? token : null, added.NewAccount ? expires : null));
+            added.NewAccount, added.NewAccount ? token : null, added.NewAccount ? expires : null, link, sent));
     }
 
     private static async Task<IResult> ListAsync(HttpContext http, IClusterClient cluster)

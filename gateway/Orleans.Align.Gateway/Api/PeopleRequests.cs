@@ -39,8 +39,19 @@ public sealed record PersonResponse(string Email, string DisplayName, string Rol
 
 /// <summary>
 /// The person added. For a new account, <c>setPasswordToken</c> (shown once) lets the person set a
-/// password with <c>POST /api/v1/account/password</c> until <c>setPasswordExpiresAt</c>; an existing
-/// account keeps its password, and both are null.
+/// password with <c>POST /api/v1/account/password</c> until <c>setPasswordExpiresAt</c>, and
+/// <c>invitationUrl</c> is the web client's link that does it (the link the invitation mail carries);
+/// an existing account keeps its password, and all three are null. <c>mailSent</c>: whether the mail
+/// (the invitation, or for an existing account a note that it joined) went out; false when mail is off
+/// or the SMTP server failed, and then the admin passes the link on.
 /// </summary>
 public sealed record PersonAddedResponse(string Email, string DisplayName, string Role, IReadOnlyList<string> Departments, DateTimeOffset CreatedAt,
-    bool NewAccount, string? SetPasswordToken, DateTimeOffset? SetPasswordExpiresAt);
+    bool NewAccount, string? SetPasswordToken, DateTimeOffset? SetPasswordExpiresAt, string? InvitationUrl, bool MailSent);
+
+/// <summary>
+/// Asks for a password-reset mail. <c>organization</c>, when given, limits it to an account that belongs
+/// to that organization (and the link names it). The answer is 202 whether or not the account exists.
+/// </summary>
+public sealed record PasswordResetRequest(
+    [property: Required, StringLength(Emails.MaxLength, MinimumLength = 3), EmailAddress, RegularExpression(Emails.Pattern)] string? Email,
+    [property: StringLength(Identifiers.MaxLength, MinimumLength = 1), RegularExpression(IdPattern)] string? Organization);

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using Orleans.Align.Gateway.Auth;
+using Orleans.Align.Gateway.Mail;
 using Orleans.Align.Grains;
 
 namespace Orleans.Align.Gateway.Api;
@@ -23,6 +24,23 @@ public static class SessionEndpoints
         api.MapGet("/me", MeAsync).RequireAuthorization().WithTags("Sessions").Authenticated().Answers<MeResponse>();
         api.MapPost("/account/password", SetPasswordAsync).AllowAnonymous().WithTags("Sessions").Authenticated()
             .Reads(InputLimits.MaxSessionBodyBytes).Produces(204);
+        api.MapPost("/account/password-reset", RequestPasswordReset).AllowAnonymous().WithTags("Sessions").Authenticated()
+            .Reads(InputLimits.MaxSessionBodyBytes).Produces(202)
+            .WithSummary("Mail a password-reset link")
+            .WithDescription("Always 202 for a well-formed request, whether or not the account exists (no account enumeration). When it exists " +
+                "(and belongs to `organization`, if named), and none was mailed in the last minute, a one-time link valid for an hour " +
+                "(Align:Gateway:Sessions:PasswordResetTokenLifetime) is mailed; its token completes through POST /api/v1/account/password.");
+    }
+
+    /// <summary>Queues the reset (<see cref="PasswordResets"/>) and answers at once, the same for every address.</summary>
+    private static IResult RequestPasswordReset(PasswordResetRequest request, PasswordResets resets)
+    {
+        var v = new Validation();
+        if (!Emails.IsValid(request.Email)) v.Add("email", request.Email is null ? "is required." : "must be an email address (at most 254 characters, no spaces or '/').");
+        var org = request.Organization is null ? null : v.Id("organization", request.Organization);
+        if (!v.IsValid) return v.Problem();
+        resets.Request(Emails.Normalize(request.Email!), org);
+        return TypedResults.StatusCode(StatusCodes.Status202Accepted);
     }
 
     /// <summary>
@@ -93,7 +111,7 @@ public static class SessionEndpoints
     {
         var v = new Validation();
         if (!Emails.IsValid(request.Email)) v.Add("email", request.Email is null ? "is required." : "must be an email address (at most 254 characters).");
-        if (string.IsNullOrEmpty(request.Token) || request.Token.Length > InputLimits.MaxTokenLength) v.Add("token", "is required: the token the admin who added you was shown.");
+        if (string.IsNullOrEmpty(request.Token) || request.Token.Length > InputLimits.MaxTokenLength) v.Add("token", "is required: the token of your invitation or password-reset link (or the one the admin who added you was shown).");
         if (request.Password is not { Length: >= InputLimits.MinPasswordLength and <= InputLimits.MaxPasswordLength })
             v.Add("password", $"must be {InputLimits.MinPasswordLength} to {InputLimits.MaxPasswordLength} characters.");
         if (!v.IsValid) return v.Problem();

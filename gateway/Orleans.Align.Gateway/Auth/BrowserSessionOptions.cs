@@ -13,6 +13,9 @@ public sealed class BrowserSessionOptions
     /// <summary>How long the set-password token shown to the admin who adds a person stays usable.</summary>
     public TimeSpan SetPasswordTokenLifetime { get; set; } = TimeSpan.FromDays(7);
 
+    /// <summary>How long a mailed password-reset link stays usable.</summary>
+    public TimeSpan PasswordResetTokenLifetime { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>
     /// A folder for the keys that encrypt session cookies, instead of the cluster's key ring
     /// (<see cref="ClusterKeyRing"/>, the default when this is empty). Every gateway of a deployment

@@ -28,6 +28,7 @@ public static class SessionAuthentication
             .Validate(o => !string.IsNullOrWhiteSpace(o.CookieName), "Align:Gateway:Sessions:CookieName must be set.")
             .Validate(o => o.IdleTimeout >= TimeSpan.FromMinutes(1) && o.IdleTimeout <= TimeSpan.FromDays(30), "Align:Gateway:Sessions:IdleTimeout must be between 1 minute and 30 days.")
             .Validate(o => o.SetPasswordTokenLifetime >= TimeSpan.FromMinutes(5) && o.SetPasswordTokenLifetime <= TimeSpan.FromDays(30), "Align:Gateway:Sessions:SetPasswordTokenLifetime must be between 5 minutes and 30 days.")
+            .Validate(o => o.PasswordResetTokenLifetime >= TimeSpan.FromMinutes(5) && o.PasswordResetTokenLifetime <= TimeSpan.FromDays(7), "Align:Gateway:Sessions:PasswordResetTokenLifetime must be between 5 minutes and 7 days.")
             .ValidateOnStart();
         var sessions = configuration.GetSection(BrowserSessionOptions.Section).Get<BrowserSessionOptions>() ?? new BrowserSessionOptions();
         // Every gateway must decrypt every other gateway's cookies: the key ring lives in the cluster,

@@ -67,6 +67,12 @@ public static class GatewayHosting
         services.AddAuthorization(Policies.Add);
         services.AddApiKeyChecks();
         services.AddAlignRateLimits();
+        services.AddOptions<Mail.MailOptions>().BindConfiguration(Mail.MailOptions.Section)
+            .Validate(o => !o.Validate().Any(), "Align:Mail is not valid: check Port, From, Tls, PublicUrl and SendTimeout.")
+            .ValidateOnStart();
+        services.AddSingleton<Mail.MailSender>();
+        services.AddSingleton<Mail.PasswordResets>();
+        services.AddHostedService(sp => sp.GetRequiredService<Mail.PasswordResets>());
 
         services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(enums));
         services.AddSingleton<BoardWatches>();

@@ -23,6 +23,15 @@ public interface IAccountGrain : IGrainWithStringKey
     Task<bool> SetPasswordAsync(string setPasswordTokenHash, string newPassword);
 
     /// <summary>
+    /// A password reset: replaces any unspent set-password token with this one (its SHA-256) and returns the
+    /// organization the link should name, when the account exists and, if <paramref name="orgId"/> is given,
+    /// belongs to it, and no reset was issued in the last <c>Align:Accounts:PasswordResetInterval</c>; otherwise
+    /// null and nothing changes. The caller answers the same either way (no account enumeration).
+    /// </summary>
+    [Alias("IssuePasswordReset")]
+    Task<PasswordReset?> IssuePasswordResetAsync(string? orgId, string setPasswordTokenHash, DateTimeOffset tokenExpiresAt);
+
+    /// <summary>
     /// Checks the password. Consecutive failures past the configured limit lock the account for the
     /// configured time; while locked, no password is even checked. An unknown account fails in the
     /// same way (and about the same time) as a wrong password.

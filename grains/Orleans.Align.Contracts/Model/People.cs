@@ -96,3 +96,10 @@ public sealed record AccountInfo(
     [property: Id(1)] string DisplayName,
     [property: Id(2)] bool HasPassword,
     [property: Id(3)] IReadOnlyList<string> Organizations);
+
+/// <summary>A password reset was issued: whom to mail, and the organization to name in the link (null when the account belongs to several and none was named).</summary>
+[GenerateSerializer, Immutable, Alias("align.password-reset")]
+public sealed record PasswordReset(
+    [property: Id(0)] string Email,
+    [property: Id(1)] string DisplayName,
+    [property: Id(2)] string? OrgId);

@@ -19,6 +19,8 @@ public sealed class AccountState
     [Id(6)] public DateTimeOffset? SetPasswordTokenExpiresAt { get; set; }
     [Id(7)] public List<string> Organizations { get; set; } = [];
     [Id(8)] public DateTimeOffset CreatedAt { get; set; }
+    /// <summary>When the last password reset was issued (at most one per <see cref="AccountOptions.PasswordResetInterval"/>).</summary>
+    [Id(9)] public DateTimeOffset? LastPasswordResetAt { get; set; }
 }
 
 /// <summary>
@@ -63,6 +65,20 @@ public sealed class AccountGrain(
         s.LockedUntil = null;
         await state.WriteStateAsync();
         return true;
+    }
+
+    public async Task<PasswordReset?> IssuePasswordResetAsync(string? orgId, string setPasswordTokenHash, DateTimeOffset tokenExpiresAt)
+    {
+        var s = state.State;
+        var now = clock.GetUtcNow();
+        if (s.Email is null) return null;
+        if (orgId is not null && !s.Organizations.Contains(orgId)) return null;
+        if (s.LastPasswordResetAt is { } last && now - last < options.Value.PasswordResetInterval) return null;
+        s.SetPasswordTokenHash = setPasswordTokenHash;
+        s.SetPasswordTokenExpiresAt = tokenExpiresAt;
+        s.LastPasswordResetAt = now;
+        await state.WriteStateAsync();
+        return new PasswordReset(s.Email, s.DisplayName, orgId ?? (s.Organizations.Count == 1 ? s.Organizations[0] : null));
     }
 
     public async Task<PasswordCheck> CheckPasswordAsync(string password)

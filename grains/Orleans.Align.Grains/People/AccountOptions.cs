@@ -16,4 +16,7 @@ public sealed class AccountOptions
 
     /// <summary>Open sessions kept per membership; past it the oldest is signed out.</summary>
     public int MaxSessionsPerMembership { get; set; } = 50;
+
+    /// <summary>At most one password reset per account in this long: repeated requests for one address mail nothing more.</summary>
+    public TimeSpan PasswordResetInterval { get; set; } = TimeSpan.FromMinutes(1);
 }

@@ -47,6 +47,44 @@ public sealed class PeopleTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task A_password_reset_is_issued_only_for_an_account_of_the_organization_named_once_a_minute_and_sets_a_new_password()
+    {
+        var org = await cluster.NewOrganizationAsync();
+        var other = await cluster.NewOrganizationAsync();
+        var email = NewEmail();
+        await AddWithPasswordAsync(org, email, PersonRoles.Viewer);
+        var expires = DateTimeOffset.UtcNow.AddHours(1);
+
+        Assert.Null(await Account(NewEmail()).IssuePasswordResetAsync(null, Hash("r0"), expires));       // no such account
+        Assert.Null(await Account(email).IssuePasswordResetAsync(other.Id, Hash("r0"), expires));        // not a member there
+        var reset = await Account(email).IssuePasswordResetAsync(org.Id, Hash("r1"), expires);
+        Assert.Equal(new PasswordReset(email, "Pat", org.Id), reset);
+        Assert.Null(await Account(email).IssuePasswordResetAsync(null, Hash("r2"), expires));            // within the interval: nothing
+        Assert.False(await Account(email).SetPasswordAsync(Hash("r2"), "a new long password"));
+
+        Assert.Equal(SignInOutcome.Succeeded, (await Account(email).CheckPasswordAsync(Password)).Outcome); // the old one works until the reset is used
+        Assert.True(await Account(email).SetPasswordAsync(Hash("r1"), "a new long password"));
+        Assert.False(await Account(email).SetPasswordAsync(Hash("r1"), "yet another password"));          // spent
+        Assert.Equal(SignInOutcome.Failed, (await Account(email).CheckPasswordAsync(Password)).Outcome);
+        Assert.Equal(SignInOutcome.Succeeded, (await Account(email).CheckPasswordAsync("a new long password")).Outcome);
+    }
+
+    [Fact]
+    public async Task A_reset_without_an_organization_names_the_only_one_and_none_when_there_are_several()
+    {
+        var first = await cluster.NewOrganizationAsync();
+        var second = await cluster.NewOrganizationAsync();
+        var email = NewEmail();
+        await AddWithPasswordAsync(first, email, PersonRoles.Viewer);
+        Assert.Equal(first.Id, (await Account(email).IssuePasswordResetAsync(null, Hash("a"), DateTimeOffset.UtcNow.AddHours(1)))!.OrgId);
+
+        var both = NewEmail();
+        await AddWithPasswordAsync(first, both, PersonRoles.Viewer);
+        await AddWithPasswordAsync(second, both, PersonRoles.Viewer);
+        Assert.Null((await Account(both).IssuePasswordResetAsync(null, Hash("b"), DateTimeOffset.UtcNow.AddHours(1)))!.OrgId);
+    }
+
+    [Fact]
     public async Task An_expired_token_sets_no_password()
     {
         var org = await cluster.NewOrganizationAsync();
