@@ -207,7 +207,7 @@ public sealed class WarRoomBrowserTests(AlignSystem system)
 
         var bar = page.Locator($"[data-goal-id=\"{goal}\"] [data-role=\"bar\"]");
         await Assertions.Expect(page.Locator("#status")).ToHaveAttributeAsync("data-state", "connected", new() { Timeout = 15_000 });
-        await Assertions.Expect(page.Locator("#board-title")).ToHaveTextAsync("Launch", new() { Timeout = 15_000 });
+        await Assertions.Expect(page.Locator("#board-title")).ToHaveTextAsync("Launch war room", new() { Timeout = 15_000 });
         await Assertions.Expect(bar).ToHaveAttributeAsync("data-percent", "0.0", new() { Timeout = 15_000 });
         Assert.DoesNotContain(link, page.Url);
         // Only its board: no picker, and nothing it may not read was asked for (no error shown).
@@ -221,7 +221,7 @@ public sealed class WarRoomBrowserTests(AlignSystem system)
         await page.CloseAsync();
         var again = await kiosk.NewPageAsync();
         await again.GotoAsync(new Uri(system.Gateway, "/").ToString());
-        await Assertions.Expect(again.Locator("#board-title")).ToHaveTextAsync("Launch", new() { Timeout = 15_000 });
+        await Assertions.Expect(again.Locator("#board-title")).ToHaveTextAsync("Launch war room", new() { Timeout = 15_000 });
         await Assertions.Expect(again.Locator($"[data-goal-id=\"{goal}\"] [data-role=\"bar\"]")).ToHaveAttributeAsync("data-percent", "30.0", new() { Timeout = 15_000 });
 
         // Revoked: the screen drops the link and asks for a key.
