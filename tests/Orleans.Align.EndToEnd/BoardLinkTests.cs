@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.SignalR;
@@ -191,5 +192,73 @@ public sealed class BoardLinkTests(AlignSystem system)
         Assert.Equal(HubConnectionState.Connected, other.State);
         await other.InvokeAsync<JsonElement>("WatchBoard", $"campaign:{campaign}");
         Assert.Equal(HttpStatusCode.NotFound, await StatusAsync(tenant, HttpMethod.Delete, "/api/v1/board-links/nope", tenant.ApiKey));
+    }
+
+    [Fact]
+    public async Task A_lead_links_the_overview_war_rooms_and_its_own_departments_board_and_a_member_links_nothing()
+    {
+        var tenant = await system.CreateTenantAsync();
+        var (campaign, _) = await tenant.SeedLaunchAsync();
+        using var lead = await SignInAsync(tenant, await AddPersonAsync(tenant, "lead", "marketing"));
+        using var member = await SignInAsync(tenant, await AddPersonAsync(tenant, "member", "marketing"));
+
+        Assert.Equal(HttpStatusCode.Created, await PersonStatusAsync(lead, HttpMethod.Post, new { name = "m", board = "department:marketing" }));
+        Assert.Equal(HttpStatusCode.Created, await PersonStatusAsync(lead, HttpMethod.Post, new { name = "w", board = $"campaign:{campaign}" }));
+        Assert.Equal(HttpStatusCode.Created, await PersonStatusAsync(lead, HttpMethod.Post, new { name = "o", board = "overview" }));
+        Assert.Equal(HttpStatusCode.Forbidden, await PersonStatusAsync(lead, HttpMethod.Post, new { name = "s", board = "department:sales" }));
+        Assert.Equal(HttpStatusCode.Forbidden, await PersonStatusAsync(member, HttpMethod.Post, new { name = "x", board = "overview" }));
+        Assert.Equal(HttpStatusCode.Forbidden, await PersonStatusAsync(member, HttpMethod.Get, null));
+
+        // The admin's link for sales' board: the marketing lead neither sees nor revokes it.
+        var (salesLink, _, _) = await CreateLinkAsync(tenant, "department:sales");
+        using var list = await Send(lead, HttpMethod.Get, "/api/v1/board-links", null);
+        var listed = (await list.Content.ReadFromJsonAsync<JsonArray>())!;
+        Assert.Equal(3, listed.Count);
+        Assert.DoesNotContain(listed, l => l!["id"]!.GetValue<string>() == salesLink);
+        using var revoke = await Send(lead, HttpMethod.Delete, $"/api/v1/board-links/{salesLink}", null);
+        Assert.Equal(HttpStatusCode.Forbidden, revoke.StatusCode);
+        var mine = listed.First(l => l!["board"]!.GetValue<string>() == "department:marketing")!["id"]!.GetValue<string>();
+        using var revokeMine = await Send(lead, HttpMethod.Delete, $"/api/v1/board-links/{mine}", null);
+        Assert.Equal(HttpStatusCode.NoContent, revokeMine.StatusCode);
+    }
+
+    private const string Password = "a long enough password";
+
+    private sealed record PersonClient(HttpClient Http, string Csrf) : IDisposable
+    {
+        public void Dispose() => Http.Dispose();
+    }
+
+    private static async Task<string> AddPersonAsync(Tenant tenant, string role, params string[] departments)
+    {
+        var email = $"{role}-{Guid.NewGuid():N}"[..20] + "@example.com";
+        var added = await tenant.PostOkAsync("/api/v1/people", new { email, displayName = $"A {role}", role, departments });
+        var token = added["setPasswordToken"]!.GetValue<string>();
+        using var set = await tenant.System.Http.PostAsJsonAsync("/api/v1/account/password", new { email, token, password = Password });
+        Assert.Equal(HttpStatusCode.NoContent, set.StatusCode);
+        return email;
+    }
+
+    private async Task<PersonClient> SignInAsync(Tenant tenant, string email)
+    {
+        var http = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = system.Gateway };
+        using var response = await http.PostAsJsonAsync("/api/v1/session", new { email, password = Password, organization = tenant.Id });
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"Sign-in failed: {(int)response.StatusCode} {text}");
+        return new PersonClient(http, JsonNode.Parse(text)!["csrfToken"]!.GetValue<string>());
+    }
+
+    private static async Task<HttpResponseMessage> Send(PersonClient person, HttpMethod method, string path, object? body)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (body is not null) request.Content = JsonContent.Create(body, options: Tenant.Json);
+        request.Headers.Add("X-CSRF-TOKEN", person.Csrf);
+        return await person.Http.SendAsync(request);
+    }
+
+    private static async Task<HttpStatusCode> PersonStatusAsync(PersonClient person, HttpMethod method, object? body)
+    {
+        using var response = await Send(person, method, "/api/v1/board-links", body);
+        return response.StatusCode;
     }
 }
