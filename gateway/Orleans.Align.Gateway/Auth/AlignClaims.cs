@@ -35,7 +35,7 @@ public static class AlignClaims
     public const string Role = "align:role";
     public const string Department = "align:department";
 
-    public const string ForbiddenDetail = "Your API key's scopes, or your role and departments, do not allow this operation.";
+    public const string ForbiddenDetail = "Your API key's scopes, or your role and departments, do not allow this operation (a board link reads its own board only).";
 
     /// <summary>The caller's organization: always from the credential, never from the URL.</summary>
     public static string OrgId(this ClaimsPrincipal user) =>
