@@ -24,15 +24,25 @@ public enum AlignAction
     ManageSettings,
     ManageKeys,
     ManagePeople,
+    /// <summary>
+    /// Read one board's snapshot and watch it live (the board is checked by <see cref="Access.AllowsBoard"/>):
+    /// all a wall-screen board link may do.
+    /// </summary>
+    WatchBoard,
+    /// <summary>Create, list and revoke wall-screen board links (the departments: a department board's department, none for the overview or a war room).</summary>
+    ManageBoardLinks,
 }
 
 /// <summary>
 /// What one credential holds, whatever it is: an API key's scopes or a person's role in one
 /// organization, brought to the same terms so that one rule (<see cref="Access.Allows"/>) decides for both.
 /// </summary>
-public sealed record Grant(bool Admin, bool Ingest, bool Read, IReadOnlySet<string> LeadOf, IReadOnlySet<string> MemberOf)
+public sealed record Grant(bool Admin, bool Ingest, bool Read, IReadOnlySet<string> LeadOf, IReadOnlySet<string> MemberOf, string? Board = null)
 {
     private static readonly IReadOnlySet<string> None = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>A wall-screen board link: it reads and watches <paramref name="boardId"/>, and nothing else.</summary>
+    public static Grant ForBoardLink(string boardId) => new(false, false, false, None, None, boardId);
 
     /// <summary>An API key: admin is everything, ingest posts events (and check-ins, announcements and acknowledgements for any department, as tools do), read reads.</summary>
     public static Grant ForScopes(IEnumerable<string> scopes)
@@ -72,9 +82,14 @@ public static class Access
     public static bool Allows(Grant grant, AlignAction action, IReadOnlyCollection<string> departments)
     {
         if (grant.Admin) return true;
+        // A board link reads its one board (checked by AllowsBoard), whatever else it is asked.
+        if (grant.Board is not null) return action == AlignAction.WatchBoard;
         return action switch
         {
             AlignAction.Read => grant.Read,
+            AlignAction.WatchBoard => grant.Read,
+            // Leads make links for the overview, war rooms and the boards of departments they lead.
+            AlignAction.ManageBoardLinks => grant.LeadOf.Count > 0 && departments.All(grant.LeadOf.Contains),
             AlignAction.IngestEvents => grant.Ingest,
             // Always FROM a department the person belongs to; tools posting with an ingest key speak for any.
             AlignAction.CheckIn or AlignAction.Announce => grant.Ingest || (departments.Count > 0 && departments.All(grant.MemberOf.Contains)),
@@ -86,6 +101,13 @@ public static class Access
             _ => false,
         };
     }
+
+    /// <summary>
+    /// True when <paramref name="grant"/> may read and watch the board <paramref name="boardId"/>: whoever
+    /// reads the organization may watch any of its boards; a board link only its own.
+    /// </summary>
+    public static bool AllowsBoard(Grant grant, string boardId) =>
+        Allows(grant, AlignAction.WatchBoard, []) && (grant.Board is null || string.Equals(grant.Board, boardId, StringComparison.Ordinal));
 
     /// <summary>
     /// True when the action could be allowed for some departments: the coarse check an endpoint makes

@@ -284,6 +284,24 @@ public sealed class OpenApiIndependentCheckTests(AlignSystem system)
         await r.SendAsync(HttpMethod.Delete, "/api/v1/keys/zzzzzzzzzzzz", key);
         await r.SendAsync(HttpMethod.Delete, $"/api/v1/keys/{new string('k', 65)}", key, broken: "path keyId");
 
+        // Wall-screen board links, and what a link may read.
+        var link = await r.SendAsync(HttpMethod.Post, "/api/v1/board-links", key, new { name = "lobby screen", board = "campaign:launch", expiresAt = Now.AddDays(30) });
+        await r.SendAsync(HttpMethod.Post, "/api/v1/board-links", key, new { name = "sideways", board = "sideways" }, broken: "board off pattern");
+        await r.SendAsync(HttpMethod.Post, "/api/v1/board-links", key, new { name = "no board" }, broken: "board missing");
+        await r.SendAsync(HttpMethod.Post, "/api/v1/board-links", key, new { name = "extra", board = "overview", scopes = new[] { "admin" } }, broken: "member not declared");
+        await r.SendAsync(HttpMethod.Post, "/api/v1/board-links", read, new { name = "reader", board = "overview" });
+        await r.SendAsync(HttpMethod.Post, "/api/v1/board-links", Unknown, new { name = "nobody", board = "overview" });
+        await r.SendAsync(HttpMethod.Get, "/api/v1/board-links", key);
+        await r.SendAsync(HttpMethod.Get, "/api/v1/board-links", read);
+        var linkToken = link.Body!["link"]!.GetValue<string>();
+        await r.SendAsync(HttpMethod.Get, "/api/v1/boards/campaign:launch", linkToken);
+        await r.SendAsync(HttpMethod.Get, "/api/v1/boards/overview", linkToken);
+        await r.SendAsync(HttpMethod.Get, "/api/v1/goals", linkToken);
+        await r.SendAsync(HttpMethod.Delete, $"/api/v1/board-links/{link.Body!["id"]!.GetValue<string>()}", key);
+        await r.SendAsync(HttpMethod.Delete, "/api/v1/board-links/zzzzzzzzzzzz", key);
+        await r.SendAsync(HttpMethod.Delete, "/api/v1/board-links/zzzzzzzzzzzz", read);
+        await r.SendAsync(HttpMethod.Delete, $"/api/v1/board-links/{new string('k', 65)}", key, broken: "path linkId");
+
         // Lists refuse a key nobody issued.
         foreach (var list in new[] { "campaigns", "metrics", "settings", "reviews", "rules" })
             await r.SendAsync(HttpMethod.Get, $"/api/v1/{list}", Unknown);

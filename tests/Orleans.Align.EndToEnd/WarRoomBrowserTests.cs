@@ -243,6 +243,47 @@ public sealed class WarRoomBrowserTests(AlignSystem system)
         }
     }
 
+    [Fact]
+    public async Task A_wall_screen_link_opens_its_war_room_live_without_a_board_picker_survives_a_restart_and_stops_when_revoked()
+    {
+        var tenant = await system.CreateTenantAsync("w");
+        var (campaign, goal) = await tenant.SeedLaunchAsync(target: 100);
+        var created = await tenant.PostOkAsync("/api/v1/board-links", new { name = "lobby screen", board = $"campaign:{campaign}" });
+        var url = created["url"]!.GetValue<string>();
+        var link = created["link"]!.GetValue<string>();
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await LaunchAsync(playwright);
+        // One context is one kiosk profile: what it keeps in local storage outlives its pages.
+        await using var kiosk = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
+        var page = await kiosk.NewPageAsync();
+        await page.GotoAsync(url);
+
+        var bar = page.Locator($"[data-goal-id=\"{goal}\"] [data-role=\"bar\"]");
+        await Assertions.Expect(page.Locator("#status")).ToHaveAttributeAsync("data-state", "connected", new() { Timeout = 15_000 });
+        await Assertions.Expect(page.Locator("#board-title")).ToHaveTextAsync("Launch war room", new() { Timeout = 15_000 });
+        await Assertions.Expect(bar).ToHaveAttributeAsync("data-percent", "0.0", new() { Timeout = 15_000 });
+        Assert.DoesNotContain(link, page.Url);
+        // Only its board: no picker, and nothing it may not read was asked for (no error shown).
+        await Assertions.Expect(page.Locator("#board-select")).ToBeHiddenAsync();
+        await Assertions.Expect(page.Locator("#error")).ToBeHiddenAsync();
+
+        await tenant.PostEventsAsync(("wl1", 30));
+        await Assertions.Expect(bar).ToHaveAttributeAsync("data-percent", "30.0", new() { Timeout = 10_000 });
+
+        // The kiosk restarts and comes back on its home page, the link no longer in any address.
+        await page.CloseAsync();
+        var again = await kiosk.NewPageAsync();
+        await again.GotoAsync(new Uri(system.Gateway, "/").ToString());
+        await Assertions.Expect(again.Locator("#board-title")).ToHaveTextAsync("Launch war room", new() { Timeout = 15_000 });
+        await Assertions.Expect(again.Locator($"[data-goal-id=\"{goal}\"] [data-role=\"bar\"]")).ToHaveAttributeAsync("data-percent", "30.0", new() { Timeout = 15_000 });
+
+        // Revoked: the screen drops the link and asks for a key.
+        using var revoke = await tenant.SendAsync(HttpMethod.Delete, $"/api/v1/board-links/{created["id"]!.GetValue<string>()}");
+        Assert.Equal(System.Net.HttpStatusCode.NoContent, revoke.StatusCode);
+        await Assertions.Expect(again.Locator("#key-form")).ToBeVisibleAsync(new() { Timeout = 15_000 });
+    }
+
     private static Task<IBrowser> LaunchAsync(IPlaywright playwright) => playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
     {
         ExecutablePath = "/usr/bin/chromium",

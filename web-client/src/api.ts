@@ -141,6 +141,11 @@ export class ApiClient {
     return this.#getJson<Department[]>('/api/v1/departments', signal);
   }
 
+  /** A board's snapshot: all a wall-screen board link may read over REST (used to ask whether the link still stands). */
+  getBoard(boardId: string, signal?: AbortSignal): Promise<unknown> {
+    return this.#getJson<unknown>(`/api/v1/boards/${encodeURIComponent(boardId)}`, signal);
+  }
+
   getRules(signal?: AbortSignal): Promise<RuleView[]> {
     return this.#getJson<RuleView[]>('/api/v1/rules', signal);
   }

@@ -29,22 +29,70 @@ export function saveKey(key: string): void {
 
 export function forgetKey(): void {
   memoryKey = null;
+  memoryLink = null;
   try {
     sessionStorage.removeItem(STORAGE_KEY);
   } catch {
     // nothing stored, nothing to forget
   }
+  try {
+    localStorage.removeItem(LINK_STORAGE_KEY);
+  } catch {
+    // nothing stored, nothing to forget
+  }
+}
+
+// A wall-screen board link (`bl_...`) reads one board and nothing else, so it
+// is kept in localStorage with its board: a kiosk that reboots and restores the
+// page (without the key, which was taken out of the address bar) opens it again.
+const LINK_STORAGE_KEY = 'orleans-align.board-link';
+
+export interface BoardLink {
+  link: string;
+  board: string;
+}
+
+let memoryLink: BoardLink | null = null;
+
+export function isBoardLink(key: string | null): boolean {
+  return key !== null && key.startsWith('bl_');
+}
+
+export function loadBoardLink(): BoardLink | null {
+  try {
+    const stored = localStorage.getItem(LINK_STORAGE_KEY);
+    if (stored) {
+      const parsed = JSON.parse(stored) as Partial<BoardLink>;
+      if (typeof parsed.link === 'string' && typeof parsed.board === 'string') return { link: parsed.link, board: parsed.board };
+    }
+  } catch {
+    // fall through to the in-memory copy
+  }
+  return memoryLink;
+}
+
+/** Keeps an API key for this visit, or a board link (with its board) across restarts; the newest wins. */
+export function saveCredential(key: string, board: string): void {
+  forgetKey();
+  if (!isBoardLink(key)) return saveKey(key);
+  memoryLink = { link: key, board };
+  try {
+    localStorage.setItem(LINK_STORAGE_KEY, JSON.stringify(memoryLink));
+  } catch {
+    // in-memory copy is enough for this visit
+  }
 }
 
 /**
- * Takes `key` out of the query string (storing it) and leaves every other
- * parameter, notably `board`, in place.
+ * Takes `key` out of the query string (storing it: an API key for the visit, a
+ * board link with the URL's board) and leaves every other parameter, notably
+ * `board`, in place.
  */
 export function takeKeyFromUrl(): void {
   const url = new URL(window.location.href);
   const key = url.searchParams.get('key');
   if (key === null) return;
-  if (key.trim() !== '') saveKey(key.trim());
+  if (key.trim() !== '') saveCredential(key.trim(), url.searchParams.get('board')?.trim() || 'overview');
   url.searchParams.delete('key');
   history.replaceState(history.state, '', readableUrl(url));
 }

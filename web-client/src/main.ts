@@ -6,7 +6,7 @@ import { ActivitiesView } from './activities-view';
 import { CheckInsView } from './checkins-view';
 import { RulesView } from './rules-view';
 import { BoardView, renderStatus } from './board-view';
-import { forgetKey, loadKey, readableUrl, saveKey, takeKeyFromUrl } from './credentials';
+import { forgetKey, isBoardLink, loadBoardLink, loadKey, readableUrl, saveCredential, takeKeyFromUrl } from './credentials';
 import { ErrorBanner } from './error-banner';
 import { FeedView } from './feed-view';
 import { LiveBoard, createHubConnection, type ConnectionState } from './live';
@@ -172,6 +172,7 @@ function showKeyForm(): void {
   renderBoardOptions(boardFromUrl());
   els.board.hidden = true;
   els.select.disabled = true;
+  els.select.hidden = false;
   els.signOut.hidden = true;
   els.signInForm.hidden = false;
   els.keyForm.hidden = false;
@@ -198,6 +199,8 @@ function rejectKey(): void {
 /** Opens the board with an API key, or with null: the browser's session cookie. */
 async function open(key: string | null): Promise<void> {
   const mySession = ++session;
+  // A board link reads its own board only: no board picker, no lists, no rules.
+  const linkOnly = isBoardLink(key);
   const boardId = boardFromUrl();
 
   els.keyForm.hidden = true;
@@ -205,7 +208,8 @@ async function open(key: string | null): Promise<void> {
   els.signOut.hidden = person === null;
   if (person) els.signOut.title = `Signed in as ${person.displayName} (${person.role})`;
   els.board.hidden = false;
-  els.select.disabled = false;
+  els.select.disabled = linkOnly;
+  els.select.hidden = linkOnly;
   renderBoardOptions(boardId);
   view.showLoading(boardLabel(boardId));
   feed.clear();
@@ -213,8 +217,12 @@ async function open(key: string | null): Promise<void> {
   checkIns.clear();
 
   api = new ApiClient(key);
-  void loadLists(api, mySession);
-  rules.show(api, boardId);
+  if (linkOnly) {
+    rules.stop();
+  } else {
+    void loadLists(api, mySession);
+    rules.show(api, boardId);
+  }
 
   let wasDown = false;
   live = new LiveBoard(createHubConnection(key), boardId, {
@@ -222,9 +230,17 @@ async function open(key: string | null): Promise<void> {
       if (mySession !== session) return;
       setConnectionState(state);
       if (state === 'reconnecting' || state === 'disconnected') wasDown = true;
+      // A browser cannot see why a WebSocket was refused: when the live feed is down, the API says
+      // whether the key or link still stands (a revoked or expired link shows the key form).
+      if ((state === 'disconnected' || state === 'reconnecting') && api) {
+        const client = api;
+        client.getBoard(live?.boardId ?? boardId).catch((err: unknown) => {
+          if (mySession === session && isUnauthorized(err)) rejectKey();
+        });
+      }
       // Screens run for days: refresh the campaign list whenever the feed comes
       // back, since whatever broke the feed may also have hidden new campaigns.
-      if (state === 'connected' && wasDown && api) {
+      if (state === 'connected' && wasDown && api && !linkOnly) {
         wasDown = false;
         void loadLists(api, mySession);
       }
@@ -263,7 +279,7 @@ els.keyForm.addEventListener('submit', (event) => {
   const key = els.keyInput.value.trim();
   if (!key) return;
   els.keyInput.value = '';
-  saveKey(key);
+  saveCredential(key, boardFromUrl());
   errors.set('key', null);
   void open(key);
 });
@@ -386,6 +402,12 @@ async function start(): Promise<void> {
   takeKeyFromUrl();
   const initialKey = loadKey();
   if (initialKey) return open(initialKey);
+  // A board link kept from an earlier visit (a kiosk that restarted): its own board, whatever the URL says.
+  const link = loadBoardLink();
+  if (link) {
+    putBoardInUrl(link.board);
+    return open(link.link);
+  }
   // No key: a session cookie from an earlier sign-in may still stand.
   try {
     person = await currentPerson();

@@ -113,6 +113,10 @@ public sealed class AlignApiClient
     public Task<CreatedApiKey> CreateApiKeyAsync(string name, IReadOnlyList<string> scopes, CancellationToken cancellationToken) =>
         SendAsync<CreatedApiKey>(HttpMethod.Post, "api/v1/keys", new { name, scopes }, cancellationToken);
 
+    /// <summary>A read-only link for one board (admin or lead).</summary>
+    public Task<CreatedBoardLink> CreateBoardLinkAsync(string name, string board, CancellationToken cancellationToken) =>
+        SendAsync<CreatedBoardLink>(HttpMethod.Post, "api/v1/board-links", new { name, board }, cancellationToken);
+
     /// <summary>Needs an admin key, which makes it the cheapest way to check that a key is one.</summary>
     public Task<IReadOnlyList<ApiKeyInfo>> ListApiKeysAsync(CancellationToken cancellationToken) =>
         SendAsync<IReadOnlyList<ApiKeyInfo>>(HttpMethod.Get, "api/v1/keys", null, cancellationToken);

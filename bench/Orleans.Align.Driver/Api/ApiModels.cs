@@ -68,6 +68,9 @@ public sealed record BoardSnapshot(string BoardId, string Title, long Version, I
 
 public sealed record CreatedApiKey(string Id, string Name, IReadOnlyList<string> Scopes, string ApiKey);
 
+/// <summary>A new wall-screen board link: <c>Link</c> is the secret (shown once), <c>Url</c> the page that opens the board with it.</summary>
+public sealed record CreatedBoardLink(string Id, string Name, string Board, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, string Link, string Url);
+
 public sealed record ApiKeyInfo(string Id, string Name, IReadOnlyList<string> Scopes, DateTimeOffset CreatedAt, bool Revoked);
 
 /// <summary>One metric event. <see cref="Id"/> is the idempotency key: the gateway counts an id once.</summary>

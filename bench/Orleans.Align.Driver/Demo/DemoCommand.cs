@@ -9,7 +9,7 @@ public sealed partial record DemoOptions(Uri Gateway, string PlatformAdminKey, s
     public const string Usage = """
           demo --gateway URL --admin-key KEY [--org ID] [--state-file PATH] [--no-simulate] [--rate N]
             Seeds a demo organization (the EcoMotion activewear launch: departments, a campaign, six
-            goals, a read-only key for the war room screen), prints the board URLs, then simulates
+            goals, a read-only wall-screen link per printed board), prints the board URLs, then simulates
             marketing tools pushing events until Ctrl-C. Safe to run again: what exists is kept.
 
             --gateway URL       The gateway's base URL, e.g. http://127.0.0.1:5080. Required.
@@ -97,17 +97,18 @@ public static class DemoCommand
     private static void WriteLinks(DemoOptions options, DemoState state, TextWriter output)
     {
         var gateway = options.GatewayText;
-        var readKey = Uri.EscapeDataString(state.ReadApiKey!);
+        // Each board with its own wall-screen link: read-only, that board alone, revocable (DELETE /api/v1/board-links/{id}).
+        string Url(string board) => $"{gateway}/?board={board}&key={Uri.EscapeDataString(state.BoardLinks![board])}";
         output.WriteLine();
         output.WriteLine("The demo is ready.");
         output.WriteLine($"  Gateway        {gateway}");
-        output.WriteLine($"  War room       {gateway}/?board={LaunchScenario.WarRoomBoard}&key={readKey}");
-        output.WriteLine($"  Overview       {gateway}/?board={LaunchScenario.OverviewBoard}&key={readKey}");
+        output.WriteLine($"  War room       {Url(LaunchScenario.WarRoomBoard)}");
+        output.WriteLine($"  Overview       {Url(LaunchScenario.OverviewBoard)}");
         // Each department's scorecard board; the URL names the department.
         var label = "Scorecards";
         foreach (var department in LaunchScenario.Departments)
         {
-            output.WriteLine($"  {label,-14} {gateway}/?board=department:{department.Id}&key={readKey}");
+            output.WriteLine($"  {label,-14} {Url($"department:{department.Id}")}");
             label = "";
         }
         output.WriteLine($"  Admin API key  {state.AdminApiKey}");

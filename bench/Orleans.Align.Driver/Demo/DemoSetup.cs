@@ -9,7 +9,6 @@ namespace Orleans.Align.Driver.Demo;
 /// </summary>
 public sealed class DemoSetup(HttpClient http, DemoOptions options, TextWriter output)
 {
-    private const string ReadKeyName = "war room screen";
 
     // Long enough for a gateway and silo that are still starting; short enough that a wrong URL is noticed.
     private readonly TransientRetry _retry = new(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(5), giveUpAfter: TimeSpan.FromMinutes(1));
@@ -44,7 +43,7 @@ public sealed class DemoSetup(HttpClient http, DemoOptions options, TextWriter o
             Report($"check-in cadence of {department.Id}", "every 7 days");
         }
 
-        state = await EnsureReadKeyAsync(org, state, cancellationToken);
+        state = await EnsureBoardLinksAsync(org, state, cancellationToken);
         state = await EnsurePeopleAsync(org, state, cancellationToken);
         return state;
     }
@@ -142,20 +141,44 @@ public sealed class DemoSetup(HttpClient http, DemoOptions options, TextWriter o
         }
     }
 
-    private async Task<DemoState> EnsureReadKeyAsync(AlignApiClient org, DemoState state, CancellationToken cancellationToken)
+    /// <summary>The boards the demo prints, each with its own wall-screen link (read-only, that board alone).</summary>
+    public static IReadOnlyList<string> PrintedBoards =>
+        [LaunchScenario.WarRoomBoard, LaunchScenario.OverviewBoard, .. LaunchScenario.Departments.Select(d => $"department:{d.Id}")];
+
+    /// <summary>
+    /// One board link per printed board, made once and kept in the state file: a link from an earlier run
+    /// that still opens its board is kept (so a wall screen's URL survives a restart), any other is made anew.
+    /// </summary>
+    private async Task<DemoState> EnsureBoardLinksAsync(AlignApiClient org, DemoState state, CancellationToken cancellationToken)
     {
-        if (state.ReadApiKey is { } readKey && await IsAcceptedAsync(org.WithKey(readKey), cancellationToken))
+        var links = new Dictionary<string, string>(state.BoardLinks ?? new Dictionary<string, string>(), StringComparer.Ordinal);
+        foreach (var board in PrintedBoards)
         {
-            Report("read key", "already there");
+            if (links.TryGetValue(board, out var link) && await OpensAsync(org.WithKey(link), board, cancellationToken))
+            {
+                Report($"board link {board}", "already there");
+                continue;
+            }
+            var created = await CallAsync(ct => org.CreateBoardLinkAsync($"wall screen: {board}", board, ct), cancellationToken);
+            links[board] = created.Link;
+            Report($"board link {board}", $"created (id {created.Id})");
         }
-        else
-        {
-            var created = await CallAsync(ct => org.CreateApiKeyAsync(ReadKeyName, [ApiScopes.Read], ct), cancellationToken);
-            state = state with { ReadApiKey = created.ApiKey };
-            Report("read key", $"created ('{ReadKeyName}', id {created.Id})");
-        }
+        state = state with { BoardLinks = links };
         DemoStateFile.Save(options.StateFile, state);
         return state;
+    }
+
+    private async Task<bool> OpensAsync(AlignApiClient link, string board, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await CallAsync(ct => link.GetBoardAsync(board, ct), cancellationToken);
+            return true;
+        }
+        catch (AlignApiException ex) when (ex.IsUnauthorized)
+        {
+            return false;
+        }
     }
 
     private async Task<bool> IsAcceptedAsync(AlignApiClient client, CancellationToken cancellationToken)

@@ -6,7 +6,12 @@ namespace Orleans.Align.Driver.Demo;
 /// What a demo run must remember for the next one: the gateway only shows an organization's keys
 /// when it creates them.
 /// </summary>
-public sealed record DemoState(string Gateway, string Org, string AdminApiKey, string? ReadApiKey, IReadOnlyList<DemoPerson>? People = null);
+/// <remarks>
+/// <c>BoardLinks</c>: the wall-screen link of each printed board (board id → link). <c>ReadApiKey</c> is
+/// what earlier versions printed in the URLs instead; it is kept when a state file has one, and no longer made.
+/// </remarks>
+public sealed record DemoState(string Gateway, string Org, string AdminApiKey, string? ReadApiKey, IReadOnlyList<DemoPerson>? People = null,
+    IReadOnlyDictionary<string, string>? BoardLinks = null);
 
 /// <summary>A demo person and the password generated for them on the run that added them.</summary>
 public sealed record DemoPerson(string Email, string DisplayName, string Role, IReadOnlyList<string> Departments, string Password);
@@ -28,7 +33,7 @@ public static class DemoStateFile
         {
             // Reported below together with a file that parses but misses fields.
         }
-        throw new DemoSetupException($"The state file {path} is not a demo state file ({{gateway, org, adminApiKey, readApiKey}}). Delete it, or pass another --state-file.");
+        throw new DemoSetupException($"The state file {path} is not a demo state file ({{gateway, org, adminApiKey, boardLinks}}). Delete it, or pass another --state-file.");
     }
 
     public static void Save(string path, DemoState state)

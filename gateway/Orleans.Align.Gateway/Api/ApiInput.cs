@@ -170,7 +170,7 @@ public static class ApiInput
                 case "boardId":
                     schema.Pattern = "^(overview|campaign:[a-z0-9][a-z0-9-]{0,63}|department:[a-z0-9][a-z0-9-]{0,63})$";
                     break;
-                case "keyId":
+                case "keyId" or "linkId":
                     schema.MaxLength = Identifiers.MaxLength;
                     break;
                 case "email":

@@ -26,7 +26,7 @@ public static class CatalogueEndpoints
         goals.MapGet("/{goalId}", GetGoalAsync).Requires(AlignAction.Read).Answers<GoalView>().Problems(404);
         goals.MapPost("/{goalId}/rebuild", RebuildGoalAsync).Requires(AlignAction.ManageCatalogue).Answers<GoalView>().Problems(404);
 
-        api.MapGet("/boards/{boardId}", GetBoardAsync).Requires(AlignAction.Read).WithTags("Boards").Authenticated()
+        api.MapGet("/boards/{boardId}", GetBoardAsync).Requires(AlignAction.WatchBoard).WithTags("Boards").Authenticated()
             .Answers<BoardSnapshot>().Problems(404);
     }
 
@@ -236,6 +236,8 @@ public static class CatalogueEndpoints
     private static async Task<IResult> GetBoardAsync(string boardId, HttpContext http, IClusterClient cluster)
     {
         if (!BoardIds.IsValid(boardId)) return NotFound($"Board {InputLimits.Echo(boardId)} does not exist; boards are {BoardIds.Rule}.");
+        if (!http.User.AllowsBoard(boardId))
+            return TypedResults.Problem(statusCode: 403, title: "Not allowed", detail: "A board link reads its own board only.");
         return TypedResults.Ok(await cluster.GetGrain<IBoardGrain>(GrainKeys.For(http.User.OrgId(), boardId)).GetSnapshotAsync());
     }
 

@@ -23,13 +23,19 @@ public static class AlignClaims
     /// </summary>
     public const string Credential = "align:credential";
 
+    /// <summary>The one board a wall-screen board link reads (board links only).</summary>
+    public const string Board = "align:board";
+
+    /// <summary>When a board link expires (round-trip format), if it does.</summary>
+    public const string ExpiresAt = "align:expires-at";
+
     public const string Email = "align:email";
     public const string Name = "align:name";
     public const string SessionId = ClaimTypes.NameIdentifier; // antiforgery tokens are bound to it
     public const string Role = "align:role";
     public const string Department = "align:department";
 
-    public const string ForbiddenDetail = "Your API key's scopes, or your role and departments, do not allow this operation.";
+    public const string ForbiddenDetail = "Your API key's scopes, or your role and departments, do not allow this operation (a board link reads its own board only).";
 
     /// <summary>The caller's organization: always from the credential, never from the URL.</summary>
     public static string OrgId(this ClaimsPrincipal user) =>
@@ -50,7 +56,19 @@ public static class AlignClaims
     public static Grant GrantOf(this ClaimsPrincipal user) =>
         user.FindFirstValue(Role) is { } role
             ? Grant.ForRole(role, user.FindAll(Department).Select(c => c.Value))
-            : Grant.ForScopes(user.FindAll(Scope).Select(c => c.Value));
+            : user.FindFirstValue(Board) is { } board
+                ? Grant.ForBoardLink(board)
+                : Grant.ForScopes(user.FindAll(Scope).Select(c => c.Value));
+
+    /// <summary>The board of a board link's principal, null for every other credential.</summary>
+    public static string? BoardOf(this ClaimsPrincipal user) => user.FindFirstValue(Board);
+
+    /// <summary>When the principal's board link expires, if it is one that does.</summary>
+    public static DateTimeOffset? ExpiresAtOf(this ClaimsPrincipal user) =>
+        user.FindFirstValue(ExpiresAt) is { } at ? DateTimeOffset.Parse(at, System.Globalization.CultureInfo.InvariantCulture) : null;
+
+    /// <summary>True when the caller may read and watch <paramref name="boardId"/> (a board link: only its own).</summary>
+    public static bool AllowsBoard(this ClaimsPrincipal user, string boardId) => Access.AllowsBoard(user.GrantOf(), boardId);
 
     public static bool Allows(this ClaimsPrincipal user, AlignAction action, params IReadOnlyCollection<string> departments) =>
         Access.Allows(user.GrantOf(), action, departments);

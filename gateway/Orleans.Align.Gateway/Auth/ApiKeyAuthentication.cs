@@ -22,7 +22,7 @@ public sealed class ApiKeyAuthenticationHandler(
         var key = ReadKey();
         if (string.IsNullOrEmpty(key)) return AuthenticateResult.NoResult();
         // A malformed key is refused here, before any call to the cluster; see ApiKeyResolver.
-        if (await keys.ResolveAsync(key) is not { } record) return AuthenticateResult.Fail("The API key is not valid.");
+        if (await keys.ResolveAsync(key) is not { } record) return AuthenticateResult.Fail("The API key or board link is not valid.");
 
         var claims = new List<Claim>
         {
@@ -32,6 +32,8 @@ public sealed class ApiKeyAuthenticationHandler(
             new(AlignClaims.Credential, ApiKeys.Hash(key)),
         };
         claims.AddRange(record.Scopes.Select(s => new Claim(AlignClaims.Scope, s)));
+        if (record.Board is { } board) claims.Add(new Claim(AlignClaims.Board, board));
+        if (record.ExpiresAt is { } expiresAt) claims.Add(new Claim(AlignClaims.ExpiresAt, expiresAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture)));
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }

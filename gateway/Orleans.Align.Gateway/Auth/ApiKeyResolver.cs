@@ -20,9 +20,12 @@ public sealed class ApiKeyResolver : IDisposable
     private readonly MemoryCache _known, _unknown;
     private int _generation;
 
-    public ApiKeyResolver(IClusterClient cluster, RevokedKeys revoked, IOptions<ApiKeyOptions> options, IOptions<GatewayOptions> gateway)
+    private readonly TimeProvider _clock;
+
+    public ApiKeyResolver(IClusterClient cluster, RevokedKeys revoked, IOptions<ApiKeyOptions> options, IOptions<GatewayOptions> gateway, TimeProvider clock)
     {
         _cluster = cluster;
+        _clock = clock;
         _revoked = revoked;
         _options = options.Value;
         _knownFor = gateway.Value.KeyCacheDuration;
@@ -31,15 +34,23 @@ public sealed class ApiKeyResolver : IDisposable
         _unknown = new MemoryCache(new MemoryCacheOptions { SizeLimit = _options.UnknownKeyCacheSize });
     }
 
-    /// <summary>The key's record, or null when it is malformed, unknown or revoked.</summary>
+    /// <summary>
+    /// The key's (or board link's) record, or null when it is malformed, unknown, revoked or expired, or
+    /// when its record is not of the kind its prefix says (a key's token never opens a link's record, nor
+    /// the other way round).
+    /// </summary>
     public async ValueTask<ApiKeyRecord?> ResolveAsync(string key)
     {
-        if (!ApiKeys.IsWellFormed(key)) return null;
+        var isLink = BoardLinks.IsWellFormed(key);
+        if (!isLink && !ApiKeys.IsWellFormed(key)) return null;
         var hash = ApiKeys.Hash(key);
         if (_revoked.Contains(hash)) return null;
-        if (_known.TryGetValue(hash, out ApiKeyRecord? cached) && _revoked.IsFresh(_options.RevocationFeedMaxAge)) return cached;
-        if (_unknown.TryGetValue(hash, out _)) return null;
-        return await ResolveNowAsync(hash);
+        ApiKeyRecord? record;
+        if (_known.TryGetValue(hash, out ApiKeyRecord? cached) && _revoked.IsFresh(_options.RevocationFeedMaxAge)) record = cached;
+        else if (_unknown.TryGetValue(hash, out _)) return null;
+        else record = await ResolveNowAsync(hash);
+        if (record is null || record.IsBoardLink != isLink || record.IsExpiredAt(_clock.GetUtcNow())) return null;
+        return record;
     }
 
     /// <summary>Asks the cluster, whatever the caches say, and caches the answer.</summary>
@@ -47,6 +58,7 @@ public sealed class ApiKeyResolver : IDisposable
     {
         var generation = Volatile.Read(ref _generation);
         var record = await _cluster.GetGrain<IApiKeyLookupGrain>(0).FindAsync(keyHash);
+        if (record is not null && record.IsExpiredAt(_clock.GetUtcNow())) record = null; // an expired link is no better than a revoked one
         // A revocation that arrived while the lookup was in flight wins over what the lookup read.
         if (record is null || _revoked.Contains(keyHash))
         {

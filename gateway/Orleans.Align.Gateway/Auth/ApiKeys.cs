@@ -23,10 +23,21 @@ public static class ApiKeys
     /// <summary>Keys issued before the checksum: the prefix and the secret only. Still accepted, so that keys already handed out keep working.</summary>
     public const int LegacyLength = 3 + SecretChars;
 
-    public static string Generate()
+    public static string Generate() => Generate(Prefix);
+
+    /// <summary>A new secret of this format under <paramref name="prefix"/> (three characters: <c>ak_</c>, <c>bl_</c>).</summary>
+    internal static string Generate(string prefix)
     {
-        var body = Prefix + Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(SecretBytes));
+        var body = prefix + Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(SecretBytes));
         return body + Checksum(body);
+    }
+
+    /// <summary>True when <paramref name="token"/> is <paramref name="prefix"/>, a secret and its checksum (no legacy form).</summary>
+    internal static bool IsWellFormed(string? token, string prefix)
+    {
+        if (token is null || token.Length != Length || !token.StartsWith(prefix, StringComparison.Ordinal)) return false;
+        if (!IsBase64Url(token.AsSpan(prefix.Length))) return false;
+        return token.AsSpan(LegacyLength).SequenceEqual(Checksum(token[..LegacyLength]));
     }
 
     /// <summary>
@@ -58,4 +69,19 @@ public static class ApiKeys
         }
         return true;
     }
+}
+
+/// <summary>
+/// Wall-screen board links: <c>bl_</c>, 256 random bits and a checksum, exactly the shape of an API key
+/// under their own prefix, so a link is recognisable (and refused before any call when mistyped) and
+/// can never be taken for a key. Stored, looked up and revoked like keys (only the SHA-256 is kept);
+/// what a link may do is its record's business: read and watch its one board.
+/// </summary>
+public static class BoardLinks
+{
+    public const string Prefix = "bl_";
+
+    public static string Generate() => ApiKeys.Generate(Prefix);
+
+    public static bool IsWellFormed(string? token) => ApiKeys.IsWellFormed(token, Prefix);
 }

@@ -15,8 +15,15 @@ public static class Policies
     /// <summary><see cref="For"/>(<see cref="AlignAction.Read"/>) as a constant, for attributes (the hub).</summary>
     public const string Read = "align:" + nameof(AlignAction.Read);
 
+    /// <summary><see cref="For"/>(<see cref="AlignAction.WatchBoard"/>) as a constant, for attributes (the hub).</summary>
+    public const string WatchBoard = "align:" + nameof(AlignAction.WatchBoard);
+
     public static void Add(AuthorizationOptions options)
     {
+        // Endpoints that name no action (GET /api/v1/me, DELETE /api/v1/session) are for keys and people:
+        // a board link reads its board and nothing else.
+        options.DefaultPolicy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser()
+            .RequireAssertion(c => c.User.BoardOf() is null).Build();
         foreach (var action in Enum.GetValues<AlignAction>())
         {
             options.AddPolicy(For(action), p => p.RequireAuthenticatedUser().RequireAssertion(c => Access.MayAllow(c.User.GrantOf(), action)));

@@ -109,6 +109,7 @@ public static class GatewayHosting
         api.MapOrganizations();
         api.MapSessions();
         api.MapPeople();
+        api.MapBoardLinks();
         api.MapCatalogue();
         api.MapAlignment();
         api.MapRules();

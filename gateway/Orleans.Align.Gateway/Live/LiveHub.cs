@@ -8,10 +8,11 @@ namespace Orleans.Align.Gateway.Live;
 /// Browsers watch boards of their own organization. The organization comes from the connection's
 /// credential; a board id is always resolved inside it, so another tenant's board is unreachable.
 /// A connection authenticates with a read API key or a person's session cookie (any role reads), and
-/// is closed when its key is revoked or its session ends (<see cref="LiveConnections"/>).
+/// is closed when its key is revoked or its session ends (<see cref="LiveConnections"/>). A wall-screen
+/// board link watches its own board only, and its connection is closed when the link expires.
 /// </summary>
-[Authorize(Policy = Policies.Read)]
-public sealed class LiveHub(BoardWatches watches, LiveConnections connections, RevokedKeys revoked) : Hub
+[Authorize(Policy = Policies.WatchBoard)]
+public sealed class LiveHub(BoardWatches watches, LiveConnections connections, RevokedKeys revoked, TimeProvider clock) : Hub
 {
     public const string Path = "/hubs/live";
     public const string BoardUpdateMethod = "boardUpdate";
@@ -26,6 +27,8 @@ public sealed class LiveHub(BoardWatches watches, LiveConnections connections, R
             Context.Abort();
             throw new HubException("The API key or session of this connection has been revoked.");
         }
+        if (!Context.User!.AllowsBoard(boardId))
+            throw new HubException($"This board link reads its own board only ('{Context.User!.BoardOf()}'), not '{boardId}'.");
         try
         {
             return await watches.WatchAsync(Context.User!.OrgId(), boardId, Context.ConnectionId);
@@ -41,7 +44,19 @@ public sealed class LiveHub(BoardWatches watches, LiveConnections connections, R
     public override Task OnConnectedAsync()
     {
         connections.Open(Context.User!.CredentialOf(), Context);
+        if (Context.User!.ExpiresAtOf() is { } expiresAt) CloseAt(Context, expiresAt, clock);
         return Task.CompletedTask;
+    }
+
+    /// <summary>An expiring board link's connection is closed when it expires, as a revoked one is.</summary>
+    private static void CloseAt(HubCallerContext connection, DateTimeOffset expiresAt, TimeProvider clock)
+    {
+        var wait = expiresAt - clock.GetUtcNow();
+        if (wait <= TimeSpan.Zero) { connection.Abort(); return; }
+        // The timer is cancelled with the connection; a link valid for years needs no timer (nothing waits that long).
+        if (wait > TimeSpan.FromDays(24)) return;
+        var timer = clock.CreateTimer(_ => connection.Abort(), null, wait, Timeout.InfiniteTimeSpan);
+        connection.ConnectionAborted.Register(() => timer.Dispose());
     }
 
     public override Task OnDisconnectedAsync(Exception? exception)

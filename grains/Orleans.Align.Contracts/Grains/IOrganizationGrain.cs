@@ -129,6 +129,22 @@ public interface IOrganizationGrain : IGrainWithStringKey
     [Alias("RemovePerson")]
     Task RemovePersonAsync(string email);
 
+    /// <summary>
+    /// Registers a wall-screen board link for <paramref name="board"/> (which must exist in this
+    /// organization: Invalid otherwise) on behalf of <paramref name="issuer"/>, or returns null when the
+    /// issuer is not (any more) an unrevoked admin key, or an open session of an admin, or of a lead who
+    /// may link that board (<see cref="AlignAction.ManageBoardLinks"/>). Checked here, where keys are revoked.
+    /// </summary>
+    [Alias("IssueBoardLink")]
+    Task<ApiKeyRecord?> IssueBoardLinkAsync(string name, string board, DateTimeOffset? expiresAt, string linkHash, BoardLinkIssuer issuer);
+
+    [Alias("ListBoardLinks")]
+    Task<IReadOnlyList<ApiKeyRecord>> ListBoardLinksAsync();
+
+    /// <summary>Revokes a board link (announced on the revocation feed like a key); NotFound when it does not exist.</summary>
+    [Alias("RevokeBoardLink")]
+    Task RevokeBoardLinkAsync(string linkId);
+
     [Alias("ListApiKeys")]
     Task<IReadOnlyList<ApiKeyRecord>> ListApiKeysAsync();
 

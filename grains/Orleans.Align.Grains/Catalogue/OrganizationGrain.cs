@@ -29,6 +29,8 @@ public sealed class OrganizationState
     [Id(13)] public Dictionary<string, int> RuleRevisions { get; set; } = new(StringComparer.Ordinal);
     /// <summary>The normalized emails of the organization's people; each one's membership is its own grain.</summary>
     [Id(12)] public List<string> People { get; set; } = [];
+    /// <summary>Wall-screen board links (hash and record, like keys; each record is also its own <c>ApiKeyGrain</c>).</summary>
+    [Id(14)] public List<StoredKey> BoardLinks { get; set; } = [];
 }
 
 [GenerateSerializer, Alias("align.stored-key")]
@@ -88,6 +90,7 @@ public sealed class OrganizationGrain(
             Rules = [.. before.Rules],
             RuleRevisions = new Dictionary<string, int>(before.RuleRevisions, StringComparer.Ordinal),
             People = [.. before.People],
+            BoardLinks = [.. before.BoardLinks ?? []],
         };
         change(copy);
         state.State = copy;
@@ -456,6 +459,51 @@ public sealed class OrganizationGrain(
         var key = s.ApiKeys[index];
         await GrainFactory.GetGrain<IApiKeyGrain>(key.Hash).RevokeAsync();
         await ChangeAsync(c => c.ApiKeys[index] = key with { Record = key.Record with { Revoked = true } });
+    }
+
+    public async Task<ApiKeyRecord?> IssueBoardLinkAsync(string name, string board, DateTimeOffset? expiresAt, string linkHash, BoardLinkIssuer issuer)
+    {
+        var s = Existing;
+        var exists = board == BoardIds.Overview
+            || (BoardIds.TryParse(board, out var campaign) && campaign is not null && s.Campaigns.Contains(campaign))
+            || (BoardIds.TryParseDepartment(board, out var department) && s.Departments.Contains(department!));
+        if (!exists) throw AlignException.Invalid($"Board '{board}' does not exist in this organization; boards are {BoardIds.Rule}.");
+        var now = clock.GetUtcNow();
+        if (expiresAt is { } at && at <= now) throw AlignException.Invalid("expiresAt must be in the future.");
+
+        // Checked in this grain's turn, which revoking keys and removing people also take.
+        string by;
+        if (issuer.KeyHash is { } keyHash)
+        {
+            var key = s.ApiKeys.Find(k => k.Hash == keyHash)?.Record;
+            if (key is not { Revoked: false } || !key.Scopes.Contains(Scopes.Admin)) return null;
+            by = "key " + key.KeyId;
+        }
+        else
+        {
+            if (issuer.Email is null || issuer.SessionId is null) return null;
+            var person = await Membership(issuer.Email).ValidateSessionAsync(issuer.SessionId);
+            if (person is null || !Access.Allows(Grant.ForRole(person.Role, person.Departments), AlignAction.ManageBoardLinks, BoardLinkScope.DepartmentsOf(board))) return null;
+            by = person.Email;
+        }
+        var link = new StoredKey(linkHash, new ApiKeyRecord(OrgId, linkHash[..12], name, Array.Empty<string>(), now, false, board, expiresAt, by));
+        await GrainFactory.GetGrain<IApiKeyGrain>(linkHash).RegisterAsync(link.Record);
+        await ChangeAsync(c => c.BoardLinks.Add(link));
+        logger.LogInformation("Board link {LinkId} for {Board} of {OrgId} created by {By}", link.Record.KeyId, board, OrgId, by);
+        return link.Record;
+    }
+
+    public Task<IReadOnlyList<ApiKeyRecord>> ListBoardLinksAsync() =>
+        Task.FromResult<IReadOnlyList<ApiKeyRecord>>([.. Existing.BoardLinks.Select(k => k.Record)]);
+
+    public async Task RevokeBoardLinkAsync(string linkId)
+    {
+        var s = Existing;
+        var index = s.BoardLinks.FindIndex(k => k.Record.KeyId == linkId);
+        if (index < 0) throw AlignException.NotFound($"Board link '{linkId}' does not exist.");
+        var link = s.BoardLinks[index];
+        await GrainFactory.GetGrain<IApiKeyGrain>(link.Hash).RevokeAsync();
+        await ChangeAsync(c => c.BoardLinks[index] = link with { Record = link.Record with { Revoked = true } });
     }
 
     public Task<OrganizationRateLimits> GetRateLimitsAsync() => Task.FromResult(state.State.RateLimits ?? OrganizationRateLimits.Defaults);

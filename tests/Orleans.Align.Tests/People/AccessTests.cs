@@ -17,15 +17,19 @@ public sealed class AccessTests
     /// </summary>
     public static readonly TheoryData<string, string> Expected = new()
     {
-        //                        Read Ingst ChkIn Annce Ackn  Goal  Activ Cadnc Catlg Setng Keys  Peopl
-        { "key:",                ".... .... .... .... .... .... .... .... .... .... .... ...." },
-        { "key:ingest",          ".... YYYY YYYY YYYY YYYY .... .... .... .... .... .... ...." },
-        { "key:read",            "YYYY .... .... .... .... .... .... .... .... .... .... ...." },
-        { "key:ingest,read",     "YYYY YYYY YYYY YYYY YYYY .... .... .... .... .... .... ...." },
-        { "role:lead:marketing", "YYYY .... .Y.. .Y.. YY.. .Y.. .Y.. .Y.. .... .... .... ...." },
-        { "role:member:marketing", "YYYY .... .Y.. .Y.. YY.. .... .... .... .... .... .... ...." },
-        { "role:viewer:",        "YYYY .... .... .... .... .... .... .... .... .... .... ...." },
-        { "role:owner:",         ".... .... .... .... .... .... .... .... .... .... .... ...." }, // not a role: nothing
+        //                        Read Ingst ChkIn Annce Ackn  Goal  Activ Cadnc Catlg Setng Keys  Peopl Watch Links
+        { "key:",                ".... .... .... .... .... .... .... .... .... .... .... .... .... ...." },
+        { "key:ingest",          ".... YYYY YYYY YYYY YYYY .... .... .... .... .... .... .... .... ...." },
+        { "key:read",            "YYYY .... .... .... .... .... .... .... .... .... .... .... YYYY ...." },
+        { "key:ingest,read",     "YYYY YYYY YYYY YYYY YYYY .... .... .... .... .... .... .... YYYY ...." },
+        { "role:lead:marketing", "YYYY .... .Y.. .Y.. YY.. .Y.. .Y.. .Y.. .... .... .... .... YYYY YY.." },
+        { "role:member:marketing", "YYYY .... .Y.. .Y.. YY.. .... .... .... .... .... .... .... YYYY ...." },
+        { "role:viewer:",        "YYYY .... .... .... .... .... .... .... .... .... .... .... YYYY ...." },
+        { "role:owner:",         ".... .... .... .... .... .... .... .... .... .... .... .... .... ...." }, // not a role: nothing
+        // A wall-screen board link: watching (its one board, see below) and nothing else, not even Read.
+        { "link:overview",       ".... .... .... .... .... .... .... .... .... .... .... .... YYYY ...." },
+        { "link:campaign:launch", ".... .... .... .... .... .... .... .... .... .... .... .... YYYY ...." },
+        { "link:department:marketing", ".... .... .... .... .... .... .... .... .... .... .... .... YYYY ...." },
     };
 
     [Theory]
@@ -81,9 +85,49 @@ public sealed class AccessTests
         Assert.False(Access.Allows(Grant.ForScopes([Scopes.Read]), AlignAction.IngestEvents, []));
     }
 
-    /// <summary><c>key:scope,scope</c> or <c>role:role:department,department</c>.</summary>
+    [Theory]
+    [InlineData("overview", "overview", true)]
+    [InlineData("overview", "campaign:launch", false)]
+    [InlineData("overview", "department:marketing", false)]
+    [InlineData("campaign:launch", "campaign:launch", true)]
+    [InlineData("campaign:launch", "campaign:launch2", false)]
+    [InlineData("campaign:launch", "campaign:Launch", false)]
+    [InlineData("campaign:launch", "overview", false)]
+    [InlineData("department:marketing", "department:marketing", true)]
+    [InlineData("department:marketing", "department:sales", false)]
+    public void A_board_link_watches_its_own_board_only(string linkBoard, string board, bool allowed)
+    {
+        Assert.Equal(allowed, Access.AllowsBoard(Grant.ForBoardLink(linkBoard), board));
+    }
+
+    [Fact]
+    public void Whoever_reads_the_organization_watches_every_board_and_ingest_watches_none()
+    {
+        foreach (var board in new[] { "overview", "campaign:launch", "department:sales" })
+        {
+            Assert.True(Access.AllowsBoard(Grant.ForScopes([Scopes.Read]), board));
+            Assert.True(Access.AllowsBoard(Grant.ForScopes([Scopes.Admin]), board));
+            Assert.True(Access.AllowsBoard(Grant.ForRole(PersonRoles.Viewer, []), board));
+            Assert.True(Access.AllowsBoard(Grant.ForRole(PersonRoles.Lead, [Own]), board));
+            Assert.False(Access.AllowsBoard(Grant.ForScopes([Scopes.Ingest]), board));
+        }
+    }
+
+    [Fact]
+    public void Leads_link_the_overview_war_rooms_and_their_own_departments_boards()
+    {
+        var lead = Grant.ForRole(PersonRoles.Lead, [Own]);
+        Assert.True(Access.Allows(lead, AlignAction.ManageBoardLinks, BoardLinkScope.DepartmentsOf("overview")));
+        Assert.True(Access.Allows(lead, AlignAction.ManageBoardLinks, BoardLinkScope.DepartmentsOf("campaign:launch")));
+        Assert.True(Access.Allows(lead, AlignAction.ManageBoardLinks, BoardLinkScope.DepartmentsOf("department:" + Own)));
+        Assert.False(Access.Allows(lead, AlignAction.ManageBoardLinks, BoardLinkScope.DepartmentsOf("department:" + Other)));
+        Assert.False(Access.Allows(Grant.ForRole(PersonRoles.Member, [Own]), AlignAction.ManageBoardLinks, BoardLinkScope.DepartmentsOf("overview")));
+    }
+
+    /// <summary><c>key:scope,scope</c>, <c>role:role:department,department</c> or <c>link:board</c>.</summary>
     private static Grant GrantOf(string credential)
     {
+        if (credential.StartsWith("link:", StringComparison.Ordinal)) return Grant.ForBoardLink(credential["link:".Length..]);
         var parts = credential.Split(':');
         static string[] List(string text) => text.Length == 0 ? [] : text.Split(',');
         return parts[0] == "key" ? Grant.ForScopes(List(parts[1])) : Grant.ForRole(parts[1], List(parts[2]));
