@@ -24,6 +24,8 @@ public enum AlignAction
     ManageSettings,
     ManageKeys,
     ManagePeople,
+    /// <summary>Read the organization's audit log (who did what and when): admins only.</summary>
+    ReadAudit,
 }
 
 /// <summary>
@@ -82,7 +84,7 @@ public static class Access
             AlignAction.AcknowledgeAlert => grant.Ingest || (grant.MemberOf.Count > 0 && departments.All(grant.MemberOf.Contains)),
             AlignAction.DefineGoal or AlignAction.EditActivity or AlignAction.SetCheckInCadence =>
                 departments.Count > 0 && departments.All(grant.LeadOf.Contains),
-            AlignAction.ManageCatalogue or AlignAction.ManageSettings or AlignAction.ManageKeys or AlignAction.ManagePeople => false,
+            AlignAction.ManageCatalogue or AlignAction.ManageSettings or AlignAction.ManageKeys or AlignAction.ManagePeople or AlignAction.ReadAudit => false,
             _ => false,
         };
     }

@@ -17,15 +17,15 @@ public sealed class AccessTests
     /// </summary>
     public static readonly TheoryData<string, string> Expected = new()
     {
-        //                        Read Ingst ChkIn Annce Ackn  Goal  Activ Cadnc Catlg Setng Keys  Peopl
-        { "key:",                ".... .... .... .... .... .... .... .... .... .... .... ...." },
-        { "key:ingest",          ".... YYYY YYYY YYYY YYYY .... .... .... .... .... .... ...." },
-        { "key:read",            "YYYY .... .... .... .... .... .... .... .... .... .... ...." },
-        { "key:ingest,read",     "YYYY YYYY YYYY YYYY YYYY .... .... .... .... .... .... ...." },
-        { "role:lead:marketing", "YYYY .... .Y.. .Y.. YY.. .Y.. .Y.. .Y.. .... .... .... ...." },
-        { "role:member:marketing", "YYYY .... .Y.. .Y.. YY.. .... .... .... .... .... .... ...." },
-        { "role:viewer:",        "YYYY .... .... .... .... .... .... .... .... .... .... ...." },
-        { "role:owner:",         ".... .... .... .... .... .... .... .... .... .... .... ...." }, // not a role: nothing
+        //                        Read Ingst ChkIn Annce Ackn  Goal  Activ Cadnc Catlg Setng Keys  Peopl Audit
+        { "key:",                ".... .... .... .... .... .... .... .... .... .... .... .... ...." },
+        { "key:ingest",          ".... YYYY YYYY YYYY YYYY .... .... .... .... .... .... .... ...." },
+        { "key:read",            "YYYY .... .... .... .... .... .... .... .... .... .... .... ...." },
+        { "key:ingest,read",     "YYYY YYYY YYYY YYYY YYYY .... .... .... .... .... .... .... ...." },
+        { "role:lead:marketing", "YYYY .... .Y.. .Y.. YY.. .Y.. .Y.. .Y.. .... .... .... .... ...." },
+        { "role:member:marketing", "YYYY .... .Y.. .Y.. YY.. .... .... .... .... .... .... .... ...." },
+        { "role:viewer:",        "YYYY .... .... .... .... .... .... .... .... .... .... .... ...." },
+        { "role:owner:",         ".... .... .... .... .... .... .... .... .... .... .... .... ...." }, // not a role: nothing
     };
 
     [Theory]
