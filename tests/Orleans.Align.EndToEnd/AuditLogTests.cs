@@ -150,7 +150,7 @@ public sealed class AuditLogTests(AlignSystem system)
 
         // Bad query values are problem documents naming the parameter.
         foreach (var (query, field) in new[] { ("limit=0", "limit"), ("limit=501", "limit"), ("before=0", "before"), ("action=Key.Created", "action"),
-                     ("action=a.b.c", "action"), ("since=yesterday", "since"), ("since=2026-09-02T00:00:00Z&until=2026-09-01T00:00:00Z", "until") })
+                     ("action=a.b.c", "action"), ("since=yesterday", "since"), ("until=3000-01-01T00:00:00Z", "until"), ("since=2026-09-02T00:00:00Z&until=2026-09-01T00:00:00Z", "until") })
         {
             using var bad = await one.SendAsync(HttpMethod.Get, $"/api/v1/audit?{query}");
             await AlignmentApi.AssertProblemAsync(bad, 400, field);

@@ -212,7 +212,7 @@ public static class ApiInput
                     schema.MaxLength = 64;
                     break;
                 case "actor" when p.In == ParameterLocation.Query:
-                    schema.MinLength = 1;
+                    schema.Pattern = AuditEndpoints.ActorPattern;
                     schema.MaxLength = AuditEndpoints.MaxActorLength;
                     break;
             }

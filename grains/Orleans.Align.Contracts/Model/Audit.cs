@@ -37,7 +37,7 @@ public sealed record AuditEntry(
 /// <summary>
 /// A page of the audit log, newest first: entries with ids below <see cref="Before"/> (all when null)
 /// that match every filter given. <see cref="Action"/> is a verb (<c>key.created</c>) or a family
-/// (<c>key</c>: every <c>key.*</c>); <see cref="Actor"/> matches the actor's id or display exactly.
+/// (<c>key</c>: every <c>key.*</c>); <see cref="Actor"/> matches the actor's id exactly (an email, a key's id, <c>platform</c>).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("align.audit-query")]
 public sealed record AuditQuery(

@@ -61,8 +61,7 @@ public sealed class AuditScan(AuditQuery query, int budget = AuditScan.MaxScan)
         if (q.Since is { } since && e.At < since) return false;
         if (q.Action is { } action && !(e.Action == action || (!action.Contains('.') && e.Action.StartsWith(action + ".", StringComparison.Ordinal))))
             return false;
-        if (q.Actor is { } actor && !string.Equals(e.Actor.Id, actor, StringComparison.Ordinal) && !string.Equals(e.Actor.Display, actor, StringComparison.Ordinal))
-            return false;
+        if (q.Actor is { } actor && !string.Equals(e.Actor.Id, actor, StringComparison.Ordinal)) return false;
         return true;
     }
 
