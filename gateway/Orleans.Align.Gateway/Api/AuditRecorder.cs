@@ -94,6 +94,8 @@ public sealed class AuditRecorder(IClusterClient cluster, ILogger<AuditRecorder>
         try
         {
             if (Describe(context, audited, status, result) is not { } described) return;
+            // Anyone may try to sign in to any name: a failure is recorded only for an organization that exists.
+            if (described.Entry.Action == "session.sign_in_failed" && await cluster.GetGrain<IOrganizationGrain>(described.OrgId).GetAsync().WaitAsync(WriteTimeout) is null) return;
             await cluster.GetGrain<IAuditGrain>(described.OrgId).AppendAsync(described.Entry).WaitAsync(WriteTimeout);
         }
         catch (Exception ex)

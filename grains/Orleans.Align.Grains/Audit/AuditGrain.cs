@@ -29,7 +29,16 @@ public sealed class AuditGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (Head.Current.Count >= AuditScan.PageSize) await SealCurrentAsync();
+        if (Head.Current.Count < AuditScan.PageSize) return;
+        try
+        {
+            await SealCurrentAsync();
+        }
+        catch (Exception ex)
+        {
+            // The full page stays in the head, readable; the next append or query seals it.
+            logger.LogWarning(ex, "Sealing audit page {Page} of {Org} on activation failed; it will be retried", Head.SealedPages, OrgId);
+        }
     }
 
     public async Task<AuditEntry> AppendAsync(AuditEntry draft)
@@ -78,7 +87,7 @@ public sealed class AuditGrain(
     public async Task<AuditPage> QueryAsync(AuditQuery query)
     {
         var scan = new AuditScan(query);
-        if (Head.Current.Count >= AuditScan.PageSize) await SealCurrentAsync(); // a seal that failed earlier
+        if (Head.Current.Count >= AuditScan.PageSize) await SealCurrentAsync(); // a seal that failed earlier (a query answers after it, or fails: 503)
         if (!scan.Offer(Enumerable.Reverse(Head.Current)))
         {
             var first = query.Before is { } before ? Math.Min(Head.SealedPages - 1, AuditScan.PageOf(Math.Max(1, before - 1))) : Head.SealedPages - 1;
