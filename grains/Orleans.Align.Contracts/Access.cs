@@ -31,6 +31,8 @@ public enum AlignAction
     WatchBoard,
     /// <summary>Create, list and revoke wall-screen board links (the departments: a department board's department, none for the overview or a war room).</summary>
     ManageBoardLinks,
+    /// <summary>Read the organization's audit log (who did what and when): admins only.</summary>
+    ReadAudit,
 }
 
 /// <summary>
@@ -97,7 +99,7 @@ public static class Access
             AlignAction.AcknowledgeAlert => grant.Ingest || (grant.MemberOf.Count > 0 && departments.All(grant.MemberOf.Contains)),
             AlignAction.DefineGoal or AlignAction.EditActivity or AlignAction.SetCheckInCadence =>
                 departments.Count > 0 && departments.All(grant.LeadOf.Contains),
-            AlignAction.ManageCatalogue or AlignAction.ManageSettings or AlignAction.ManageKeys or AlignAction.ManagePeople => false,
+            AlignAction.ManageCatalogue or AlignAction.ManageSettings or AlignAction.ManageKeys or AlignAction.ManagePeople or AlignAction.ReadAudit => false,
             _ => false,
         };
     }

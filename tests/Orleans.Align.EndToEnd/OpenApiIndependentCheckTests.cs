@@ -301,6 +301,16 @@ public sealed class OpenApiIndependentCheckTests(AlignSystem system)
         await r.SendAsync(HttpMethod.Delete, "/api/v1/board-links/zzzzzzzzzzzz", key);
         await r.SendAsync(HttpMethod.Delete, "/api/v1/board-links/zzzzzzzzzzzz", read);
         await r.SendAsync(HttpMethod.Delete, $"/api/v1/board-links/{new string('k', 65)}", key, broken: "path linkId");
+        // The audit log (admins only): everything above is in it, newest first.
+        var audit = await r.SendAsync(HttpMethod.Get, "/api/v1/audit", key);
+        await r.SendAsync(HttpMethod.Get, $"/api/v1/audit?action=rule&actor=nobody&since={at}&until={Uri.EscapeDataString(Now.AddHours(1).ToString("O"))}&limit=5&before={audit.Body!["entries"]![0]!["id"]}", key);
+        await r.SendAsync(HttpMethod.Get, "/api/v1/audit?action=key.created&limit=2", key);
+        await r.SendAsync(HttpMethod.Get, "/api/v1/audit", read);
+        await r.SendAsync(HttpMethod.Get, "/api/v1/audit", Unknown);
+        await r.SendAsync(HttpMethod.Get, "/api/v1/audit?limit=0", key, broken: "query limit");
+        await r.SendAsync(HttpMethod.Get, "/api/v1/audit?before=0", key, broken: "query before");
+        await r.SendAsync(HttpMethod.Get, "/api/v1/audit?action=Not%20A%20Verb", key, broken: "query action");
+        await r.SendAsync(HttpMethod.Get, "/api/v1/audit?since=yesterday", key, broken: "query since");
 
         // Lists refuse a key nobody issued.
         foreach (var list in new[] { "campaigns", "metrics", "settings", "reviews", "rules" })

@@ -397,16 +397,16 @@ els.forgotPassword.addEventListener('click', () => {
 });
 
 async function start(): Promise<void> {
-  const link = passwordLinkFromUrl();
-  if (link) return showSetPasswordForm(link);
+  const passwordLink = passwordLinkFromUrl();
+  if (passwordLink) return showSetPasswordForm(passwordLink);
   takeKeyFromUrl();
   const initialKey = loadKey();
   if (initialKey) return open(initialKey);
   // A board link kept from an earlier visit (a kiosk that restarted): its own board, whatever the URL says.
-  const link = loadBoardLink();
-  if (link) {
-    putBoardInUrl(link.board);
-    return open(link.link);
+  const boardLink = loadBoardLink();
+  if (boardLink) {
+    putBoardInUrl(boardLink.board);
+    return open(boardLink.link);
   }
   // No key: a session cookie from an earlier sign-in may still stand.
   try {

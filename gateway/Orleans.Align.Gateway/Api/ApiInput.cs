@@ -204,6 +204,17 @@ public static class ApiInput
                 case "at":
                     p.Required = true;
                     break;
+                case "since" or "until":
+                    schema.Format = "date-time";
+                    break;
+                case "action" when p.In == ParameterLocation.Query:
+                    schema.Pattern = AuditEndpoints.ActionPattern;
+                    schema.MaxLength = 64;
+                    break;
+                case "actor" when p.In == ParameterLocation.Query:
+                    schema.Pattern = AuditEndpoints.ActorPattern;
+                    schema.MaxLength = AuditEndpoints.MaxActorLength;
+                    break;
             }
         }
     }

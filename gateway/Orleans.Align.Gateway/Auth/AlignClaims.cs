@@ -14,6 +14,9 @@ public static class AlignClaims
     public const string KeyId = "align:key";
     public const string Scope = "align:scope";
 
+    /// <summary>The API key's name (what the audit log shows as the actor). API keys only.</summary>
+    public const string KeyName = "align:key-name";
+
     /// <summary>The SHA-256 of the key the caller presented (never the key). API keys only.</summary>
     public const string KeyHash = "align:key-hash";
 

@@ -28,6 +28,7 @@ public sealed class ApiKeyAuthenticationHandler(
         {
             new(AlignClaims.Org, record.OrgId),
             new(AlignClaims.KeyId, record.KeyId),
+            new(AlignClaims.KeyName, record.Name),
             new(AlignClaims.KeyHash, ApiKeys.Hash(key)),
             new(AlignClaims.Credential, ApiKeys.Hash(key)),
         };

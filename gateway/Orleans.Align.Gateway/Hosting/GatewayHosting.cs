@@ -106,6 +106,7 @@ public static class GatewayHosting
         app.UseAlignAntiforgery();
 
         var api = app.MapGroup("/api/v1");
+        api.AddEndpointFilter<AuditRecorder>(); // after each state-changing operation: who did what, and how it ended
         api.MapOrganizations();
         api.MapSessions();
         api.MapPeople();
@@ -113,6 +114,7 @@ public static class GatewayHosting
         api.MapCatalogue();
         api.MapAlignment();
         api.MapRules();
+        api.MapAudit();
         api.MapEvents(app.Services.GetRequiredService<IOptions<GatewayOptions>>().Value);
 
         app.MapOpenApi("/openapi/{documentName}.json");
