@@ -44,7 +44,13 @@ public sealed class BoardWatches(IClusterClient cluster, IHubContext<LiveHub> hu
             if (!_byConnection.TryGetValue(connectionId, out var boards)) _byConnection[connectionId] = boards = [];
             boards.Add(key);
         }
-        return await board.GetSnapshotAsync();
+        var snapshot = await board.GetSnapshotAsync();
+        // The first watcher of a board here starts the group at its snapshot: without this, the first
+        // renewal found nothing forwarded and sent the same version again as an update (clients saw a
+        // version that did not grow). A later watcher's snapshot does not raise the mark, so watchers
+        // already here who missed a push are still caught up by the renewal.
+        _forwarded.TryAdd((orgId, boardId), snapshot.Version);
+        return snapshot;
     }
 
     public async Task UnwatchAsync(string orgId, string boardId, string connectionId)
