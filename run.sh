@@ -97,7 +97,7 @@ fi
 mail_web=""
 if [ -z "${Align__Mail__Host:-}" ]; then
   smtp_port="${ALIGN_MAIL_SMTP_PORT:-1025}" mail_web_port="${ALIGN_MAIL_WEB_PORT:-1080}"
-  echo; echo "== Starting maildev, the mail catcher (SMTP 127.0.0.1:$smtp_port, web http://127.0.0.1:$mail_web_port)"
+  echo; echo "== Starting maildev, the mail catcher (SMTP 127.0.0.1:$smtp_port, web http://127.0.0.1:$mail_web_port/index.html)"
   tests/mail-catcher/node_modules/.bin/maildev --smtp "$smtp_port" --ip 127.0.0.1 --web "$mail_web_port" --web-ip 127.0.0.1 \
     > .align/logs/maildev.log 2>&1 &
   pids+=($!)
@@ -105,7 +105,7 @@ if [ -z "${Align__Mail__Host:-}" ]; then
   # Plain SMTP is fine on loopback to a catcher; a real server keeps the default, STARTTLS required.
   export Align__Mail__Host=127.0.0.1 Align__Mail__Port="$smtp_port" Align__Mail__Tls=none
   export Align__Mail__PublicUrl="${Align__Mail__PublicUrl:-$gateway_url}"
-  mail_web="http://127.0.0.1:$mail_web_port"
+  mail_web="http://127.0.0.1:$mail_web_port/index.html"  # maildev 3 answers 404 at "/"
 fi
 
 silo_http() { if [ "$1" = 0 ]; then echo "$silo_url"; else echo "http://127.0.0.1:$((5090 + $1))"; fi; }
