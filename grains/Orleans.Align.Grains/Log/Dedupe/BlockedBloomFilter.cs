@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Numerics;
 
 namespace Orleans.Align.Grains.Log.Dedupe;
@@ -107,24 +106,11 @@ public sealed class BlockedBloomFilter : IIdFilter
     /// <summary>The share of bits set (for the benchmark).</summary>
     public double FillRatio() => _words.Sum(w => (long)BitOperations.PopCount(w)) / (double)(_words.LongLength * 64);
 
-    public byte[] ToBytes()
-    {
-        var bytes = new byte[8 + _words.Length * 8];
-        BinaryPrimitives.WriteInt32LittleEndian(bytes, Hashes);
-        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(4), _words.Length);
-        for (var i = 0; i < _words.Length; i++) BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(8 + i * 8), _words[i]);
-        return bytes;
-    }
+    public byte[] ToBytes() => FilterWords.ToBytes(Hashes, _words);
 
     public static BlockedBloomFilter FromBytes(ReadOnlySpan<byte> bytes, out int consumed)
     {
-        var hashes = BinaryPrimitives.ReadInt32LittleEndian(bytes);
-        var count = BinaryPrimitives.ReadInt32LittleEndian(bytes[4..]);
-        if (hashes is < 1 or > 16 || count < WordsPerBlock || count % WordsPerBlock != 0 || bytes.Length < 8 + count * 8L)
-            throw new InvalidDataException("Not a blocked Bloom filter.");
-        var words = new ulong[count];
-        for (var i = 0; i < count; i++) words[i] = BinaryPrimitives.ReadUInt64LittleEndian(bytes[(8 + i * 8)..]);
-        consumed = 8 + count * 8;
+        var (hashes, words) = FilterWords.FromBytes(bytes, out consumed, count => count >= WordsPerBlock && count % WordsPerBlock == 0, "Not a blocked Bloom filter.");
         return new BlockedBloomFilter(words, hashes);
     }
 }

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Numerics;
 
 namespace Orleans.Align.Grains.Log.Dedupe;
@@ -73,24 +72,11 @@ public sealed class BloomFilter : IIdFilter
     private (ulong Start, ulong Step, ulong Mask) Start(UInt128 idHash) =>
         ((ulong)(idHash >> 64), (ulong)idHash | 1, (ulong)Bits - 1);
 
-    public byte[] ToBytes()
-    {
-        var bytes = new byte[8 + _words.Length * 8];
-        BinaryPrimitives.WriteInt32LittleEndian(bytes, Hashes);
-        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(4), _words.Length);
-        for (var i = 0; i < _words.Length; i++) BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(8 + i * 8), _words[i]);
-        return bytes;
-    }
+    public byte[] ToBytes() => FilterWords.ToBytes(Hashes, _words);
 
     public static BloomFilter FromBytes(ReadOnlySpan<byte> bytes, out int consumed)
     {
-        var hashes = BinaryPrimitives.ReadInt32LittleEndian(bytes);
-        var count = BinaryPrimitives.ReadInt32LittleEndian(bytes[4..]);
-        if (hashes is < 1 or > 16 || count < 1 || !BitOperations.IsPow2(count) || bytes.Length < 8 + count * 8L)
-            throw new InvalidDataException("Not a Bloom filter.");
-        var words = new ulong[count];
-        for (var i = 0; i < count; i++) words[i] = BinaryPrimitives.ReadUInt64LittleEndian(bytes[(8 + i * 8)..]);
-        consumed = 8 + count * 8;
+        var (hashes, words) = FilterWords.FromBytes(bytes, out consumed, count => count >= 1 && BitOperations.IsPow2(count), "Not a Bloom filter.");
         return new BloomFilter(words, hashes);
     }
 }
