@@ -4,6 +4,7 @@ using Orleans.Align.Driver.BadKeys;
 using Orleans.Align.Driver.Demo;
 using Orleans.Align.Driver.Load;
 using Orleans.Align.Driver.Neighbours;
+using Orleans.Align.Driver.Revocation;
 using Orleans.Align.Driver.Timeline;
 
 CommandLine line;
@@ -33,6 +34,7 @@ try
         "bad-keys" => await BadKeysCommand.RunAsync(BadKeysOptions.Parse(line), shutdown.Token),
         "noisy-neighbour" => await NoisyNeighbourCommand.RunAsync(NoisyNeighbourOptions.Parse(line), shutdown.Token),
         "timeline" => await TimelineCommand.RunAsync(TimelineOptions.Parse(line), shutdown.Token),
+        "revocation" => await RevocationCommand.RunAsync(RevocationOptions.Parse(line), shutdown.Token),
         null => UsageError("Name a command."),
         var unknown => UsageError($"Unknown command '{unknown}'."),
     };
@@ -76,6 +78,8 @@ namespace Orleans.Align.Driver
             {NoisyNeighbourOptions.Usage}
 
             {TimelineOptions.Usage}
+
+            {RevocationOptions.Usage}
 
             Exit codes: 0 done or stopped with Ctrl-C/SIGTERM, 1 failed (for load: also a FAIL correctness check),
             2 wrong command line, 130 stopped during setup.

@@ -147,9 +147,9 @@ public sealed class BoardLinkTests(AlignSystem system)
         await hub.StartAsync();
         await hub.InvokeAsync<JsonElement>("WatchBoard", "overview");
 
-        var closedAt = await closed.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        var closedAt = await closed.Task.WaitAsync(TimeSpan.FromSeconds(4) + Deadlines.RevocationTakesEffect * 2);
         Assert.True(closedAt >= expiresAt.AddMilliseconds(-200), $"Closed {(expiresAt - closedAt).TotalMilliseconds:F0} ms before it expired.");
-        Assert.True(closedAt - expiresAt < TimeSpan.FromSeconds(2), $"Closed {(closedAt - expiresAt).TotalMilliseconds:F0} ms after it expired.");
+        Assert.True(closedAt - expiresAt < Deadlines.RevocationTakesEffect, $"Closed {(closedAt - expiresAt).TotalMilliseconds:F0} ms after it expired.");
         Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(tenant, HttpMethod.Get, "/api/v1/boards/overview", link));
         await using var again = Connect(link);
         var refused = await Assert.ThrowsAsync<HttpRequestException>(() => again.StartAsync());
@@ -157,7 +157,7 @@ public sealed class BoardLinkTests(AlignSystem system)
     }
 
     [Fact]
-    public async Task Revoking_a_link_refuses_it_and_closes_its_live_connection_within_seconds()
+    public async Task Revoking_a_link_refuses_it_and_closes_its_live_connection()
     {
         var tenant = await system.CreateTenantAsync();
         var (campaign, _) = await tenant.SeedLaunchAsync();
@@ -175,13 +175,13 @@ public sealed class BoardLinkTests(AlignSystem system)
 
         Assert.Equal(HttpStatusCode.NoContent, await StatusAsync(tenant, HttpMethod.Delete, $"/api/v1/board-links/{id}", tenant.ApiKey));
         var revokedAt = DateTime.UtcNow;
-        var closedAt = await closed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var closedAt = await closed.Task.WaitAsync(Deadlines.RevocationTakesEffect * 2);
 
-        Assert.True(closedAt - revokedAt < TimeSpan.FromSeconds(2), $"Closed {(closedAt - revokedAt).TotalMilliseconds:F0} ms after revocation.");
+        Assert.True(closedAt - revokedAt < Deadlines.RevocationTakesEffect, $"Closed {(closedAt - revokedAt).TotalMilliseconds:F0} ms after revocation.");
         var refusedFor = Stopwatch.StartNew();
         while (await StatusAsync(tenant, HttpMethod.Get, $"/api/v1/boards/campaign:{campaign}", link) != HttpStatusCode.Unauthorized)
         {
-            Assert.True(refusedFor.Elapsed < TimeSpan.FromSeconds(2), "The revoked link still reads its board.");
+            Assert.True(refusedFor.Elapsed < Deadlines.RevocationTakesEffect, "The revoked link still reads its board.");
             await Task.Delay(20);
         }
         await using var again = Connect(link);

@@ -13,14 +13,12 @@ using Orleans.Runtime;
 namespace Orleans.Align.EndToEnd;
 
 /// <summary>
-/// Revocation takes effect within a second, closes live connections, and cannot be outrun by minting
+/// Revocation takes effect everywhere (how soon: docs/benchmarks.md, "Revocation latency"), closes live connections, and cannot be outrun by minting
 /// a key; a token that is not a key costs the cluster nothing.
 /// </summary>
 [Collection(SystemCollection.Name)]
 public sealed class RevocationTests(AlignSystem system)
 {
-    private static readonly TimeSpan WithinASecond = TimeSpan.FromSeconds(1);
-
     private HubConnection Connect(string key) => new HubConnectionBuilder()
         .WithUrl(new Uri(system.Gateway, "/hubs/live"), o => o.AccessTokenProvider = () => Task.FromResult<string?>(key))
         .Build();
@@ -44,7 +42,7 @@ public sealed class RevocationTests(AlignSystem system)
     }
 
     [Fact]
-    public async Task A_revoked_key_is_refused_within_a_second()
+    public async Task A_revoked_key_is_refused_everywhere_long_before_its_cached_copy_expires()
     {
         var tenant = await system.CreateTenantAsync();
         var (id, key) = await CreateKeyAsync(tenant, "read");
@@ -54,11 +52,11 @@ public sealed class RevocationTests(AlignSystem system)
         var revokedAt = Stopwatch.StartNew();
         while (await StatusWithAsync(tenant, key) != HttpStatusCode.Unauthorized)
         {
-            Assert.True(revokedAt.Elapsed < WithinASecond, $"The revoked key still works {revokedAt.Elapsed.TotalMilliseconds:F0} ms after revocation.");
+            Assert.True(revokedAt.Elapsed < Deadlines.RevocationTakesEffect, $"The revoked key still works {revokedAt.Elapsed.TotalMilliseconds:F0} ms after revocation.");
             await Task.Delay(20);
         }
 
-        Assert.True(revokedAt.Elapsed < WithinASecond, $"Refused only after {revokedAt.Elapsed.TotalMilliseconds:F0} ms.");
+        Assert.True(revokedAt.Elapsed < Deadlines.RevocationTakesEffect, $"Refused only after {revokedAt.Elapsed.TotalMilliseconds:F0} ms.");
         await Task.Delay(300);
         Assert.Equal(HttpStatusCode.Unauthorized, await StatusWithAsync(tenant, key)); // and stays refused
         Assert.Equal(HttpStatusCode.OK, await StatusWithAsync(tenant, tenant.ApiKey)); // other keys are unaffected
@@ -83,7 +81,7 @@ public sealed class RevocationTests(AlignSystem system)
     }
 
     [Fact]
-    public async Task Revoking_a_read_key_closes_its_live_connection_within_a_second_and_it_can_no_longer_watch()
+    public async Task Revoking_a_read_key_closes_its_live_connection_and_it_can_no_longer_watch()
     {
         var tenant = await system.CreateTenantAsync();
         var (campaign, _) = await tenant.SeedLaunchAsync();
@@ -104,9 +102,9 @@ public sealed class RevocationTests(AlignSystem system)
 
         await RevokeAsync(tenant, id);
         var revokedAt = DateTime.UtcNow;
-        var closedAt = await closed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var closedAt = await closed.Task.WaitAsync(Deadlines.RevocationTakesEffect * 2);
 
-        Assert.True(closedAt - revokedAt < TimeSpan.FromSeconds(1.5), $"Closed {(closedAt - revokedAt).TotalMilliseconds:F0} ms after revocation.");
+        Assert.True(closedAt - revokedAt < Deadlines.RevocationTakesEffect, $"Closed {(closedAt - revokedAt).TotalMilliseconds:F0} ms after revocation.");
         Assert.Equal(HubConnectionState.Disconnected, hub.State);
         await Assert.ThrowsAnyAsync<Exception>(() => hub.InvokeAsync<JsonElement>("WatchBoard", "overview"));
         await using var again = Connect(key);

@@ -269,7 +269,7 @@ public sealed class SignInTests(AlignSystem system)
     }
 
     [Fact]
-    public async Task Signing_out_ends_the_session_so_a_copy_of_the_cookie_stops_working_within_a_second()
+    public async Task Signing_out_ends_the_session_so_a_copy_of_the_cookie_stops_working_everywhere()
     {
         var tenant = await system.CreateTenantAsync("si");
         using var person = await SignInAsync(tenant, await AddPersonAsync(tenant, "viewer"));
@@ -282,14 +282,14 @@ public sealed class SignInTests(AlignSystem system)
 
         while (await copy.StatusAsync(HttpMethod.Get, "/api/v1/goals") != HttpStatusCode.Unauthorized)
         {
-            Assert.True(signedOutAt.Elapsed < TimeSpan.FromSeconds(1), $"The signed-out session still works {signedOutAt.Elapsed.TotalMilliseconds:F0} ms later.");
+            Assert.True(signedOutAt.Elapsed < Deadlines.RevocationTakesEffect, $"The signed-out session still works {signedOutAt.Elapsed.TotalMilliseconds:F0} ms later.");
             await Task.Delay(20);
         }
         Assert.Equal(HttpStatusCode.Unauthorized, await person.StatusAsync(HttpMethod.Get, "/api/v1/me"));
     }
 
     [Fact]
-    public async Task Removing_a_person_closes_their_live_connection_within_a_second_and_refuses_their_cookie()
+    public async Task Removing_a_person_closes_their_live_connection_and_refuses_their_cookie()
     {
         var tenant = await system.CreateTenantAsync("si");
         var (campaign, _) = await tenant.SeedLaunchAsync();
@@ -313,9 +313,9 @@ public sealed class SignInTests(AlignSystem system)
         using var removed = await tenant.SendAsync(HttpMethod.Delete, $"/api/v1/people/{Uri.EscapeDataString(email)}");
         Assert.Equal(HttpStatusCode.NoContent, removed.StatusCode);
         var removedAt = DateTime.UtcNow;
-        var closedAt = await closed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var closedAt = await closed.Task.WaitAsync(Deadlines.RevocationTakesEffect * 2);
 
-        Assert.True(closedAt - removedAt < TimeSpan.FromSeconds(1.5), $"Closed {(closedAt - removedAt).TotalMilliseconds:F0} ms after the removal.");
+        Assert.True(closedAt - removedAt < Deadlines.RevocationTakesEffect, $"Closed {(closedAt - removedAt).TotalMilliseconds:F0} ms after the removal.");
         Assert.Equal(HttpStatusCode.Unauthorized, await person.StatusAsync(HttpMethod.Get, "/api/v1/goals"));
         await using var again = new HubConnectionBuilder().WithUrl(new Uri(system.Gateway, "/hubs/live"), o => o.Cookies = person.Cookies).Build();
         var refused = await Assert.ThrowsAsync<HttpRequestException>(() => again.StartAsync());
