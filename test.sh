@@ -31,8 +31,8 @@ if [ "$failed" -gt 0 ]; then
   for trx in "$results"/*.trx; do
     [ -f "$trx" ] || continue
     perl -0777 -ne '
-      while (/<UnitTestResult\b([^>]*)>(.*?)<\/UnitTestResult>/gs) {
-        my ($attrs, $body) = ($1, $2);
+      while (/<UnitTestResult\b([^>]*?)(?:\/>|>(.*?)<\/UnitTestResult>)/gs) {
+        my ($attrs, $body) = ($1, $2 // "");
         next unless $attrs =~ /outcome="Failed"/;
         my ($name) = $attrs =~ /testName="([^"]*)"/;
         my ($msg) = $body =~ /<Message>(.*?)<\/Message>/s;
