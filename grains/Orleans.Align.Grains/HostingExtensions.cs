@@ -39,7 +39,8 @@ public static class HostingExtensions
         services.AddOptions<People.AccountOptions>().BindConfiguration(People.AccountOptions.Section)
             .Validate(o => o.MaxFailedSignIns is >= 1 and <= 1000, "Align:Accounts:MaxFailedSignIns must be between 1 and 1,000.")
             .Validate(o => o.LockoutDuration >= TimeSpan.FromSeconds(1) && o.LockoutDuration <= TimeSpan.FromDays(1), "Align:Accounts:LockoutDuration must be between 1 s and a day.")
-            .Validate(o => o.SessionLifetime >= TimeSpan.FromMinutes(1), "Align:Accounts:SessionLifetime must be at least a minute.")
+            // Seconds are allowed so that an end-to-end test can watch a session expire; production sets days.
+            .Validate(o => o.SessionLifetime >= TimeSpan.FromSeconds(1), "Align:Accounts:SessionLifetime must be at least a second.")
             .Validate(o => o.MaxSessionsPerMembership is >= 1 and <= 10_000, "Align:Accounts:MaxSessionsPerMembership must be between 1 and 10,000.")
             .Validate(o => o.PasswordResetInterval >= TimeSpan.Zero && o.PasswordResetInterval <= TimeSpan.FromDays(1), "Align:Accounts:PasswordResetInterval must be between 0 and a day.")
             .ValidateOnStart();

@@ -88,6 +88,7 @@ public static class ApiInput
         [(typeof(CreateGoalRequest), "owners")] = (InputLimits.IdPattern, Identifiers.MaxLength),
         [(typeof(AnnouncementRequest), "to")] = (InputLimits.IdPattern, Identifiers.MaxLength),
         [(typeof(AddPersonRequest), "departments")] = (InputLimits.IdPattern, Identifiers.MaxLength),
+        [(typeof(ChangePersonRequest), "departments")] = (InputLimits.IdPattern, Identifiers.MaxLength),
         [(typeof(ActivityRequest), "metrics")] = (InputLimits.MetricKeyPattern, 64),
         [(typeof(SetActivityRequest), "metrics")] = (InputLimits.MetricKeyPattern, 64),
     };
@@ -98,7 +99,7 @@ public static class ApiInput
         if (schema.Properties is null) return;
         foreach (var (name, property) in schema.Properties)
         {
-            if (type == typeof(AddPersonRequest) && name == "role" && property is OpenApiSchema role)
+            if ((type == typeof(AddPersonRequest) || type == typeof(ChangePersonRequest)) && name == "role" && property is OpenApiSchema role)
                 role.Enum = [.. PersonRoles.All.Select(r => (JsonNode)JsonValue.Create(r))];
             if (property is not OpenApiSchema list || list.Items is not OpenApiSchema items) continue;
             if (ItemRules.TryGetValue((type, name), out var rule))

@@ -28,6 +28,7 @@ public sealed class AuditRecorder(IClusterClient cluster, ILogger<AuditRecorder>
         ["POST /board-links"] = ("board_link.created", "board_link"),
         ["DELETE /board-links/{linkId}"] = ("board_link.revoked", "board_link"),
         ["POST /people"] = ("person.added", "person"),
+        ["PUT /people/{email}"] = ("person.changed", "person"),
         ["DELETE /people/{email}"] = ("person.removed", "person"),
         ["POST /session"] = ("session.signed_in", "person"),
         ["DELETE /session"] = ("session.signed_out", "person"),
@@ -58,6 +59,18 @@ public sealed class AuditRecorder(IClusterClient cluster, ILogger<AuditRecorder>
         { "POST /events", "POST /account/password", "POST /account/password-reset" };
 
     public const string ApiPrefix = "/api/v1";
+
+    private const string DetailItem = "align.audit-detail";
+
+    /// <summary>
+    /// Adds what only the endpoint knows (a role before and after a change) to the request's audit
+    /// entry: the entry is written by this filter once the answer is known.
+    /// </summary>
+    public static void Detail(HttpContext http, string name, string value)
+    {
+        if (http.Items[DetailItem] is not Dictionary<string, string> detail) http.Items[DetailItem] = detail = new(StringComparer.Ordinal);
+        detail[name] = value;
+    }
 
     /// <summary>"METHOD /template" of an endpoint, under the API's prefix.</summary>
     public static string? OperationOf(string method, RoutePattern? pattern)
@@ -166,6 +179,11 @@ public sealed class AuditRecorder(IClusterClient cluster, ILogger<AuditRecorder>
         {
             targetId ??= person.Email is { } e && Emails.IsValid(e) ? Emails.Normalize(e) : null;
             if (person.Role is { } role) detail["role"] = role;
+        }
+        if (action == "person.changed" && Argument<ChangePersonRequest>(context) is { Role: { } requested } && PersonRoles.IsKnown(requested)) detail["role"] = requested;
+        if (http.Items[DetailItem] is Dictionary<string, string> fromEndpoint)
+        {
+            foreach (var (name, value) in fromEndpoint) detail[name] = value;
         }
         var entry = new AuditEntry(0, default, actor, action, new AuditTarget(audited.TargetType, targetId),
             succeeded ? AuditEntry.Succeeded : AuditEntry.Failed, status, detail.Count == 0 ? null : detail);

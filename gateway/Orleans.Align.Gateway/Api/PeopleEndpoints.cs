@@ -5,7 +5,7 @@ using Orleans.Align.Grains;
 
 namespace Orleans.Align.Gateway.Api;
 
-/// <summary>An organization's people: admins add them with a role (and departments), list and remove them.</summary>
+/// <summary>An organization's people: admins add them with a role (and departments), list them, change their role and remove them.</summary>
 public static class PeopleEndpoints
 {
     public static void MapPeople(this RouteGroupBuilder api)
@@ -15,7 +15,8 @@ public static class PeopleEndpoints
             .AddEndpointFilter(CredentialChecks.RequireValidNow);
         people.MapPost("", AddAsync).Reads().Answers<PersonAddedResponse>(201).Problems(409);
         people.MapGet("", ListAsync).Answers<IReadOnlyList<PersonResponse>>();
-        people.MapDelete("/{email}", RemoveAsync).Produces(204).Problems(404);
+        people.MapPut("/{email}", ChangeAsync).Reads().Answers<PersonResponse>().Problems(404, 409);
+        people.MapDelete("/{email}", RemoveAsync).Produces(204).Problems(404, 409);
     }
 
     private static IOrganizationGrain Org(HttpContext http, IClusterClient cluster) => cluster.GetGrain<IOrganizationGrain>(http.User.OrgId());
@@ -26,13 +27,7 @@ public static class PeopleEndpoints
         var v = new Validation();
         if (!Emails.IsValid(request.Email)) v.Add("email", request.Email is null ? "is required." : "must be an email address (at most 254 characters, no spaces or '/').");
         var name = v.Text("displayName", request.DisplayName, InputLimits.MaxNameLength);
-        if (!PersonRoles.IsKnown(request.Role)) v.Add("role", $"must be one of: {string.Join(", ", PersonRoles.All)}.");
-        var departments = v.Ids("departments", request.Departments);
-        if (request.Role is { } role && PersonRoles.IsKnown(role))
-        {
-            if (PersonRoles.TakesDepartments(role) && request.Departments is not { Count: > 0 }) v.Add("departments", $"a {role} acts for at least one department: name them.");
-            if (!PersonRoles.TakesDepartments(role) && request.Departments is { Count: > 0 }) v.Add("departments", $"an {role} acts for the whole organization: name no department.");
-        }
+        var departments = RoleAndDepartments(v, request.Role, request.Departments);
         if (!v.IsValid) return v.Problem();
 
         var token = SessionEndpoints.NewToken();
@@ -62,6 +57,40 @@ public static class PeopleEndpoints
                 """), http.RequestAborted);
         return TypedResults.Created($"/api/v1/people/{Uri.EscapeDataString(m.Email)}", new PersonAddedResponse(m.Email, m.DisplayName, m.Role, m.Departments, m.CreatedAt,
             added.NewAccount, added.NewAccount ? token : null, added.NewAccount ? expires : null, link, sent));
+    }
+
+    /// <summary>The checks a role and its departments get when a person is added or changed; the organization checks that the departments exist.</summary>
+    private static List<string> RoleAndDepartments(Validation v, string? role, List<string?>? requested)
+    {
+        if (!PersonRoles.IsKnown(role)) v.Add("role", $"must be one of: {string.Join(", ", PersonRoles.All)}.");
+        var departments = v.Ids("departments", requested);
+        if (role is not null && PersonRoles.IsKnown(role))
+        {
+            if (PersonRoles.TakesDepartments(role) && requested is not { Count: > 0 }) v.Add("departments", $"a {role} acts for at least one department: name them.");
+            if (!PersonRoles.TakesDepartments(role) && requested is { Count: > 0 }) v.Add("departments", $"an {role} acts for the whole organization: name no department.");
+        }
+        return departments;
+    }
+
+    /// <summary>
+    /// Changes the role and departments of a member in place. The person's sessions stay open (a
+    /// promotion does not sign anyone out) and every gateway applies the new role within a second, to
+    /// API requests and to live connections alike; the last admin cannot be demoted (409).
+    /// </summary>
+    private static async Task<IResult> ChangeAsync(string email, ChangePersonRequest request, HttpContext http, IClusterClient cluster)
+    {
+        if (!Emails.IsValid(email)) return CatalogueEndpoints.NotFound($"{InputLimits.Echo(email)} is not a member of this organization.");
+        var v = new Validation();
+        var departments = RoleAndDepartments(v, request.Role, request.Departments);
+        if (!v.IsValid) return v.Problem();
+
+        var changed = await Org(http, cluster).ChangePersonAsync(Emails.Normalize(email), request.Role!, departments);
+        AuditRecorder.Detail(http, "before", Describe(changed.Before));
+        AuditRecorder.Detail(http, "after", Describe(changed.After));
+        var m = changed.After;
+        return TypedResults.Ok(new PersonResponse(m.Email, m.DisplayName, m.Role, m.Departments, m.CreatedAt));
+
+        static string Describe(Membership m) => m.Departments.Count == 0 ? m.Role : $"{m.Role} of {string.Join(",", m.Departments.Take(8))}";
     }
 
     private static async Task<IResult> ListAsync(HttpContext http, IClusterClient cluster)

@@ -35,6 +35,14 @@ public sealed record AddPersonRequest(
     [property: Required] string? Role,
     [property: MaxLength(MaxIdsPerList)] List<string?>? Departments);
 
+/// <summary>
+/// Changes a member's role in place: <c>role</c> admin or viewer (no departments), lead or member (one or
+/// more <c>departments</c>, which replace the old ones). The display name is the person's own and stays.
+/// </summary>
+public sealed record ChangePersonRequest(
+    [property: Required] string? Role,
+    [property: MaxLength(MaxIdsPerList)] List<string?>? Departments);
+
 public sealed record PersonResponse(string Email, string DisplayName, string Role, IReadOnlyList<string> Departments, DateTimeOffset CreatedAt);
 
 /// <summary>

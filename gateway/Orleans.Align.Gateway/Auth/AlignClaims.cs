@@ -29,7 +29,7 @@ public static class AlignClaims
     /// <summary>The one board a wall-screen board link reads (board links only).</summary>
     public const string Board = "align:board";
 
-    /// <summary>When a board link expires (round-trip format), if it does.</summary>
+    /// <summary>When a board link expires, or a person's session reaches its lifetime (round-trip format), if it does.</summary>
     public const string ExpiresAt = "align:expires-at";
 
     public const string Email = "align:email";
@@ -66,7 +66,7 @@ public static class AlignClaims
     /// <summary>The board of a board link's principal, null for every other credential.</summary>
     public static string? BoardOf(this ClaimsPrincipal user) => user.FindFirstValue(Board);
 
-    /// <summary>When the principal's board link expires, if it is one that does.</summary>
+    /// <summary>When the principal's board link expires or its session reaches its lifetime, if it is one that does.</summary>
     public static DateTimeOffset? ExpiresAtOf(this ClaimsPrincipal user) =>
         user.FindFirstValue(ExpiresAt) is { } at ? DateTimeOffset.Parse(at, System.Globalization.CultureInfo.InvariantCulture) : null;
 

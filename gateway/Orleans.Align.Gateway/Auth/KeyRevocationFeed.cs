@@ -58,8 +58,16 @@ public sealed class KeyRevocationFeed(
             return;
         }
 
+        List<string>? changed = null;
         foreach (var revocation in batch.Revocations)
         {
+            if (SessionCredentials.IsChanged(revocation.KeyHash, out var session))
+            {
+                // The session goes on with another role or other departments: its next request reads them.
+                sessions.Forget(session);
+                (changed ??= []).Add(session);
+                continue;
+            }
             // Recorded first, so a lookup already in flight cannot cache the key again and a connection opening now closes.
             revoked.Add(revocation.KeyHash);
             resolver.Forget(revocation.KeyHash);
@@ -76,10 +84,32 @@ public sealed class KeyRevocationFeed(
             // Not synced until every open connection has been checked: the next read tries again.
             if (!await RecheckConnectionsAsync(cancellationToken)) return;
         }
+        if (changed is not null) await RecheckChangedAsync(changed, cancellationToken);
         (_epoch, _sequence) = (batch.Epoch, batch.Sequence);
         revoked.MarkSynced(startedAt);
         if (_failing) logger.LogInformation("The key revocation feed answers again");
         _failing = false;
+    }
+
+    /// <summary>
+    /// The live connections of sessions whose membership changed: closed when the session no longer
+    /// stands. (Hub methods read the role afresh at each call, so a connection that stays has its new
+    /// rights at once.) A failed check leaves the connection to those per-call checks.
+    /// </summary>
+    private async Task RecheckChangedAsync(List<string> credentials, CancellationToken cancellationToken)
+    {
+        foreach (var credential in credentials)
+        {
+            if (connections.UserOf(credential) is not { } user) continue;
+            try
+            {
+                if (await sessions.ResolveNowAsync(user).WaitAsync(ReadTimeout, cancellationToken) is null) connections.Abort(credential);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                logger.LogWarning(ex, "Re-checking the live connections of a changed membership failed; their next hub call checks again");
+            }
+        }
     }
 
     private async Task<bool> RecheckConnectionsAsync(CancellationToken cancellationToken)

@@ -81,17 +81,18 @@ public static class SessionAuthentication
     private static async Task ValidateAsync(CookieValidatePrincipalContext context)
     {
         var sessions = context.HttpContext.RequestServices.GetRequiredService<SessionResolver>();
-        var membership = context.Principal is { } principal ? await sessions.ResolveAsync(principal) : null;
-        if (membership is null || context.Principal!.FindFirstValue(AlignClaims.SessionId) is not { } sessionId)
+        var session = context.Principal is { } principal ? await sessions.ResolveAsync(principal) : null;
+        if (session is null || context.Principal!.FindFirstValue(AlignClaims.SessionId) is not { } sessionId)
         {
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(CookieScheme);
             return;
         }
-        context.ReplacePrincipal(PrincipalFor(membership, sessionId));
+        context.ReplacePrincipal(PrincipalFor(session.Membership, sessionId, session.ExpiresAt));
     }
 
-    public static ClaimsPrincipal PrincipalFor(Membership membership, string sessionId)
+    /// <param name="expiresAt">When the session ends however active it is; a live connection opened with the principal is closed then.</param>
+    public static ClaimsPrincipal PrincipalFor(Membership membership, string sessionId, DateTimeOffset? expiresAt = null)
     {
         var claims = new List<Claim>
         {
@@ -105,6 +106,7 @@ public static class SessionAuthentication
             new(AlignClaims.Role, membership.Role),
         };
         claims.AddRange(membership.Departments.Select(d => new Claim(AlignClaims.Department, d)));
+        if (expiresAt is { } at) claims.Add(new Claim(AlignClaims.ExpiresAt, at.ToString("O", System.Globalization.CultureInfo.InvariantCulture)));
         return new ClaimsPrincipal(new ClaimsIdentity(claims, CookieScheme));
     }
 

@@ -18,10 +18,12 @@ public sealed class SessionResolver : IDisposable
     private readonly ApiKeyOptions _options;
     private readonly TimeSpan _knownFor;
     private readonly MemoryCache _known;
+    private readonly TimeProvider _clock;
     private int _generation;
 
-    public SessionResolver(IClusterClient cluster, RevokedKeys revoked, IOptions<ApiKeyOptions> options, IOptions<GatewayOptions> gateway)
+    public SessionResolver(IClusterClient cluster, RevokedKeys revoked, IOptions<ApiKeyOptions> options, IOptions<GatewayOptions> gateway, TimeProvider clock)
     {
+        _clock = clock;
         _cluster = cluster;
         _revoked = revoked;
         _options = options.Value;
@@ -29,36 +31,53 @@ public sealed class SessionResolver : IDisposable
         _known = new MemoryCache(new MemoryCacheOptions { SizeLimit = _options.KnownKeyCacheSize });
     }
 
-    /// <summary>The session's membership, or null when the session is over (signed out, removed, expired) or the principal is not a session's.</summary>
-    public async ValueTask<Membership?> ResolveAsync(ClaimsPrincipal user)
+    /// <summary>
+    /// The session with its membership as it is now, or null when the session is over (signed out,
+    /// removed, past its lifetime) or the principal is not a session's. A cached copy is trusted until
+    /// the feed says the session ended or changed, for at most <see cref="GatewayOptions.KeyCacheDuration"/>,
+    /// and never past the session's end.
+    /// </summary>
+    public async ValueTask<OpenSession?> ResolveAsync(ClaimsPrincipal user)
     {
         if (Read(user) is not var (org, email, sessionId)) return null;
         var credential = SessionCredentials.For(sessionId);
         if (_revoked.Contains(credential)) return null;
-        if (_known.TryGetValue(credential, out Membership? cached) && _revoked.IsFresh(_options.RevocationFeedMaxAge)) return cached;
+        if (_known.TryGetValue(credential, out OpenSession? cached) && _revoked.IsFresh(_options.RevocationFeedMaxAge)
+            && cached!.ExpiresAt > _clock.GetUtcNow()) return cached;
         return await ResolveNowAsync(org, email, sessionId);
     }
 
     /// <summary>Asks the cluster, whatever the cache says.</summary>
-    public Task<Membership?> ResolveNowAsync(ClaimsPrincipal user) =>
-        Read(user) is var (org, email, sessionId) ? ResolveNowAsync(org, email, sessionId) : Task.FromResult<Membership?>(null);
+    public Task<OpenSession?> ResolveNowAsync(ClaimsPrincipal user) =>
+        Read(user) is var (org, email, sessionId) ? ResolveNowAsync(org, email, sessionId) : Task.FromResult<OpenSession?>(null);
 
-    private async Task<Membership?> ResolveNowAsync(string org, string email, string sessionId)
+    private async Task<OpenSession?> ResolveNowAsync(string org, string email, string sessionId)
     {
         var credential = SessionCredentials.For(sessionId);
         var generation = Volatile.Read(ref _generation);
-        var membership = await _cluster.GetGrain<IMembershipGrain>(GrainKeys.For(org, email)).ValidateSessionAsync(sessionId);
-        if (membership is null || _revoked.Contains(credential))
+        var session = await _cluster.GetGrain<IMembershipGrain>(GrainKeys.For(org, email)).CheckSessionAsync(sessionId);
+        if (session is null || _revoked.Contains(credential))
         {
             _known.Remove(credential);
             return null;
         }
-        if (generation == Volatile.Read(ref _generation))
-            _known.Set(credential, membership, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = _knownFor });
-        return membership;
+        // Not cached when the feed said something about any session meanwhile: this answer may predate it.
+        var cacheFor = session.ExpiresAt - _clock.GetUtcNow();
+        if (cacheFor > _knownFor) cacheFor = _knownFor;
+        if (generation == Volatile.Read(ref _generation) && cacheFor > TimeSpan.Zero)
+            _known.Set(credential, session, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = cacheFor });
+        return session;
     }
 
-    public void Forget(string credential) => _known.Remove(credential);
+    /// <summary>
+    /// Drops the session's cached copy (it ended, or its membership changed). Lookups already in flight
+    /// do not cache what they find, so an answer read just before a change cannot outlive it here.
+    /// </summary>
+    public void Forget(string credential)
+    {
+        Interlocked.Increment(ref _generation);
+        _known.Remove(credential);
+    }
 
     public void ForgetAll()
     {

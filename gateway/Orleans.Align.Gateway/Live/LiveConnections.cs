@@ -43,6 +43,12 @@ public sealed class LiveConnections(RevokedKeys revoked, ILogger<LiveConnections
         get { lock (_gate) return [.. _byKey.Select(k => (k.Key, k.Value.Values.First().User!))]; }
     }
 
+    /// <summary>The principal of one of the credential's open connections here, or null when it has none.</summary>
+    public System.Security.Claims.ClaimsPrincipal? UserOf(string credential)
+    {
+        lock (_gate) return _byKey.TryGetValue(credential, out var connections) ? connections.Values.First().User : null;
+    }
+
     /// <summary>Closes every connection opened with the key (the caller has already recorded it as revoked).</summary>
     public void Abort(string keyHash)
     {

@@ -9,10 +9,12 @@ namespace Orleans.Align.Gateway.Live;
 /// credential; a board id is always resolved inside it, so another tenant's board is unreachable.
 /// A connection authenticates with a read API key or a person's session cookie (any role reads), and
 /// is closed when its key is revoked or its session ends (<see cref="LiveConnections"/>). A wall-screen
-/// board link watches its own board only, and its connection is closed when the link expires.
+/// board link watches its own board only, and its connection is closed when the link expires; a
+/// person's connection is closed when the session reaches its lifetime, and each call reads the
+/// person's role as it is now.
 /// </summary>
 [Authorize(Policy = Policies.WatchBoard)]
-public sealed class LiveHub(BoardWatches watches, LiveConnections connections, RevokedKeys revoked, TimeProvider clock) : Hub
+public sealed class LiveHub(BoardWatches watches, LiveConnections connections, RevokedKeys revoked, SessionResolver sessions, TimeProvider clock) : Hub
 {
     public const string Path = "/hubs/live";
     public const string BoardUpdateMethod = "boardUpdate";
@@ -27,8 +29,22 @@ public sealed class LiveHub(BoardWatches watches, LiveConnections connections, R
             Context.Abort();
             throw new HubException("The API key or session of this connection has been revoked.");
         }
-        if (!Context.User!.AllowsBoard(boardId))
-            throw new HubException($"This board link reads its own board only ('{Context.User!.BoardOf()}'), not '{boardId}'.");
+        var grant = Context.User!.GrantOf();
+        if (Context.User!.IsPerson())
+        {
+            // A person's role is read at each call, not at connect: after a role change the connection
+            // has the new rights at once, and a session that ended or expired is closed here at the latest.
+            if (await sessions.ResolveAsync(Context.User!) is not { } session)
+            {
+                Context.Abort();
+                throw new HubException("The session of this connection has ended.");
+            }
+            grant = Grant.ForRole(session.Membership.Role, session.Membership.Departments);
+        }
+        if (!Access.AllowsBoard(grant, boardId))
+            throw new HubException(Context.User!.BoardOf() is { } own
+                ? $"This board link reads its own board only ('{own}'), not '{boardId}'."
+                : $"Your role does not allow watching '{boardId}'.");
         try
         {
             return await watches.WatchAsync(Context.User!.OrgId(), boardId, Context.ConnectionId);
@@ -48,7 +64,7 @@ public sealed class LiveHub(BoardWatches watches, LiveConnections connections, R
         return Task.CompletedTask;
     }
 
-    /// <summary>An expiring board link's connection is closed when it expires, as a revoked one is.</summary>
+    /// <summary>An expiring board link's or session's connection is closed when it expires, as a revoked one is.</summary>
     private static void CloseAt(HubCallerContext connection, DateTimeOffset expiresAt, TimeProvider clock)
     {
         var wait = expiresAt - clock.GetUtcNow();

@@ -26,6 +26,15 @@ public interface IMembershipGrain : IGrainWithStringKey
     [Alias("Revoke")]
     Task RevokeAsync();
 
+    /// <summary>
+    /// Changes the role and departments in place (the same membership, the same sessions) and announces
+    /// each open session on the revocation feed as changed (<see cref="SessionCredentials.Changed"/>), so
+    /// that every gateway forgets its cached copy and reads the new role within a second, without
+    /// signing anyone out. Null when there is no active membership. Idempotent: a retry announces again.
+    /// </summary>
+    [Alias("Change")]
+    Task<Membership?> ChangeAsync(string role, IReadOnlyList<string> departments);
+
     /// <summary>Records a new session (after the account checked the password); null when there is no active membership.</summary>
     [Alias("StartSession")]
     Task<Membership?> StartSessionAsync(string sessionId);
@@ -33,6 +42,10 @@ public interface IMembershipGrain : IGrainWithStringKey
     /// <summary>The membership when the session is open and the membership active, read now (authoritative); otherwise null.</summary>
     [Alias("ValidateSession"), AlwaysInterleave]
     Task<Membership?> ValidateSessionAsync(string sessionId);
+
+    /// <summary>Like <see cref="ValidateSessionAsync"/>, with when the session ends at the latest (its absolute lifetime).</summary>
+    [Alias("CheckSession"), AlwaysInterleave]
+    Task<OpenSession?> CheckSessionAsync(string sessionId);
 
     /// <summary>Signs the session out and announces it on the revocation feed. Idempotent.</summary>
     [Alias("EndSession")]
@@ -47,4 +60,21 @@ public static class SessionCredentials
     public static string For(string sessionId) => Prefix + sessionId;
 
     public static bool IsSession(string credential) => credential.StartsWith(Prefix, StringComparison.Ordinal);
+
+    /// <summary>
+    /// What the revocation feed carries when a session's membership changed (role, departments) but
+    /// the session goes on: gateways forget what they cached for it and re-read it. A gateway that did
+    /// not know this prefix would take it for a revoked key nobody holds, which is harmless.
+    /// </summary>
+    public const string ChangedPrefix = "session-changed:";
+
+    public static string Changed(string sessionId) => ChangedPrefix + sessionId;
+
+    /// <summary>True when <paramref name="entry"/> is a changed-session entry; <paramref name="credential"/> is then the session's credential.</summary>
+    public static bool IsChanged(string entry, out string credential)
+    {
+        var changed = entry.StartsWith(ChangedPrefix, StringComparison.Ordinal);
+        credential = changed ? For(entry[ChangedPrefix.Length..]) : "";
+        return changed;
+    }
 }

@@ -125,7 +125,19 @@ public interface IOrganizationGrain : IGrainWithStringKey
     [Alias("ListPeople")]
     Task<IReadOnlyList<Membership>> ListPeopleAsync();
 
-    /// <summary>Revokes the person's membership (ending its sessions everywhere); NotFound when the person is not a member.</summary>
+    /// <summary>
+    /// Changes a member's role and departments in place (validated as <see cref="AddPersonAsync"/>); the
+    /// person's open sessions stay open and follow the new role on every gateway within a second.
+    /// NotFound when the person is not a member; Conflict when it would leave the organization without
+    /// an admin.
+    /// </summary>
+    [Alias("ChangePerson")]
+    Task<PersonChanged> ChangePersonAsync(string email, string role, IReadOnlyList<string> departments);
+
+    /// <summary>
+    /// Revokes the person's membership (ending its sessions everywhere); NotFound when the person is not
+    /// a member, Conflict when the person is the organization's last admin.
+    /// </summary>
     [Alias("RemovePerson")]
     Task RemovePersonAsync(string email);
 

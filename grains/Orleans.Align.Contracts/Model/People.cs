@@ -67,6 +67,22 @@ public sealed record Membership(
     [property: Id(5)] DateTimeOffset CreatedAt,
     [property: Id(6)] string MembershipId);
 
+/// <summary>
+/// An open session as the gateways may trust it: the membership as it is now and when the session ends
+/// however active it is (its absolute lifetime), so that no gateway caches it, and no live connection
+/// keeps it, past that moment.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("align.open-session")]
+public sealed record OpenSession(
+    [property: Id(0)] Membership Membership,
+    [property: Id(1)] DateTimeOffset ExpiresAt);
+
+/// <summary>A person's role or departments changed in place (same membership): what they were and what they are.</summary>
+[GenerateSerializer, Immutable, Alias("align.person-changed")]
+public sealed record PersonChanged(
+    [property: Id(0)] Membership Before,
+    [property: Id(1)] Membership After);
+
 /// <summary>What the organization answers when an admin adds a person.</summary>
 /// <param name="NewAccount">True when the account did not exist: it was created and can only be used once its password is set.</param>
 [GenerateSerializer, Immutable, Alias("align.person-added")]

@@ -411,11 +411,7 @@ public sealed class OrganizationGrain(
     {
         var s = Existing;
         if (!Emails.IsValid(email) || Emails.Normalize(email) != email) throw AlignException.Invalid($"'{email}' is not a normalized email address.");
-        if (!PersonRoles.IsKnown(role)) throw AlignException.Invalid($"Unknown role '{role}'; roles are {string.Join(", ", PersonRoles.All)}.");
-        var ids = departments.Distinct(StringComparer.Ordinal).ToArray();
-        if (PersonRoles.TakesDepartments(role) && ids.Length == 0) throw AlignException.Invalid($"A {role} acts for at least one department.");
-        if (!PersonRoles.TakesDepartments(role) && ids.Length > 0) throw AlignException.Invalid($"An {role} acts for the whole organization and names no department.");
-        RequireDepartments(ids);
+        var ids = RequireRole(role, departments);
         var membership = Membership(email);
         if (s.People.Contains(email) || await membership.GetAsync() is not null) throw AlignException.Conflict($"{email} is already a member of this organization.");
 
@@ -436,9 +432,42 @@ public sealed class OrganizationGrain(
         return [.. people.OfType<Membership>()];
     }
 
+    /// <summary>The role's departments, distinct, once the role and they are known to fit each other and this organization.</summary>
+    private string[] RequireRole(string role, IReadOnlyList<string> departments)
+    {
+        if (!PersonRoles.IsKnown(role)) throw AlignException.Invalid($"Unknown role '{role}'; roles are {string.Join(", ", PersonRoles.All)}.");
+        var ids = departments.Distinct(StringComparer.Ordinal).ToArray();
+        if (PersonRoles.TakesDepartments(role) && ids.Length == 0) throw AlignException.Invalid($"A {role} acts for at least one department.");
+        if (!PersonRoles.TakesDepartments(role) && ids.Length > 0) throw AlignException.Invalid($"An {role} acts for the whole organization and names no department.");
+        RequireDepartments(ids);
+        return ids;
+    }
+
+    public async Task<PersonChanged> ChangePersonAsync(string email, string role, IReadOnlyList<string> departments)
+    {
+        if (!Existing.People.Contains(email)) throw AlignException.NotFound($"{email} is not a member of this organization.");
+        var ids = RequireRole(role, departments);
+        var membership = Membership(email);
+        var before = await membership.GetAsync() ?? throw AlignException.NotFound($"{email} is not a member of this organization.");
+        if (before.Role == PersonRoles.Admin && role != PersonRoles.Admin) await RequireAnotherAdminAsync(email, "demoted");
+        // In this grain's turn, which adding, removing and changing people all take: two admins cannot demote each other at once.
+        var after = await membership.ChangeAsync(role, ids) ?? throw AlignException.NotFound($"{email} is not a member of this organization.");
+        logger.LogInformation("{Email}'s role in {OrgId} changed from {Before} to {After}", email, OrgId, before.Role, after.Role);
+        return new PersonChanged(before, after);
+    }
+
+    /// <summary>Conflict unless someone other than <paramref name="email"/> is an admin: nobody locks the organization's people out of managing it.</summary>
+    private async Task RequireAnotherAdminAsync(string email, string what)
+    {
+        var others = await Task.WhenAll(Existing.People.Where(p => p != email).Select(p => Membership(p).GetAsync()));
+        if (!others.Any(m => m is { Role: PersonRoles.Admin }))
+            throw AlignException.Conflict($"{email} is the last admin of this organization and cannot be {what}: make someone else an admin first.");
+    }
+
     public async Task RemovePersonAsync(string email)
     {
         if (!Existing.People.Contains(email)) throw AlignException.NotFound($"{email} is not a member of this organization.");
+        if (await Membership(email).GetAsync() is { Role: PersonRoles.Admin }) await RequireAnotherAdminAsync(email, "removed");
         // Revoked first: once the organization forgets the person, nothing would retry the revocation.
         await Membership(email).RevokeAsync();
         await GrainFactory.GetGrain<IAccountGrain>(email).LeaveAsync(OrgId);

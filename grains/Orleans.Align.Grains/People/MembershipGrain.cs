@@ -10,6 +10,8 @@ public sealed class MembershipState
     [Id(1)] public Dictionary<string, DateTimeOffset> Sessions { get; set; } = new(StringComparer.Ordinal);
     /// <summary>Sessions ended but not yet announced on the revocation feed: a retry announces them.</summary>
     [Id(2)] public List<string> Unannounced { get; set; } = [];
+    /// <summary>Sessions whose membership changed but whose change is not yet announced on the revocation feed: a retry announces them.</summary>
+    [Id(3)] public List<string> ChangesUnannounced { get; set; } = [];
 }
 
 /// <summary>
@@ -40,10 +42,38 @@ public sealed class MembershipGrain(
         {
             s.Unannounced.AddRange(s.Sessions.Keys);
             s.Sessions.Clear();
+            // An ended session needs no change announced: the end says more.
+            s.ChangesUnannounced?.Clear();
             s.Membership = null;
             await state.WriteStateAsync();
         }
         await AnnounceAsync();
+    }
+
+    public async Task<Membership?> ChangeAsync(string role, IReadOnlyList<string> departments)
+    {
+        var s = state.State;
+        if (s.Membership is null) return null;
+        var changed = s.Membership with { Role = role, Departments = [.. departments] };
+        if (changed.Role != s.Membership.Role || !changed.Departments.SequenceEqual(s.Membership.Departments, StringComparer.Ordinal))
+        {
+            DropExpired();
+            s.Membership = changed;
+            foreach (var id in s.Sessions.Keys) if (!s.ChangesUnannounced.Contains(id)) s.ChangesUnannounced.Add(id);
+            await state.WriteStateAsync();
+        }
+        await AnnounceAsync();
+        return s.Membership;
+    }
+
+    /// <summary>Forgets sessions past their lifetime: no gateway trusts them (each knows when they end), so nothing needs announcing.</summary>
+    private void DropExpired()
+    {
+        var now = clock.GetUtcNow();
+        foreach (var (id, started) in state.State.Sessions.ToList())
+        {
+            if (started + options.Value.SessionLifetime <= now) state.State.Sessions.Remove(id);
+        }
     }
 
     public async Task<Membership?> StartSessionAsync(string sessionId)
@@ -51,10 +81,7 @@ public sealed class MembershipGrain(
         var s = state.State;
         if (s.Membership is null) return null;
         var now = clock.GetUtcNow();
-        foreach (var (id, started) in s.Sessions.ToList())
-        {
-            if (started + options.Value.SessionLifetime <= now) s.Sessions.Remove(id);
-        }
+        DropExpired();
         while (s.Sessions.Count >= options.Value.MaxSessionsPerMembership)
         {
             var oldest = s.Sessions.MinBy(p => p.Value).Key;
@@ -75,6 +102,16 @@ public sealed class MembershipGrain(
         return Task.FromResult(open ? s.Membership : null);
     }
 
+    public Task<OpenSession?> CheckSessionAsync(string sessionId)
+    {
+        var s = state.State;
+        OpenSession? open = null;
+        if (s.Membership is not null && s.Sessions.TryGetValue(sessionId, out var started)
+            && started + options.Value.SessionLifetime is var expiresAt && expiresAt > clock.GetUtcNow())
+            open = new OpenSession(s.Membership, expiresAt);
+        return Task.FromResult(open);
+    }
+
     public async Task EndSessionAsync(string sessionId)
     {
         var s = state.State;
@@ -86,17 +123,23 @@ public sealed class MembershipGrain(
         await AnnounceAsync();
     }
 
-    /// <summary>Tells every gateway, through the revocation feed, about each ended session; forgets each once told.</summary>
+    /// <summary>Tells every gateway, through the revocation feed, about each ended or changed session; forgets each once told.</summary>
     private async Task AnnounceAsync()
     {
         var s = state.State;
-        if (s.Unannounced.Count == 0) return;
+        s.ChangesUnannounced ??= [];
+        if (s.Unannounced.Count == 0 && s.ChangesUnannounced.Count == 0) return;
         var (orgId, email) = GrainKeys.Parse(this.GetPrimaryKeyString());
         var feed = GrainFactory.GetGrain<IKeyRevocationsGrain>(0);
         foreach (var sessionId in s.Unannounced.ToList())
         {
             await feed.PublishAsync(SessionCredentials.For(sessionId), orgId, email);
             s.Unannounced.Remove(sessionId);
+        }
+        foreach (var sessionId in s.ChangesUnannounced.ToList())
+        {
+            await feed.PublishAsync(SessionCredentials.Changed(sessionId), orgId, email);
+            s.ChangesUnannounced.Remove(sessionId);
         }
         await state.WriteStateAsync();
     }

@@ -249,6 +249,7 @@ public sealed class PeopleTests(ClusterFixture cluster)
         var admin = NewEmail();
         var viewer = NewEmail();
         await AddWithPasswordAsync(org, admin, PersonRoles.Admin);
+        await AddWithPasswordAsync(org, NewEmail(), PersonRoles.Admin); // so that the first is not the last admin, whom nobody removes
         await AddWithPasswordAsync(org, viewer, PersonRoles.Viewer);
         await Membership(org.Id, admin).StartSessionAsync("admin-session");
         await Membership(org.Id, viewer).StartSessionAsync("viewer-session");
@@ -259,5 +260,83 @@ public sealed class PeopleTests(ClusterFixture cluster)
         await org.Grain.RemovePersonAsync(admin);
         Assert.Null(await org.Grain.IssueApiKeyForPersonAsync("removed", [Scopes.Admin], Hash(Guid.NewGuid().ToString()), admin, "admin-session"));
         Assert.Equal(["initial admin key", "by admin"], (await org.Grain.ListApiKeysAsync()).Select(k => k.Name));
+    }
+
+    [Fact]
+    public async Task A_role_change_keeps_the_membership_and_its_sessions_and_announces_them_as_changed_not_ended()
+    {
+        var org = await cluster.NewOrganizationAsync();
+        var email = NewEmail();
+        var added = await AddWithPasswordAsync(org, email, PersonRoles.Member, TestOrganization.Marketing);
+        await Membership(org.Id, email).StartSessionAsync("s1");
+        var feed = cluster.Client.GetGrain<IKeyRevocationsGrain>(0);
+        var before = await feed.ReadSinceAsync(0, 0);
+
+        var changed = await org.Grain.ChangePersonAsync(email, PersonRoles.Lead, [TestOrganization.Marketing, TestOrganization.Pr, TestOrganization.Pr]);
+
+        Assert.Equal(PersonRoles.Member, changed.Before.Role);
+        Assert.Equal(PersonRoles.Lead, changed.After.Role);
+        Assert.Equal([TestOrganization.Marketing, TestOrganization.Pr], changed.After.Departments);
+        Assert.Equal(added.Membership.MembershipId, changed.After.MembershipId);
+        var session = await Membership(org.Id, email).CheckSessionAsync("s1");
+        Assert.Equal(PersonRoles.Lead, session!.Membership.Role); // the same session, with the new role
+        var announced = (await feed.ReadSinceAsync(before.Epoch, before.Sequence)).Revocations.Select(r => r.KeyHash).ToList();
+        Assert.Contains(SessionCredentials.Changed("s1"), announced);
+        Assert.DoesNotContain(SessionCredentials.For("s1"), announced);
+    }
+
+    [Theory]
+    [InlineData(PersonRoles.Lead, new string[0])]
+    [InlineData(PersonRoles.Viewer, new[] { TestOrganization.Sales })]
+    [InlineData(PersonRoles.Member, new[] { "no-such-department" })]
+    [InlineData("owner", new string[0])]
+    public async Task A_role_change_is_refused_like_an_addition_and_changes_nothing(string role, string[] departments)
+    {
+        var org = await cluster.NewOrganizationAsync();
+        var email = NewEmail();
+        await AddWithPasswordAsync(org, email, PersonRoles.Member, TestOrganization.Marketing);
+
+        var refused = await Assert.ThrowsAsync<AlignException>(() => org.Grain.ChangePersonAsync(email, role, departments));
+
+        Assert.Equal(AlignErrorKind.Invalid, refused.Kind);
+        var membership = (await Membership(org.Id, email).GetAsync())!;
+        Assert.Equal(PersonRoles.Member, membership.Role);
+        Assert.Equal([TestOrganization.Marketing], membership.Departments);
+        Assert.Equal(AlignErrorKind.NotFound, (await Assert.ThrowsAsync<AlignException>(() => org.Grain.ChangePersonAsync(NewEmail(), PersonRoles.Viewer, []))).Kind);
+    }
+
+    [Fact]
+    public async Task The_last_admin_can_be_neither_demoted_nor_removed_but_one_of_two_can()
+    {
+        var org = await cluster.NewOrganizationAsync();
+        var first = NewEmail();
+        var second = NewEmail();
+        await AddWithPasswordAsync(org, first, PersonRoles.Admin);
+
+        Assert.Equal(AlignErrorKind.Conflict, (await Assert.ThrowsAsync<AlignException>(() => org.Grain.ChangePersonAsync(first, PersonRoles.Viewer, []))).Kind);
+        Assert.Equal(AlignErrorKind.Conflict, (await Assert.ThrowsAsync<AlignException>(() => org.Grain.RemovePersonAsync(first))).Kind);
+        Assert.Equal(PersonRoles.Admin, (await Membership(org.Id, first).GetAsync())!.Role);
+
+        await AddWithPasswordAsync(org, second, PersonRoles.Admin);
+        await org.Grain.ChangePersonAsync(first, PersonRoles.Viewer, []);
+        Assert.Equal(AlignErrorKind.Conflict, (await Assert.ThrowsAsync<AlignException>(() => org.Grain.RemovePersonAsync(second))).Kind);
+        await org.Grain.ChangePersonAsync(first, PersonRoles.Admin, []);
+        await org.Grain.RemovePersonAsync(second);
+        Assert.Equal([first], (await org.Grain.ListPeopleAsync()).Select(p => p.Email));
+    }
+
+    [Fact]
+    public async Task A_session_past_its_lifetime_is_no_longer_open()
+    {
+        var org = await cluster.NewOrganizationAsync();
+        var email = NewEmail();
+        await AddWithPasswordAsync(org, email, PersonRoles.Viewer);
+        await Membership(org.Id, email).StartSessionAsync("s");
+
+        var open = await Membership(org.Id, email).CheckSessionAsync("s");
+
+        Assert.NotNull(open);
+        Assert.True(open.ExpiresAt > DateTimeOffset.UtcNow + TimeSpan.FromDays(13), "the default lifetime is 14 days");
+        Assert.Null(await Membership(org.Id, email).CheckSessionAsync("never-started"));
     }
 }
