@@ -260,8 +260,19 @@ public sealed class OpenApiIndependentCheckTests(AlignSystem system)
             await r.SendAsync(HttpMethod.Delete, "/api/v1/session", null, client: browser, csrf: csrf);
             await r.SendAsync(HttpMethod.Delete, "/api/v1/session", null, client: browser);
         }
-        await r.SendAsync(HttpMethod.Delete, $"/api/v1/people/{Uri.EscapeDataString(email)}", key);
-        await r.SendAsync(HttpMethod.Delete, $"/api/v1/people/{Uri.EscapeDataString(email)}", key);
+        var personPath = $"/api/v1/people/{Uri.EscapeDataString(email)}";
+        await r.SendAsync(HttpMethod.Put, personPath, key, new { role = "member", departments = new[] { "marketing", "sales" } });
+        await r.SendAsync(HttpMethod.Put, personPath, key, new { role = "owner" }, broken: "role not one of the list");
+        await r.SendAsync(HttpMethod.Put, personPath, key, new { role = "lead", departments = new[] { "Not An Id" } }, broken: "departments item off pattern");
+        await r.SendAsync(HttpMethod.Put, personPath, key, new { role = "viewer", departments = new[] { "marketing" } });
+        await r.SendAsync(HttpMethod.Put, personPath, read, new { role = "admin" });
+        await r.SendAsync(HttpMethod.Put, "/api/v1/people/nobody%40example.com", key, new { role = "viewer" });
+        var lastAdmin = $"admin-{Guid.NewGuid():N}@example.com";
+        await r.SendAsync(HttpMethod.Post, "/api/v1/people", key, new { email = lastAdmin, displayName = "Last Admin", role = "admin" });
+        await r.SendAsync(HttpMethod.Put, $"/api/v1/people/{Uri.EscapeDataString(lastAdmin)}", key, new { role = "viewer" });
+        await r.SendAsync(HttpMethod.Delete, $"/api/v1/people/{Uri.EscapeDataString(lastAdmin)}", key);
+        await r.SendAsync(HttpMethod.Delete, personPath, key);
+        await r.SendAsync(HttpMethod.Delete, personPath, key);
         await r.SendAsync(HttpMethod.Delete, "/api/v1/people/nobody%40example.com", read);
 
         // Boards and replay.

@@ -38,6 +38,26 @@ public sealed class SessionAcrossGatewaysTests(ThreeSiloCluster system)
         await Eventually.EqualAsync(HttpStatusCode.Unauthorized, async () => (await copy.GetAsync("/api/v1/me")).StatusCode);
     }
 
+    [Fact]
+    public async Task A_lead_demoted_while_signed_in_is_refused_a_check_in_on_both_gateways_within_two_seconds()
+    {
+        var tenant = await system.CreateTenantAsync("sg");
+        var (_, goal) = await tenant.SeedLaunchAsync();
+        var email = await tenant.AddPersonAsync("lead", "pr");
+        using var first = await tenant.SignInAsync(email, system.Gateways[0]);
+        using var second = first.On(system.Gateways[1]);
+        // Both gateways have checked, and cached, the session as a lead's.
+        foreach (var browser in new[] { first, second })
+            Assert.Equal(HttpStatusCode.OK, await browser.StatusAsync(HttpMethod.Post, $"/api/v1/goals/{goal}/check-ins", new { department = "pr", confidence = 6 }));
+
+        await RoleChangeTests.ChangeOkAsync(tenant, email, "viewer");
+
+        await Task.WhenAll(new[] { first, second }.Select((browser, i) => RoleChangeTests.WithinPropagationAsync(HttpStatusCode.Forbidden,
+            () => browser.StatusAsync(HttpMethod.Post, $"/api/v1/goals/{goal}/check-ins", new { department = "pr", confidence = 2 }), $"The check-in on gateway {i}")));
+        foreach (var browser in new[] { first, second })
+            Assert.Equal("viewer", JsonNode.Parse(await browser.Http.GetStringAsync("/api/v1/me"))!["role"]!.GetValue<string>());
+    }
+
     private static CookieContainer Copy(CookieContainer cookies, Uri gateway)
     {
         var copy = new CookieContainer();

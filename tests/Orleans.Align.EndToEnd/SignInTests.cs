@@ -15,57 +15,13 @@ namespace Orleans.Align.EndToEnd;
 [Collection(SystemCollection.Name)]
 public sealed class SignInTests(AlignSystem system)
 {
-    private const string Password = "a long enough password";
+    private const string Password = PersonBrowser.Password;
 
-    /// <summary>A browser: its own cookies, and the antiforgery token sign-in hands out.</summary>
-    private sealed class Browser : IDisposable
-    {
-        public Browser(Uri gateway) => Http = new HttpClient(new HttpClientHandler { CookieContainer = Cookies }) { BaseAddress = gateway };
+    private PersonBrowser NewBrowser() => new(system.Gateway);
 
-        public CookieContainer Cookies { get; } = new();
-        public HttpClient Http { get; }
-        public string? Csrf { get; set; }
+    private static Task<string> AddPersonAsync(Tenant tenant, string role, params string[] departments) => tenant.AddPersonAsync(role, departments);
 
-        public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, object? body = null, bool csrf = true)
-        {
-            using var request = new HttpRequestMessage(method, path);
-            if (body is not null) request.Content = JsonContent.Create(body, options: Tenant.Json);
-            if (csrf && Csrf is not null) request.Headers.Add("X-CSRF-TOKEN", Csrf);
-            return await Http.SendAsync(request);
-        }
-
-        public async Task<HttpStatusCode> StatusAsync(HttpMethod method, string path, object? body = null, bool csrf = true)
-        {
-            using var response = await SendAsync(method, path, body, csrf);
-            return response.StatusCode;
-        }
-
-        public void Dispose() => Http.Dispose();
-    }
-
-    private Browser NewBrowser() => new Browser(system.Gateway);
-
-    /// <summary>Adds the person with the tenant's admin key and sets the password with the token shown.</summary>
-    private static async Task<string> AddPersonAsync(Tenant tenant, string role, params string[] departments)
-    {
-        var email = $"{role}-{Guid.NewGuid():N}"[..20] + "@Example.com";
-        var added = await tenant.PostOkAsync("/api/v1/people", new { email, displayName = $"A {role}", role, departments });
-        Assert.True(added["newAccount"]!.GetValue<bool>());
-        var token = added["setPasswordToken"]!.GetValue<string>();
-        using var set = await tenant.System.Http.PostAsJsonAsync("/api/v1/account/password", new { email, token, password = Password });
-        Assert.Equal(HttpStatusCode.NoContent, set.StatusCode);
-        return email.ToLowerInvariant();
-    }
-
-    private async Task<Browser> SignInAsync(Tenant tenant, string email)
-    {
-        var browser = NewBrowser();
-        using var response = await browser.SendAsync(HttpMethod.Post, "/api/v1/session", new { email, password = Password, organization = tenant.Id });
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"Sign-in failed: {(int)response.StatusCode} {text}");
-        browser.Csrf = JsonNode.Parse(text)!["csrfToken"]!.GetValue<string>();
-        return browser;
-    }
+    private static Task<PersonBrowser> SignInAsync(Tenant tenant, string email) => tenant.SignInAsync(email);
 
     private static async Task<string> FeedAsync(Tenant tenant) => (await tenant.GetOkAsync("/api/v1/feed?limit=500")).ToJsonString();
 
