@@ -58,9 +58,19 @@ public sealed class MembershipGrain(
         if (changed.Role != s.Membership.Role || !changed.Departments.SequenceEqual(s.Membership.Departments, StringComparer.Ordinal))
         {
             DropExpired();
+            var (membership, unannounced) = (s.Membership, s.ChangesUnannounced.ToList());
             s.Membership = changed;
             foreach (var id in s.Sessions.Keys) if (!s.ChangesUnannounced.Contains(id)) s.ChangesUnannounced.Add(id);
-            await state.WriteStateAsync();
+            try
+            {
+                await state.WriteStateAsync();
+            }
+            catch
+            {
+                // Not stored, so not in force: session checks (which interleave) must not see it either.
+                (s.Membership, s.ChangesUnannounced) = (membership, unannounced);
+                throw;
+            }
         }
         await AnnounceAsync();
         return s.Membership;

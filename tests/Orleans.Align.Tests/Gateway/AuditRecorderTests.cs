@@ -65,6 +65,24 @@ public sealed class AuditRecorderTests
     }
 
     [Fact]
+    public async Task A_role_change_is_recorded_with_what_the_endpoint_adds_the_role_before_and_after()
+    {
+        var (recorder, cluster) = NewRecorder(fail: false);
+        var context = Request("PUT", "/api/v1/people/{email}", ("email", "pat@example.com"));
+        await recorder.InvokeAsync(context, c =>
+        {
+            AuditRecorder.Detail(c.HttpContext, "before", "member of marketing");
+            AuditRecorder.Detail(c.HttpContext, "after", "lead of marketing");
+            return ValueTask.FromResult<object?>(TypedResults.Ok());
+        });
+        var (_, entry) = Assert.Single(cluster.Appended);
+        Assert.Equal("person.changed", entry.Action);
+        Assert.Equal(new AuditTarget("person", "pat@example.com"), entry.Target);
+        Assert.Equal("member of marketing", entry.Detail!["before"]);
+        Assert.Equal("lead of marketing", entry.Detail["after"]);
+    }
+
+    [Fact]
     public async Task A_change_is_recorded_with_its_actor_target_and_outcome()
     {
         var (recorder, cluster) = NewRecorder(fail: false);
