@@ -8,15 +8,19 @@ namespace Orleans.Align.EndToEnd;
 
 /// <summary>
 /// An admin changes a person's role and departments (PUT /api/v1/people/{email}) over HTTP against the
-/// real processes: the change reaches the person's open session within a second or two without a new
-/// sign-in, and live connections stay open; bad bodies, other organizations and non-admins change
+/// real processes: the change reaches the person's open session long before the gateway's cached copy
+/// would expire (how soon: docs/benchmarks.md, "Revocation latency"; the same feed carries it) without a
+/// new sign-in, and live connections stay open; bad bodies, other organizations and non-admins change
 /// nothing; the last admin stays; the audit log says who changed what from what to what.
 /// </summary>
 [Collection(SystemCollection.Name)]
 public sealed class RoleChangeTests(AlignSystem system)
 {
-    /// <summary>How long a role change may take to reach a gateway that cached the session (the feed is read several times a second).</summary>
-    internal static readonly TimeSpan Propagation = TimeSpan.FromSeconds(2);
+    /// <summary>
+    /// How long a role change may take to reach a gateway that cached the session: the revocation feed's
+    /// bound (a third of the cache's 30 s, so only the feed passes it; it is read several times a second).
+    /// </summary>
+    internal static readonly TimeSpan Propagation = Deadlines.RevocationTakesEffect;
 
     private static string PersonPath(string email) => $"/api/v1/people/{Uri.EscapeDataString(email)}";
 
@@ -68,7 +72,7 @@ public sealed class RoleChangeTests(AlignSystem system)
     }
 
     [Fact]
-    public async Task A_lead_demoted_to_viewer_is_refused_its_next_check_in_within_two_seconds_and_stays_signed_in()
+    public async Task A_lead_demoted_to_viewer_is_refused_its_next_check_in_without_a_new_sign_in_and_stays_signed_in()
     {
         var tenant = await system.CreateTenantAsync("rc");
         var (_, goal) = await tenant.SeedLaunchAsync();

@@ -39,7 +39,7 @@ public sealed class SessionAcrossGatewaysTests(ThreeSiloCluster system)
     }
 
     [Fact]
-    public async Task A_lead_demoted_while_signed_in_is_refused_a_check_in_on_both_gateways_within_two_seconds()
+    public async Task A_lead_demoted_while_signed_in_is_refused_a_check_in_on_both_gateways_long_before_their_caches_expire()
     {
         var tenant = await system.CreateTenantAsync("sg");
         var (_, goal) = await tenant.SeedLaunchAsync();
