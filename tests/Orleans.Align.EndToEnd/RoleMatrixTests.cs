@@ -203,6 +203,7 @@ public sealed class RoleMatrixTests(AlignSystem system)
     {
         var (a, b) = await OrganizationsAsync();
         var failures = new ConcurrentQueue<string>();
+        var log = new ConcurrentQueue<string>(); // every cell and its answer, for a reader of the logs
         Task<MatrixCaller> CallerAsync(MatrixOrganization org, string name, MatrixRow row) => row.OwnSession
             ? org.Callers[name].CloneAsync()
             : Task.FromResult(org.Callers[name]);
@@ -226,6 +227,7 @@ public sealed class RoleMatrixTests(AlignSystem system)
                                 var request = await row.BuildRequestAsync(context);
                                 var answer = await (await CallerAsync(a, credential, row)).SendAsync(row.Method, request.Path, request.Body);
                                 var refusal = row.Refusal(credential);
+                                log.Enqueue($"{row.Operation} [{variant}] {a.Prefix}:{credential} -> {answer.Status} (refused: {refusal})");
                                 if (answer.Status != refusal || answer.ContentType != "application/problem+json")
                                     failures.Enqueue($"{row.Operation} [{variant}] as {credential}: expected {refusal} problem, got {answer} ({request.Path})");
                             });
@@ -237,6 +239,7 @@ public sealed class RoleMatrixTests(AlignSystem system)
                             {
                                 var request = await row.BuildRequestAsync(context);
                                 var answer = await (await CallerAsync(actor, credential, row)).SendAsync(row.Method, request.Path, request.Body);
+                                log.Enqueue($"{row.Operation} [{variant}] {actor.Prefix}:{credential} on {target.Prefix} -> {answer.Status} (foreign)");
                                 var namesOwnObject = target.OwnIds.Any(id => request.Path.Contains(id, StringComparison.Ordinal));
                                 if (namesOwnObject && answer.Status is >= 200 and < 300)
                                     failures.Enqueue($"{row.Operation} [{variant}] as {actor.Prefix}'s {credential} on {target.Prefix}'s {request.Path}: expected 403 or 404, got {answer}");
@@ -277,6 +280,7 @@ public sealed class RoleMatrixTests(AlignSystem system)
                         {
                             var request = await row.BuildRequestAsync(context);
                             var answer = await (await CallerAsync(a, credential, row)).SendAsync(row.Method, request.Path, request.Body);
+                            log.Enqueue($"{row.Operation} [{variant}] {a.Prefix}:{credential} -> {answer.Status} (allowed: {status})");
                             if (answer.Status != status) failures.Enqueue($"{row.Operation} [{variant}] as {credential}: expected {status}, got {answer} ({request.Path})");
                         }
                         catch (Exception e)
@@ -288,6 +292,7 @@ public sealed class RoleMatrixTests(AlignSystem system)
             }
         }
         await Task.WhenAll(allowed);
+        await File.WriteAllLinesAsync(Path.Combine(system.LogDirectory, "role-matrix-cells.txt"), log.Order(StringComparer.Ordinal));
 
         Assert.True(failures.IsEmpty, $"{failures.Count} cells of the matrix disagree:\n" + string.Join("\n", failures.Order(StringComparer.Ordinal)));
     }
