@@ -182,6 +182,11 @@ public sealed class RoleMatrixTests(AlignSystem system)
         Assert.True(rows.Count == rows.Distinct().Count(), "Rows named twice: " + string.Join(", ", rows.GroupBy(r => r).Where(g => g.Count() > 1).Select(g => g.Key)));
         var missing = documented.Except(rows).Order(StringComparer.Ordinal).ToList();
         var extra = rows.Except(documented).Order(StringComparer.Ordinal).ToList();
+        // The success each row expects is one the document declares for the operation.
+        var undeclared = Rows.Where(r => documented.Contains(r.Operation))
+            .Where(r => document["paths"]![r.Operation.Split(' ')[1]]![r.Operation.Split(' ')[0].ToLowerInvariant()]!["responses"]![r.Success.ToString()] is null)
+            .Select(r => $"{r.Operation} {r.Success}").ToList();
+        Assert.True(undeclared.Count == 0, $"Rows expect a success the document does not declare: {string.Join("; ", undeclared)}");
         Assert.True(missing.Count == 0 && extra.Count == 0,
             (missing.Count > 0 ? $"Operations of the OpenAPI document without a row in RoleMatrixTests.Rows (add one line each): {string.Join("; ", missing)}. " : "") +
             (extra.Count > 0 ? $"Rows naming operations the document lacks: {string.Join("; ", extra)}." : ""));
@@ -240,6 +245,7 @@ public sealed class RoleMatrixTests(AlignSystem system)
                                 var request = await row.BuildRequestAsync(context);
                                 var answer = await (await CallerAsync(actor, credential, row)).SendAsync(row.Method, request.Path, request.Body);
                                 log.Enqueue($"{row.Operation} [{variant}] {actor.Prefix}:{credential} on {target.Prefix} -> {answer.Status} (foreign)");
+                                if (answer.Status == 500) failures.Enqueue($"{row.Operation} [{variant}] as {actor.Prefix}'s {credential} on {target.Prefix}'s {request.Path}: 500 {answer}");
                                 var namesOwnObject = target.OwnIds.Any(id => request.Path.Contains(id, StringComparison.Ordinal));
                                 if (namesOwnObject && answer.Status is >= 200 and < 300)
                                     failures.Enqueue($"{row.Operation} [{variant}] as {actor.Prefix}'s {credential} on {target.Prefix}'s {request.Path}: expected 403 or 404, got {answer}");
