@@ -86,7 +86,7 @@ public sealed class RoleMatrixTests(AlignSystem system)
 
         new("POST /api/v1/departments", 201, Admins, Build: c => new("/api/v1/departments", new { id = "d" + c.Org.Unique(), name = "New" })),
         new("GET /api/v1/departments", 200, Readers, Build: _ => new("/api/v1/departments")),
-        new("GET /api/v1/departments/{departmentId}/scorecard", 200, Readers, Build: _ => new("/api/v1/departments/marketing/scorecard")),
+        new("GET /api/v1/departments/{departmentId}/scorecard", 200, Readers, Build: c => new($"/api/v1/departments/{c.Org.OwnDepartment}/scorecard")),
         new("PUT /api/v1/departments/{departmentId}/check-in-cadence", 200, "adminKey admin lead", OtherDepartment: Admins,
             Build: c => new($"/api/v1/departments/{c.Department}/check-in-cadence", new { everyDays = 7 })),
 
