@@ -157,13 +157,15 @@ public sealed class RoleMatrixTests(AlignSystem system)
 
     /// <summary>
     /// Every hub method, called as each credential that can connect (connecting: the hub's readers and
-    /// the link). The boards: the overview (the link's), the campaign's war room and a department board.
+    /// the link). The boards: the overview (the link's), the campaign's war room, a department both
+    /// organizations have and one only the caller's has ("department").
     /// </summary>
     private static readonly HubRow[] HubRows =
     [
         new("WatchBoard", "overview", Readers + " link"),
         new("WatchBoard", "campaign", Readers),
         new("WatchBoard", "department:marketing", Readers),
+        new("WatchBoard", "department", Readers),
         new("UnwatchBoard", "overview", Readers + " link"),
     ];
 
@@ -321,7 +323,12 @@ public sealed class RoleMatrixTests(AlignSystem system)
     {
         var (a, b) = await OrganizationsAsync();
         var failures = new ConcurrentQueue<string>();
-        string Board(MatrixOrganization org, string board) => board == "campaign" ? $"campaign:{org.Campaign}" : board;
+        string Board(MatrixOrganization org, string board) => board switch
+        {
+            "campaign" => $"campaign:{org.Campaign}",
+            "department" => $"department:{org.OwnDepartment}",
+            _ => board,
+        };
 
         await Task.WhenAll(new[] { (a, b), (b, a) }.SelectMany(pair => Credentials.Select(async credential =>
         {
@@ -352,7 +359,9 @@ public sealed class RoleMatrixTests(AlignSystem system)
                 var (ok, text) = await InvokeAsync(hub, row.Method, board);
                 var allowed = Listed(row.Allowed, credential);
                 if (ok != allowed) failures.Enqueue($"hub {row.Method}({board}) as {own.Prefix}'s {credential}: {(allowed ? "should be allowed" : "should be refused")}, got {text}");
-                if (ok && row.Method == "WatchBoard" && !text.Contains(own.MarketingGoal, StringComparison.Ordinal))
+                if (ok && row.Method == "WatchBoard" && !text.Contains($"\"boardId\":\"{board}\"", StringComparison.Ordinal))
+                    failures.Enqueue($"hub {row.Method}({board}) as {own.Prefix}'s {credential}: the snapshot is not the board's: {text}");
+                if (ok && row.Method == "WatchBoard" && row.Board is "overview" or "campaign" && !text.Contains(own.MarketingGoal, StringComparison.Ordinal))
                     failures.Enqueue($"hub {row.Method}({board}) as {own.Prefix}'s {credential}: the snapshot lacks the organization's goal: {text}");
                 if (hub.State != HubConnectionState.Connected) await RestartAsync(hub);
 
