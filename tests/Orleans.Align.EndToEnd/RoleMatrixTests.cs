@@ -45,12 +45,10 @@ public sealed class RoleMatrixTests(AlignSystem system)
     /// </summary>
     private static readonly MatrixRow[] Rows =
     [
-        // Organizations: the platform operator's. A person's cookie is no platform key: 401 (none presented).
-        new("POST /api/v1/orgs", 201, "platform", Build: c => new("/api/v1/orgs", new { id = "mx-" + c.Org.Unique(), name = "Matrix org" }),
-            Refusals: PlatformRefusals, Foreign: false),
-        new("GET /api/v1/orgs/{orgId}/limits", 200, "platform", Build: c => new($"/api/v1/orgs/{c.Org.Id}/limits"), Refusals: PlatformRefusals),
-        new("PUT /api/v1/orgs/{orgId}/limits", 200, "platform", Build: c => new($"/api/v1/orgs/{c.Org.Id}/limits", new { requestBurstPerKey = 4000 }),
-            Refusals: PlatformRefusals),
+        // Organizations: the platform operator's; a tenant's key or a person's session is refused (403).
+        new("POST /api/v1/orgs", 201, "platform", Build: c => new("/api/v1/orgs", new { id = "mx-" + c.Org.Unique(), name = "Matrix org" }), Foreign: false),
+        new("GET /api/v1/orgs/{orgId}/limits", 200, "platform", Build: c => new($"/api/v1/orgs/{c.Org.Id}/limits")),
+        new("PUT /api/v1/orgs/{orgId}/limits", 200, "platform", Build: c => new($"/api/v1/orgs/{c.Org.Id}/limits", new { requestBurstPerKey = 4000 })),
 
         new("POST /api/v1/keys", 201, Admins, Build: c => new("/api/v1/keys", new { name = "k " + c.Org.Unique(), scopes = new[] { "read" } })),
         new("GET /api/v1/keys", 200, Admins, Build: c => new("/api/v1/keys")),
@@ -151,9 +149,6 @@ public sealed class RoleMatrixTests(AlignSystem system)
             events = new[] { new { id = "ev-" + c.Org.Unique(), metric = "leads", value = 1, campaign = c.Org.Campaign, department = "marketing", source = "matrix" } },
         })),
     ];
-
-    /// <summary>On the platform's operations only the platform key counts: a tenant's bearer token is 403, a person's cookie (no key at all) 401.</summary>
-    private const string PlatformRefusals = "admin:401 lead:401 member:401 viewer:401";
 
     /// <summary>
     /// Every hub method, called as each credential that can connect (connecting: the hub's readers and
@@ -471,7 +466,7 @@ public sealed record MatrixRow(
         return null;
     }
 
-    /// <summary>The refusal's status: 401 without a usable credential (none, or the platform key on a tenant's operation), else 403 unless the row says otherwise.</summary>
+    /// <summary>The refusal's status: 401 without a usable credential (none, or the platform key on a tenant's operation), else 403, unless the row says otherwise (name:status).</summary>
     public int Refusal(string credential)
     {
         foreach (var entry in (Refusals ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries))
@@ -479,6 +474,6 @@ public sealed record MatrixRow(
             var parts = entry.Split(':');
             if (parts[0] == credential) return int.Parse(parts[1]);
         }
-        return credential == "none" || (credential == "platform" && Refusals is null) ? 401 : 403;
+        return credential is "none" or "platform" ? 401 : 403;
     }
 }
