@@ -260,6 +260,7 @@ public sealed class RoleMatrixTests(AlignSystem system)
                     {
                         await batch.WaitAsync();
                         try { await cell(); }
+                        catch (Exception e) { failures.Enqueue($"{row.Operation}: a call of the refusal phase threw {e.GetType().Name} {e.Message}"); }
                         finally { batch.Release(); }
                     }));
                 if (before is null) continue;
