@@ -19,7 +19,7 @@ public enum AlignAction
     EditActivity,
     /// <summary>Set a department's check-in cadence (the departments: that one).</summary>
     SetCheckInCadence,
-    /// <summary>Departments, campaigns, metrics, trigger rules, reviews, goal rebuilds.</summary>
+    /// <summary>Departments, campaigns, metrics, trigger rules, goal rebuilds.</summary>
     ManageCatalogue,
     ManageSettings,
     ManageKeys,
@@ -33,6 +33,11 @@ public enum AlignAction
     ManageBoardLinks,
     /// <summary>Read the organization's audit log (who did what and when): admins only.</summary>
     ReadAudit,
+    /// <summary>
+    /// Publish a review: freeze every goal of the organization to compare against later. Admins and
+    /// leads (of any department: a review concerns no department, it snapshots them all).
+    /// </summary>
+    PublishReview,
 }
 
 /// <summary>
@@ -97,6 +102,7 @@ public static class Access
             AlignAction.CheckIn or AlignAction.Announce => grant.Ingest || (departments.Count > 0 && departments.All(grant.MemberOf.Contains)),
             // Members acknowledge as one of their departments, or by their own name (no department).
             AlignAction.AcknowledgeAlert => grant.Ingest || (grant.MemberOf.Count > 0 && departments.All(grant.MemberOf.Contains)),
+            AlignAction.PublishReview => grant.LeadOf.Count > 0,
             AlignAction.DefineGoal or AlignAction.EditActivity or AlignAction.SetCheckInCadence =>
                 departments.Count > 0 && departments.All(grant.LeadOf.Contains),
             AlignAction.ManageCatalogue or AlignAction.ManageSettings or AlignAction.ManageKeys or AlignAction.ManagePeople or AlignAction.ReadAudit => false,

@@ -36,7 +36,7 @@ public static class AlignmentEndpoints
             .Answers<BoardSnapshot>().Problems(400, 404);
 
         var reviews = api.MapGroup("/reviews").WithTags("Reviews").Authenticated();
-        reviews.MapPost("", CreateReviewAsync).Requires(AlignAction.ManageCatalogue).Reads().Answers<Review>(201).Problems(409);
+        reviews.MapPost("", CreateReviewAsync).Requires(AlignAction.PublishReview).Reads().Answers<Review>(201).Problems(409);
         reviews.MapGet("", (HttpContext http, IClusterClient cluster) => Org(http, cluster).ListReviewsAsync()).Requires(AlignAction.Read);
         reviews.MapGet("/{reviewId}", GetReviewAsync).Requires(AlignAction.Read).Answers<Review>().Problems(404);
         reviews.MapGet("/{reviewId}/comparison", CompareReviewAsync).Requires(AlignAction.Read).Answers<ReviewComparison>().Problems(404);

@@ -33,9 +33,10 @@ public static class OrganizationEndpoints
         var configured = http.RequestServices.GetRequiredService<IOptions<PlatformOptions>>().Value.PlatformAdminKey;
         var auth = http.Request.Headers.Authorization.ToString();
         var presented = auth.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? auth[7..].Trim() : http.Request.Headers["X-Api-Key"].ToString();
-        if (string.IsNullOrEmpty(presented))
+        // A signed-in person (a session cookie) presented a credential, just not this one: refused, not unauthenticated.
+        if (string.IsNullOrEmpty(presented) && http.User.Identity?.IsAuthenticated != true)
             return TypedResults.Problem(statusCode: 401, title: "Authentication required", detail: "This operation needs the platform admin key.");
-        if (!ApiKeys.FixedTimeEquals(presented, configured))
+        if (string.IsNullOrEmpty(presented) || !ApiKeys.FixedTimeEquals(presented, configured))
             return TypedResults.Problem(statusCode: 403, title: "Not allowed", detail: "Only the platform admin key can create organizations and set their limits.");
         return await next(context);
     }
