@@ -72,6 +72,8 @@ public sealed class RoleMatrixTests(AlignSystem system)
         new("POST /api/v1/people", 201, Admins, Build: c => new("/api/v1/people",
             new { email = $"p-{c.Org.Unique()}@matrix.example", displayName = "Added", role = "viewer", departments = Array.Empty<string>() })),
         new("GET /api/v1/people", 200, Admins, Build: _ => new("/api/v1/people")),
+        new("PUT /api/v1/people/{email}", 200, Admins, BuildAsync: async c => new(
+            $"/api/v1/people/{(c.Fresh ? (await c.Org.NewPersonAsync()).Email : c.Org.VictimPerson)}", new { role = "member", departments = new[] { "marketing" } })),
         new("DELETE /api/v1/people/{email}", 204, Admins,
             BuildAsync: async c => new($"/api/v1/people/{(c.Fresh ? (await c.Org.NewPersonAsync()).Email : c.Org.VictimPerson)}")),
 
