@@ -9,7 +9,8 @@
 // `email` claim (email_verified: true), so a test signs in as ada@allowed.example by typing that. Any
 // password is accepted: this provider vouches for nobody, it only lets the tests drive a real protocol.
 // Redirect URIs: the gateway has one per organization (…/api/v1/sso/{org}/callback), so the client accepts
-// any `{redirect-prefix}{org}/callback` (oidc-provider's wildcard recipe), nothing else.
+// any `{redirect-prefix}{org}/callback` (oidc-provider's wildcard recipe), nothing else. Several gateways:
+// several prefixes, comma-separated.
 import Provider from 'oidc-provider';
 
 function argument(name, fallback) {
@@ -27,7 +28,7 @@ const host = '127.0.0.1';
 const issuer = argument('issuer', `http://${host}:${port}`);
 const clientId = argument('client-id', 'align');
 const clientSecret = argument('client-secret', 'align-dev-secret');
-const redirectPrefix = argument('redirect-prefix', 'http://127.0.0.1:8080/api/v1/sso/');
+const redirectPrefixes = argument('redirect-prefix', 'http://127.0.0.1:8080/api/v1/sso/').split(',').map((p) => p.trim()).filter(Boolean);
 const organizationPattern = /^[a-z0-9][a-z0-9-]{0,63}$/;
 
 const configuration = {
@@ -36,7 +37,7 @@ const configuration = {
     client_secret: clientSecret,
     grant_types: ['authorization_code'],
     response_types: ['code'],
-    redirect_uris: [`${redirectPrefix}example/callback`],
+    redirect_uris: redirectPrefixes.map((p) => `${p}example/callback`),
     token_endpoint_auth_method: 'client_secret_post',
   }],
   pkce: { required: () => true },
@@ -72,13 +73,15 @@ const provider = new Provider(issuer, configuration);
 
 const allowed = provider.Client.prototype.redirectUriAllowed;
 provider.Client.prototype.redirectUriAllowed = function redirectUriAllowed(value) {
-  if (typeof value === 'string' && value.startsWith(redirectPrefix) && value.endsWith('/callback')) {
-    const org = value.slice(redirectPrefix.length, -'/callback'.length);
-    if (organizationPattern.test(org)) return true;
+  for (const prefix of redirectPrefixes) {
+    if (typeof value === 'string' && value.startsWith(prefix) && value.endsWith('/callback')) {
+      const org = value.slice(prefix.length, -'/callback'.length);
+      if (organizationPattern.test(org)) return true;
+    }
   }
   return allowed.call(this, value);
 };
 
 provider.listen(port, host, () => {
-  console.log(`oidc-provider listening on ${issuer} (client ${clientId}, redirect URIs ${redirectPrefix}{org}/callback)`);
+  console.log(`oidc-provider listening on ${issuer} (client ${clientId}, redirect URIs ${redirectPrefixes.map((p) => `${p}{org}/callback`).join(', ')})`);
 });
