@@ -27,7 +27,7 @@ public static class SsoEndpoints
         admin.MapGet("", GetAsync).Answers<SsoConfigResponse>().Problems(404);
         admin.MapDelete("", RemoveAsync).Produces(204).Problems(404);
 
-        sso.MapGet("/{org}", StatusAsync).AllowAnonymous().Answers<SsoStatusResponse>().Problems(400, 429)
+        sso.MapGet("/{org}", StatusAsync).AllowAnonymous().Authenticated().Answers<SsoStatusResponse>().Problems(400)
             .WithSummary("Whether an organization signs in through single sign-on (anonymous)");
         // Browser navigations, not API calls: they answer redirects, so they are not in the OpenAPI document.
         sso.MapGet("/{org}/start", StartAsync).AllowAnonymous().ExcludeFromDescription();

@@ -14,7 +14,7 @@ public sealed record SsoConfigRequest(
     [property: Required, StringLength(SsoRules.MaxClientIdLength, MinimumLength = 1)] string? ClientId,
     [property: StringLength(SsoRules.MaxClientSecretLength, MinimumLength = 1)] string? ClientSecret,
     [property: Required, MinLength(1), MaxLength(SsoRules.MaxDomains)] List<string?>? AllowedDomains,
-    string? JoinAs);
+    string? JoinAs = null);
 
 /// <summary>
 /// The organization's single sign-on as configured: never the secret, only whether one is set.
