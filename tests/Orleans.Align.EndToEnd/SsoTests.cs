@@ -201,6 +201,42 @@ public sealed partial class SsoTests(AlignSystem system)
     }
 
     [Fact]
+    public async Task A_changed_configuration_takes_effect_at_the_next_sign_in()
+    {
+        var tenant = await system.CreateTenantAsync("sso-chg");
+        var email = await InviteAsync(tenant, $"cy-{Guid.NewGuid():N}"[..12] + "@" + Allowed, "viewer");
+        // A wrong secret passes the discovery check (the issuer is right), but the provider refuses the client
+        // (its pushed authorization request): the browser is back on the sign-in page, with no session.
+        await ConfigureAsync(tenant, Config(secret: "not-the-client-secret"));
+        using (var browser = new Browser(system.Gateway))
+        {
+            using var start = await browser.Http.GetAsync($"/api/v1/sso/{tenant.Id}/start");
+            Assert.Equal(HttpStatusCode.OK, start.StatusCode);
+            var landed = start.RequestMessage!.RequestUri!;
+            Assert.Equal(system.Gateway.Authority, landed.Authority);
+            Assert.Equal($"?org={tenant.Id}&ssoError=provider_error", landed.Query);
+            Assert.Null(await MeAsync(browser));
+        }
+
+        // The admin puts the right secret: the gateway's cached options for the organization are rebuilt.
+        await ConfigureAsync(tenant, Config());
+        using (var browser = new Browser(system.Gateway))
+        {
+            var landed = await SignInThroughProviderAsync(browser, tenant.Id, email);
+            Assert.Equal("/index.html", landed.PathAndQuery);
+            Assert.Equal("viewer", (await MeAsync(browser))!["role"]!.GetValue<string>());
+        }
+        // And narrowing the domains shuts the same person out at once.
+        await ConfigureAsync(tenant, Config(secret: null, domains: ["second.example"]));
+        using (var browser = new Browser(system.Gateway))
+        {
+            var landed = await SignInThroughProviderAsync(browser, tenant.Id, email);
+            Assert.Contains("ssoError=domain_not_allowed", landed.Query, StringComparison.Ordinal);
+            Assert.Null(await MeAsync(browser));
+        }
+    }
+
+    [Fact]
     public async Task The_provider_s_refusal_and_an_organization_without_sso_end_on_the_sign_in_page_or_a_problem()
     {
         var tenant = await system.CreateTenantAsync("sso-deny");

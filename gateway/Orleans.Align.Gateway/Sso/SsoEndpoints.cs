@@ -97,8 +97,10 @@ public static class SsoEndpoints
     }
 
     /// <summary>
-    /// Sends the browser to the organization's provider (code flow with PKCE). 400 for a return path that is
-    /// not this site's, 404 when the organization has no single sign-on, 502 when its provider cannot be read.
+    /// Sends the browser to the organization's provider (code flow with PKCE; through a pushed authorization
+    /// request when the provider offers one). 400 for a return path that is not this site's, 404 when the
+    /// organization has no single sign-on. A provider that cannot be read, or refuses the pushed request (a
+    /// wrong client secret), sends the browser back to the sign-in page with <c>ssoError=provider_error</c>.
     /// </summary>
     private static async Task<IResult> StartAsync(string org, string? returnUrl, HttpContext http, SsoSchemes schemes,
         IOptionsMonitor<OpenIdConnectOptions> oidc, ILoggerFactory loggers)
@@ -108,21 +110,21 @@ public static class SsoEndpoints
         if (!Identifiers.IsValid(org) || await schemes.RefreshAsync(org) is null)
             return CatalogueEndpoints.NotFound($"The organization {InputLimits.Echo(org)} has no single sign-on.");
         var scheme = SsoRules.SchemeName(org);
-        try
-        {
-            // Read the provider's metadata now, so that a provider that is down is a clear 502, not a failed challenge.
-            var options = oidc.Get(scheme);
-            await options.ConfigurationManager!.GetConfigurationAsync(http.RequestAborted);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !http.RequestAborted.IsCancellationRequested)
-        {
-            loggers.CreateLogger(typeof(SsoEndpoints)).LogWarning(ex, "The OpenID provider of {Org} could not be read", org);
-            return TypedResults.Problem(statusCode: StatusCodes.Status502BadGateway, title: "The identity provider does not answer",
-                detail: $"The single sign-on provider of {org} could not be reached or did not answer as configured. Try again later, or ask your admin.");
-        }
         var properties = new AuthenticationProperties { RedirectUri = returnUrl };
         properties.Items[SsoSignIn.OrgItem] = org;
-        return TypedResults.Challenge(properties, [scheme]);
+        try
+        {
+            // The metadata first, so that a provider that is down fails here, where it is caught.
+            await oidc.Get(scheme).ConfigurationManager!.GetConfigurationAsync(http.RequestAborted);
+            await http.ChallengeAsync(scheme, properties);
+            return Results.Empty;
+        }
+        catch (Exception ex) when (!http.Response.HasStarted && !(ex is OperationCanceledException && http.RequestAborted.IsCancellationRequested))
+        {
+            loggers.CreateLogger(typeof(SsoEndpoints)).LogWarning(ex, "The OpenID provider of {Org} could not be used", org);
+            http.Response.Headers.Remove("Set-Cookie"); // no correlation cookie for a sign-in that did not start
+            return Results.Redirect(SsoRules.ErrorLocation(org, SsoErrors.ProviderError));
+        }
     }
 
     public static string StartPath(string org) => $"/api/v1/sso/{org}/start";

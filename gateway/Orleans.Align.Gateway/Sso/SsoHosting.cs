@@ -35,14 +35,27 @@ public static class SsoHosting
     /// </summary>
     public static IApplicationBuilder UseAlignSso(this IApplicationBuilder app) => app.Use(async (http, next) =>
     {
-        if (CallbackOrg(http.Request.Path) is { } org && HttpMethods.IsGet(http.Request.Method)
-            && await http.RequestServices.GetRequiredService<SsoSchemes>().RefreshAsync(org) is not null
-            && await http.RequestServices.GetRequiredService<IAuthenticationHandlerProvider>().GetHandlerAsync(http, SsoRules.SchemeName(org)) is IAuthenticationRequestHandler handler
-            && await handler.HandleRequestAsync())
+        if (CallbackOrg(http.Request.Path) is not { } org || !HttpMethods.IsGet(http.Request.Method))
         {
+            await next(http);
             return;
         }
-        await next(http);
+        bool handled;
+        try
+        {
+            handled = await http.RequestServices.GetRequiredService<SsoSchemes>().RefreshAsync(org) is not null
+                && await http.RequestServices.GetRequiredService<IAuthenticationHandlerProvider>().GetHandlerAsync(http, SsoRules.SchemeName(org)) is IAuthenticationRequestHandler handler
+                && await handler.HandleRequestAsync();
+        }
+        catch (Exception ex) when (!http.Response.HasStarted && ex is not OperationCanceledException)
+        {
+            // The cluster did not answer, or the scheme's options could not be built (a secret sealed with a key
+            // this gateway no longer has): a browser in mid-sign-in goes back to the sign-in page, not to a 500.
+            http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SsoHosting)).LogError(ex, "SSO callback of {Org} failed", org);
+            http.Response.Redirect(SsoRules.ErrorLocation(org, SsoErrors.ProviderError));
+            return;
+        }
+        if (!handled) await next(http);
     });
 
     /// <summary>The organization of a callback path, or null when the path is not one.</summary>

@@ -39,7 +39,9 @@ public sealed class SsoSchemes(IClusterClient cluster, IAuthenticationSchemeProv
                 }
                 return null;
             }
-            if (!_current.TryGetValue(org, out var known) || known.Version != settings.Version)
+            if (_current.TryGetValue(org, out var known) && known.Version > settings.Version)
+                return known; // a concurrent refresh already brought a newer version
+            if (known is null || known.Version != settings.Version)
             {
                 _current[org] = settings;
                 optionsCache.TryRemove(name);
