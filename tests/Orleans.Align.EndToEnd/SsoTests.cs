@@ -18,7 +18,7 @@ public sealed partial class SsoTests(AlignSystem system)
     private const string Allowed = "allowed.example";
 
     /// <summary>A browser: one cookie jar for the gateway and the provider, redirects followed.</summary>
-    private sealed class Browser : IDisposable
+    internal sealed class Browser : IDisposable
     {
         public Browser(Uri gateway) => Http = new HttpClient(new HttpClientHandler { CookieContainer = Cookies, AllowAutoRedirect = true }) { BaseAddress = gateway };
 
@@ -55,7 +55,7 @@ public sealed partial class SsoTests(AlignSystem system)
     /// Starts at the gateway, signs in on the provider's form as <paramref name="email"/> (or cancels there),
     /// and returns where the browser ended: a path and query of the gateway.
     /// </summary>
-    private static async Task<Uri> SignInThroughProviderAsync(Browser browser, string org, string email, string returnUrl = "/index.html", bool cancel = false)
+    internal static async Task<Uri> SignInThroughProviderAsync(Browser browser, string org, string email, string returnUrl = "/index.html", bool cancel = false)
     {
         using var login = await browser.Http.GetAsync($"/api/v1/sso/{org}/start?returnUrl={Uri.EscapeDataString(returnUrl)}");
         var page = await login.Content.ReadAsStringAsync();
@@ -87,7 +87,7 @@ public sealed partial class SsoTests(AlignSystem system)
     [GeneratedRegex("href=\"([^\"]*/abort)\"", RegexOptions.IgnoreCase)]
     private static partial Regex AbortLink();
 
-    private static async Task<JsonNode?> MeAsync(Browser browser)
+    internal static async Task<JsonNode?> MeAsync(Browser browser)
     {
         using var me = await browser.Http.GetAsync("/api/v1/me");
         return me.StatusCode == HttpStatusCode.OK ? JsonNode.Parse(await me.Content.ReadAsStringAsync()) : null;
