@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Microsoft.Playwright;
 
 namespace Orleans.Align.EndToEnd;
@@ -53,6 +54,18 @@ public sealed class SsoBrowserTests(AlignSystem system)
         var email = $"ivy-{Guid.NewGuid():N}"[..12] + "@allowed.example";
         var added = await tenant.PostOkAsync("/api/v1/people", new { email, displayName = "Ivy Invitee", role = "viewer" });
         var token = added["setPasswordToken"]!.GetValue<string>();
+        // The invitation mail says the organization signs in with single sign-on too.
+        using (var catcher = new HttpClient { BaseAddress = system.MailCatcher })
+        {
+            string? text = null;
+            for (var deadline = DateTime.UtcNow.AddSeconds(15); text is null && DateTime.UtcNow < deadline; await Task.Delay(text is null ? 200 : 0))
+            {
+                text = (await catcher.GetFromJsonAsync<System.Text.Json.Nodes.JsonArray>("/api/email"))!
+                    .FirstOrDefault(m => m!["to"]![0]!["address"]!.GetValue<string>() == email)?["text"]?.GetValue<string>();
+            }
+            Assert.NotNull(text);
+            Assert.Contains("single sign-on", text, StringComparison.Ordinal);
+        }
 
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await LaunchAsync(playwright);
