@@ -162,6 +162,21 @@ public sealed partial class SsoTests(AlignSystem system)
     }
 
     [Fact]
+    public async Task An_address_the_provider_has_not_verified_is_refused_even_for_a_member()
+    {
+        var tenant = await system.CreateTenantAsync("sso-unv");
+        var email = await InviteAsync(tenant, $"unverified.{Guid.NewGuid():N}"[..20] + "@" + Allowed, "viewer");
+        await ConfigureAsync(tenant, Config());
+
+        using var browser = new Browser(system.Gateway);
+        var landed = await SignInThroughProviderAsync(browser, tenant.Id, email);
+        Assert.Contains("ssoError=email_not_verified", landed.Query, StringComparison.Ordinal);
+        Assert.Null(await MeAsync(browser));
+        var refused = Assert.Single(await AuditAsync(tenant, "sso.sign_in_refused"));
+        Assert.Equal("email_not_verified", refused["detail"]!["reason"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task A_person_not_invited_is_refused_until_the_organization_lets_its_domain_join_as_viewers()
     {
         var tenant = await system.CreateTenantAsync("sso-new");

@@ -6,7 +6,7 @@
 //        --redirect-prefix http://127.0.0.1:8080/api/v1/sso/
 //
 // Accounts: whatever login name is typed on the (built-in, development) sign-in form is the account, and its
-// `email` claim (email_verified: true), so a test signs in as ada@allowed.example by typing that. Any
+// `email` claim (email_verified: true, false for a login starting with "unverified."), so a test signs in as ada@allowed.example by typing that. Any
 // password is accepted: this provider vouches for nobody, it only lets the tests drive a real protocol.
 // Redirect URIs: the gateway has one per organization (…/api/v1/sso/{org}/callback), so the client accepts
 // any `{redirect-prefix}{org}/callback` (oidc-provider's wildcard recipe), nothing else. Several gateways:
@@ -52,7 +52,8 @@ const configuration = {
     return {
       accountId: id,
       async claims() {
-        return { sub: id, email: id, email_verified: true, name: id.split('@')[0] };
+        // A login starting with "unverified." is an address the provider has not verified (for that refusal's test).
+        return { sub: id, email: id, email_verified: !id.startsWith('unverified.'), name: id.split('@')[0] };
       },
     };
   },
