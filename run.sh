@@ -12,6 +12,8 @@
 #   (maildev, the mail catcher the demo's invitations and password resets go to: SMTP 1025, web 1080;
 #   setting Align__Mail__Host sends through that SMTP server instead), and any Align__* setting (see README).
 #   Ctrl-C or SIGTERM stops everything.
+# Single sign-on is not started here: to try it, run with Align__Sso__AllowLoopbackIssuers=true and start
+#   tests/oidc-provider/server.mjs beside it (README, "Single sign-on").
 set -euo pipefail
 cd "$(dirname "$0")"
 

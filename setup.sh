@@ -47,6 +47,9 @@ step "Installing the independent OpenAPI checker (npm)"
 step "Installing maildev, the SMTP catcher for the demo's and the tests' mail (npm)"
 (cd tests/mail-catcher && npm_ci)
 
+step "Installing oidc-provider, the OpenID provider of the single sign-on tests (npm)"
+(cd tests/oidc-provider && npm_ci)
+
 step "Building the web client"
 (cd web-client && npm_ci && npm run build --silent)
 

@@ -25,7 +25,7 @@ public class AlignSystem : IAsyncLifetime
 
     private readonly Dictionary<string, Process> _processes = [];
     private readonly int _azuritePort = FreePort(), _azuriteTablePort = FreePort(), _azuriteQueuePort = FreePort(), _redisPort = FreePort(),
-        _smtpPort = FreePort(), _mailWebPort = FreePort();
+        _smtpPort = FreePort(), _mailWebPort = FreePort(), _oidcPort = FreePort();
     private readonly SiloEndpoints[] _silos;
     private readonly string _azuriteData = Path.Combine(Path.GetTempPath(), "align-e2e-azurite-" + Guid.NewGuid().ToString("N"));
     private int _starts;
@@ -84,6 +84,7 @@ public class AlignSystem : IAsyncLifetime
         Http = new HttpClient { BaseAddress = Gateway, Timeout = TimeSpan.FromSeconds(30) };
         await StartAzuriteAsync();
         await StartMailCatcherAsync();
+        await StartOidcProviderAsync();
         if (Options.Clustering == "redis") await StartRedisAsync();
         for (var i = 0; i < _silos.Length; i++) await StartSiloAsync(i);
         for (var j = 0; j < Gateways.Count; j++) await StartGatewayAsync(j);
@@ -139,6 +140,8 @@ public class AlignSystem : IAsyncLifetime
             // Mail goes to this system's maildev, in plain text on loopback.
             "--Align:Mail:Host=127.0.0.1", $"--Align:Mail:Port={_smtpPort}", "--Align:Mail:Tls=none",
             "--Align:Mail:From=Orleans.Align E2E <align@e2e.example>",
+            // Organizations' single sign-on may use this system's oidc-provider, on plain http on loopback.
+            "--Align:Sso:AllowLoopbackIssuers=true",
         ]);
         await WaitHealthyAsync(new Uri(Gateways[index], "/health/ready"));
         if (!_startedGateways.Contains(Gateways[index])) _startedGateways.Add(Gateways[index]);
@@ -172,6 +175,24 @@ public class AlignSystem : IAsyncLifetime
 
     /// <summary>maildev's web API (<c>GET /api/email</c> lists the mail it caught), for reading what the gateways sent.</summary>
     public Uri MailCatcher => new($"http://127.0.0.1:{_mailWebPort}");
+
+    /// <summary>This system's OpenID provider (tests/oidc-provider): its issuer, and the client every organization's SSO may use.</summary>
+    public Uri OidcIssuer => new($"http://127.0.0.1:{_oidcPort}");
+
+    public const string OidcClientId = "align-e2e", OidcClientSecret = "e2e-oidc-client-secret-0123456789";
+
+    /// <summary>
+    /// oidc-provider, a real OpenID provider, on loopback: it accepts every gateway's per-organization callback
+    /// as a redirect URI, and signs in whatever email is typed on its form.
+    /// </summary>
+    private async Task StartOidcProviderAsync()
+    {
+        var folder = Path.Combine(RepositoryRoot(), "tests", "oidc-provider");
+        if (!Directory.Exists(Path.Combine(folder, "node_modules", "oidc-provider"))) throw new InvalidOperationException("Run ./setup.sh first: tests/oidc-provider/node_modules is missing.");
+        Start("oidc-provider", "node", [Path.Combine(folder, "server.mjs"), "--port", $"{_oidcPort}", "--client-id", OidcClientId, "--client-secret", OidcClientSecret,
+            "--redirect-prefix", string.Join(",", Gateways.Select(g => new Uri(g, "/api/v1/sso/").ToString()))]);
+        await WaitForPortAsync(_oidcPort);
+    }
 
     /// <summary>maildev, the SMTP catcher (tests/mail-catcher), on loopback: SMTP for the gateways, its web API for the tests.</summary>
     private async Task StartMailCatcherAsync()

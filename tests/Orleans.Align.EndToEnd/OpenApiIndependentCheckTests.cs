@@ -275,6 +275,22 @@ public sealed class OpenApiIndependentCheckTests(AlignSystem system)
         await r.SendAsync(HttpMethod.Delete, personPath, key);
         await r.SendAsync(HttpMethod.Delete, "/api/v1/people/nobody%40example.com", read);
 
+        // Single sign-on, with this system's oidc-provider as the issuer (the start and callback are browser redirects, not in the document).
+        var issuer = system.OidcIssuer.ToString().TrimEnd('/');
+        await r.SendAsync(HttpMethod.Get, "/api/v1/sso", key);
+        await r.SendAsync(HttpMethod.Put, "/api/v1/sso", key, new { issuer, clientId = AlignSystem.OidcClientId, clientSecret = AlignSystem.OidcClientSecret, allowedDomains = new[] { "example.com" } });
+        await r.SendAsync(HttpMethod.Put, "/api/v1/sso", key, new { clientId = AlignSystem.OidcClientId, allowedDomains = new[] { "example.com" } }, broken: "issuer missing");
+        await r.SendAsync(HttpMethod.Put, "/api/v1/sso", key, new { issuer, clientId = new string('c', 300), allowedDomains = new[] { "example.com" } }, broken: "clientId too long");
+        await r.SendAsync(HttpMethod.Put, "/api/v1/sso", key, new { issuer = issuer + "/not-the-issuer", clientId = "c", allowedDomains = new[] { "example.com" } });
+        await r.SendAsync(HttpMethod.Put, "/api/v1/sso", read, new { issuer, clientId = "c", allowedDomains = new[] { "example.com" } });
+        await r.SendAsync(HttpMethod.Get, "/api/v1/sso", key);
+        await r.SendAsync(HttpMethod.Get, "/api/v1/sso", read);
+        await r.SendAsync(HttpMethod.Get, $"/api/v1/sso/{tenant.Id}", null);
+        await r.SendAsync(HttpMethod.Get, "/api/v1/sso/Not%20An%20Org", null);
+        await r.SendAsync(HttpMethod.Delete, "/api/v1/sso", read);
+        await r.SendAsync(HttpMethod.Delete, "/api/v1/sso", key);
+        await r.SendAsync(HttpMethod.Delete, "/api/v1/sso", key);
+
         // Boards and replay.
         await r.SendAsync(HttpMethod.Get, "/api/v1/boards/overview", key);
         await r.SendAsync(HttpMethod.Get, "/api/v1/boards/campaign:launch", read);

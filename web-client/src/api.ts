@@ -91,6 +91,35 @@ export async function currentPerson(): Promise<Person | null> {
   return me.kind === 'person' ? me : null;
 }
 
+/** Whether an organization signs in through single sign-on (anonymous; false for an unknown organization too). */
+export async function singleSignOnEnabled(organization: string): Promise<boolean> {
+  const response = await send(`/api/v1/sso/${encodeURIComponent(organization)}`, { headers: { Accept: 'application/json' }, cache: 'no-store' });
+  if (!response.ok) throw new ApiError(await problemMessage(response), response.status);
+  return ((await response.json()) as { enabled: boolean }).enabled;
+}
+
+/**
+ * Where the browser goes to sign in through the organization's identity provider; it comes back to
+ * <returnUrl> (a path of this site) signed in, or to the sign-in page with ?ssoError=<reason>.
+ */
+export function singleSignOnStartUrl(organization: string, returnUrl: string): string {
+  return `/api/v1/sso/${encodeURIComponent(organization)}/start?returnUrl=${encodeURIComponent(returnUrl)}`;
+}
+
+/** What a refused single sign-on (?ssoError=) means, for the person. */
+export function singleSignOnErrorMessage(code: string, organization: string | null): string {
+  const org = organization ? ` ${organization}` : ' this organization';
+  switch (code) {
+    case 'domain_not_allowed': return `Single sign-on refused: your email's domain is not one of${org}'s.`;
+    case 'not_a_member': return `Single sign-on refused: you are not a member of${org}. Ask its admin to invite you.`;
+    case 'access_denied': return 'Single sign-on was cancelled at your identity provider.';
+    case 'email_not_verified': return 'Single sign-on refused: your identity provider has not verified your email address.';
+    case 'no_email': return 'Single sign-on refused: your identity provider did not give your email address.';
+    case 'not_configured': return `${org.trim() || 'This organization'} does not use single sign-on (any more): sign in with your password.`;
+    default: return 'Single sign-on failed at your identity provider. Try again, or sign in with your password.';
+  }
+}
+
 /** Sets the password with the one-time token of an invitation or password-reset link. */
 export async function setPassword(email: string, token: string, password: string): Promise<void> {
   const response = await send('/api/v1/account/password', {

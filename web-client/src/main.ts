@@ -1,7 +1,7 @@
 // Bootstrap: credentials, board choice and wiring the live board to the view.
 
 import './styles.css';
-import { ApiClient, ApiError, currentPerson, requestPasswordReset, setPassword, signIn, signOut, type Campaign, type Department, type Person } from './api';
+import { ApiClient, ApiError, currentPerson, requestPasswordReset, setPassword, signIn, signOut, singleSignOnEnabled, singleSignOnErrorMessage, singleSignOnStartUrl, type Campaign, type Department, type Person } from './api';
 import { ActivitiesView } from './activities-view';
 import { CheckInsView } from './checkins-view';
 import { RulesView } from './rules-view';
@@ -33,6 +33,9 @@ const els = {
   signInSubmit: byId<HTMLButtonElement>('sign-in-submit'),
   signInNote: byId<HTMLSpanElement>('sign-in-note'),
   forgotPassword: byId<HTMLButtonElement>('forgot-password'),
+  ssoSignIn: byId<HTMLButtonElement>('sso-sign-in'),
+  setPasswordSso: byId<HTMLParagraphElement>('set-password-sso'),
+  setPasswordSsoButton: byId<HTMLButtonElement>('set-password-sso-button'),
   setPasswordForm: byId<HTMLFormElement>('set-password-form'),
   setPasswordHint: byId<HTMLParagraphElement>('set-password-hint'),
   setPasswordInput: byId<HTMLInputElement>('set-password-input'),
@@ -346,6 +349,62 @@ function showSetPasswordForm(link: NonNullable<typeof passwordLink>): void {
     ? `Welcome! Choose the password of ${link.email}${link.org ? ` to join ${link.org}` : ''}.`
     : `Choose a new password for ${link.email}.`;
   els.setPasswordInput.focus();
+  // An invitee of an organization with single sign-on may join through it instead of choosing a password.
+  els.setPasswordSso.hidden = true;
+  if (link.invited && link.org) {
+    singleSignOnEnabled(link.org)
+      .then((enabled) => { els.setPasswordSso.hidden = !enabled || passwordLink !== link; })
+      .catch(() => { /* no SSO offer then: the password still works */ });
+  }
+}
+
+/** This page's address without the one-time and error parameters: where single sign-on comes back to. */
+function returnUrlAfterSignOn(): string {
+  const url = new URL(window.location.href);
+  for (const name of ['invite', 'reset', 'email', 'ssoError']) url.searchParams.delete(name);
+  return url.pathname + url.search;
+}
+
+/** Checks that the organization signs in through SSO, then leaves for its identity provider. */
+function startSingleSignOn(organization: string, button: HTMLButtonElement): void {
+  button.disabled = true;
+  singleSignOnEnabled(organization)
+    .then((enabled) => {
+      if (!enabled) {
+        errors.set('key', `${organization} does not sign in with single sign-on: use your email and password.`);
+        button.disabled = false;
+        return;
+      }
+      window.location.assign(singleSignOnStartUrl(organization, returnUrlAfterSignOn()));
+    })
+    .catch((err: unknown) => {
+      errors.set('key', err instanceof ApiError ? err.message : String(err));
+      button.disabled = false;
+    });
+}
+
+els.ssoSignIn.addEventListener('click', () => {
+  const organization = els.signInOrg.value.trim();
+  if (!organization) {
+    els.signInNote.textContent = 'Enter your organization id first.';
+    els.signInOrg.focus();
+    return;
+  }
+  startSingleSignOn(organization, els.ssoSignIn);
+});
+
+els.setPasswordSsoButton.addEventListener('click', () => {
+  if (passwordLink?.org) startSingleSignOn(passwordLink.org, els.setPasswordSsoButton);
+});
+
+/** A single sign-on that came back refused (?ssoError=): say why once, and take it out of the address. */
+function showSingleSignOnError(): void {
+  const url = new URL(window.location.href);
+  const code = url.searchParams.get('ssoError');
+  if (!code) return;
+  errors.set('key', singleSignOnErrorMessage(code, url.searchParams.get('org')));
+  url.searchParams.delete('ssoError');
+  window.history.replaceState(null, '', url);
 }
 
 els.setPasswordForm.addEventListener('submit', (event) => {
@@ -397,6 +456,7 @@ els.forgotPassword.addEventListener('click', () => {
 });
 
 async function start(): Promise<void> {
+  showSingleSignOnError();
   const passwordLink = passwordLinkFromUrl();
   if (passwordLink) return showSetPasswordForm(passwordLink);
   takeKeyFromUrl();

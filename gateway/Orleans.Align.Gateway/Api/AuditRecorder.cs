@@ -30,6 +30,8 @@ public sealed class AuditRecorder(IClusterClient cluster, ILogger<AuditRecorder>
         ["POST /people"] = ("person.added", "person"),
         ["PUT /people/{email}"] = ("person.changed", "person"),
         ["DELETE /people/{email}"] = ("person.removed", "person"),
+        ["PUT /sso"] = ("sso.configured", "sso"),
+        ["DELETE /sso"] = ("sso.removed", "sso"),
         ["POST /session"] = ("session.signed_in", "person"),
         ["DELETE /session"] = ("session.signed_out", "person"),
         ["POST /departments"] = ("department.created", "department"),
@@ -168,12 +170,21 @@ public sealed class AuditRecorder(IClusterClient cluster, ILogger<AuditRecorder>
             "session.signed_out" => user.EmailOf(),
             "activity.set" => $"{http.GetRouteValue("campaignId")}/{http.GetRouteValue("activityId")}",
             "settings.changed" => null,
+            "sso.configured" or "sso.removed" => orgId,
             _ => created ?? FirstRouteValue(http),
         };
         if (action == "key.created" && Argument<CreateApiKeyRequest>(context) is { } key)
         {
             if (key.Name is { } name) detail["name"] = name;
             if (key.Scopes is { } scopes) detail["scopes"] = string.Join(",", scopes.Take(4));
+        }
+ if (action == "sso.configured" && Argument<Sso.SsoConfigRequest>(context) is { } sso && succeeded)
+        {
+            // What was set, never the secret.
+            if (sso.Issuer is { } issuer) detail["issuer"] = issuer.Length <= 200 ? issuer : issuer[..200];
+            if (sso.AllowedDomains is { } domains) detail["allowedDomains"] = string.Join(",", domains.Take(10).Select(d => d is { Length: <= 253 } ? d : "…"));
+            detail["joinAs"] = sso.JoinAs ?? "none";
+            detail["clientSecret"] = sso.ClientSecret is null ? "kept" : "set";
         }
         if (action == "person.added" && Argument<AddPersonRequest>(context) is { } person)
         {

@@ -38,6 +38,8 @@ public static class PeopleEndpoints
         // The invitation is stored; the mail is only its messenger. A failed or slow send (bounded by
         // Align:Mail:SendTimeout) is logged and reported as mailSent: false, and the admin has the link.
         var link = added.NewAccount ? mail.Link(MailLinks.Query("invite", token, m.Email, m.OrgId)) : null;
+        // An organization with single sign-on: the invitation's page offers it beside the password, and the mail says so.
+        var sso = added.NewAccount && await cluster.GetGrain<ISingleSignOnGrain>(m.OrgId).GetAsync() is not null;
         var sent = await mail.TrySendAsync(added.NewAccount
             ? new MailMessage(m.Email, m.DisplayName, $"You are invited to {m.OrgId} on Orleans.Align",
                 $"""
@@ -46,7 +48,7 @@ public static class PeopleEndpoints
                 You have been invited to the organization {m.OrgId} on Orleans.Align as {m.Role}{(m.Departments.Count > 0 ? " of " + string.Join(", ", m.Departments) : "")}.
                 Open this link to set your password and join; it works once, until {expires:yyyy-MM-dd HH:mm} UTC:
 
-                {link}
+                {link}{(sso ? "\n\nYour organization also signs in with its single sign-on: the same page offers it instead of a password." : "")}
                 """)
             : new MailMessage(m.Email, m.DisplayName, $"You joined {m.OrgId} on Orleans.Align",
                 $"""

@@ -12,6 +12,7 @@ using Orleans.Align.Gateway.Api;
 using Orleans.Align.Gateway.Auth;
 using Orleans.Align.Gateway.Limits;
 using Orleans.Align.Gateway.Live;
+using Orleans.Align.Gateway.Sso;
 using Orleans.Configuration;
 using Scalar.AspNetCore;
 using StackExchange.Redis;
@@ -64,6 +65,7 @@ public static class GatewayHosting
         });
 
         services.AddAlignAuthentication(builder.Configuration);
+        services.AddAlignSso();
         services.AddAuthorization(Policies.Add);
         services.AddApiKeyChecks();
         services.AddAlignRateLimits();
@@ -100,6 +102,7 @@ public static class GatewayHosting
         app.UseStatusCodePages();
         app.UseDefaultFiles();
         app.UseStaticFiles();
+        app.UseAlignSso(); // an organization's SSO callback goes to its own OpenID Connect scheme
         app.UseAuthentication();
         app.UseAlignRateLimits(); // after authentication: buckets per key and organization come from the claims
         app.UseAuthorization();
@@ -123,6 +126,7 @@ public static class GatewayHosting
         api.MapOrganizations();
         api.MapSessions();
         api.MapPeople();
+        api.MapSso();
         api.MapBoardLinks();
         api.MapCatalogue();
         api.MapAlignment();
