@@ -1,3 +1,4 @@
+using System.Net;
 using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -77,6 +78,22 @@ public sealed class RoleMatrixTests(AlignSystem system)
         new("DELETE /api/v1/people/{email}", 204, Admins,
             BuildAsync: async c => new($"/api/v1/people/{(c.Fresh ? (await c.Org.NewPersonAsync()).Email : c.Org.VictimPerson)}")),
 
+        // Single sign-on: the organization's one configuration, so its allowed calls run one at a time (Serial).
+        // The paths name no organization (each credential configures its own: Foreign false), except the
+        // anonymous status, which says only whether an organization offers SSO, to anyone.
+        new("PUT /api/v1/sso", 200, Admins, Build: c => new("/api/v1/sso", SsoConfig(c.Org)), Foreign: false, Serial: true),
+        new("GET /api/v1/sso", 200, Admins, BuildAsync: async c =>
+        {
+            if (c.Fresh) await EnsureSsoAsync(c.Org);
+            return new("/api/v1/sso");
+        }, Foreign: false, Serial: true),
+        new("DELETE /api/v1/sso", 204, Admins, BuildAsync: async c =>
+        {
+            if (c.Fresh) await EnsureSsoAsync(c.Org);
+            return new("/api/v1/sso");
+        }, Foreign: false, Serial: true),
+        new("GET /api/v1/sso/{org}", 200, Everyone, Build: c => new($"/api/v1/sso/{c.Org.Id}"), Foreign: false),
+
         // Board links: admins, and leads for the overview, war rooms and the departments they lead.
         new("POST /api/v1/board-links", 201, "adminKey admin lead", OtherDepartment: Admins,
             Build: c => new("/api/v1/board-links", new { name = "wall " + c.Org.Unique(), board = $"department:{c.Department}" })),
@@ -151,6 +168,21 @@ public sealed class RoleMatrixTests(AlignSystem system)
             events = new[] { new { id = "ev-" + c.Org.Unique(), metric = "leads", value = 1, campaign = c.Org.Campaign, department = "marketing", source = "matrix" } },
         })),
     ];
+
+    private static object SsoConfig(MatrixOrganization org) => new
+    {
+        issuer = org.Tenant.System.OidcIssuer.ToString().TrimEnd('/'),
+        clientId = AlignSystem.OidcClientId,
+        clientSecret = AlignSystem.OidcClientSecret,
+        allowedDomains = new[] { "matrix.example" },
+    };
+
+    /// <summary>Configures the organization's SSO with its admin key, so that a GET or DELETE that is meant to succeed has something to find.</summary>
+    private static async Task EnsureSsoAsync(MatrixOrganization org)
+    {
+        using var answer = await org.Tenant.SendAsync(HttpMethod.Put, "/api/v1/sso", SsoConfig(org));
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+    }
 
     /// <summary>
     /// Every hub method, called as each credential that can connect (connecting: the hub's readers and
@@ -280,6 +312,9 @@ public sealed class RoleMatrixTests(AlignSystem system)
         //    hundred creations at once would measure a busy machine's silo, not the roles.
         var allowed = new List<Task>();
         using var gate = new SemaphoreSlim(8);
+        // Rows on an organization's one resource (its SSO configuration) run their allowed calls one at a
+        // time (each sets up what it needs inside its turn): a DELETE must not take away what a GET was set up to find.
+        using var serial = new SemaphoreSlim(1);
         foreach (var row in Rows)
         {
             foreach (var variant in row.Variants)
@@ -290,7 +325,8 @@ public sealed class RoleMatrixTests(AlignSystem system)
                     var context = new MatrixCell(a, credential, variant, Fresh: true);
                     allowed.Add(Task.Run(async () =>
                     {
-                        await gate.WaitAsync();
+                        var turn = row.Serial ? serial : gate;
+                        await turn.WaitAsync();
                         try
                         {
                             var request = await row.BuildRequestAsync(context);
@@ -304,7 +340,7 @@ public sealed class RoleMatrixTests(AlignSystem system)
                         }
                         finally
                         {
-                            gate.Release();
+                            turn.Release();
                         }
                     }));
                 }
@@ -445,7 +481,8 @@ public sealed record MatrixRow(
     string? OtherDepartment = null,
     string? Refusals = null,
     bool Foreign = true,
-    bool OwnSession = false)
+    bool OwnSession = false,
+    bool Serial = false)
 {
     public const string OwnVariant = "marketing", OtherVariant = "sales";
 
