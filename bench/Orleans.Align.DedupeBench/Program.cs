@@ -180,7 +180,9 @@ async Task RunAsync()
                 + (dayIds > maxRun ? pastDayRuns - 1 : 0);
             var mostAsked = 8 * pastDayRuns + todayMost;
             var transient = Math.Min(dayIds, dayIds <= maxRun ? dayIds : largest) * bits / 8;
-            var simulated = tablePartitions == partitionCount && rate * 86_400L / recentMaxIdsReal == runsPerDay;
+            // Each partition gets one slice of every sealed run: its run structure (runs, levels, filters
+            // asked) is that of runsPerDay slices a day whatever P, as long as its day fits in one run.
+            var simulated = rate * 86_400L / recentMaxIdsReal == runsPerDay && dayIds <= maxRun;
             var asked = simulated ? averageRuns : mostAsked;
             var perId = asked * fpr[bits];
             var partitionBytes = filters + fences;

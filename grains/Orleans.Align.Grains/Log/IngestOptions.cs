@@ -25,10 +25,11 @@ public sealed class IngestOptions
     public double DedupeFilterBitsPerId { get; set; } = 16;
 
     /// <summary>
-    /// Most bytes of filters per organization. Past it the largest filters are dropped: memory stays
-    /// within this, and each run without a filter costs an exact check in storage per lookup (never a
-    /// false duplicate). An organization needs about rate × (window + one compaction span) × bits per
-    /// id: 512 MiB holds ~390 events/s sustained over 7 days at 16 bits; 10,000 events/s needs ~13 GiB
+    /// Most bytes of filters per partition grain (and for the runs from before partitioning). Past it
+    /// the largest filters are dropped: memory stays within this, and each run without a filter costs an
+    /// exact check in storage per lookup (never a false duplicate). A partition needs about rate / P ×
+    /// (window + one compaction span) × bits per id: 512 MiB holds ~390 events/s per partition sustained
+    /// over 7 days at 16 bits; 10,000 events/s over 4 partitions needs ~3.3 GiB each
     /// (docs/benchmarks.md, "Dedupe window").
     /// </summary>
     public long DedupeFilterMaxBytes { get; set; } = 512L * 1024 * 1024;
