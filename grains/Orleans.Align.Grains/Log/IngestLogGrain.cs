@@ -59,13 +59,18 @@ public sealed class IngestLogGrain(
         var o = options.Value;
         try
         {
-            // Fresh from storage: this silo's view of the log may predate writes from another silo.
-            _lastSequence = await store.ReloadAsync(OrgId, cancellationToken);
-            var partitions = await DedupePartitionsAsync(o.DedupePartitions, cancellationToken);
-            _dedupe = new DedupeIndex(OrgId, new GrainDedupePartitions(GrainFactory, OrgId, partitions), dedupeStore, DedupeSettings.From(o), clock, logger);
+            _dedupe = new DedupeIndex(OrgId, new GrainDedupePartitions(GrainFactory, OrgId, DedupePartitions(o.DedupePartitions)), dedupeStore, DedupeSettings.From(o), clock, logger);
             // The index's partitions (each loads its own filters and fences, not ids), then the log after
             // the least durable of them: at most the recent ids and a run still being sealed, never the window.
             await _dedupe.LoadAsync(cancellationToken);
+            // Fresh from storage, and after the index: this silo's view of the log may predate writes from another silo.
+            _lastSequence = await store.ReloadAsync(OrgId, cancellationToken);
+            // A log with events: the partition count is stored now, before its ids are re-read into the index (and sealed).
+            if (_dedupePartitionsUnsaved && _lastSequence > 0)
+            {
+                await state.WriteStateAsync(cancellationToken);
+                _dedupePartitionsUnsaved = false;
+            }
             await RememberLoggedIdsAsync(_dedupe.DurableThrough + 1, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -85,12 +90,12 @@ public sealed class IngestLogGrain(
 
     /// <summary>
     /// The organization's partition count: the stored one, or on first use the configured one. Ids are
-    /// placed by it, so it never changes silently. It is stored before anything can be sealed: now if
-    /// the log holds events (it is re-read into the index below), otherwise with the first group commit
-    /// (<see cref="_dedupePartitionsUnsaved"/>), so that an activation that never writes (an unknown
-    /// organization, a refused batch) writes nothing either.
+    /// placed by it, so it never changes silently. A new one is stored before anything can be sealed:
+    /// on activation if the log holds events (they are re-read into the index), otherwise with the first
+    /// group commit (<see cref="_dedupePartitionsUnsaved"/>), so that an activation that never writes
+    /// (an unknown organization, a refused batch) writes nothing either.
     /// </summary>
-    private async Task<int> DedupePartitionsAsync(int configured, CancellationToken cancellationToken)
+    private int DedupePartitions(int configured)
     {
         var stored = state.State.DedupePartitions;
         if (stored > 0)
@@ -101,8 +106,7 @@ public sealed class IngestLogGrain(
             return stored;
         }
         state.State.DedupePartitions = configured;
-        if (_lastSequence > 0) await state.WriteStateAsync(cancellationToken);
-        else _dedupePartitionsUnsaved = true;
+        _dedupePartitionsUnsaved = true;
         return configured;
     }
 
