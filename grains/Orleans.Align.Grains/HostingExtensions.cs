@@ -19,6 +19,7 @@ public static class HostingExtensions
             .Validate(o => o.DedupeFilterMaxBytes >= 1024, "Align:Ingest:DedupeFilterMaxBytes must be at least 1 KiB.")
             .Validate(o => o.DedupeCompactionSpan >= TimeSpan.FromSeconds(1), "Align:Ingest:DedupeCompactionSpan must be at least 1 s.")
             .Validate(o => o.DedupeCompactionFanIn is >= 2 and <= 64, "Align:Ingest:DedupeCompactionFanIn must be between 2 and 64.")
+            .Validate(o => o.DedupePartitions is >= 1 and <= 256, "Align:Ingest:DedupePartitions must be between 1 and 256.")
             .Validate(o => o.ReplayPageSize is >= 100 and <= 100_000, "Align:Ingest:ReplayPageSize must be between 100 and 100,000.")
             .Validate(o => o.ViewSnapshotInterval >= TimeSpan.FromMilliseconds(10), "Align:Ingest:ViewSnapshotInterval must be at least 10 ms.")
             .Validate(o => o.MaxPendingEventsPerGoal is >= 100 and <= 10_000_000, "Align:Ingest:MaxPendingEventsPerGoal must be between 100 and 10,000,000.")

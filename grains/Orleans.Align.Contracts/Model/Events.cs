@@ -112,4 +112,10 @@ public sealed record DedupeStats(
     [Id(11)] public long CompactedIds { get; init; }
     /// <summary>Runs whose filter was dropped to stay under the filter cap: each costs a read per lookup.</summary>
     [Id(12)] public int RunsWithoutFilter { get; init; }
+    /// <summary>How many partitions hold the sealed runs (fixed per organization once chosen).</summary>
+    [Id(13)] public int Partitions { get; init; }
+    /// <summary>Lookup calls made to partitions since activation (at most one per partition per group commit).</summary>
+    [Id(14)] public long PartitionCalls { get; init; }
+    /// <summary>Runs written before the index was partitioned, still read until they expire.</summary>
+    [Id(15)] public int UnpartitionedRuns { get; init; }
 }

@@ -10,6 +10,12 @@ public sealed class IngestState
 {
     /// <summary>The last sequence acknowledged to a caller, as of the last save (at most <see cref="IngestOptions.HighWaterInterval"/> old).</summary>
     [Id(0)] public long AcknowledgedThrough { get; set; }
+
+    /// <summary>
+    /// How many partitions hold this organization's sealed dedupe runs: chosen on first use and never
+    /// changed (0: not chosen yet; the runs of an organization from before partitioning are read apart).
+    /// </summary>
+    [Id(1)] public int DedupePartitions { get; set; }
 }
 
 /// <summary>
@@ -43,6 +49,7 @@ public sealed class IngestLogGrain(
     private Task? _writer;
     private LogBehind? _behind;
     private Task? _highWaterWrite;
+    private bool _dedupePartitionsUnsaved;
 
     private string OrgId => this.GetPrimaryKeyString();
     private IOrganizationGrain Organization => GrainFactory.GetGrain<IOrganizationGrain>(OrgId);
@@ -50,14 +57,20 @@ public sealed class IngestLogGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var o = options.Value;
-        _dedupe = new DedupeIndex(OrgId, dedupeStore, DedupeSettings.From(o), clock, logger);
         try
         {
-            // The index's durable runs (filters and fences, not ids), then the log after the last of them:
-            // at most the recent ids and a run still being sealed, never the whole window.
+            _dedupe = new DedupeIndex(OrgId, new GrainDedupePartitions(GrainFactory, OrgId, DedupePartitions(o.DedupePartitions)), dedupeStore, DedupeSettings.From(o), clock, logger);
+            // The index's partitions (each loads its own filters and fences, not ids), then the log after
+            // the least durable of them: at most the recent ids and a run still being sealed, never the window.
             await _dedupe.LoadAsync(cancellationToken);
-            // Fresh from storage: this silo's view of the log may predate writes from another silo.
+            // Fresh from storage, and after the index: this silo's view of the log may predate writes from another silo.
             _lastSequence = await store.ReloadAsync(OrgId, cancellationToken);
+            // A log with events: the partition count is stored now, before its ids are re-read into the index (and sealed).
+            if (_dedupePartitionsUnsaved && _lastSequence > 0)
+            {
+                await state.WriteStateAsync(cancellationToken);
+                _dedupePartitionsUnsaved = false;
+            }
             await RememberLoggedIdsAsync(_dedupe.DurableThrough + 1, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -73,6 +86,28 @@ public sealed class IngestLogGrain(
         // yet (its silo died) is in the log, and each goal reads what it lacks from there.
         ApplyRouting(await Organization.GetRoutingAsync());
         this.RegisterGrainTimer(CheckRoutingVersionAsync, new GrainTimerCreationOptions(o.RoutingCheckInterval, o.RoutingCheckInterval) { Interleave = true });
+    }
+
+    /// <summary>
+    /// The organization's partition count: the stored one, or on first use the configured one. Ids are
+    /// placed by it, so it never changes silently. A new one is stored before anything can be sealed:
+    /// on activation if the log holds events (they are re-read into the index), otherwise with the first
+    /// group commit (<see cref="_dedupePartitionsUnsaved"/>), so that an activation that never writes
+    /// (an unknown organization, a refused batch) writes nothing either.
+    /// </summary>
+    private int DedupePartitions(int configured)
+    {
+        var stored = state.State.DedupePartitions;
+        if (stored > 0)
+        {
+            if (stored != configured)
+                logger.LogWarning("The dedupe index of {OrgId} has {Stored} partitions; Align:Ingest:DedupePartitions says {Configured}. The stored count is kept: changing it would need every sealed run rewritten",
+                    OrgId, stored, configured);
+            return stored;
+        }
+        state.State.DedupePartitions = configured;
+        _dedupePartitionsUnsaved = true;
+        return configured;
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -255,6 +290,26 @@ public sealed class IngestLogGrain(
         }
     }
 
+    /// <summary>The partition count is stored before the first event is logged (nothing can be sealed before that).</summary>
+    private async Task<bool> TrySaveDedupePartitionsAsync(PendingAppend[] group)
+    {
+        try
+        {
+            using var deadline = new CancellationTokenSource(options.Value.AppendTimeout);
+            // The high-water save shares this state: wait for one in flight rather than write beside it.
+            if (_highWaterWrite is { IsCompleted: false } inFlight) await inFlight.WaitAsync(deadline.Token);
+            await (_highWaterWrite = state.WriteStateAsync(deadline.Token));
+            _dedupePartitionsUnsaved = false;
+            return true;
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Storing the dedupe partition count of {OrgId} failed", OrgId);
+            Fail(group, ex);
+            return false;
+        }
+    }
+
     private async Task<List<LoggedEvent>> ReadAllAsync(long from)
     {
         var events = new List<LoggedEvent>();
@@ -293,6 +348,7 @@ public sealed class IngestLogGrain(
             return;
         }
         if (_resync && !await TryResyncAsync(group)) return;
+        if (_dedupePartitionsUnsaved && !await TrySaveDedupePartitionsAsync(group)) return;
 
         // Which ids the log already holds, exactly (a filter's "maybe" is settled by reading the index).
         // A check that cannot be made fails the group: an id is never taken for new because storage was away.
@@ -432,7 +488,7 @@ public sealed class IngestLogGrain(
         }
     }
 
-    public Task<DedupeStats> GetDedupeStatsAsync() => Task.FromResult(_dedupe.Stats());
+    public Task<DedupeStats> GetDedupeStatsAsync() => _dedupe.StatsAsync();
 
     public Task<DeliveryStatus> GetDeliveryStatusAsync() => Task.FromResult(new DeliveryStatus(
         _lastSequence, _routing.Version, [.. _cursors.Values.Select(c => c.Status()).OrderBy(g => g.Kind).ThenBy(g => g.GoalId, StringComparer.Ordinal)]));

@@ -11,7 +11,8 @@ namespace Orleans.Align.Silo.Storage;
 /// or compacted run a block blob <c>{org}/{first}-{last}.run</c> (ids sorted by hash, read a block at a
 /// time with ranged reads, or front to back by a compaction) and a small <c>{org}/{first}-{last}.summary</c>
 /// (filter and fences) that is written after the run and is what makes it count. A restart lists and
-/// reads the summaries only.
+/// reads the summaries only. The key is a partition's (<c>{org}/{p}</c>), or an organization's own for
+/// the runs written before the index was partitioned.
 /// </summary>
 public sealed class BlobDedupeIndexStore(BlobContainerClient container) : IDedupeIndexStore
 {
@@ -56,6 +57,8 @@ public sealed class BlobDedupeIndexStore(BlobContainerClient container) : IDedup
                 {
                     if (!item.Name.EndsWith(".summary", StringComparison.Ordinal)) continue;
                     var name = item.Name[(orgId.Length + 1)..^".summary".Length];
+                    // A partition's runs ({org}/{p}/...) are under an organization's key too; they are its partition's, not its own.
+                    if (name.Contains('/')) continue;
                     var content = await container.GetBlobClient(item.Name).DownloadContentAsync(cancellationToken);
                     summaries.Add(RunSummary.FromBytes(name, content.Value.Content.ToMemory().Span));
                 }

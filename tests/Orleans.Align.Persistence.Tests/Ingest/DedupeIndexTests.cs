@@ -1,5 +1,8 @@
 using Azure.Storage.Blobs;
+using Microsoft.Extensions.Logging.Abstractions;
 using Orleans.Align.Grains;
+using Orleans.Align.Grains.Log.Dedupe;
+using Orleans.Align.Silo.Storage;
 using Orleans.Align.Persistence.Tests.Azurite;
 using Orleans.Align.Persistence.Tests.Silos;
 
@@ -10,7 +13,8 @@ namespace Orleans.Align.Persistence.Tests.Ingest;
 /// left the in-memory recent window are still recognised exactly, across a restart too, from the
 /// sealed runs in blob storage; the same id with different content is a conflict; and a filter far
 /// too small for its ids costs reads, never a false duplicate. The recent window is 1,000 ids here
-/// (1,000,000 by default) so that a test needs thousands of events, not millions.
+/// (1,000,000 by default) so that a test needs thousands of events, not millions. Sealed runs are
+/// spread over the default 4 partition grains (<c>{org}/{p}</c>).
 /// </summary>
 [Collection(AzuriteCollection.Name)]
 public sealed class DedupeIndexTests(AzuriteFixture azurite) : IAsyncLifetime
@@ -40,6 +44,16 @@ public sealed class DedupeIndexTests(AzuriteFixture azurite) : IAsyncLifetime
     };
 
     private SiloUnderTest Silo => _silo ?? throw new InvalidOperationException("No silo.");
+
+    /// <summary>Align:Ingest:DedupePartitions by default.</summary>
+    private const int Partitions = 4;
+
+    private async Task RestartSiloAsync(string suffix, IReadOnlyDictionary<string, string?> settings)
+    {
+        await _silo!.DisposeAsync();
+        _silo = null;
+        _silo = await SiloUnderTest.StartAsync(_place with { ClusterId = _place.ClusterId + suffix }, settings);
+    }
 
     public async Task InitializeAsync()
     {
@@ -195,11 +209,11 @@ public sealed class DedupeIndexTests(AzuriteFixture azurite) : IAsyncLifetime
         var orgId = log.GetPrimaryKeyString();
         await IngestAsync(log, 1, 16_500);
         await SealedThroughAsync(log, 16_000);
-        var compacted = await CompactedToAsync(log, 1);
+        var compacted = await CompactedToAsync(log, Partitions);
 
-        // Sixteen sealed runs became one (unless the test ran across midnight UTC, which closes a day: then two);
-        // the inputs' blobs are deleted.
-        Assert.True(compacted.Runs <= 2 && compacted.Compactions >= 5, $"The runs should have been compacted: {compacted}");
+        // Each partition's sixteen slices became one run (unless the test ran across midnight UTC, which
+        // closes a day: then two); the inputs' blobs are deleted.
+        Assert.True(compacted.Runs <= 2 * Partitions && compacted.Compactions >= 5 * Partitions, $"The runs should have been compacted: {compacted}");
         Assert.Equal(16_000, compacted.RunIds);
         // The inputs' blobs are deleted once no lookup may still read them: soon after, not at once.
         var blobs = await BlobsDeletedDownToAsync(orgId, compacted.Runs * 2);
@@ -222,5 +236,69 @@ public sealed class DedupeIndexTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.True(stats.RecentIds + stats.SealingIds <= 1_000, $"The restart re-read more than the recent window: {stats}");
         var fresh = await restarted.AppendAsync(Range(16_502, 2_000));
         Assert.Equal((2_000, 0), (fresh.Accepted, fresh.Duplicates));
+    }
+
+    [Fact]
+    public async Task Ids_sealed_into_partitions_are_found_after_every_grain_restarts_and_the_partition_count_stays_as_stored()
+    {
+        var org = await NewOrganizationAsync();
+        var orgId = org.GetPrimaryKeyString();
+        await IngestAsync(org, 1, 10_500);
+        var sealedStats = await SealedThroughAsync(org, 10_000);
+        Assert.Equal((Partitions, 10_000L), (sealedStats.Partitions, sealedStats.RunIds));
+        var shares = await Task.WhenAll(Enumerable.Range(0, Partitions).Select(p => Silo.Grains.GetGrain<IDedupePartitionGrain>($"{orgId}/{p}").GetStatsAsync()));
+        Assert.All(shares, share => Assert.InRange(share.RunIds, 1_500, 3_500)); // about a quarter each
+        Assert.All(shares, share => Assert.Equal(10_000, share.DurableThrough));
+
+        // Every grain goes (a new silo), and the new one is configured for 2 partitions: the organization keeps its 4.
+        await RestartSiloAsync("-partitioned", new Dictionary<string, string?>(SmallWindow) { ["Align:Ingest:DedupePartitions"] = "2" });
+        var log = Silo.Grains.GetGrain<IIngestLogGrain>(orgId);
+
+        var resent = await log.AppendAsync([Event(3), Event(6_001), Event(9_999), Event(10_400), Event(4_444, value: 5), Event(10_501)]);
+        var stats = await log.GetDedupeStatsAsync();
+
+        Assert.Equal((1, 4, 10_501L), (resent.Accepted, resent.Duplicates, resent.LastSequence));
+        Assert.Equal(new IngestConflict(Index: 4, Id: "evt-0004444", StoredSequence: 4_444), Assert.Single(resent.Conflicts!));
+        Assert.Equal((Partitions, 10_000L, 10_000L), (stats.Partitions, stats.DurableThrough, stats.RunIds));
+        Assert.True(stats.RecentIds + stats.SealingIds <= 1_000, $"The restart re-read more than the recent window: {stats}");
+        var fresh = await IngestAsync(log, 10_502, 3_000);
+        Assert.Equal((3_000, 0), fresh);
+    }
+
+    [Fact]
+    public async Task Runs_written_before_the_index_was_partitioned_are_still_found_after_the_upgrade()
+    {
+        var org = await NewOrganizationAsync();
+        var orgId = org.GetPrimaryKeyString();
+        await IngestAsync(org, 1, 5_500);
+        await SealedThroughAsync(org, 5_000);
+        await _silo!.DisposeAsync();
+        _silo = null;
+
+        // The index as the unpartitioned version left it: no partition runs, one run of ids 1..5,000 under the organization's own key.
+        var container = new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient(_place.DedupeContainer);
+        await foreach (var blob in container.GetBlobsAsync(new Azure.Storage.Blobs.Models.GetBlobsOptions { Prefix = orgId + "/" })) await container.DeleteBlobAsync(blob.Name);
+        var old = new SealedRuns(orgId, new BlobDedupeIndexStore(container),
+            new DedupeSettings(TimeSpan.FromDays(7), 1_000, TimeSpan.FromHours(1), 16, 1L << 30), TimeProvider.System, NullLogger.Instance);
+        await old.LoadAsync(CancellationToken.None);
+        await old.WriteSliceAsync(new DedupeSlice(1, 5_000, DateTimeOffset.UtcNow,
+            [.. Enumerable.Range(1, 5_000).Select(i => new SliceId(Event(i).Id, i, EventFingerprint.OfContent(Event(i))))]));
+        old.Stop();
+
+        _silo = await SiloUnderTest.StartAsync(_place with { ClusterId = _place.ClusterId + "-upgraded" }, SmallWindow);
+        var log = Silo.Grains.GetGrain<IIngestLogGrain>(orgId);
+        var resent = await log.AppendAsync([Event(1), Event(2_500), Event(5_000), Event(5_200), Event(77, value: 3)]);
+        var stats = await log.GetDedupeStatsAsync();
+
+        Assert.Equal((0, 4, 5_500L), (resent.Accepted, resent.Duplicates, resent.LastSequence));
+        Assert.Equal(77, Assert.Single(resent.Conflicts!).StoredSequence);
+        Assert.Equal((1, 5_000L), (stats.UnpartitionedRuns, stats.DurableThrough));
+        // New ids go to the partitions; the old run is still asked, and nothing new is taken for old.
+        var fresh = await IngestAsync(log, 5_501, 3_000);
+        Assert.Equal((3_000, 0), fresh);
+        var sealedStats = await SealedThroughAsync(log, 8_000);
+        Assert.Equal(8_000, sealedStats.DurableThrough);
+        var again = await log.AppendAsync([Event(4_000), Event(7_000)]);
+        Assert.Equal((0, 2), (again.Accepted, again.Duplicates));
     }
 }

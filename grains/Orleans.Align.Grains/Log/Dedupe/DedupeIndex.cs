@@ -3,72 +3,73 @@ using Microsoft.Extensions.Logging;
 namespace Orleans.Align.Grains.Log.Dedupe;
 
 /// <summary>
-/// One organization's event ids over the dedupe window, exactly, in bounded memory:
+/// One organization's event ids over the dedupe window, exactly, in bounded memory per grain, as the
+/// ingest grain holds it:
 /// <list type="bullet">
 /// <item>the <b>recent run</b>: the newest ids, exact, in memory (id → sequence and content hash), at
 /// most <see cref="DedupeSettings.RecentMaxIds"/>; the hot retry case never leaves memory;</item>
-/// <item><b>sealed runs</b>: when the recent run is full (or older than <see cref="DedupeSettings.RunMaxAge"/>)
-/// it is sorted by id hash and written to storage; memory keeps only its filter and fences;</item>
-/// <item><b>compaction</b> merges sealed runs (<see cref="RunCompaction"/>): one run per past day of the
-/// window and a few for today, so a lookup asks a small, constant number of filters whatever the rate;</item>
-/// <item>a lookup that a run's filter answers "maybe" reads the one block of that run that would hold
-/// the id and compares the id itself: the filter can only cost a read, never a false duplicate.</item>
+/// <item><b>sealing</b>: when the recent run is full (or older than <see cref="DedupeSettings.RunMaxAge"/>)
+/// its ids are split by partition (<see cref="DedupePartitioning"/>) and each partition writes its slice
+/// as a run of its own (<see cref="IDedupePartitions"/>: a grain per partition in the silo). The run
+/// stays here, exact, until <em>every</em> partition has said its slice is durable; a partition that
+/// failed is asked again (slices are idempotent by their sequences), and no later run is sent first;</item>
+/// <item>a <b>lookup</b> asks memory first, then each partition that holds ids for its share of the rest,
+/// in parallel: one call per partition per group commit. A partition that cannot answer fails the
+/// lookup: an id is never taken for new because its check failed;</item>
+/// <item>runs written before partitioning (under the organization's own key) are still read, here, until
+/// they expire (<see cref="SealedRuns.KeepsNewest"/>).</item>
 /// </list>
-/// Not durable by itself: what is not in a sealed run yet is in the log after <see cref="DurableThrough"/>,
-/// and the ingest grain re-reads that stretch (at most the recent run and any run still being sealed)
-/// when it activates. Runs seal one at a time and in order, so sealed runs always cover the log up to
-/// <see cref="DurableThrough"/> without a hole; a compaction replaces neighbouring runs by one that
-/// holds all their ids, so it keeps that. Single-threaded: the ingest log grain owns one.
+/// Not durable by itself: what no partition holds yet is in the log after <see cref="DurableThrough"/>
+/// (the smallest of the partitions' own), and the ingest grain re-reads that stretch when it activates.
+/// Remembering never leaves this object: nothing that can fail happens after an acknowledgement.
+/// Single-threaded: the ingest log grain owns one.
 /// </summary>
-public sealed class DedupeIndex(string orgId, IDedupeIndexStore store, DedupeSettings settings, TimeProvider clock, ILogger logger)
+public sealed class DedupeIndex(string orgId, IDedupePartitions partitions, IDedupeIndexStore store, DedupeSettings settings, TimeProvider clock, ILogger logger)
 {
-    private const int MaxConcurrentReads = 16;
-    private const int MaxReadBytes = 4 * 1024 * 1024;
     private RecentRun _recent = new(clock.GetUtcNow());
     private readonly Queue<RecentRun> _sealing = new();
-    private readonly List<RunSummary> _sealed = []; // in log order
-    private readonly HashSet<RunSummary> _compacting = [];
-    private readonly List<string> _retired = []; // replaced or expired, deleted once no lookup may still read them
+    private readonly long[] _partitionIds = new long[partitions.Count]; // as each partition last said: one with none is not asked
+    private SealedRuns? _unpartitioned;
+    private long _nextFirst = 1;
     private Task? _sealer;
-    private Task? _compactor;
-    private int _lookupsInFlight;
     private readonly CancellationTokenSource _stopping = new();
-    private long _exactReads;
     private long _lookups;
-    private long _filterProbes;
-    private long _compactions;
-    private long _compactedIds;
+    private long _partitionCalls;
 
-    /// <summary>Sealed runs cover the log through this sequence; what follows is only in memory (and the log).</summary>
+    /// <summary>Every partition's runs cover the log through this sequence; what follows is only in memory (and the log).</summary>
     public long DurableThrough { get; private set; }
 
-    /// <summary>
-    /// Stops the background work of a grain that deactivates: no more sealing, no compaction commits,
-    /// no deletes. The next activation (here or on another silo) owns the index from its own load;
-    /// an old activation that went on deleting would pull runs from under it. What this one had not
-    /// sealed is in the log after <see cref="DurableThrough"/>, which the next activation re-reads.
-    /// </summary>
-    public void Stop() => _stopping.Cancel();
+    public int Partitions => partitions.Count;
+
+    /// <summary>Stops sealing in a grain that deactivates. What it had not sealed is in the log after <see cref="DurableThrough"/>.</summary>
+    public void Stop()
+    {
+        _stopping.Cancel();
+        _unpartitioned?.Stop();
+    }
 
     private bool Stopped => _stopping.IsCancellationRequested;
 
-    /// <summary>The compaction running now, if any (tests and the benchmark wait for it).</summary>
-    public Task Compaction => _compactor ?? Task.CompletedTask;
+    /// <summary>The sealing running now, if any (tests and the benchmark wait for it).</summary>
+    public Task Sealing => _sealer ?? Task.CompletedTask;
 
     /// <summary>
-    /// Reads every run summary (filters and fences, never the ids); expired runs are dropped, and runs a
-    /// compaction replaced but did not get to delete (a crash in between) are deleted now.
+    /// Opens every partition (each loads its own summaries, filters and fences, never ids) and the runs
+    /// from before partitioning, if any are left. <see cref="DurableThrough"/> is the least of the
+    /// partitions' (or, just after the upgrade, how far the old runs go, which is further).
     /// </summary>
     public async Task LoadAsync(CancellationToken cancellationToken)
     {
-        var (kept, superseded) = RunCompaction.Superseded(await store.LoadSummariesAsync(orgId, cancellationToken));
-        _sealed.Clear();
-        _sealed.AddRange(kept);
-        DurableThrough = _sealed.Count == 0 ? 0 : _sealed.Max(r => r.LastSequence);
-        Retire(superseded.Select(r => r.Name));
-        Expire();
-        FitFiltersToCap();
-        StartCompaction();
+        var unpartitioned = new SealedRuns(orgId, store, settings, clock, logger);
+        await unpartitioned.LoadAsync(cancellationToken);
+        _unpartitioned = unpartitioned.Runs > 0 ? unpartitioned : null;
+        if (_unpartitioned is null) unpartitioned.Stop();
+        var states = await Task.WhenAll(Enumerable.Range(0, partitions.Count).Select(partitions.OpenAsync)).WaitAsync(cancellationToken);
+        for (var p = 0; p < states.Length; p++) _partitionIds[p] = states[p].Ids;
+        var partitioned = states.Min(s => s.DurableThrough);
+        DurableThrough = Math.Max(_unpartitioned?.DurableThrough ?? 0, partitioned);
+        _nextFirst = DurableThrough + 1;
+        RetireUnpartitioned();
     }
 
     /// <summary>Remembers an id the log now holds. Full or old, the recent run is handed to the sealer.</summary>
@@ -76,105 +77,59 @@ public sealed class DedupeIndex(string orgId, IDedupeIndexStore store, DedupeSet
     {
         if (_recent.Ids.Count == 0) _recent.OpenedAt = at;
         _recent.Ids[id] = new StoredId(sequence, contentHash);
+        if (sequence > _recent.LastSequence) _recent.LastSequence = sequence;
         if (at > _recent.NewestAt) _recent.NewestAt = at;
         if (_recent.Ids.Count >= settings.RecentMaxIds || at - _recent.OpenedAt >= settings.RunMaxAge) Rotate(at);
     }
 
     private void Rotate(DateTimeOffset now)
     {
+        // Runs cover the log without a hole: each starts where the one before it ended.
+        _recent.FirstSequence = _nextFirst;
+        _nextFirst = _recent.LastSequence + 1;
         _sealing.Enqueue(_recent);
         _recent = new RecentRun(now);
         if (_sealer is not { IsCompleted: false }) _sealer = SealLoopAsync();
     }
 
     /// <summary>
-    /// Finds which of <paramref name="ids"/> the log holds within the window, exactly. Throws if storage
-    /// cannot answer: an id is never taken for new because its check failed.
+    /// Finds which of <paramref name="ids"/> the log holds within the window, exactly. Throws if a
+    /// partition (or storage behind it) cannot answer: an id is never taken for new because its check failed.
     /// </summary>
     public async Task<Dictionary<string, StoredId>> FindAsync(IEnumerable<(string Id, UInt128 IdHash)> ids, CancellationToken cancellationToken = default)
     {
-        // Expiry here too, not only when a run is sealed: an organization that went quiet still forgets on time.
-        Expire();
-        _lookupsInFlight++;
-        try
-        {
-            return await FindCoreAsync(ids, cancellationToken);
-        }
-        finally
-        {
-            _lookupsInFlight--;
-            DeleteRetired();
-        }
-    }
-
-    private async Task<Dictionary<string, StoredId>> FindCoreAsync(IEnumerable<(string Id, UInt128 IdHash)> ids, CancellationToken cancellationToken)
-    {
         var found = new Dictionary<string, StoredId>(StringComparer.Ordinal);
-        var reads = new Dictionary<(RunSummary Run, long Offset), (int Length, List<(string Id, UInt128 Hash)> Candidates)>();
+        var asked = new HashSet<string>(StringComparer.Ordinal);
+        var rest = new List<(string Id, UInt128 IdHash)>();
         foreach (var (id, hash) in ids)
         {
-            if (found.ContainsKey(id)) continue;
+            if (!asked.Add(id)) continue;
             _lookups++;
-            if (FindInMemory(id) is { } known)
-            {
-                found[id] = known;
-                continue;
-            }
-            _filterProbes += _sealed.Count;
-            for (var r = _sealed.Count - 1; r >= 0; r--)
-            {
-                var run = _sealed[r];
-                if (!run.Filter.MaybeContains(hash)) continue;
-                foreach (var (offset, length) in run.BlocksFor(hash))
-                {
-                    if (!reads.TryGetValue((run, offset), out var read)) reads[(run, offset)] = read = (length, []);
-                    read.Candidates.Add((id, hash));
-                }
-            }
+            if (FindInMemory(id) is { } known) found[id] = known;
+            else rest.Add((id, hash));
         }
-        if (reads.Count == 0) return found;
+        if (rest.Count == 0) return found;
 
-        // Neighbouring blocks of a run are read as one range (a run without a filter needs most of its
-        // blocks): one request per stretch rather than per block.
-        var ranges = new List<(RunSummary Run, long Offset, int Length, List<(long Offset, int Length, List<(string Id, UInt128 Hash)> Candidates)> Blocks)>();
-        foreach (var read in reads.OrderBy(r => r.Key.Run.Name, StringComparer.Ordinal).ThenBy(r => r.Key.Offset))
+        var shares = new List<string>?[partitions.Count];
+        foreach (var (id, hash) in rest)
         {
-            var (run, offset) = read.Key;
-            if (ranges.Count > 0 && ranges[^1] is var last && last.Run == run && last.Offset + last.Length == offset && last.Length + read.Value.Length <= MaxReadBytes)
-            {
-                last.Blocks.Add((offset, read.Value.Length, read.Value.Candidates));
-                ranges[^1] = last with { Length = last.Length + read.Value.Length };
-            }
-            else
-            {
-                ranges.Add((run, offset, read.Value.Length, [(offset, read.Value.Length, read.Value.Candidates)]));
-            }
+            var p = DedupePartitioning.PartitionOf(hash, partitions.Count);
+            if (_partitionIds[p] > 0) (shares[p] ??= []).Add(id);
         }
-
-        using var gate = new SemaphoreSlim(MaxConcurrentReads);
-        var results = await Task.WhenAll(ranges.Select(async range =>
+        var lookups = new List<Task<Dictionary<string, StoredId>>>();
+        for (var p = 0; p < shares.Length; p++)
         {
-            await gate.WaitAsync(cancellationToken);
-            try
-            {
-                return (range, Bytes: await store.ReadRunAsync(orgId, range.Run.Name, range.Offset, range.Length, cancellationToken));
-            }
-            finally
-            {
-                gate.Release();
-            }
-        }));
-        _exactReads += results.Length;
-        foreach (var (range, bytes) in results)
+            if (shares[p] is { } share) lookups.Add(partitions.FindAsync(p, share));
+        }
+        _partitionCalls += lookups.Count;
+        if (_unpartitioned is { } old)
         {
-            foreach (var (offset, length, candidates) in range.Blocks)
-            {
-                var block = bytes.AsSpan((int)(offset - range.Offset), length);
-                foreach (var (id, hash) in candidates)
-                {
-                    if (!found.ContainsKey(id) && IdRun.Find(block, hash, id) is { } stored) found[id] = stored;
-                }
-            }
+            lookups.Add(old.FindAsync(rest, cancellationToken));
+            if (old.Runs == 0) _unpartitioned = null; // every old run expired (its lookup above ran before)
+        }
+        foreach (var answer in await Task.WhenAll(lookups).WaitAsync(cancellationToken))
+        {
+            foreach (var (id, stored) in answer) found.TryAdd(id, stored);
         }
         return found;
     }
@@ -190,182 +145,101 @@ public sealed class DedupeIndex(string orgId, IDedupeIndexStore store, DedupeSet
     }
 
     /// <summary>
-    /// Writes full runs in order, one at a time; a failed write keeps the run in memory (still exact)
-    /// and is retried with a capped backoff, and no later run is written before it.
+    /// Sends full runs to the partitions in order, one run at a time: each partition its slice, in
+    /// parallel. The run leaves memory only when every partition has its slice durable; a partition that
+    /// failed is asked again with a capped backoff (the others are not asked twice), and no later run is
+    /// sent before it.
     /// </summary>
     private async Task SealLoopAsync()
     {
         var failures = 0;
         while (!Stopped && _sealing.TryPeek(out var run))
         {
-            try
+            if (run.Slices is null)
             {
-                var records = run.Ids.Select(p => new IdRecord(EventFingerprint.OfId(p.Key), p.Key, p.Value.Sequence, p.Value.ContentHash)).ToList();
-                // Sorting a million ids takes a while: off the grain's turn.
-                var (bytes, summary) = await Task.Run(() => IdRun.Seal(records, run.NewestAt, settings.FilterBitsPerId));
-                await store.WriteRunAsync(orgId, summary, bytes);
+                var ids = run.Ids;
+                var (first, last, newest) = (run.FirstSequence, run.LastSequence, run.NewestAt);
+                // Hashing a million ids takes a while: off the grain's turn.
+                run.Slices = await Task.Run(() => DedupePartitioning.Split(ids, first, last, newest, partitions.Count));
+                run.Pending = [.. Enumerable.Range(0, partitions.Count)];
+            }
+            var slices = run.Slices;
+            var attempts = await Task.WhenAll(run.Pending!.Select(async p =>
+            {
+                try
+                {
+                    return (p, State: await partitions.WriteSliceAsync(p, slices[p]), Error: (Exception?)null);
+                }
+                catch (Exception ex)
+                {
+                    return (p, State: (DedupePartitionState?)null, Error: ex);
+                }
+            }));
+            if (Stopped) return;
+            foreach (var (p, state, error) in attempts)
+            {
+                if (state is not null && state.DurableThrough >= run.LastSequence)
+                {
+                    _partitionIds[p] = state.Ids;
+                    run.Pending!.Remove(p);
+                }
+                else
+                {
+                    logger.LogWarning(error, "Sealing {Count} dedupe ids ({First}..{Last}) of {OrgId} into partition {Partition} failed (attempt {Attempt}); they stay in memory and it is retried",
+                        slices[p].Ids.Count, run.FirstSequence, run.LastSequence, orgId, p, failures + 1);
+                }
+            }
+            if (run.Pending!.Count == 0)
+            {
                 _sealing.Dequeue();
-                _sealed.Add(summary);
+                DurableThrough = run.LastSequence;
                 failures = 0;
-                DurableThrough = summary.LastSequence;
-                Expire();
-                FitFiltersToCap();
-                StartCompaction();
+                RetireUnpartitioned();
+                continue;
             }
-            catch (Exception ex)
-            {
-                failures++;
-                logger.LogWarning(ex, "Sealing {Count} dedupe ids of {OrgId} failed (attempt {Attempt}); they stay in memory and it is retried", run.Ids.Count, orgId, failures);
-                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(30_000, 250 * (1 << Math.Min(failures, 7)))));
-            }
-        }
-    }
-
-    private void StartCompaction()
-    {
-        if (_compactor is not { IsCompleted: false }) _compactor = CompactLoopAsync();
-    }
-
-    /// <summary>
-    /// One compaction at a time, behind sealing and lookups: the merge streams on the thread pool, and
-    /// only the swap (inputs out, output in, on the grain's turn) touches what lookups see. A failed
-    /// compaction changes nothing (the inputs stay, the output has no summary) and is retried.
-    /// </summary>
-    private async Task CompactLoopAsync()
-    {
-        var failures = 0;
-        while (!Stopped && RunCompaction.Next(_sealed, settings.CompactionSpan, settings.CompactionFanIn, RunCompaction.MaxRunIds(settings.FilterBitsPerId)) is { } inputs)
-        {
-            foreach (var run in inputs) _compacting.Add(run);
-            try
-            {
-                var output = await Task.Run(() => MergeAsync(inputs, _stopping.Token));
-                if (Stopped) return;
-                await store.WriteSummaryAsync(orgId, output);
-                var at = _sealed.IndexOf(inputs[0]);
-                _sealed.RemoveRange(at, inputs.Count);
-                _sealed.Insert(at, output);
-                Retire(inputs.Select(r => r.Name));
-                Expire(); // runs it held back while they were being compacted
-                _compactions++;
-                _compactedIds += output.Count;
-                failures = 0;
-                FitFiltersToCap();
-            }
-            catch (Exception) when (Stopped)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                failures++;
-                logger.LogWarning(ex, "Compacting {Runs} dedupe runs of {OrgId} failed (attempt {Attempt}); the runs stay as they are and it is retried", inputs.Count, orgId, failures);
-                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(60_000, 500 * (1 << Math.Min(failures, 7)))));
-            }
-            finally
-            {
-                foreach (var run in inputs) _compacting.Remove(run);
-            }
-        }
-    }
-
-    private async Task<RunSummary> MergeAsync(IReadOnlyList<RunSummary> inputs, CancellationToken cancellationToken)
-    {
-        var name = IdRun.NameFor(inputs.Min(r => r.FirstSequence), inputs.Max(r => r.LastSequence));
-        var sources = new List<Stream>();
-        try
-        {
-            foreach (var run in inputs) sources.Add(await store.OpenRunReadAsync(orgId, run.Name, cancellationToken));
-            await using var target = await store.OpenRunWriteAsync(orgId, name, cancellationToken);
-            return await RunCompaction.MergeAsync(inputs, sources, target, settings.FilterBitsPerId, cancellationToken);
-        }
-        finally
-        {
-            foreach (var source in sources) await source.DisposeAsync();
+            failures++;
+            await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(30_000, 250 * (1 << Math.Min(failures, 7)))));
         }
     }
 
     /// <summary>
-    /// Runs older than the window are forgotten; the newest stays, as the mark of how far the index is
-    /// durable, and so does a run being compacted (it goes with its compaction's output).
+    /// The runs from before partitioning stop being the durable mark once every partition is durable
+    /// past them: from then on they simply expire, and when none is left they are no longer asked.
     /// </summary>
-    private void Expire()
+    private void RetireUnpartitioned()
     {
-        var oldest = clock.GetUtcNow() - settings.Window;
-        while (_sealed.Count > 1 && _sealed[0].NewestAt < oldest && !_compacting.Contains(_sealed[0]))
+        if (_unpartitioned is not { } old || DurableThrough <= old.DurableThrough) return;
+        old.KeepsNewest = false;
+        old.Expire();
+        if (old.Runs == 0) _unpartitioned = null;
+    }
+
+    /// <summary>The ingest grain's part (recent and sealing ids, the old runs) plus every partition's.</summary>
+    public async Task<DedupeStats> StatsAsync()
+    {
+        var parts = await Task.WhenAll(Enumerable.Range(0, partitions.Count).Select(partitions.StatsAsync));
+        var old = _unpartitioned?.Stats();
+        var all = old is null ? parts : [.. parts, old];
+        return new DedupeStats(
+            _recent.Ids.Count,
+            _sealing.Sum(r => r.Ids.Count),
+            all.Sum(s => s.Runs),
+            all.Sum(s => s.RunIds),
+            all.Sum(s => s.FilterBytes),
+            all.Sum(s => s.FenceBytes),
+            DurableThrough,
+            all.Sum(s => s.ExactReads))
         {
-            var run = _sealed[0];
-            _sealed.RemoveAt(0);
-            Retire([run.Name]);
-        }
+            Lookups = _lookups,
+            FilterProbes = all.Sum(s => s.FilterProbes),
+            Compactions = all.Sum(s => s.Compactions),
+            CompactedIds = all.Sum(s => s.CompactedIds),
+            RunsWithoutFilter = all.Sum(s => s.RunsWithoutFilter),
+            Partitions = partitions.Count,
+            PartitionCalls = _partitionCalls,
+            UnpartitionedRuns = old?.Runs ?? 0,
+        };
     }
-
-    /// <summary>A lookup in flight may still read a run that left the index: its blobs go when no lookup is.</summary>
-    private void Retire(IEnumerable<string> runNames)
-    {
-        _retired.AddRange(runNames);
-        DeleteRetired();
-    }
-
-    private void DeleteRetired()
-    {
-        // A stopped index deletes nothing: the next load finds what is expired or superseded.
-        if (_lookupsInFlight > 0 || _retired.Count == 0 || Stopped) return;
-        var names = _retired.ToList();
-        _retired.Clear();
-        foreach (var name in names) _ = DeleteAsync(name);
-    }
-
-    private async Task DeleteAsync(string runName)
-    {
-        try
-        {
-            await store.DeleteRunAsync(orgId, runName);
-        }
-        catch (Exception ex)
-        {
-            // Expired: found again at the next load and deleted then. Compacted: its output supersedes
-            // it at the next load. Meanwhile it only costs storage.
-            logger.LogWarning(ex, "Deleting the dedupe run {Run} of {OrgId} failed", runName, orgId);
-        }
-    }
-
-    /// <summary>
-    /// Past <see cref="DedupeSettings.FilterMaxBytes"/>, the largest filters are dropped until the rest
-    /// fit: memory stays bounded, and each run without a filter costs an exact check (a block read) per
-    /// lookup; never a false duplicate. The largest first, because every dropped filter costs the same
-    /// read per lookup, whatever its size. Sized right (docs/benchmarks.md), the cap is never reached.
-    /// </summary>
-    private void FitFiltersToCap()
-    {
-        var total = _sealed.Sum(r => r.Filter.SizeBytes);
-        while (total > settings.FilterMaxBytes)
-        {
-            var largest = _sealed.MaxBy(r => r.Filter.SizeBytes);
-            if (largest is null || largest.Filter.SizeBytes == 0) break;
-            logger.LogWarning("The dedupe filters of {OrgId} exceed {Cap} bytes: the filter of run {Run} ({Bytes} bytes) is dropped, and each lookup reads that run",
-                orgId, settings.FilterMaxBytes, largest.Name, largest.Filter.SizeBytes);
-            total -= largest.Filter.SizeBytes;
-            largest.Filter = AlwaysMaybe.Instance;
-        }
-    }
-
-    public DedupeStats Stats() => new(
-        _recent.Ids.Count,
-        _sealing.Sum(r => r.Ids.Count),
-        _sealed.Count,
-        _sealed.Sum(r => r.Count),
-        _sealed.Sum(r => r.Filter.SizeBytes),
-        _sealed.Sum(r => r.FenceBytes),
-        DurableThrough,
-        _exactReads)
-    {
-        Lookups = _lookups,
-        FilterProbes = _filterProbes,
-        Compactions = _compactions,
-        CompactedIds = _compactedIds,
-        RunsWithoutFilter = _sealed.Count(r => r.Filter is AlwaysMaybe),
-    };
 
     private sealed class RecentRun(DateTimeOffset openedAt)
     {
@@ -373,5 +247,11 @@ public sealed class DedupeIndex(string orgId, IDedupeIndexStore store, DedupeSet
         /// <summary>When its first id came: a run is sealed <see cref="DedupeSettings.RunMaxAge"/> after it at the latest.</summary>
         public DateTimeOffset OpenedAt { get; set; } = openedAt;
         public DateTimeOffset NewestAt { get; set; } = openedAt;
+        /// <summary>The stretch of the log it covers (set when it is sealed: it starts where the run before it ended).</summary>
+        public long FirstSequence { get; set; }
+        public long LastSequence { get; set; }
+        /// <summary>Its ids split by partition, once it is being sealed, and the partitions that have not confirmed theirs.</summary>
+        public DedupeSlice[]? Slices { get; set; }
+        public HashSet<int>? Pending { get; set; }
     }
 }

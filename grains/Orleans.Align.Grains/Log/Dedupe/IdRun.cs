@@ -5,7 +5,8 @@ using System.Text;
 namespace Orleans.Align.Grains.Log.Dedupe;
 
 /// <summary>An id the log holds: where (its sequence) and what (its content hash).</summary>
-public readonly record struct StoredId(long Sequence, UInt128 ContentHash);
+[GenerateSerializer, Immutable, Alias("align.dedupe-stored-id")]
+public readonly record struct StoredId([property: Id(0)] long Sequence, [property: Id(1)] UInt128 ContentHash);
 
 /// <summary>One entry of a sealed run: the id, its hash (the sort key) and where it is stored.</summary>
 public readonly record struct IdRecord(UInt128 IdHash, string Id, long Sequence, UInt128 ContentHash);
@@ -146,13 +147,22 @@ public static class IdRun
     /// <summary>Sorts <paramref name="records"/> and encodes the run blob and its summary (with a filter of <paramref name="bitsPerId"/>).</summary>
     public static (byte[] Run, RunSummary Summary) Seal(List<IdRecord> records, DateTimeOffset newestAt, double bitsPerId)
     {
-        records.Sort(static (a, b) => Compare(a, b));
         long first = long.MaxValue, last = 0;
         foreach (var r in records)
         {
             first = Math.Min(first, r.Sequence);
             last = Math.Max(last, r.Sequence);
         }
+        return Seal(records, first, last, newestAt, bitsPerId);
+    }
+
+    /// <summary>
+    /// As above, for a run that covers the sequences <paramref name="first"/> to <paramref name="last"/>
+    /// whichever of them it holds: a partition's slice holds only the ids that hash to it (perhaps none).
+    /// </summary>
+    public static (byte[] Run, RunSummary Summary) Seal(List<IdRecord> records, long first, long last, DateTimeOffset newestAt, double bitsPerId)
+    {
+        records.Sort(static (a, b) => Compare(a, b));
         using var target = new MemoryStream(records.Count * 64 + 64);
         var writer = new IdRunWriter(target, records.Count, bitsPerId);
         foreach (var r in records)

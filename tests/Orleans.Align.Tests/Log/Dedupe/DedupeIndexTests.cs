@@ -14,8 +14,27 @@ public sealed class DedupeIndexTests
     private readonly ManualClock _clock = new(Start);
     private readonly MemoryDedupeIndexStore _store = new();
 
-    private DedupeIndex NewIndex(int recentMaxIds = 1_000, double bitsPerId = 10, long filterMaxBytes = 1 << 20, int fanIn = 8, IDedupeIndexStore? store = null) =>
-        new("org", store ?? _store, new DedupeSettings(TimeSpan.FromDays(7), recentMaxIds, TimeSpan.FromHours(1), bitsPerId, filterMaxBytes, TimeSpan.FromDays(1), fanIn), _clock, NullLogger.Instance);
+    private readonly Dictionary<DedupeIndex, LocalDedupePartitions> _partitions = [];
+
+    /// <summary>
+    /// An index over <paramref name="partitions"/> partitions in process (one by default, so that runs
+    /// and blobs are counted as in one grain; the partitioning itself is <see cref="DedupePartitionTests"/>'s).
+    /// </summary>
+    private DedupeIndex NewIndex(int recentMaxIds = 1_000, double bitsPerId = 10, long filterMaxBytes = 1 << 20, int fanIn = 8, IDedupeIndexStore? store = null, int partitions = 1)
+    {
+        var settings = new DedupeSettings(TimeSpan.FromDays(7), recentMaxIds, TimeSpan.FromHours(1), bitsPerId, filterMaxBytes, TimeSpan.FromDays(1), fanIn);
+        var local = new LocalDedupePartitions("org", store ?? _store, settings, _clock, NullLogger.Instance, partitions);
+        var index = new DedupeIndex("org", local, store ?? _store, settings, _clock, NullLogger.Instance);
+        _partitions[index] = local;
+        return index;
+    }
+
+    /// <summary>The one partition's store key.</summary>
+    private const string Key = "org/0";
+
+    private Task Compaction(DedupeIndex index) => _partitions[index].Compaction;
+
+    private static Task<DedupeStats> Stats(DedupeIndex index) => index.StatsAsync();
 
     /// <summary>
     /// Runs a test as a grain runs the index: one turn at a time (the seal and compaction loops resume
@@ -55,7 +74,7 @@ public sealed class DedupeIndexTests
 
         Assert.Equal(6, found.Count);
         Assert.Equal(new StoredId(1_001, Content(1_001)), found["e1001"]);
-        Assert.Equal(0, index.Stats().RecentIds);
+        Assert.Equal(0, (await Stats(index)).RecentIds);
     });
 
     [Fact]
@@ -68,7 +87,7 @@ public sealed class DedupeIndexTests
         var found = await FindAsync(index, Enumerable.Range(20_001, 20_000));
 
         Assert.Empty(found);
-        Assert.True(index.Stats().ExactReads > 0, "The filters should have sent lookups to the runs.");
+        Assert.True((await Stats(index)).ExactReads > 0, "The filters should have sent lookups to the runs.");
     });
 
     [Fact]
@@ -91,9 +110,9 @@ public sealed class DedupeIndexTests
         var index = NewIndex(recentMaxIds: 1_000, bitsPerId: 16, filterMaxBytes: 4 * 1024);
         RememberRange(index, 1, 10_000, Start);
         await SealedAsync(index, 10_000);
-        await index.Compaction;
+        await Compaction(index);
 
-        var stats = index.Stats();
+        var stats = (await Stats(index));
         Assert.InRange(stats.FilterBytes, 0, 4 * 1024);
         Assert.True(stats.RunsWithoutFilter > 0, $"Some filters should have been dropped: {stats}");
         Assert.Equal(10_000, (await FindAsync(index, Enumerable.Range(1, 10_000))).Count);
@@ -113,18 +132,18 @@ public sealed class DedupeIndexTests
 
         Assert.Empty(await FindAsync(index, [1, 1_000]));
         Assert.Single(await FindAsync(index, [2_500]));
-        Assert.Single(await _store.LoadSummariesAsync("org"));
+        Assert.Single(await _store.LoadSummariesAsync(Key));
     });
 
     /// <summary>Seals what is full, then waits until no compaction has anything left to do.</summary>
-    private static async Task SettledAsync(DedupeIndex index, long through)
+    private async Task SettledAsync(DedupeIndex index, long through)
     {
         await SealedAsync(index, through);
         for (var i = 0; i < 500; i++)
         {
-            await index.Compaction;
+            await Compaction(index);
             await Task.Delay(10);
-            if (index.Compaction.IsCompleted) return;
+            if (Compaction(index).IsCompleted) return;
         }
     }
 
@@ -144,7 +163,7 @@ public sealed class DedupeIndexTests
         }
         await SettledAsync(index, 60_000);
 
-        var stats = index.Stats();
+        var stats = (await Stats(index));
         // Days 1 and 2 are over: one run each. Day 3 is open: 20 runs at fan-in 8 are two of level 1 and four of level 0.
         Assert.Equal(2 + 2 + 4, stats.Runs);
         Assert.Equal(60_000, stats.RunIds);
@@ -152,7 +171,7 @@ public sealed class DedupeIndexTests
         Assert.Equal(60_000, found.Count);
         Assert.All(found, f => Assert.Equal(new StoredId(int.Parse(f.Key[1..]), Content(int.Parse(f.Key[1..]))), f.Value));
         Assert.Empty(await FindAsync(index, Enumerable.Range(60_001, 20_000)));
-        Assert.Equal(stats.Runs, _store.RunBlobs("org"));
+        Assert.Equal(stats.Runs, _store.RunBlobs(Key));
     });
 
     [Fact]
@@ -167,9 +186,9 @@ public sealed class DedupeIndexTests
         RememberRange(index, 100_001, 500, _clock.GetUtcNow());
         await SettledAsync(index, 100_500);
 
-        var before = index.Stats();
+        var before = (await Stats(index));
         await FindAsync(index, Enumerable.Range(200_001, 1_000));
-        var after = index.Stats();
+        var after = (await Stats(index));
 
         // 200 runs were sealed; the window keeps 7 days and a run of today, each day one run.
         Assert.InRange(before.Runs, 7, 9);
@@ -177,7 +196,7 @@ public sealed class DedupeIndexTests
         // Ids of days past the window are forgotten, those inside it are found, and the expired runs' blobs are gone.
         Assert.Empty(await FindAsync(index, [1, 5_000, 10_000]));
         Assert.Equal(3, (await FindAsync(index, [40_001, 99_999, 100_500])).Count);
-        Assert.Equal(before.Runs, _store.RunBlobs("org"));
+        Assert.Equal(before.Runs, _store.RunBlobs(Key));
     });
 
     [Fact]
@@ -186,12 +205,12 @@ public sealed class DedupeIndexTests
         var index = NewIndex(recentMaxIds: 1_000, fanIn: 4);
         RememberRange(index, 1, 16_000, Start);
         await SettledAsync(index, 16_000);
-        Assert.Equal(1, index.Stats().Runs); // 16 runs, fan-in 4: four of level 1, then one of level 2
+        Assert.Equal(1, (await Stats(index)).Runs); // 16 runs, fan-in 4: four of level 1, then one of level 2
 
         var restarted = NewIndex(recentMaxIds: 1_000, fanIn: 4);
         await restarted.LoadAsync(CancellationToken.None);
 
-        Assert.Equal((1, 16_000L), (restarted.Stats().Runs, restarted.DurableThrough));
+        Assert.Equal((1, 16_000L), ((await Stats(restarted)).Runs, restarted.DurableThrough));
         Assert.Equal(16_000, (await FindAsync(restarted, Enumerable.Range(1, 16_000))).Count);
     });
 
@@ -202,14 +221,14 @@ public sealed class DedupeIndexTests
         var index = NewIndex(recentMaxIds: 1_000, fanIn: 4, store: crashing);
         RememberRange(index, 1, 4_000, Start);
         await SettledAsync(index, 4_000);
-        Assert.Equal(5, (await _store.LoadSummariesAsync("org")).Count); // the output and its four inputs
+        Assert.Equal(5, (await _store.LoadSummariesAsync(Key)).Count); // the output and its four inputs
 
         var restarted = NewIndex(recentMaxIds: 1_000, fanIn: 4);
         await restarted.LoadAsync(CancellationToken.None);
 
-        Assert.Equal((1, 4_000L), (restarted.Stats().Runs, restarted.DurableThrough));
-        Assert.Single(await _store.LoadSummariesAsync("org"));
-        Assert.Equal(1, _store.RunBlobs("org"));
+        Assert.Equal((1, 4_000L), ((await Stats(restarted)).Runs, restarted.DurableThrough));
+        Assert.Single(await _store.LoadSummariesAsync(Key));
+        Assert.Equal(1, _store.RunBlobs(Key));
         Assert.Equal(4_000, (await FindAsync(restarted, Enumerable.Range(1, 4_000))).Count);
     });
 
@@ -222,7 +241,7 @@ public sealed class DedupeIndexTests
         await SealedAsync(index, 4_000);
         await Task.Delay(200);
 
-        Assert.Equal(4, index.Stats().Runs);
+        Assert.Equal(4, (await Stats(index)).Runs);
         Assert.Equal(4_000, (await FindAsync(index, Enumerable.Range(1, 4_000))).Count);
         Assert.Empty(await FindAsync(index, Enumerable.Range(4_001, 4_000)));
     });
@@ -239,7 +258,7 @@ public sealed class DedupeIndexTests
         await Task.Delay(200);
 
         Assert.Equal(1_000, index.DurableThrough);
-        Assert.Single(await _store.LoadSummariesAsync("org"));
+        Assert.Single(await _store.LoadSummariesAsync(Key));
         var next = NewIndex(recentMaxIds: 1_000, fanIn: 2);
         await next.LoadAsync(CancellationToken.None);
         Assert.Equal(1_000, next.DurableThrough); // the rest is in the log, which the ingest grain re-reads after it
