@@ -1,9 +1,20 @@
+using Orleans.Concurrency;
+
 namespace Orleans.Align.Grains;
 
 /// <summary>Receives coalesced board pushes. Each gateway registers one and renews it before it expires.</summary>
 [Alias("align.IBoardObserver")]
 public interface IBoardObserver : IGrainObserver
 {
+    /// <summary>
+    /// One-way: a board never waits for a gateway. A push routed through a silo that just died or
+    /// stopped is answered only at the 30 s response timeout, and a board that awaited it held the
+    /// turn that long: the other gateways' pushes waited behind it, and so did the board's
+    /// deactivation (Orleans deactivates a board whose directory entry lived on a silo that left),
+    /// with every call to the board queued in the dying activation. A lost push is made good by the
+    /// gateway's renewal, which pulls the board's state when it is ahead of what was forwarded.
+    /// </summary>
+    [OneWay]
     [Alias("OnBoardUpdate")]
     Task OnBoardUpdateAsync(BoardUpdate update);
 }

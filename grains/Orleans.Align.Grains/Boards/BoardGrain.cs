@@ -238,6 +238,8 @@ public sealed class BoardGrain(
         if (_observers.Count == 0) return;
 
         AlignMetrics.BoardPushes.Add(1);
+        // One-way sends (IBoardObserver): this turn never waits for a gateway, so neither do the
+        // other gateways' pushes nor a deactivation of this board; a lost push is pulled by the renewal.
         await _observers.Notify(o => o.OnBoardUpdateAsync(update));
     }
 

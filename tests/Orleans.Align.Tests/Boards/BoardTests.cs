@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Orleans.Core.Internal;
 using Orleans.Align.Grains;
 using Orleans.Align.Tests.Cluster;
 using static Orleans.Align.Tests.Cluster.TestOrganization;
@@ -192,6 +193,61 @@ public sealed class BoardTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task A_gateway_that_never_answers_a_push_holds_back_neither_the_other_gateways_nor_the_board()
+    {
+        var org = await cluster.NewOrganizationAsync();
+        await org.CreateGoalAsync("leads", "leads");
+        var board = org.Board(BoardIds.Overview);
+        var stuck = new UnansweringObserver();
+        var watching = new BoardRecorder();
+        var stuckRef = cluster.Client.CreateObjectReference<IBoardObserver>(stuck);
+        var watchingRef = cluster.Client.CreateObjectReference<IBoardObserver>(watching);
+        try
+        {
+            // The one that never answers first: the board sends to its observers in the order they subscribed.
+            await board.SubscribeAsync(stuckRef);
+            await board.SubscribeAsync(watchingRef);
+
+            await org.IngestAsync(Event("e1", "leads", 5));
+
+            // Like a push routed through a silo that just died: no answer until the 30 s response timeout.
+            await Eventually.Holds(() => Assert.True(stuck.Pushes > 0));
+            await Eventually.Holds(() => Assert.Equal(5, watching.LatestOf("leads")?.Progress));
+
+            // Orleans deactivates a board whose directory entry lived on a silo that left, and a
+            // deactivation waits for the turns in progress; calls to the board wait with it.
+            await board.AsReference<IGrainManagementExtension>().DeactivateOnIdle();
+            var snapshot = await board.GetSnapshotAsync().WaitAsync(Eventually.DefaultTimeout);
+            Assert.Equal(5, Assert.Single(snapshot.Goals).Progress);
+        }
+        finally
+        {
+            stuck.Release();
+            await board.UnsubscribeAsync(stuckRef);
+            await board.UnsubscribeAsync(watchingRef);
+            cluster.Client.DeleteObjectReference<IBoardObserver>(stuckRef);
+            cluster.Client.DeleteObjectReference<IBoardObserver>(watchingRef);
+        }
+    }
+
+    /// <summary>A gateway whose answer to a push never comes (until released).</summary>
+    private sealed class UnansweringObserver : IBoardObserver
+    {
+        private readonly TaskCompletionSource _never = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _pushes;
+
+        public int Pushes => Volatile.Read(ref _pushes);
+
+        public Task OnBoardUpdateAsync(BoardUpdate update)
+        {
+            Interlocked.Increment(ref _pushes);
+            return _never.Task;
+        }
+
+        public void Release() => _never.TrySetResult();
+    }
+
+    [Fact]
     public async Task Unsubscribed_observer_receives_no_more_pushes()
     {
         var org = await cluster.NewOrganizationAsync();
@@ -209,7 +265,7 @@ public sealed class BoardTests(ClusterFixture cluster)
 
             await org.IngestAsync(Event("e1", "leads", 5));
 
-            // The board notifies its observers one after another, in the order they subscribed:
+            // The board sends to its observers one after another, in the order they subscribed:
             // once the later one has the push, the earlier one would have had it too.
             await Eventually.Holds(() => Assert.Equal(5, watching.LatestOf("leads")?.Progress));
             Assert.Empty(leaving.Updates);
