@@ -164,6 +164,15 @@ public sealed class OpenApiIndependentCheckTests(AlignSystem system)
         await r.SendAsync(HttpMethod.Post, "/api/v1/goals/launch-leads/rebuild", key, new { });
         await r.SendAsync(HttpMethod.Post, "/api/v1/goals/no-such-goal/rebuild", key, new { });
         await r.SendAsync(HttpMethod.Post, "/api/v1/goals/launch-leads/rebuild", read, new { });
+        await r.SendAsync(HttpMethod.Put, "/api/v1/goals/launch-leads", key, goal with { title = "Launch leads, renamed", target = 120 });
+        await r.SendAsync(HttpMethod.Put, "/api/v1/goals/launch-leads", key, goal with { id = "another-goal" });
+        await r.SendAsync(HttpMethod.Put, "/api/v1/goals/launch-leads", key, goal with { target = -5 });
+        await r.SendAsync(HttpMethod.Put, "/api/v1/goals/no-such-goal", key, goal with { id = "no-such-goal" });
+        await r.SendAsync(HttpMethod.Put, "/api/v1/goals/launch-leads", read, goal);
+        await r.SendAsync(HttpMethod.Put, "/api/v1/goals/launch-leads", key, new { id = "launch-leads", metric = "leads", target = 1 }, broken: "title missing");
+        await r.SendAsync(HttpMethod.Get, "/api/v1/goals/launch-leads/definitions", key);
+        await r.SendAsync(HttpMethod.Get, "/api/v1/goals/no-such-goal/definitions", key);
+        await r.SendAsync(HttpMethod.Get, "/api/v1/goals/launch-leads/definitions", Unknown);
         await r.SendAsync(HttpMethod.Get, "/api/v1/goals/launch-leads/history", key);
         await r.SendAsync(HttpMethod.Get, "/api/v1/goals/launch-leads/history?resolution=day", key);
         await r.SendAsync(HttpMethod.Get, "/api/v1/goals/launch-leads/history?resolution=week", key, broken: "query resolution");

@@ -124,6 +124,18 @@ public sealed class RoleMatrixTests(AlignSystem system)
         })),
         new("GET /api/v1/goals", 200, Readers, Build: _ => new("/api/v1/goals")),
         new("GET /api/v1/goals/{goalId}", 200, Readers, Build: c => new($"/api/v1/goals/{c.Org.MarketingGoal}")),
+        // Changing a goal: as defining one, a lead changes the goals of departments it leads (here marketing's, not sales').
+        new("PUT /api/v1/goals/{goalId}", 200, "adminKey admin lead", OtherDepartment: Admins, BuildAsync: async c =>
+        {
+            var id = c.Other ? c.Org.SalesGoal : c.Org.MarketingGoal;
+            var goal = await c.Org.Tenant.GetOkAsync($"/api/v1/goals/{id}");
+            return new($"/api/v1/goals/{id}", new
+            {
+                id, title = $"{c.Department} goal {c.Org.Unique()}", metric = "leads", target = 100, owners = new[] { c.Department },
+                scope = new { campaign = c.Org.Campaign }, start = goal["start"]!.GetValue<DateTimeOffset>(), end = goal["end"]!.GetValue<DateTimeOffset>(),
+            });
+        }),
+        new("GET /api/v1/goals/{goalId}/definitions", 200, Readers, Build: c => new($"/api/v1/goals/{c.Org.MarketingGoal}/definitions")),
         new("POST /api/v1/goals/{goalId}/rebuild", 200, Admins, Build: c => new($"/api/v1/goals/{c.Org.MarketingGoal}/rebuild")),
         new("POST /api/v1/goals/{goalId}/check-ins", 200, "adminKey ingestKey admin lead member", OtherDepartment: "adminKey ingestKey admin",
             Build: c => new($"/api/v1/goals/{c.Org.MarketingGoal}/check-ins", new { department = c.Department, confidence = 3, note = "checking in" })),

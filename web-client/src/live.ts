@@ -187,6 +187,8 @@ export interface BoardUpdate {
   campaign?: CampaignView | null;
   /** Present (whole) only when the scorecard changed. */
   department?: DepartmentScorecard | null;
+  /** Goals that left the board (owners or scope changed, archived). */
+  removedGoals?: string[] | null;
 }
 
 export interface BoardState {
@@ -479,6 +481,7 @@ export class LiveBoard {
     }
 
     const changedIds: string[] = [];
+    for (const id of update.removedGoals ?? []) board.goals.delete(id);
     for (const goal of update.goals ?? []) {
       board.goals.set(goal.id, goal);
       changedIds.push(goal.id);

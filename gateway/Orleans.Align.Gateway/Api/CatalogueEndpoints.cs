@@ -24,6 +24,8 @@ public static class CatalogueEndpoints
         goals.MapPost("", CreateGoalAsync).Requires(AlignAction.DefineGoal).Reads().Answers<GoalView>(201).Problems(409);
         goals.MapGet("", (HttpContext http, IClusterClient cluster) => Org(http, cluster).ListGoalsAsync()).Requires(AlignAction.Read);
         goals.MapGet("/{goalId}", GetGoalAsync).Requires(AlignAction.Read).Answers<GoalView>().Problems(404);
+        goals.MapPut("/{goalId}", ChangeGoalAsync).Requires(AlignAction.DefineGoal).Reads().Answers<GoalView>().Problems(404);
+        goals.MapGet("/{goalId}/definitions", GoalDefinitionsAsync).Requires(AlignAction.Read).Answers<IReadOnlyList<GoalChange>>().Problems(404);
         goals.MapPost("/{goalId}/rebuild", RebuildGoalAsync).Requires(AlignAction.ManageCatalogue).Answers<GoalView>().Problems(404);
 
         api.MapGet("/boards/{boardId}", GetBoardAsync).Requires(AlignAction.WatchBoard).WithTags("Boards").Authenticated()
@@ -170,6 +172,41 @@ public static class CatalogueEndpoints
             return Policies.Departments(http, AlignAction.DefineGoal, parent.Owners)!;
         var view = await Org(http, cluster).CreateGoalAsync(definition);
         return TypedResults.Created($"/api/v1/goals/{view.Id}", view);
+    }
+
+    /// <summary>
+    /// Replaces a goal's definition with the whole definition in the body (the creation's body and
+    /// validation; its id is the path's). A lead changes a goal only if it leads all its owners before
+    /// and after the change (as on creation), and under a parent it may attach to.
+    /// </summary>
+    private static async Task<IResult> ChangeGoalAsync(string goalId, CreateGoalRequest request, HttpContext http, IClusterClient cluster)
+    {
+        if (!InputLimits.IsId(goalId)) return NotFound($"Goal {InputLimits.Echo(goalId)} does not exist.");
+        var (v, definition) = ValidateGoal(request);
+        if (definition is not null && definition.Id != goalId)
+        {
+            v.Add("id", "must be the goal's id in the path (a goal's id cannot change).");
+            definition = null;
+        }
+        if (definition is null) return v.Problem();
+        var org = Org(http, cluster);
+        if (await org.GetGoalDefinitionAsync(goalId) is not { } existing) return NotFound($"Goal {InputLimits.Echo(goalId)} does not exist.");
+        if (Policies.Departments(http, AlignAction.DefineGoal, existing.Owners) is { } refusedBefore) return refusedBefore;
+        if (Policies.Departments(http, AlignAction.DefineGoal, definition.Owners) is { } refusedAfter) return refusedAfter;
+        if (definition.ParentId is { } parentId && parentId != existing.ParentId && await org.GetGoalDefinitionAsync(parentId) is { } parent
+            && !parent.Owners.Any(owner => http.User.Allows(AlignAction.DefineGoal, [owner])))
+            return Policies.Departments(http, AlignAction.DefineGoal, parent.Owners)!;
+        var view = await org.UpdateGoalAsync(definition, AuditRecorder.ActorOf(http.User));
+        AuditRecorder.Detail(http, "fields", string.Join(",", existing.ChangedFields(definition)));
+        return TypedResults.Ok(view);
+    }
+
+    /// <summary>Every change of a goal's definition, oldest first: who, when, which fields, before and after.</summary>
+    private static async Task<IResult> GoalDefinitionsAsync(string goalId, HttpContext http, IClusterClient cluster)
+    {
+        if (!InputLimits.IsId(goalId)) return NotFound($"Goal {InputLimits.Echo(goalId)} does not exist.");
+        var changes = await cluster.GetGrain<IGoalGrain>(GrainKeys.For(http.User.OrgId(), goalId)).GetChangesAsync();
+        return changes is null ? NotFound($"Goal {InputLimits.Echo(goalId)} does not exist.") : TypedResults.Ok(changes);
     }
 
     /// <summary>The goal the request defines, or the refusal (linear in the request's size).</summary>

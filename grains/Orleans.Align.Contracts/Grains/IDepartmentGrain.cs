@@ -35,6 +35,10 @@ public interface IDepartmentGrain : ILogViewGrain
     [Alias("GoalChanged")]
     Task GoalChangedAsync(GoalView goal);
 
+    /// <summary>A goal this department no longer owns (the owners changed, or it was archived): its card leaves the scorecard.</summary>
+    [Alias("GoalRemoved")]
+    Task GoalRemovedAsync(string goalId);
+
     /// <summary>A campaign this department is part of moved: its activities there are on the scorecard.</summary>
     [Alias("CampaignChanged")]
     Task CampaignChangedAsync(CampaignView campaign);

@@ -37,6 +37,15 @@ public interface IOrganizationGrain : IGrainWithStringKey
     [Alias("CreateGoal")]
     Task<GoalView> CreateGoalAsync(GoalDefinition goal);
 
+    /// <summary>
+    /// Replaces a goal's definition (validated as on creation; NotFound for an unknown goal; Invalid for
+    /// a changed roll-up or a parent that would make a cycle), recorded as changed by <paramref name="by"/>.
+    /// A changed counting rule (metric, scope, period, reset) is a new counting revision: routed by a new
+    /// cursor and recomputed from the log. The same definition again changes nothing.
+    /// </summary>
+    [Alias("UpdateGoal")]
+    Task<GoalView> UpdateGoalAsync(GoalDefinition goal, AuditActor by);
+
     /// <summary>Interleaved: a goal that lost its snapshot asks for its definition while activating.</summary>
     [Alias("GetGoalDefinition"), AlwaysInterleave]
     Task<GoalDefinition?> GetGoalDefinitionAsync(string goalId);

@@ -219,6 +219,54 @@ public sealed class OrganizationGrain(
         return await goalGrain.DefineAsync(goal);
     }
 
+    public async Task<GoalView> UpdateGoalAsync(GoalDefinition goal, AuditActor by)
+    {
+        var s = Existing;
+        var existing = s.Goals.Find(g => g.Id == goal.Id) ?? throw AlignException.NotFound($"Goal '{goal.Id}' does not exist.");
+        var goalGrain = GrainFactory.GetGrain<IGoalGrain>(GrainKeys.For(OrgId, goal.Id));
+        RequireDepartments(goal.Owners);
+        RequireScope(goal.Scope);
+        if (goal.RollUp != existing.RollUp)
+            throw AlignException.Invalid("A goal's roll-up cannot change (its own metric or its children's progress): create another goal.");
+        if (goal.ParentId is { } parentId)
+        {
+            if (parentId == goal.Id) throw AlignException.Invalid("A goal cannot be its own parent.");
+            if (s.Goals.Find(g => g.Id == parentId) is null) throw AlignException.Invalid($"Unknown parent goal '{parentId}'; create the parent first.");
+            // The new parent may not sit below this goal: the alignment tree stays a tree.
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            for (var at = s.Goals.Find(g => g.Id == parentId); at is not null && seen.Add(at.Id); at = at.ParentId is { } up ? s.Goals.Find(g => g.Id == up) : null)
+            {
+                if (at.Id == goal.Id) throw AlignException.Invalid($"Goal '{parentId}' is below '{goal.Id}' in the alignment tree; it cannot be its parent.");
+            }
+        }
+        if (goal.RollUp == RollUp.OwnMetric)
+        {
+            // An unchanged metric keeps the definition the goal was created with (a catalogue change does
+            // not change what it measures); a new metric takes the catalogue's.
+            var metric = goal.Metric == existing.Metric && existing.MetricDefinition is { } kept ? kept
+                : s.Metrics.Find(m => m.Key == goal.Metric) ?? throw AlignException.Invalid($"Unknown metric '{goal.Metric}'. See GET /api/v1/metrics.");
+            goal = goal with { MetricDefinition = metric };
+        }
+        else goal = goal with { MetricDefinition = existing.MetricDefinition };
+
+        // The same definition again (a retry): nothing to record; the goal takes what it may have missed.
+        if (existing.SameAs(goal)) return await goalGrain.RedefineAsync(existing);
+
+        var revision = existing.Revision + 1;
+        goal = goal with
+        {
+            Revision = revision,
+            CountingRevision = existing.CountsLike(goal) ? existing.CountingRevision : revision,
+            ChangedBy = by,
+            ChangedAt = clock.GetUtcNow(),
+        };
+        // Route first, then tell the goal, as on creation: a new counting rule gets a new cursor, and the
+        // goal reads the log when it takes the definition, so nothing that arrives in between is missed.
+        // If the goal cannot be told now, it takes the saved definition on its next delivery or activation.
+        await SaveAndRouteAsync(c => c.Goals[c.Goals.FindIndex(g => g.Id == goal.Id)] = goal);
+        return await goalGrain.RedefineAsync(goal);
+    }
+
     public async Task<RuleView> CreateRuleAsync(TriggerRule rule)
     {
         rule = ValidRule(rule);

@@ -89,6 +89,13 @@ public sealed class DepartmentGrain(
         await PublishAsync();
     }
 
+    public async Task GoalRemovedAsync(string goalId)
+    {
+        if (Definition is null || !S.Goals.Remove(goalId)) return;
+        Snapshots.MarkDirty();
+        await PublishAsync();
+    }
+
     public async Task CampaignChangedAsync(CampaignView campaign)
     {
         if (Definition is null || !S.CampaignChanged(Key.Id, campaign)) return;

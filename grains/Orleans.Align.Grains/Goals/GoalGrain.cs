@@ -51,6 +51,8 @@ public sealed class GoalState
     [Id(14)] public bool ReminderSet { get; set; }
     /// <summary>What the goal told its feed, what waits out its hold time, and what the feed has not confirmed yet.</summary>
     [Id(15)] public GoalAlerts Alerts { get; set; } = new();
+    /// <summary>Every change of the definition, oldest first (bounded): who, when, before and after.</summary>
+    [Id(16)] public List<GoalChange> Changes { get; set; } = [];
 }
 
 [GenerateSerializer, Immutable, Alias("align.child-progress")]
@@ -70,6 +72,7 @@ public sealed class GoalGrain(
     ILogger<GoalGrain> logger) : Grain, IGoalGrain, IRemindable, ILogView
 {
     public const int MaxCheckIns = 100;
+    public const int MaxChanges = 200;
     public const string PaceReminder = "pace";
 
     private IGrainTimer? _paceTimer;
@@ -97,6 +100,11 @@ public sealed class GoalGrain(
             state.State = Fresh(definition);
             _snapshots.MarkDirty();
         }
+        else if (await org.GetGoalDefinitionAsync(Key.GoalId) is { } current && current.Revision > S.Definition.Revision)
+        {
+            // The organization saved a change this goal never took (its call failed): take it now.
+            await RedefineCoreAsync(current, publish: false);
+        }
         // A snapshot from before alerts had episodes knows only the status it last told.
         if (S.Alerts.Status.Announced != S.LastStatus) S.Alerts.Status = new HeldStatus(S.LastStatus);
         if (await _follower.CatchUpAsync(this, long.MaxValue, cancellationToken)) MarkDirty();
@@ -107,8 +115,17 @@ public sealed class GoalGrain(
         this.RegisterGrainTimer(AfterActivationAsync, new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan));
     }
 
+    /// <summary>A definition taken while activating: its old boards, departments and parent are told after the activation.</summary>
+    private GoalDefinition? _leftBehind;
+
     private async Task AfterActivationAsync(CancellationToken cancellationToken)
     {
+        if (_leftBehind is { } before && S.Definition is { } after)
+        {
+            _leftBehind = null;
+            await LeaveAsync(before, after);
+            await PublishAsync(Evaluate());
+        }
         try
         {
             await EnsureReminderAsync();
@@ -153,6 +170,99 @@ public sealed class GoalGrain(
         WindowStart = GoalMath.WindowStart(definition.Reset, definition.Start, clock.GetUtcNow()),
     };
 
+    public async Task<GoalView> RedefineAsync(GoalDefinition definition)
+    {
+        if (S.Definition is null) throw AlignException.NotFound($"Goal '{Key.GoalId}' does not exist.");
+        await RedefineCoreAsync(definition, publish: true);
+        return View();
+    }
+
+    /// <summary>
+    /// Takes a newer definition (an older or equal revision is already taken: a retry changes nothing).
+    /// A changed counting rule recomputes the goal from the log, keeping its history, check-ins,
+    /// children and alerts; anything else only re-judges. Boards, departments and a parent that no
+    /// longer show the goal are told to drop it.
+    /// </summary>
+    private async Task RedefineCoreAsync(GoalDefinition definition, bool publish)
+    {
+        var before = S.Definition!;
+        if (definition.Revision <= before.Revision) return;
+        var recompute = definition.CountingRevision != before.CountingRevision;
+        var change = new GoalChange(definition.Revision, definition.ChangedAt ?? clock.GetUtcNow(),
+            definition.ChangedBy ?? new AuditActor("system", "organization", "the organization's saved definition"),
+            [.. before.ChangedFields(definition)], recompute, before, definition);
+        if (recompute)
+        {
+            var keep = S;
+            state.State = Fresh(definition);
+            S.Children = keep.Children;
+            S.LatestCheckIn = keep.LatestCheckIn;
+            S.CheckIns = keep.CheckIns;
+            S.Minutes = keep.Minutes;
+            S.Days = keep.Days;
+            S.LastStatus = keep.LastStatus;
+            S.Alerts = keep.Alerts;
+            S.ReminderSet = keep.ReminderSet;
+            S.Changes = keep.Changes;
+            await _follower.CatchUpAsync(this, long.MaxValue, CancellationToken.None);
+        }
+        else
+        {
+            S.Definition = definition;
+            S.UpdatedAt = clock.GetUtcNow();
+        }
+        S.Changes.Add(change);
+        if (S.Changes.Count > MaxChanges) S.Changes.RemoveRange(0, S.Changes.Count - MaxChanges);
+        await _snapshots.WriteAsync();
+        if (!publish)
+        {
+            _leftBehind = before;
+            return;
+        }
+        StartPaceTimer();
+        try
+        {
+            await EnsureReminderAsync();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning(ex, "Registering the pace reminder of goal {GoalId} of {OrgId} failed", Key.GoalId, Key.OrgId);
+        }
+        await LeaveAsync(before, definition);
+        await PublishAsync(Evaluate());
+    }
+
+    /// <summary>Tells the boards, departments and parent that showed <paramref name="before"/> but do not show <paramref name="after"/> (null: none) to drop the goal.</summary>
+    private async Task LeaveAsync(GoalDefinition before, GoalDefinition? after)
+    {
+        var orgId = Key.OrgId;
+        try
+        {
+            var calls = BoardIds.For(before).Except(after is null ? [] : BoardIds.For(after))
+                .Select(b => GrainFactory.GetGrain<IBoardGrain>(GrainKeys.For(orgId, b)).GoalRemovedAsync(before.Id)).ToList();
+            calls.AddRange(before.Owners.Except(after?.Owners ?? [])
+                .Select(o => GrainFactory.GetGrain<IDepartmentGrain>(GrainKeys.For(orgId, o)).GoalRemovedAsync(before.Id)));
+            if (before.ParentId is { } parent && parent != after?.ParentId)
+                calls.Add(GrainFactory.GetGrain<IGoalGrain>(GrainKeys.For(orgId, parent)).ChildRemovedAsync(before.Id));
+            await Task.WhenAll(calls);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Telling the boards of {OrgId} that goal {GoalId} left them failed", orgId, before.Id);
+        }
+    }
+
+    public Task<IReadOnlyList<GoalChange>?> GetChangesAsync() =>
+        Task.FromResult<IReadOnlyList<GoalChange>?>(S.Definition is null ? null : [.. S.Changes]);
+
+    public async Task ChildRemovedAsync(string childId)
+    {
+        if (S.Definition is null || !S.Children.Remove(childId)) return;
+        S.UpdatedAt = clock.GetUtcNow();
+        MarkDirty();
+        await PublishAsync(Evaluate());
+    }
+
     public Task<GoalView?> GetAsync() => Task.FromResult(S.Definition is null ? null : View());
 
     public async Task<long> ApplyAsync(LogRange range)
@@ -160,6 +270,18 @@ public sealed class GoalGrain(
         // Not defined yet: the route was registered before the definition landed. DefineAsync reads
         // the log after these events were written, so skipping them here loses nothing.
         if (S.Definition is null) return 0;
+        if (range.Revision != S.Definition.CountingRevision)
+        {
+            // Routed by another counting rule than this goal's. An older one: a handover still in
+            // flight from before a change, which the recompute already covered. A newer one: the
+            // organization changed the definition and this goal has not taken it yet; it takes it
+            // now (reading the log, which holds the range), or when the change reaches it.
+            if (range.Revision > S.Definition.CountingRevision
+                && await GrainFactory.GetGrain<IOrganizationGrain>(Key.OrgId).GetGoalDefinitionAsync(Key.GoalId) is { } current
+                && current.Revision > S.Definition.Revision)
+                await RedefineCoreAsync(current, publish: true);
+            return S.AppliedThrough;
+        }
         var (moved, advanced) = await _follower.ApplyRangeAsync(this, range, $"Goal '{Key.GoalId}'");
         if (moved || advanced) MarkDirty();
         if (moved) await PublishAsync(Evaluate());
@@ -232,7 +354,7 @@ public sealed class GoalGrain(
     }
 
     public Task<IReadOnlyList<HistoryPoint>> GetHistoryAsync(bool daily) =>
-        Task.FromResult<IReadOnlyList<HistoryPoint>>(daily ? [.. S.Days] : [.. S.Minutes]);
+        Task.FromResult(GoalHistory.Marked(daily ? S.Days : S.Minutes, S.Changes, daily));
 
     public async Task<GoalView> RebuildAsync()
     {
@@ -247,6 +369,7 @@ public sealed class GoalGrain(
         S.LastStatus = keep.LastStatus;
         S.Alerts = keep.Alerts;
         S.ReminderSet = keep.ReminderSet;
+        S.Changes = keep.Changes;
         await _follower.CatchUpAsync(this, long.MaxValue, CancellationToken.None);
         await _snapshots.WriteAsync();
         await PublishAsync(Evaluate());
