@@ -171,6 +171,15 @@ public sealed class OpenApiIndependentCheckTests(AlignSystem system)
         await r.SendAsync(HttpMethod.Put, "/api/v1/goals/launch-leads", read, goal);
         await r.SendAsync(HttpMethod.Put, "/api/v1/goals/launch-leads", key, new { id = "launch-leads", metric = "leads", target = 1 }, broken: "title missing");
         await r.SendAsync(HttpMethod.Get, "/api/v1/goals/launch-leads/definitions", key);
+        await r.SendAsync(HttpMethod.Post, "/api/v1/goals", key, goal with { id = "to-archive" });
+        await r.SendAsync(HttpMethod.Post, "/api/v1/goals/to-archive/archive", key, new { });
+        await r.SendAsync(HttpMethod.Post, "/api/v1/goals/to-archive/archive", read, new { });
+        await r.SendAsync(HttpMethod.Post, "/api/v1/goals/no-such-goal/archive", key, new { });
+        await r.SendAsync(HttpMethod.Get, "/api/v1/goals?archived=true", key);
+        await r.SendAsync(HttpMethod.Post, "/api/v1/goals/to-archive/check-ins", key, new { department = "marketing", confidence = 5 });
+        await r.SendAsync(HttpMethod.Post, "/api/v1/goals/to-archive/restore", key, new { });
+        await r.SendAsync(HttpMethod.Post, "/api/v1/goals/no-such-goal/restore", key, new { });
+        await r.SendAsync(HttpMethod.Post, "/api/v1/goals/to-archive/restore", read, new { });
         await r.SendAsync(HttpMethod.Get, "/api/v1/goals/no-such-goal/definitions", key);
         await r.SendAsync(HttpMethod.Get, "/api/v1/goals/launch-leads/definitions", Unknown);
         await r.SendAsync(HttpMethod.Get, "/api/v1/goals/launch-leads/history", key);

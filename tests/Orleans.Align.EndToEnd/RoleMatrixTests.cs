@@ -135,6 +135,11 @@ public sealed class RoleMatrixTests(AlignSystem system)
                 scope = new { campaign = c.Org.Campaign }, start = goal["start"]!.GetValue<DateTimeOffset>(), end = goal["end"]!.GetValue<DateTimeOffset>(),
             });
         }),
+        // Archiving and restoring: who may change the goal. Allowed calls archive goals of their own, never the seeded ones.
+        new("POST /api/v1/goals/{goalId}/archive", 200, "adminKey admin lead", OtherDepartment: Admins, BuildAsync: async c =>
+            new($"/api/v1/goals/{(c.Fresh ? await NewGoalAsync(c) : c.Other ? c.Org.SalesGoal : c.Org.MarketingGoal)}/archive")),
+        new("POST /api/v1/goals/{goalId}/restore", 200, "adminKey admin lead", OtherDepartment: Admins, BuildAsync: async c =>
+            new($"/api/v1/goals/{(c.Fresh ? await NewGoalAsync(c, archived: true) : c.Other ? c.Org.SalesGoal : c.Org.MarketingGoal)}/restore")),
         new("GET /api/v1/goals/{goalId}/definitions", 200, Readers, Build: c => new($"/api/v1/goals/{c.Org.MarketingGoal}/definitions")),
         new("POST /api/v1/goals/{goalId}/rebuild", 200, Admins, Build: c => new($"/api/v1/goals/{c.Org.MarketingGoal}/rebuild")),
         new("POST /api/v1/goals/{goalId}/check-ins", 200, "adminKey ingestKey admin lead member", OtherDepartment: "adminKey ingestKey admin",
@@ -452,6 +457,19 @@ public sealed class RoleMatrixTests(AlignSystem system)
     private static async Task RestartAsync(HubConnection hub)
     {
         if (hub.State == HubConnectionState.Disconnected) await hub.StartAsync();
+    }
+
+    /// <summary>A goal of the cell's department for an allowed call to change (archived first when asked).</summary>
+    private static async Task<string> NewGoalAsync(MatrixCell c, bool archived = false)
+    {
+        var id = "g" + c.Org.Unique();
+        await c.Org.Tenant.PostOkAsync("/api/v1/goals", new
+        {
+            id, title = "Goal to archive", metric = "leads", target = 50, owners = new[] { c.Department },
+            scope = new { campaign = c.Org.Campaign }, start = DateTimeOffset.UtcNow.AddDays(-1), end = DateTimeOffset.UtcNow.AddDays(10),
+        });
+        if (archived) await c.Org.Tenant.PostOkAsync($"/api/v1/goals/{id}/archive", new { });
+        return id;
     }
 
     private static bool Listed(string list, string credential) => list.Split(' ', StringSplitOptions.RemoveEmptyEntries).Any(e => e.Split(':')[0] == credential);

@@ -40,6 +40,8 @@ public sealed class AuditRecorder(IClusterClient cluster, ILogger<AuditRecorder>
         ["PUT /campaigns/{campaignId}/activities/{activityId}"] = ("activity.set", "activity"),
         ["POST /goals"] = ("goal.created", "goal"),
         ["PUT /goals/{goalId}"] = ("goal.changed", "goal"),
+        ["POST /goals/{goalId}/archive"] = ("goal.archived", "goal"),
+        ["POST /goals/{goalId}/restore"] = ("goal.restored", "goal"),
         ["POST /goals/{goalId}/rebuild"] = ("goal.rebuilt", "goal"),
         ["POST /goals/{goalId}/check-ins"] = ("goal.checked_in", "goal"),
         ["POST /metrics"] = ("metric.created", "metric"),

@@ -22,9 +22,13 @@ public static class CatalogueEndpoints
 
         var goals = api.MapGroup("/goals").WithTags("Goals").Authenticated();
         goals.MapPost("", CreateGoalAsync).Requires(AlignAction.DefineGoal).Reads().Answers<GoalView>(201).Problems(409);
-        goals.MapGet("", (HttpContext http, IClusterClient cluster) => Org(http, cluster).ListGoalsAsync()).Requires(AlignAction.Read);
+        goals.MapGet("", ListGoalsAsync).Requires(AlignAction.Read).Answers<IReadOnlyList<GoalView>>().Problems(400);
         goals.MapGet("/{goalId}", GetGoalAsync).Requires(AlignAction.Read).Answers<GoalView>().Problems(404);
         goals.MapPut("/{goalId}", ChangeGoalAsync).Requires(AlignAction.DefineGoal).Reads().Answers<GoalView>().Problems(404);
+        goals.MapPost("/{goalId}/archive", (string goalId, HttpContext http, IClusterClient cluster) => ArchiveGoalAsync(goalId, true, http, cluster))
+            .Requires(AlignAction.DefineGoal).Answers<GoalView>().Problems(404);
+        goals.MapPost("/{goalId}/restore", (string goalId, HttpContext http, IClusterClient cluster) => ArchiveGoalAsync(goalId, false, http, cluster))
+            .Requires(AlignAction.DefineGoal).Answers<GoalView>().Problems(404);
         goals.MapGet("/{goalId}/definitions", GoalDefinitionsAsync).Requires(AlignAction.Read).Answers<IReadOnlyList<GoalChange>>().Problems(404);
         goals.MapPost("/{goalId}/rebuild", RebuildGoalAsync).Requires(AlignAction.ManageCatalogue).Answers<GoalView>().Problems(404);
 
@@ -199,6 +203,20 @@ public static class CatalogueEndpoints
         var view = await org.UpdateGoalAsync(definition, AuditRecorder.ActorOf(http.User));
         AuditRecorder.Detail(http, "fields", string.Join(",", existing.ChangedFields(definition)));
         return TypedResults.Ok(view);
+    }
+
+    /// <summary>The goals that are not archived; with <c>archived=true</c>, the archived ones.</summary>
+    private static async Task<IReadOnlyList<GoalView>> ListGoalsAsync(bool? archived, HttpContext http, IClusterClient cluster) =>
+        archived == true ? await Org(http, cluster).ListArchivedGoalsAsync() : await Org(http, cluster).ListGoalsAsync();
+
+    /// <summary>Archives or restores a goal; who may is who may change it (a lead of all its owners, admins).</summary>
+    private static async Task<IResult> ArchiveGoalAsync(string goalId, bool archived, HttpContext http, IClusterClient cluster)
+    {
+        if (!InputLimits.IsId(goalId)) return NotFound($"Goal {InputLimits.Echo(goalId)} does not exist.");
+        var org = Org(http, cluster);
+        if (await org.GetGoalDefinitionAsync(goalId) is not { } existing) return NotFound($"Goal {InputLimits.Echo(goalId)} does not exist.");
+        if (Policies.Departments(http, AlignAction.DefineGoal, existing.Owners) is { } refused) return refused;
+        return TypedResults.Ok(await org.SetGoalArchivedAsync(goalId, archived, AuditRecorder.ActorOf(http.User)));
     }
 
     /// <summary>Every change of a goal's definition, oldest first: who, when, which fields, before and after.</summary>

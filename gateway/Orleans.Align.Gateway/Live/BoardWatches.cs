@@ -120,6 +120,8 @@ public sealed class BoardWatches(IClusterClient cluster, IHubContext<LiveHub> hu
             // Present only when they changed: a war room's campaign results, a department board's scorecard.
             campaign = update.Campaign,
             department = update.Department,
+            // Goals that left the board (owners or scope changed, archived): clients drop them.
+            removedGoals = update.RemovedGoals,
         });
     }
 

@@ -46,6 +46,19 @@ public interface IOrganizationGrain : IGrainWithStringKey
     [Alias("UpdateGoal")]
     Task<GoalView> UpdateGoalAsync(GoalDefinition goal, AuditActor by);
 
+    /// <summary>
+    /// Archives (or restores) a goal: a change of its definition like any other (recorded with who and
+    /// when), after which it is not routed, leaves its boards, scorecards and parent's roll-up, and takes
+    /// no check-ins; restoring routes it again and it catches up from the log. Archiving an archived goal
+    /// (restoring a restored one) changes nothing. NotFound for an unknown goal.
+    /// </summary>
+    [Alias("SetGoalArchived")]
+    Task<GoalView> SetGoalArchivedAsync(string goalId, bool archived, AuditActor by);
+
+    /// <summary>The archived goals (<see cref="ListGoalsAsync"/> lists the others).</summary>
+    [Alias("ListArchivedGoals")]
+    Task<IReadOnlyList<GoalView>> ListArchivedGoalsAsync();
+
     /// <summary>Interleaved: a goal that lost its snapshot asks for its definition while activating.</summary>
     [Alias("GetGoalDefinition"), AlwaysInterleave]
     Task<GoalDefinition?> GetGoalDefinitionAsync(string goalId);

@@ -79,7 +79,8 @@ public sealed record GoalDefinition(
     [property: Id(15)] int Revision = 0,
     [property: Id(16)] int CountingRevision = 0,
     [property: Id(17)] AuditActor? ChangedBy = null,
-    [property: Id(18)] DateTimeOffset? ChangedAt = null)
+    [property: Id(18)] DateTimeOffset? ChangedAt = null,
+    [property: Id(19)] bool Archived = false)
 {
     /// <summary>The base metrics whose events move this goal (none when it rolls up from children).</summary>
     public IReadOnlyList<string> Inputs => RollUp == RollUp.Children ? [] : MetricDefinition?.Inputs ?? [Metric];
@@ -129,6 +130,7 @@ public sealed record GoalDefinition(
         if (Weight != other.Weight) yield return "weight";
         if (RollUp != other.RollUp) yield return "rollUp";
         if (Reset != other.Reset) yield return "reset";
+        if (Archived != other.Archived) yield return "archived";
     }
 }
 
@@ -191,7 +193,8 @@ public sealed record GoalView(
     [property: Id(23)] bool LowerIsBetter = false,
     [property: Id(24)] IReadOnlyDictionary<string, double>? Parts = null,
     [property: Id(25)] IReadOnlyList<Contribution>? Contributions = null,
-    [property: Id(26)] ResetCadence Reset = ResetCadence.None);
+    [property: Id(26)] ResetCadence Reset = ResetCadence.None,
+    [property: Id(27)] bool Archived = false);
 
 /// <summary>
 /// What provenance and replay need from a live goal, read without waiting for (or holding) its turn:

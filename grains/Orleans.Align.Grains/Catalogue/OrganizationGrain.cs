@@ -248,6 +248,8 @@ public sealed class OrganizationGrain(
             goal = goal with { MetricDefinition = metric };
         }
         else goal = goal with { MetricDefinition = existing.MetricDefinition };
+        // Archiving has its own operations: a changed definition keeps the goal archived or not.
+        goal = goal with { Archived = existing.Archived };
 
         // The same definition again (a retry): nothing to record; the goal takes what it may have missed.
         if (existing.SameAs(goal)) return await goalGrain.RedefineAsync(existing);
@@ -265,6 +267,24 @@ public sealed class OrganizationGrain(
         // If the goal cannot be told now, it takes the saved definition on its next delivery or activation.
         await SaveAndRouteAsync(c => c.Goals[c.Goals.FindIndex(g => g.Id == goal.Id)] = goal);
         return await goalGrain.RedefineAsync(goal);
+    }
+
+    public async Task<GoalView> SetGoalArchivedAsync(string goalId, bool archived, AuditActor by)
+    {
+        var existing = Existing.Goals.Find(g => g.Id == goalId) ?? throw AlignException.NotFound($"Goal '{goalId}' does not exist.");
+        var goalGrain = GrainFactory.GetGrain<IGoalGrain>(GrainKeys.For(OrgId, goalId));
+        if (existing.Archived == archived) return await goalGrain.RedefineAsync(existing);
+        var goal = existing with { Archived = archived, Revision = existing.Revision + 1, ChangedBy = by, ChangedAt = clock.GetUtcNow() };
+        // Archiving: the routing drops the goal's cursor, then the goal leaves its boards. Restoring: the
+        // routing gives it a cursor at the log's tail, whose first (empty) range makes it read what it missed.
+        await SaveAndRouteAsync(c => c.Goals[c.Goals.FindIndex(g => g.Id == goalId)] = goal);
+        return await goalGrain.RedefineAsync(goal);
+    }
+
+    public async Task<IReadOnlyList<GoalView>> ListArchivedGoalsAsync()
+    {
+        var found = await Task.WhenAll(Existing.Goals.Where(g => g.Archived).Select(g => GrainFactory.GetGrain<IGoalGrain>(GrainKeys.For(OrgId, g.Id)).GetAsync()));
+        return [.. found.OfType<GoalView>()];
     }
 
     public async Task<RuleView> CreateRuleAsync(TriggerRule rule)
@@ -344,7 +364,7 @@ public sealed class OrganizationGrain(
         var s = Existing;
         var rules = Task.WhenAll(s.Rules.Select(r => RuleGrain(r).GetAsync()));
         // Each goal's trend alert is a rule too, judged by the goal: listed after the organization's own.
-        var trends = Task.WhenAll(s.Goals.Select(g => GrainFactory.GetGrain<IGoalGrain>(GrainKeys.For(OrgId, g.Id)).GetTrendAsync()));
+        var trends = Task.WhenAll(s.Goals.Where(g => !g.Archived).Select(g => GrainFactory.GetGrain<IGoalGrain>(GrainKeys.For(OrgId, g.Id)).GetTrendAsync()));
         return [.. (await rules).OfType<RuleView>(), .. (await trends).OfType<RuleView>()];
     }
 
@@ -358,7 +378,7 @@ public sealed class OrganizationGrain(
 
     public async Task<IReadOnlyList<GoalView>> ListGoalsAsync()
     {
-        var found = await Task.WhenAll(Existing.Goals.Select(g => GrainFactory.GetGrain<IGoalGrain>(GrainKeys.For(OrgId, g.Id)).GetAsync()));
+        var found = await Task.WhenAll(Existing.Goals.Where(g => !g.Archived).Select(g => GrainFactory.GetGrain<IGoalGrain>(GrainKeys.For(OrgId, g.Id)).GetAsync()));
         return [.. found.OfType<GoalView>()];
     }
 

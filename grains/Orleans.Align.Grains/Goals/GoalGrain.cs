@@ -123,8 +123,8 @@ public sealed class GoalGrain(
         if (_leftBehind is { } before && S.Definition is { } after)
         {
             _leftBehind = null;
-            await LeaveAsync(before, after);
-            await PublishAsync(Evaluate());
+            await LeaveAsync(before, after.Archived ? null : after);
+            if (!after.Archived) await PublishAsync(Evaluate());
         }
         try
         {
@@ -211,6 +211,11 @@ public sealed class GoalGrain(
             S.Definition = definition;
             S.UpdatedAt = clock.GetUtcNow();
         }
+        if (!definition.Archived && before.Archived)
+        {
+            // Not routed while archived: what arrived meanwhile is read from the log now.
+            await _follower.CatchUpAsync(this, long.MaxValue, CancellationToken.None);
+        }
         S.Changes.Add(change);
         if (S.Changes.Count > MaxChanges) S.Changes.RemoveRange(0, S.Changes.Count - MaxChanges);
         await _snapshots.WriteAsync();
@@ -228,8 +233,9 @@ public sealed class GoalGrain(
         {
             logger.LogWarning(ex, "Registering the pace reminder of goal {GoalId} of {OrgId} failed", Key.GoalId, Key.OrgId);
         }
-        await LeaveAsync(before, definition);
-        await PublishAsync(Evaluate());
+        await LeaveAsync(before, definition.Archived ? null : definition);
+        if (definition.Archived) await FlushFeedAsync();
+        else await PublishAsync(Evaluate());
     }
 
     /// <summary>Tells the boards, departments and parent that showed <paramref name="before"/> but do not show <paramref name="after"/> (null: none) to drop the goal.</summary>
@@ -327,6 +333,7 @@ public sealed class GoalGrain(
     public async Task<GoalView> CheckInAsync(CheckIn checkIn)
     {
         var d = S.Definition ?? throw AlignException.NotFound($"Goal '{Key.GoalId}' does not exist.");
+        if (d.Archived) throw AlignException.Conflict($"Goal '{Key.GoalId}' is archived: restore it before checking in.");
         S.LatestCheckIn = checkIn;
         S.CheckIns.Add(checkIn);
         if (S.CheckIns.Count > MaxCheckIns) S.CheckIns.RemoveRange(0, S.CheckIns.Count - MaxCheckIns);
@@ -401,7 +408,7 @@ public sealed class GoalGrain(
     private static MetricDefinition MetricOf(GoalDefinition d) => GoalViews.MetricOf(d);
 
     private GoalView View() => GoalViews.Build(S.Definition!, MetricOf(S.Definition!), S.Parts, S.ByDepartment, clock.GetUtcNow(),
-        S.Children.Values, S.UpdatedAt, S.AppliedThrough, S.LatestCheckIn, _settings);
+        S.Children.Values, S.UpdatedAt, S.AppliedThrough, S.LatestCheckIn, _settings) with { Archived = S.Definition!.Archived };
 
     /// <summary>
     /// Computes the view, records history and judges the realignment triggers (a turn to at risk or
@@ -411,6 +418,8 @@ public sealed class GoalGrain(
     private GoalView Evaluate()
     {
         var view = View();
+        // An archived goal records no history and raises nothing until it is restored.
+        if (S.Definition!.Archived) return view;
         var d = S.Definition!;
         var now = clock.GetUtcNow();
         GoalHistory.Record(S.Minutes, S.Days, now, view.Progress, view.Percent);
@@ -434,6 +443,7 @@ public sealed class GoalGrain(
     /// <summary>What time alone changes: the reset window rolls, the pace status moves, alerts are raised.</summary>
     private async Task<GoalView> JudgeTimeAsync()
     {
+        if (S.Definition!.Archived) return View();
         var before = _lastPublishedStatus;
         var rolled = RollWindow(clock.GetUtcNow());
         var view = Evaluate();
@@ -528,6 +538,12 @@ public sealed class GoalGrain(
     {
         var orgId = Key.OrgId;
         var d = S.Definition!;
+        // An archived goal is on no board, scorecard or roll-up; what it still applies waits for a restore.
+        if (d.Archived)
+        {
+            await FlushFeedAsync();
+            return;
+        }
         _lastPublishedStatus = view.Status;
         try
         {

@@ -24,7 +24,7 @@ public sealed record ViewTarget(ViewKind Kind, string Id, Func<MetricEvent, bool
 
     /// <summary>Every view the routing names.</summary>
     public static IEnumerable<ViewTarget> All(OrganizationRouting routing) =>
-        routing.Goals.Select(Of).Concat(routing.Campaigns.Select(OfCampaign)).Concat(routing.Departments.Select(OfDepartment))
+        routing.Goals.Where(g => !g.Archived).Select(Of).Concat(routing.Campaigns.Select(OfCampaign)).Concat(routing.Departments.Select(OfDepartment))
             .Concat((routing.Rules ?? []).Select(Of));
 }
 
