@@ -88,4 +88,16 @@ public sealed class GoalChangeTests
         Assert.All(GoalHistory.Marked(minutes, [Change(1, nine.AddMinutes(9))], daily: false), p => Assert.Null(p.DefinitionChanged));
         Assert.Equal(1, GoalHistory.Marked([new(new DateTimeOffset(2025, 4, 22, 0, 0, 0, TimeSpan.Zero), 1, 1)], [Change(1, nine.AddHours(3))], daily: true).Single().DefinitionChanged);
     }
+
+    [Fact]
+    public void An_archived_goal_is_not_routed_and_archiving_is_a_change_that_counts_the_same_events()
+    {
+        var archived = Leads with { Id = "old", Archived = true, Revision = 1 };
+        var routing = new OrganizationRouting([], [], [Leads, archived]);
+
+        Assert.Equal(["Goal/leads"], ViewTarget.All(routing).Select(t => t.Key));
+        Assert.Equal(["archived"], Leads.ChangedFields(Leads with { Archived = true }));
+        Assert.True(Leads.CountsLike(Leads with { Archived = true }));
+        Assert.False(Leads.SameAs(Leads with { Archived = true }));
+    }
 }
