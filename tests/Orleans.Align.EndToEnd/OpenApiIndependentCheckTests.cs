@@ -109,6 +109,10 @@ public sealed class OpenApiIndependentCheckTests(AlignSystem system)
         await r.SendAsync(HttpMethod.Post, "/api/v1/departments", key, new { id = "big", name = new string('x', 300 * 1024) });
         await r.SendAsync(HttpMethod.Post, "/api/v1/departments", read, new { id = "readers", name = "Readers" });
         await r.SendAsync(HttpMethod.Get, "/api/v1/departments", key);
+        await r.SendAsync(HttpMethod.Put, "/api/v1/departments/pr", key, new { name = "Public relations" });
+        await r.SendAsync(HttpMethod.Put, "/api/v1/departments/no-such-department", key, new { name = "Nobody" });
+        await r.SendAsync(HttpMethod.Put, "/api/v1/departments/pr", key, new { name = "" }, broken: "name empty");
+        await r.SendAsync(HttpMethod.Put, "/api/v1/departments/pr", read, new { name = "Readers" });
         await r.SendAsync(HttpMethod.Get, "/api/v1/departments", Unknown);
         await r.SendAsync(HttpMethod.Post, "/api/v1/campaigns", key, new
         {
@@ -125,6 +129,10 @@ public sealed class OpenApiIndependentCheckTests(AlignSystem system)
         await r.SendAsync(HttpMethod.Post, "/api/v1/campaigns", key, new { id = "c2", name = new string('n', 201), departments = new[] { "marketing" } }, broken: "name too long");
         await r.SendAsync(HttpMethod.Get, "/api/v1/campaigns", key);
         await r.SendAsync(HttpMethod.Get, "/api/v1/campaigns/launch", key);
+        await r.SendAsync(HttpMethod.Put, "/api/v1/campaigns/launch", key, new { name = "Launch, renamed" });
+        await r.SendAsync(HttpMethod.Put, "/api/v1/campaigns/no-such-campaign", key, new { name = "Nothing" });
+        await r.SendAsync(HttpMethod.Put, "/api/v1/campaigns/launch", key, new { name = "Launch", departments = new[] { "pr" } });
+        await r.SendAsync(HttpMethod.Put, "/api/v1/campaigns/launch", read, new { name = "Readers" });
         await r.SendAsync(HttpMethod.Get, "/api/v1/campaigns/no-such-campaign", key);
         await r.SendAsync(HttpMethod.Get, "/api/v1/campaigns/Not%20An%20Id", key, broken: "path campaignId");
         await r.SendAsync(HttpMethod.Put, "/api/v1/campaigns/launch/activities/podcast", key, new { department = "pr", name = "Podcast", metrics = new[] { "engagements" } });

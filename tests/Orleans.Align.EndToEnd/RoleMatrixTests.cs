@@ -103,6 +103,7 @@ public sealed class RoleMatrixTests(AlignSystem system)
 
         new("POST /api/v1/departments", 201, Admins, Build: c => new("/api/v1/departments", new { id = "d" + c.Org.Unique(), name = "New" })),
         new("GET /api/v1/departments", 200, Readers, Build: _ => new("/api/v1/departments")),
+        new("PUT /api/v1/departments/{departmentId}", 200, Admins, Build: c => new($"/api/v1/departments/{c.Org.OwnDepartment}", new { name = "Renamed " + c.Org.Unique() })),
         new("GET /api/v1/departments/{departmentId}/scorecard", 200, Readers, Build: c => new($"/api/v1/departments/{c.Org.OwnDepartment}/scorecard")),
         new("PUT /api/v1/departments/{departmentId}/check-in-cadence", 200, "adminKey admin lead", OtherDepartment: Admins,
             Build: c => new($"/api/v1/departments/{c.Department}/check-in-cadence", new { everyDays = 7 })),
@@ -110,6 +111,7 @@ public sealed class RoleMatrixTests(AlignSystem system)
         new("POST /api/v1/campaigns", 201, Admins, Build: c => new("/api/v1/campaigns",
             new { id = "c" + c.Org.Unique(), name = "New", departments = new[] { "marketing", "sales" } })),
         new("GET /api/v1/campaigns", 200, Readers, Build: _ => new("/api/v1/campaigns")),
+        new("PUT /api/v1/campaigns/{campaignId}", 200, Admins, Build: c => new($"/api/v1/campaigns/{c.Org.Campaign}", new { name = "Renamed " + c.Org.Unique() })),
         new("GET /api/v1/campaigns/{campaignId}", 200, Readers, Build: c => new($"/api/v1/campaigns/{c.Org.Campaign}")),
         // Refused for sales: a new sales activity, and moving the seeded sales activity to marketing (in charge before counts too).
         new("PUT /api/v1/campaigns/{campaignId}/activities/{activityId}", 200, "adminKey admin lead", OtherDepartment: Admins,

@@ -11,12 +11,14 @@ public static class CatalogueEndpoints
         var departments = api.MapGroup("/departments").WithTags("Departments").Authenticated();
         departments.MapPost("", CreateDepartmentAsync).Requires(AlignAction.ManageCatalogue).Reads().Answers<Department>(201).Problems(409);
         departments.MapGet("", (HttpContext http, IClusterClient cluster) => Org(http, cluster).ListDepartmentsAsync()).Requires(AlignAction.Read);
+        departments.MapPut("/{departmentId}", RenameDepartmentAsync).Requires(AlignAction.ManageCatalogue).Reads().Answers<Department>().Problems(404);
         departments.MapGet("/{departmentId}/scorecard", GetScorecardAsync).Requires(AlignAction.Read).Answers<DepartmentScorecard>().Problems(404);
         departments.MapPut("/{departmentId}/check-in-cadence", SetCheckInCadenceAsync).Requires(AlignAction.SetCheckInCadence).Reads().Answers<DepartmentScorecard>().Problems(404);
 
         var campaigns = api.MapGroup("/campaigns").WithTags("Campaigns").Authenticated();
         campaigns.MapPost("", CreateCampaignAsync).Requires(AlignAction.ManageCatalogue).Reads().Answers<Campaign>(201).Problems(409);
         campaigns.MapGet("", (HttpContext http, IClusterClient cluster) => Org(http, cluster).ListCampaignsAsync()).Requires(AlignAction.Read);
+        campaigns.MapPut("/{campaignId}", RenameCampaignAsync).Requires(AlignAction.ManageCatalogue).Reads().Answers<CampaignView>().Problems(404);
         campaigns.MapGet("/{campaignId}", GetCampaignAsync).Requires(AlignAction.Read).Answers<CampaignView>().Problems(404);
         campaigns.MapPut("/{campaignId}/activities/{activityId}", SetActivityAsync).Requires(AlignAction.EditActivity).Reads().Answers<CampaignView>().Problems(404);
 
@@ -46,6 +48,24 @@ public static class CatalogueEndpoints
         if (!v.IsValid) return v.Problem();
         var department = await Org(http, cluster).AddDepartmentAsync(new Department(id!, name!));
         return TypedResults.Created($"/api/v1/departments/{department.Id}", department);
+    }
+
+    private static async Task<IResult> RenameDepartmentAsync(string departmentId, RenameRequest request, HttpContext http, IClusterClient cluster)
+    {
+        if (!InputLimits.IsId(departmentId)) return NotFound($"Department {InputLimits.Echo(departmentId)} does not exist.");
+        var v = new Validation();
+        var name = v.Text("name", request.Name, InputLimits.MaxNameLength);
+        if (!v.IsValid) return v.Problem();
+        return TypedResults.Ok(await Org(http, cluster).RenameDepartmentAsync(departmentId, name!));
+    }
+
+    private static async Task<IResult> RenameCampaignAsync(string campaignId, RenameRequest request, HttpContext http, IClusterClient cluster)
+    {
+        if (!InputLimits.IsId(campaignId)) return NotFound($"Campaign {InputLimits.Echo(campaignId)} does not exist.");
+        var v = new Validation();
+        var name = v.Text("name", request.Name, InputLimits.MaxNameLength);
+        if (!v.IsValid) return v.Problem();
+        return TypedResults.Ok(await Org(http, cluster).RenameCampaignAsync(campaignId, name!));
     }
 
     private static async Task<IResult> CreateCampaignAsync(CreateCampaignRequest request, HttpContext http, IClusterClient cluster)

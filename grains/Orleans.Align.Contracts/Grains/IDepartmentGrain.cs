@@ -12,6 +12,10 @@ public interface IDepartmentGrain : ILogViewGrain
     [Alias("Define")]
     Task DefineAsync(Department department);
 
+    /// <summary>A new name for a defined department: saved, its board retitled, its scorecard republished.</summary>
+    [Alias("Rename")]
+    Task<Department> RenameAsync(string name);
+
     [Alias("Get"), AlwaysInterleave]
     Task<Department?> GetAsync();
 

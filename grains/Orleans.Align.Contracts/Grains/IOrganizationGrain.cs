@@ -17,11 +17,19 @@ public interface IOrganizationGrain : IGrainWithStringKey
     [Alias("AddDepartment")]
     Task<Department> AddDepartmentAsync(Department department);
 
+    /// <summary>Renames a department (NotFound for an unknown one); its board and scorecard show the new name.</summary>
+    [Alias("RenameDepartment")]
+    Task<Department> RenameDepartmentAsync(string departmentId, string name);
+
     [Alias("ListDepartments")]
     Task<IReadOnlyList<Department>> ListDepartmentsAsync();
 
     [Alias("AddCampaign")]
     Task<Campaign> AddCampaignAsync(Campaign campaign);
+
+    /// <summary>Renames a campaign (NotFound for an unknown one); its war room and results show the new name.</summary>
+    [Alias("RenameCampaign")]
+    Task<CampaignView> RenameCampaignAsync(string campaignId, string name);
 
     [Alias("ListCampaigns")]
     Task<IReadOnlyList<Campaign>> ListCampaignsAsync();

@@ -215,6 +215,12 @@ public sealed class BoardGrain(
         ScheduleFlush();
     }
 
+    public Task TitleChangedAsync(string title)
+    {
+        _title = title;
+        return Task.CompletedTask;
+    }
+
     public async Task GoalRemovedAsync(string goalId)
     {
         _goals.Remove(goalId);

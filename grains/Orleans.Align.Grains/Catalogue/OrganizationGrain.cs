@@ -116,6 +116,12 @@ public sealed class OrganizationGrain(
         return department;
     }
 
+    public async Task<Department> RenameDepartmentAsync(string departmentId, string name)
+    {
+        if (!Existing.Departments.Contains(departmentId)) throw AlignException.NotFound($"Department '{departmentId}' does not exist.");
+        return await GrainFactory.GetGrain<IDepartmentGrain>(GrainKeys.For(OrgId, departmentId)).RenameAsync(name);
+    }
+
     public async Task<IReadOnlyList<Department>> ListDepartmentsAsync()
     {
         var found = await Task.WhenAll(Existing.Departments.Select(id => GrainFactory.GetGrain<IDepartmentGrain>(GrainKeys.For(OrgId, id)).GetAsync()));
@@ -183,6 +189,12 @@ public sealed class OrganizationGrain(
         if (activity.Targets is { } targets && targets.Select(t => t.Metric).Distinct().Count() != targets.Count)
             throw AlignException.Invalid($"Activity '{activity.Id}' has more than one target for the same metric.");
         return activity with { Targets = activity.Targets?.Select(t => t with { MetricDefinition = s.Metrics.Find(m => m.Key == t.Metric) }).ToArray() };
+    }
+
+    public async Task<CampaignView> RenameCampaignAsync(string campaignId, string name)
+    {
+        if (!Existing.Campaigns.Contains(campaignId)) throw AlignException.NotFound($"Campaign '{campaignId}' does not exist.");
+        return await GrainFactory.GetGrain<ICampaignGrain>(GrainKeys.For(OrgId, campaignId)).RenameAsync(name);
     }
 
     public async Task<IReadOnlyList<Campaign>> ListCampaignsAsync()

@@ -72,6 +72,24 @@ public sealed class DepartmentGrain(
 
     public Task<Department?> GetAsync() => Task.FromResult(Definition);
 
+    public async Task<Department> RenameAsync(string name)
+    {
+        var department = (Definition ?? throw AlignException.NotFound($"Department '{Key.Id}' does not exist.")) with { Name = name };
+        definition.State.Value = department;
+        await definition.WriteStateAsync();
+        try
+        {
+            await GrainFactory.GetGrain<IBoardGrain>(GrainKeys.For(Key.OrgId, BoardIds.ForDepartment(Key.Id))).TitleChangedAsync($"{name} scorecard");
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The board reads its title again when it next activates.
+            logger.LogWarning(ex, "Retitling the board of department {Department} of {OrgId} failed", Key.Id, Key.OrgId);
+        }
+        await PublishAsync();
+        return department;
+    }
+
     public async Task<DepartmentScorecard?> GetScorecardAsync()
     {
         if (Definition is not { } department) return null;
