@@ -189,6 +189,8 @@ export interface BoardUpdate {
   department?: DepartmentScorecard | null;
   /** Goals that left the board (owners or scope changed, archived). */
   removedGoals?: string[] | null;
+  /** Every goal of the board (a gateway's pull after a missed push): goals not in it have left. */
+  whole?: boolean;
 }
 
 export interface BoardState {
@@ -482,6 +484,10 @@ export class LiveBoard {
 
     const changedIds: string[] = [];
     for (const id of update.removedGoals ?? []) board.goals.delete(id);
+    if (update.whole) {
+      const kept = new Set((update.goals ?? []).map((g) => g.id));
+      for (const id of [...board.goals.keys()]) if (!kept.has(id)) board.goals.delete(id);
+    }
     for (const goal of update.goals ?? []) {
       board.goals.set(goal.id, goal);
       changedIds.push(goal.id);
