@@ -35,6 +35,10 @@ public sealed class BoardViewer(Uri gateway, string key, string boardId) : IAsyn
 
     private void Take(JsonElement message)
     {
+        if (message.TryGetProperty("removedGoals", out var removed) && removed.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var id in removed.EnumerateArray()) _progress.Remove(id.GetString()!);
+        }
         foreach (var goal in message.GetProperty("goals").EnumerateArray())
             _progress[goal.GetProperty("id").GetString()!] = goal.GetProperty("progress").GetDouble();
     }

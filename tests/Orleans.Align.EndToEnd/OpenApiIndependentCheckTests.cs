@@ -109,6 +109,10 @@ public sealed class OpenApiIndependentCheckTests(AlignSystem system)
         await r.SendAsync(HttpMethod.Post, "/api/v1/departments", key, new { id = "big", name = new string('x', 300 * 1024) });
         await r.SendAsync(HttpMethod.Post, "/api/v1/departments", read, new { id = "readers", name = "Readers" });
         await r.SendAsync(HttpMethod.Get, "/api/v1/departments", key);
+        await r.SendAsync(HttpMethod.Put, "/api/v1/departments/pr", key, new { name = "Public relations" });
+        await r.SendAsync(HttpMethod.Put, "/api/v1/departments/no-such-department", key, new { name = "Nobody" });
+        await r.SendAsync(HttpMethod.Put, "/api/v1/departments/pr", key, new { name = "" }, broken: "name empty");
+        await r.SendAsync(HttpMethod.Put, "/api/v1/departments/pr", read, new { name = "Readers" });
         await r.SendAsync(HttpMethod.Get, "/api/v1/departments", Unknown);
         await r.SendAsync(HttpMethod.Post, "/api/v1/campaigns", key, new
         {
@@ -125,6 +129,10 @@ public sealed class OpenApiIndependentCheckTests(AlignSystem system)
         await r.SendAsync(HttpMethod.Post, "/api/v1/campaigns", key, new { id = "c2", name = new string('n', 201), departments = new[] { "marketing" } }, broken: "name too long");
         await r.SendAsync(HttpMethod.Get, "/api/v1/campaigns", key);
         await r.SendAsync(HttpMethod.Get, "/api/v1/campaigns/launch", key);
+        await r.SendAsync(HttpMethod.Put, "/api/v1/campaigns/launch", key, new { name = "Launch, renamed" });
+        await r.SendAsync(HttpMethod.Put, "/api/v1/campaigns/no-such-campaign", key, new { name = "Nothing" });
+        await r.SendAsync(HttpMethod.Put, "/api/v1/campaigns/launch", key, new { name = "Launch", departments = new[] { "pr" } });
+        await r.SendAsync(HttpMethod.Put, "/api/v1/campaigns/launch", read, new { name = "Readers" });
         await r.SendAsync(HttpMethod.Get, "/api/v1/campaigns/no-such-campaign", key);
         await r.SendAsync(HttpMethod.Get, "/api/v1/campaigns/Not%20An%20Id", key, broken: "path campaignId");
         await r.SendAsync(HttpMethod.Put, "/api/v1/campaigns/launch/activities/podcast", key, new { department = "pr", name = "Podcast", metrics = new[] { "engagements" } });
@@ -164,6 +172,24 @@ public sealed class OpenApiIndependentCheckTests(AlignSystem system)
         await r.SendAsync(HttpMethod.Post, "/api/v1/goals/launch-leads/rebuild", key, new { });
         await r.SendAsync(HttpMethod.Post, "/api/v1/goals/no-such-goal/rebuild", key, new { });
         await r.SendAsync(HttpMethod.Post, "/api/v1/goals/launch-leads/rebuild", read, new { });
+        await r.SendAsync(HttpMethod.Put, "/api/v1/goals/launch-leads", key, goal with { title = "Launch leads, renamed", target = 120 });
+        await r.SendAsync(HttpMethod.Put, "/api/v1/goals/launch-leads", key, goal with { id = "another-goal" });
+        await r.SendAsync(HttpMethod.Put, "/api/v1/goals/launch-leads", key, goal with { target = -5 });
+        await r.SendAsync(HttpMethod.Put, "/api/v1/goals/no-such-goal", key, goal with { id = "no-such-goal" });
+        await r.SendAsync(HttpMethod.Put, "/api/v1/goals/launch-leads", read, goal);
+        await r.SendAsync(HttpMethod.Put, "/api/v1/goals/launch-leads", key, new { id = "launch-leads", metric = "leads", target = 1 }, broken: "title missing");
+        await r.SendAsync(HttpMethod.Get, "/api/v1/goals/launch-leads/definitions", key);
+        await r.SendAsync(HttpMethod.Post, "/api/v1/goals", key, goal with { id = "to-archive" });
+        await r.SendAsync(HttpMethod.Post, "/api/v1/goals/to-archive/archive", key, new { });
+        await r.SendAsync(HttpMethod.Post, "/api/v1/goals/to-archive/archive", read, new { });
+        await r.SendAsync(HttpMethod.Post, "/api/v1/goals/no-such-goal/archive", key, new { });
+        await r.SendAsync(HttpMethod.Get, "/api/v1/goals?archived=true", key);
+        await r.SendAsync(HttpMethod.Post, "/api/v1/goals/to-archive/check-ins", key, new { department = "marketing", confidence = 5 });
+        await r.SendAsync(HttpMethod.Post, "/api/v1/goals/to-archive/restore", key, new { });
+        await r.SendAsync(HttpMethod.Post, "/api/v1/goals/no-such-goal/restore", key, new { });
+        await r.SendAsync(HttpMethod.Post, "/api/v1/goals/to-archive/restore", read, new { });
+        await r.SendAsync(HttpMethod.Get, "/api/v1/goals/no-such-goal/definitions", key);
+        await r.SendAsync(HttpMethod.Get, "/api/v1/goals/launch-leads/definitions", Unknown);
         await r.SendAsync(HttpMethod.Get, "/api/v1/goals/launch-leads/history", key);
         await r.SendAsync(HttpMethod.Get, "/api/v1/goals/launch-leads/history?resolution=day", key);
         await r.SendAsync(HttpMethod.Get, "/api/v1/goals/launch-leads/history?resolution=week", key, broken: "query resolution");

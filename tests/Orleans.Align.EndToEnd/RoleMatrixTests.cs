@@ -103,6 +103,7 @@ public sealed class RoleMatrixTests(AlignSystem system)
 
         new("POST /api/v1/departments", 201, Admins, Build: c => new("/api/v1/departments", new { id = "d" + c.Org.Unique(), name = "New" })),
         new("GET /api/v1/departments", 200, Readers, Build: _ => new("/api/v1/departments")),
+        new("PUT /api/v1/departments/{departmentId}", 200, Admins, Build: c => new($"/api/v1/departments/{c.Org.OwnDepartment}", new { name = "Renamed " + c.Org.Unique() })),
         new("GET /api/v1/departments/{departmentId}/scorecard", 200, Readers, Build: c => new($"/api/v1/departments/{c.Org.OwnDepartment}/scorecard")),
         new("PUT /api/v1/departments/{departmentId}/check-in-cadence", 200, "adminKey admin lead", OtherDepartment: Admins,
             Build: c => new($"/api/v1/departments/{c.Department}/check-in-cadence", new { everyDays = 7 })),
@@ -110,6 +111,7 @@ public sealed class RoleMatrixTests(AlignSystem system)
         new("POST /api/v1/campaigns", 201, Admins, Build: c => new("/api/v1/campaigns",
             new { id = "c" + c.Org.Unique(), name = "New", departments = new[] { "marketing", "sales" } })),
         new("GET /api/v1/campaigns", 200, Readers, Build: _ => new("/api/v1/campaigns")),
+        new("PUT /api/v1/campaigns/{campaignId}", 200, Admins, Build: c => new($"/api/v1/campaigns/{c.Org.Campaign}", new { name = "Renamed " + c.Org.Unique() })),
         new("GET /api/v1/campaigns/{campaignId}", 200, Readers, Build: c => new($"/api/v1/campaigns/{c.Org.Campaign}")),
         // Refused for sales: a new sales activity, and moving the seeded sales activity to marketing (in charge before counts too).
         new("PUT /api/v1/campaigns/{campaignId}/activities/{activityId}", 200, "adminKey admin lead", OtherDepartment: Admins,
@@ -124,6 +126,23 @@ public sealed class RoleMatrixTests(AlignSystem system)
         })),
         new("GET /api/v1/goals", 200, Readers, Build: _ => new("/api/v1/goals")),
         new("GET /api/v1/goals/{goalId}", 200, Readers, Build: c => new($"/api/v1/goals/{c.Org.MarketingGoal}")),
+        // Changing a goal: as defining one, a lead changes the goals of departments it leads (here marketing's, not sales').
+        new("PUT /api/v1/goals/{goalId}", 200, "adminKey admin lead", OtherDepartment: Admins, BuildAsync: async c =>
+        {
+            var id = c.Other ? c.Org.SalesGoal : c.Org.MarketingGoal;
+            var goal = await c.Org.Tenant.GetOkAsync($"/api/v1/goals/{id}");
+            return new($"/api/v1/goals/{id}", new
+            {
+                id, title = $"{c.Department} goal {c.Org.Unique()}", metric = "leads", target = 100, owners = new[] { c.Department },
+                scope = new { campaign = c.Org.Campaign }, start = goal["start"]!.GetValue<DateTimeOffset>(), end = goal["end"]!.GetValue<DateTimeOffset>(),
+            });
+        }),
+        // Archiving and restoring: who may change the goal. Allowed calls archive goals of their own, never the seeded ones.
+        new("POST /api/v1/goals/{goalId}/archive", 200, "adminKey admin lead", OtherDepartment: Admins, BuildAsync: async c =>
+            new($"/api/v1/goals/{(c.Fresh ? await NewGoalAsync(c) : c.Other ? c.Org.SalesGoal : c.Org.MarketingGoal)}/archive")),
+        new("POST /api/v1/goals/{goalId}/restore", 200, "adminKey admin lead", OtherDepartment: Admins, BuildAsync: async c =>
+            new($"/api/v1/goals/{(c.Fresh ? await NewGoalAsync(c, archived: true) : c.Other ? c.Org.SalesGoal : c.Org.MarketingGoal)}/restore")),
+        new("GET /api/v1/goals/{goalId}/definitions", 200, Readers, Build: c => new($"/api/v1/goals/{c.Org.MarketingGoal}/definitions")),
         new("POST /api/v1/goals/{goalId}/rebuild", 200, Admins, Build: c => new($"/api/v1/goals/{c.Org.MarketingGoal}/rebuild")),
         new("POST /api/v1/goals/{goalId}/check-ins", 200, "adminKey ingestKey admin lead member", OtherDepartment: "adminKey ingestKey admin",
             Build: c => new($"/api/v1/goals/{c.Org.MarketingGoal}/check-ins", new { department = c.Department, confidence = 3, note = "checking in" })),
@@ -440,6 +459,19 @@ public sealed class RoleMatrixTests(AlignSystem system)
     private static async Task RestartAsync(HubConnection hub)
     {
         if (hub.State == HubConnectionState.Disconnected) await hub.StartAsync();
+    }
+
+    /// <summary>A goal of the cell's department for an allowed call to change (archived first when asked).</summary>
+    private static async Task<string> NewGoalAsync(MatrixCell c, bool archived = false)
+    {
+        var id = "g" + c.Org.Unique();
+        await c.Org.Tenant.PostOkAsync("/api/v1/goals", new
+        {
+            id, title = "Goal to archive", metric = "leads", target = 50, owners = new[] { c.Department },
+            scope = new { campaign = c.Org.Campaign }, start = DateTimeOffset.UtcNow.AddDays(-1), end = DateTimeOffset.UtcNow.AddDays(10),
+        });
+        if (archived) await c.Org.Tenant.PostOkAsync($"/api/v1/goals/{id}/archive", new { });
+        return id;
     }
 
     private static bool Listed(string list, string credential) => list.Split(' ', StringSplitOptions.RemoveEmptyEntries).Any(e => e.Split(':')[0] == credential);

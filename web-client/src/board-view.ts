@@ -111,7 +111,8 @@ export class BoardView {
     const boardKindChanged = campaignBoard !== this.#campaignBoard;
     this.#campaignBoard = campaignBoard;
 
-    if (change.kind === 'snapshot') {
+    // A snapshot replaces the board; a delta may say goals left it (removed ids are no longer in goals).
+    {
       for (const [id, card] of this.#cards) {
         if (!board.goals.has(id)) {
           card.root.remove();

@@ -187,6 +187,10 @@ export interface BoardUpdate {
   campaign?: CampaignView | null;
   /** Present (whole) only when the scorecard changed. */
   department?: DepartmentScorecard | null;
+  /** Goals that left the board (owners or scope changed, archived). */
+  removedGoals?: string[] | null;
+  /** Every goal of the board (a gateway's pull after a missed push): goals not in it have left. */
+  whole?: boolean;
 }
 
 export interface BoardState {
@@ -479,6 +483,11 @@ export class LiveBoard {
     }
 
     const changedIds: string[] = [];
+    for (const id of update.removedGoals ?? []) board.goals.delete(id);
+    if (update.whole) {
+      const kept = new Set((update.goals ?? []).map((g) => g.id));
+      for (const id of [...board.goals.keys()]) if (!kept.has(id)) board.goals.delete(id);
+    }
     for (const goal of update.goals ?? []) {
       board.goals.set(goal.id, goal);
       changedIds.push(goal.id);

@@ -23,7 +23,7 @@ public static class AlignmentEndpoints
         settings.MapPut("", UpdateSettingsAsync).Requires(AlignAction.ManageSettings).Reads().Answers<AlignmentSettings>();
 
         var goals = api.MapGroup("/goals/{goalId}").WithTags("Goals").Authenticated();
-        goals.MapPost("/check-ins", CheckInAsync).Requires(AlignAction.CheckIn).Reads().Answers<GoalView>().Problems(404);
+        goals.MapPost("/check-ins", CheckInAsync).Requires(AlignAction.CheckIn).Reads().Answers<GoalView>().Problems(404, 409);
         goals.MapGet("/history", HistoryAsync).Requires(AlignAction.Read).Answers<IReadOnlyList<HistoryPoint>>().Problems(400, 404);
         goals.MapGet("/events", ProvenanceAsync).Requires(AlignAction.Read).Answers<GoalEventsPage>().Problems(400, 404);
 

@@ -11,19 +11,27 @@ public static class CatalogueEndpoints
         var departments = api.MapGroup("/departments").WithTags("Departments").Authenticated();
         departments.MapPost("", CreateDepartmentAsync).Requires(AlignAction.ManageCatalogue).Reads().Answers<Department>(201).Problems(409);
         departments.MapGet("", (HttpContext http, IClusterClient cluster) => Org(http, cluster).ListDepartmentsAsync()).Requires(AlignAction.Read);
+        departments.MapPut("/{departmentId}", RenameDepartmentAsync).Requires(AlignAction.ManageCatalogue).Reads().Answers<Department>().Problems(404);
         departments.MapGet("/{departmentId}/scorecard", GetScorecardAsync).Requires(AlignAction.Read).Answers<DepartmentScorecard>().Problems(404);
         departments.MapPut("/{departmentId}/check-in-cadence", SetCheckInCadenceAsync).Requires(AlignAction.SetCheckInCadence).Reads().Answers<DepartmentScorecard>().Problems(404);
 
         var campaigns = api.MapGroup("/campaigns").WithTags("Campaigns").Authenticated();
         campaigns.MapPost("", CreateCampaignAsync).Requires(AlignAction.ManageCatalogue).Reads().Answers<Campaign>(201).Problems(409);
         campaigns.MapGet("", (HttpContext http, IClusterClient cluster) => Org(http, cluster).ListCampaignsAsync()).Requires(AlignAction.Read);
+        campaigns.MapPut("/{campaignId}", RenameCampaignAsync).Requires(AlignAction.ManageCatalogue).Reads().Answers<CampaignView>().Problems(404);
         campaigns.MapGet("/{campaignId}", GetCampaignAsync).Requires(AlignAction.Read).Answers<CampaignView>().Problems(404);
         campaigns.MapPut("/{campaignId}/activities/{activityId}", SetActivityAsync).Requires(AlignAction.EditActivity).Reads().Answers<CampaignView>().Problems(404);
 
         var goals = api.MapGroup("/goals").WithTags("Goals").Authenticated();
         goals.MapPost("", CreateGoalAsync).Requires(AlignAction.DefineGoal).Reads().Answers<GoalView>(201).Problems(409);
-        goals.MapGet("", (HttpContext http, IClusterClient cluster) => Org(http, cluster).ListGoalsAsync()).Requires(AlignAction.Read);
+        goals.MapGet("", ListGoalsAsync).Requires(AlignAction.Read).Answers<IReadOnlyList<GoalView>>().Problems(400);
         goals.MapGet("/{goalId}", GetGoalAsync).Requires(AlignAction.Read).Answers<GoalView>().Problems(404);
+        goals.MapPut("/{goalId}", ChangeGoalAsync).Requires(AlignAction.DefineGoal).Reads().Answers<GoalView>().Problems(404);
+        goals.MapPost("/{goalId}/archive", (string goalId, HttpContext http, IClusterClient cluster) => ArchiveGoalAsync(goalId, true, http, cluster))
+            .Requires(AlignAction.DefineGoal).Answers<GoalView>().Problems(404);
+        goals.MapPost("/{goalId}/restore", (string goalId, HttpContext http, IClusterClient cluster) => ArchiveGoalAsync(goalId, false, http, cluster))
+            .Requires(AlignAction.DefineGoal).Answers<GoalView>().Problems(404);
+        goals.MapGet("/{goalId}/definitions", GoalDefinitionsAsync).Requires(AlignAction.Read).Answers<IReadOnlyList<GoalChange>>().Problems(404);
         goals.MapPost("/{goalId}/rebuild", RebuildGoalAsync).Requires(AlignAction.ManageCatalogue).Answers<GoalView>().Problems(404);
 
         api.MapGet("/boards/{boardId}", GetBoardAsync).Requires(AlignAction.WatchBoard).WithTags("Boards").Authenticated()
@@ -40,6 +48,24 @@ public static class CatalogueEndpoints
         if (!v.IsValid) return v.Problem();
         var department = await Org(http, cluster).AddDepartmentAsync(new Department(id!, name!));
         return TypedResults.Created($"/api/v1/departments/{department.Id}", department);
+    }
+
+    private static async Task<IResult> RenameDepartmentAsync(string departmentId, RenameRequest request, HttpContext http, IClusterClient cluster)
+    {
+        if (!InputLimits.IsId(departmentId)) return NotFound($"Department {InputLimits.Echo(departmentId)} does not exist.");
+        var v = new Validation();
+        var name = v.Text("name", request.Name, InputLimits.MaxNameLength);
+        if (!v.IsValid) return v.Problem();
+        return TypedResults.Ok(await Org(http, cluster).RenameDepartmentAsync(departmentId, name!));
+    }
+
+    private static async Task<IResult> RenameCampaignAsync(string campaignId, RenameRequest request, HttpContext http, IClusterClient cluster)
+    {
+        if (!InputLimits.IsId(campaignId)) return NotFound($"Campaign {InputLimits.Echo(campaignId)} does not exist.");
+        var v = new Validation();
+        var name = v.Text("name", request.Name, InputLimits.MaxNameLength);
+        if (!v.IsValid) return v.Problem();
+        return TypedResults.Ok(await Org(http, cluster).RenameCampaignAsync(campaignId, name!));
     }
 
     private static async Task<IResult> CreateCampaignAsync(CreateCampaignRequest request, HttpContext http, IClusterClient cluster)
@@ -170,6 +196,55 @@ public static class CatalogueEndpoints
             return Policies.Departments(http, AlignAction.DefineGoal, parent.Owners)!;
         var view = await Org(http, cluster).CreateGoalAsync(definition);
         return TypedResults.Created($"/api/v1/goals/{view.Id}", view);
+    }
+
+    /// <summary>
+    /// Replaces a goal's definition with the whole definition in the body (the creation's body and
+    /// validation; its id is the path's). A lead changes a goal only if it leads all its owners before
+    /// and after the change (as on creation), and under a parent it may attach to.
+    /// </summary>
+    private static async Task<IResult> ChangeGoalAsync(string goalId, CreateGoalRequest request, HttpContext http, IClusterClient cluster)
+    {
+        if (!InputLimits.IsId(goalId)) return NotFound($"Goal {InputLimits.Echo(goalId)} does not exist.");
+        var (v, definition) = ValidateGoal(request);
+        if (definition is not null && definition.Id != goalId)
+        {
+            v.Add("id", "must be the goal's id in the path (a goal's id cannot change).");
+            definition = null;
+        }
+        if (definition is null) return v.Problem();
+        var org = Org(http, cluster);
+        if (await org.GetGoalDefinitionAsync(goalId) is not { } existing) return NotFound($"Goal {InputLimits.Echo(goalId)} does not exist.");
+        if (Policies.Departments(http, AlignAction.DefineGoal, existing.Owners) is { } refusedBefore) return refusedBefore;
+        if (Policies.Departments(http, AlignAction.DefineGoal, definition.Owners) is { } refusedAfter) return refusedAfter;
+        if (definition.ParentId is { } parentId && parentId != existing.ParentId && await org.GetGoalDefinitionAsync(parentId) is { } parent
+            && !parent.Owners.Any(owner => http.User.Allows(AlignAction.DefineGoal, [owner])))
+            return Policies.Departments(http, AlignAction.DefineGoal, parent.Owners)!;
+        var view = await org.UpdateGoalAsync(definition, AuditRecorder.ActorOf(http.User));
+        AuditRecorder.Detail(http, "fields", string.Join(",", existing.ChangedFields(definition)));
+        return TypedResults.Ok(view);
+    }
+
+    /// <summary>The goals that are not archived; with <c>archived=true</c>, the archived ones.</summary>
+    private static async Task<IReadOnlyList<GoalView>> ListGoalsAsync(bool? archived, HttpContext http, IClusterClient cluster) =>
+        archived == true ? await Org(http, cluster).ListArchivedGoalsAsync() : await Org(http, cluster).ListGoalsAsync();
+
+    /// <summary>Archives or restores a goal; who may is who may change it (a lead of all its owners, admins).</summary>
+    private static async Task<IResult> ArchiveGoalAsync(string goalId, bool archived, HttpContext http, IClusterClient cluster)
+    {
+        if (!InputLimits.IsId(goalId)) return NotFound($"Goal {InputLimits.Echo(goalId)} does not exist.");
+        var org = Org(http, cluster);
+        if (await org.GetGoalDefinitionAsync(goalId) is not { } existing) return NotFound($"Goal {InputLimits.Echo(goalId)} does not exist.");
+        if (Policies.Departments(http, AlignAction.DefineGoal, existing.Owners) is { } refused) return refused;
+        return TypedResults.Ok(await org.SetGoalArchivedAsync(goalId, archived, AuditRecorder.ActorOf(http.User)));
+    }
+
+    /// <summary>Every change of a goal's definition, oldest first: who, when, which fields, before and after.</summary>
+    private static async Task<IResult> GoalDefinitionsAsync(string goalId, HttpContext http, IClusterClient cluster)
+    {
+        if (!InputLimits.IsId(goalId)) return NotFound($"Goal {InputLimits.Echo(goalId)} does not exist.");
+        var changes = await cluster.GetGrain<IGoalGrain>(GrainKeys.For(http.User.OrgId(), goalId)).GetChangesAsync();
+        return changes is null ? NotFound($"Goal {InputLimits.Echo(goalId)} does not exist.") : TypedResults.Ok(changes);
     }
 
     /// <summary>The goal the request defines, or the refusal (linear in the request's size).</summary>

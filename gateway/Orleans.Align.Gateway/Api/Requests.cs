@@ -25,6 +25,10 @@ public sealed record RateLimitsRequest(
 /// <summary>What the operator set (<c>overrides</c>, null = default) and what this gateway enforces (<c>effective</c>).</summary>
 public sealed record RateLimitsResponse(string Id, OrganizationRateLimits Overrides, Orleans.Align.Gateway.Limits.EffectiveRateLimits Effective);
 
+/// <summary>A campaign's or a department's new name (its id never changes).</summary>
+public sealed record RenameRequest(
+    [property: Required, StringLength(MaxNameLength, MinimumLength = 1)] string? Name);
+
 public sealed record CreateDepartmentRequest(
     [property: Required, StringLength(Identifiers.MaxLength, MinimumLength = 1), RegularExpression(IdPattern)] string? Id,
     [property: Required, StringLength(MaxNameLength, MinimumLength = 1)] string? Name);

@@ -108,7 +108,8 @@ public sealed class BoardWatches(IClusterClient cluster, IHubContext<LiveHub> hu
     // forwards what the watchers missed.
     private readonly ConcurrentDictionary<(string Org, string Board), long> _forwarded = new();
 
-    private Task ForwardAsync(BoardUpdate update)
+    /// <param name="whole">The update holds every goal of the board (a pull): clients drop the goals it does not hold.</param>
+    private Task ForwardAsync(BoardUpdate update, bool whole = false)
     {
         _forwarded.AddOrUpdate((update.OrgId, update.BoardId), update.Version, (_, seen) => Math.Max(seen, update.Version));
         return hub.Clients.Group(GroupName(update.OrgId, update.BoardId)).SendAsync(LiveHub.BoardUpdateMethod, new
@@ -120,6 +121,9 @@ public sealed class BoardWatches(IClusterClient cluster, IHubContext<LiveHub> hu
             // Present only when they changed: a war room's campaign results, a department board's scorecard.
             campaign = update.Campaign,
             department = update.Department,
+            // Goals that left the board (owners or scope changed, archived): clients drop them.
+            removedGoals = update.RemovedGoals,
+            whole,
         });
     }
 
@@ -141,7 +145,7 @@ public sealed class BoardWatches(IClusterClient cluster, IHubContext<LiveHub> hu
         }
         logger.LogInformation("Board {Board} of {Org} is at version {Version}, past the {Seen} forwarded here; forwarding its state to its watchers",
             key.Board, key.Org, snapshot.Version, seen);
-        await ForwardAsync(new BoardUpdate(key.Org, key.Board, snapshot.Version, snapshot.Goals, snapshot.Feed, snapshot.Campaign, snapshot.Department));
+        await ForwardAsync(new BoardUpdate(key.Org, key.Board, snapshot.Version, snapshot.Goals, snapshot.Feed, snapshot.Campaign, snapshot.Department), whole: true);
     }
 
     private long _settleUntilTicks;

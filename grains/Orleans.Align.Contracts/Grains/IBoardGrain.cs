@@ -27,6 +27,14 @@ public interface IBoardGrain : IGrainWithStringKey
     [Alias("GoalChanged")]
     Task GoalChangedAsync(GoalView goal);
 
+    /// <summary>The board's campaign or department was renamed: its title follows (snapshots; live pushes carry the scorecard's name).</summary>
+    [Alias("TitleChanged")]
+    Task TitleChangedAsync(string title);
+
+    /// <summary>A goal left this board (its owners, scope or archiving changed); pushed as removed with the next update.</summary>
+    [Alias("GoalRemoved")]
+    Task GoalRemovedAsync(string goalId);
+
     /// <summary>The campaign of this war room moved; pushed with the next update.</summary>
     [Alias("CampaignChanged")]
     Task CampaignChangedAsync(CampaignView campaign);

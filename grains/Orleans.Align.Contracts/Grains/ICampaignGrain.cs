@@ -12,6 +12,10 @@ public interface ICampaignGrain : ILogViewGrain
     [Alias("Define")]
     Task DefineAsync(Campaign campaign);
 
+    /// <summary>A new name for a defined campaign: saved, its war room retitled, its view republished.</summary>
+    [Alias("Rename")]
+    Task<CampaignView> RenameAsync(string name);
+
     /// <summary>Interleaved: its war room asks for it while activating inside this campaign's publish.</summary>
     [Alias("Get"), AlwaysInterleave]
     Task<Campaign?> GetAsync();

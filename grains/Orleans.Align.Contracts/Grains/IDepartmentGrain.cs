@@ -12,6 +12,10 @@ public interface IDepartmentGrain : ILogViewGrain
     [Alias("Define")]
     Task DefineAsync(Department department);
 
+    /// <summary>A new name for a defined department: saved, its board retitled, its scorecard republished.</summary>
+    [Alias("Rename")]
+    Task<Department> RenameAsync(string name);
+
     [Alias("Get"), AlwaysInterleave]
     Task<Department?> GetAsync();
 
@@ -34,6 +38,10 @@ public interface IDepartmentGrain : ILogViewGrain
     /// <summary>A goal this department owns moved (status, progress, check-in).</summary>
     [Alias("GoalChanged")]
     Task GoalChangedAsync(GoalView goal);
+
+    /// <summary>A goal this department no longer owns (the owners changed, or it was archived): its card leaves the scorecard.</summary>
+    [Alias("GoalRemoved")]
+    Task GoalRemovedAsync(string goalId);
 
     /// <summary>A campaign this department is part of moved: its activities there are on the scorecard.</summary>
     [Alias("CampaignChanged")]

@@ -10,6 +10,22 @@ public interface IGoalGrain : ILogViewGrain
     [Alias("Define")]
     Task<GoalView> DefineAsync(GoalDefinition definition);
 
+    /// <summary>
+    /// Takes a changed definition (from the organization, which validated and routed it). A newer
+    /// counting revision recomputes the goal from the log; otherwise it re-judges. A revision it has
+    /// already taken changes nothing.
+    /// </summary>
+    [Alias("Redefine")]
+    Task<GoalView> RedefineAsync(GoalDefinition definition);
+
+    /// <summary>The definition's changes, oldest first; null when the goal does not exist. Read-only and interleaved.</summary>
+    [Alias("GetChanges"), AlwaysInterleave]
+    Task<IReadOnlyList<GoalChange>?> GetChangesAsync();
+
+    /// <summary>A child left this goal (another parent, or archived): a roll-up recomputes without it.</summary>
+    [Alias("ChildRemoved")]
+    Task ChildRemovedAsync(string childId);
+
     /// <summary>Read-only and interleaved: a board activating inside this goal's publish asks for it.</summary>
     [Alias("Get"), AlwaysInterleave]
     Task<GoalView?> GetAsync();

@@ -17,11 +17,19 @@ public interface IOrganizationGrain : IGrainWithStringKey
     [Alias("AddDepartment")]
     Task<Department> AddDepartmentAsync(Department department);
 
+    /// <summary>Renames a department (NotFound for an unknown one); its board and scorecard show the new name.</summary>
+    [Alias("RenameDepartment")]
+    Task<Department> RenameDepartmentAsync(string departmentId, string name);
+
     [Alias("ListDepartments")]
     Task<IReadOnlyList<Department>> ListDepartmentsAsync();
 
     [Alias("AddCampaign")]
     Task<Campaign> AddCampaignAsync(Campaign campaign);
+
+    /// <summary>Renames a campaign (NotFound for an unknown one); its war room and results show the new name.</summary>
+    [Alias("RenameCampaign")]
+    Task<CampaignView> RenameCampaignAsync(string campaignId, string name);
 
     [Alias("ListCampaigns")]
     Task<IReadOnlyList<Campaign>> ListCampaignsAsync();
@@ -36,6 +44,28 @@ public interface IOrganizationGrain : IGrainWithStringKey
 
     [Alias("CreateGoal")]
     Task<GoalView> CreateGoalAsync(GoalDefinition goal);
+
+    /// <summary>
+    /// Replaces a goal's definition (validated as on creation; NotFound for an unknown goal; Invalid for
+    /// a changed roll-up or a parent that would make a cycle), recorded as changed by <paramref name="by"/>.
+    /// A changed counting rule (metric, scope, period, reset) is a new counting revision: routed by a new
+    /// cursor and recomputed from the log. The same definition again changes nothing.
+    /// </summary>
+    [Alias("UpdateGoal")]
+    Task<GoalView> UpdateGoalAsync(GoalDefinition goal, AuditActor by);
+
+    /// <summary>
+    /// Archives (or restores) a goal: a change of its definition like any other (recorded with who and
+    /// when), after which it is not routed, leaves its boards, scorecards and parent's roll-up, and takes
+    /// no check-ins; restoring routes it again and it catches up from the log. Archiving an archived goal
+    /// (restoring a restored one) changes nothing. NotFound for an unknown goal.
+    /// </summary>
+    [Alias("SetGoalArchived")]
+    Task<GoalView> SetGoalArchivedAsync(string goalId, bool archived, AuditActor by);
+
+    /// <summary>The archived goals (<see cref="ListGoalsAsync"/> lists the others).</summary>
+    [Alias("ListArchivedGoals")]
+    Task<IReadOnlyList<GoalView>> ListArchivedGoalsAsync();
 
     /// <summary>Interleaved: a goal that lost its snapshot asks for its definition while activating.</summary>
     [Alias("GetGoalDefinition"), AlwaysInterleave]

@@ -107,7 +107,9 @@ public sealed record FeedQuery(
 public sealed record HistoryPoint(
     [property: Id(0)] DateTimeOffset At,
     [property: Id(1)] double? Value,
-    [property: Id(2)] double? Percent);
+    [property: Id(2)] double? Percent,
+    // The revision the goal's definition changed to within this point's bucket (GET /goals/{id}/definitions); null when it did not change.
+    [property: Id(3)] int? DefinitionChanged = null);
 
 /// <summary>An event behind a goal's value, as the provenance API lists it.</summary>
 [GenerateSerializer, Immutable, Alias("align.provenance-page")]

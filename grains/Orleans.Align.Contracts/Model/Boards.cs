@@ -22,7 +22,9 @@ public sealed record BoardUpdate(
     [property: Id(3)] IReadOnlyList<GoalView> Goals,
     [property: Id(4)] IReadOnlyList<FeedEntry>? Feed = null,
     [property: Id(5)] CampaignView? Campaign = null,
-    [property: Id(6)] DepartmentScorecard? Department = null);
+    [property: Id(6)] DepartmentScorecard? Department = null,
+    // Goals that left the board since the last update (owners or scope changed, archived): clients drop them.
+    [property: Id(7)] IReadOnlyList<string>? RemovedGoals = null);
 
 /// <summary>What a replay needs from a board: its title, its goals and its recent feed.</summary>
 [GenerateSerializer, Immutable, Alias("align.board-replay-basis")]

@@ -56,7 +56,10 @@ public sealed record IngestConflict(
 public sealed record LogRange(
     [property: Id(0)] long From,
     [property: Id(1)] long Through,
-    [property: Id(2)] IReadOnlyList<LoggedEvent> Events);
+    [property: Id(2)] IReadOnlyList<LoggedEvent> Events,
+    // The goal counting revision whose rule the cursor routed by (0 for other views): a goal applies
+    // only ranges of its own, so a range filtered by a definition it no longer has never leaks in.
+    [property: Id(3)] int Revision = 0);
 
 /// <summary>The kinds of views the ingest log delivers to: each keeps its own position in the log.</summary>
 [GenerateSerializer, Alias("align.view-kind")]

@@ -75,7 +75,12 @@ public sealed record GoalDefinition(
     [property: Id(11)] double Weight = 1,
     [property: Id(12)] RollUp RollUp = RollUp.OwnMetric,
     [property: Id(13)] ResetCadence Reset = ResetCadence.None,
-    [property: Id(14)] MetricDefinition? MetricDefinition = null)
+    [property: Id(14)] MetricDefinition? MetricDefinition = null,
+    [property: Id(15)] int Revision = 0,
+    [property: Id(16)] int CountingRevision = 0,
+    [property: Id(17)] AuditActor? ChangedBy = null,
+    [property: Id(18)] DateTimeOffset? ChangedAt = null,
+    [property: Id(19)] bool Archived = false)
 {
     /// <summary>The base metrics whose events move this goal (none when it rolls up from children).</summary>
     public IReadOnlyList<string> Inputs => RollUp == RollUp.Children ? [] : MetricDefinition?.Inputs ?? [Metric];
@@ -87,11 +92,62 @@ public sealed record GoalDefinition(
         && Scope.Covers(e)
         && e.Timestamp >= Start && e.Timestamp < End;
 
+    /// <summary>The same definition, whatever its revision and who changed it last.</summary>
     public bool SameAs(GoalDefinition other) =>
-        this with { Owners = [], Scope = GoalScope.All } == other with { Owners = [], Scope = GoalScope.All }
+        Bare(this) == Bare(other)
         && Owners.Order().SequenceEqual(other.Owners.Order())
         && Scope.Equivalent(other.Scope);
+
+    private static GoalDefinition Bare(GoalDefinition d) =>
+        d with { Owners = [], Scope = GoalScope.All, Revision = 0, CountingRevision = 0, ChangedBy = null, ChangedAt = null };
+
+    /// <summary>
+    /// Whether <paramref name="other"/> counts exactly the events this one counts, into the same
+    /// windows: same metric (and inputs), scope, period, reset and roll-up. When it does not, a change
+    /// is a new counting revision: the goal is recomputed from the log and routed by a new cursor.
+    /// A changed title, target, kind, baseline, owners, parent or weight only re-judges.
+    /// </summary>
+    public bool CountsLike(GoalDefinition other) =>
+        Metric == other.Metric
+        && Inputs.SequenceEqual(other.Inputs)
+        && Scope.Equivalent(other.Scope)
+        && Start == other.Start && End == other.End
+        && Reset == other.Reset && RollUp == other.RollUp;
+
+    /// <summary>The fields a person changes, for the definition history (the rest is bookkeeping).</summary>
+    public IEnumerable<string> ChangedFields(GoalDefinition other)
+    {
+        if (Title != other.Title) yield return "title";
+        if (Metric != other.Metric) yield return "metric";
+        if (Target != other.Target) yield return "target";
+        if (!Owners.Order().SequenceEqual(other.Owners.Order())) yield return "owners";
+        if (!Scope.Equivalent(other.Scope)) yield return "scope";
+        if (Start != other.Start) yield return "start";
+        if (End != other.End) yield return "end";
+        if (Kind != other.Kind) yield return "kind";
+        if (Baseline != other.Baseline) yield return "baseline";
+        if (ParentId != other.ParentId) yield return "parent";
+        if (Weight != other.Weight) yield return "weight";
+        if (RollUp != other.RollUp) yield return "rollUp";
+        if (Reset != other.Reset) yield return "reset";
+        if (Archived != other.Archived) yield return "archived";
+    }
 }
+
+/// <summary>
+/// One change of a goal's definition: who made it and when, the definition before and after, the
+/// fields that moved, and whether the goal was recomputed from the log (its counting rule changed) or
+/// only re-judged.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("align.goal-change")]
+public sealed record GoalChange(
+    [property: Id(0)] int Revision,
+    [property: Id(1)] DateTimeOffset At,
+    [property: Id(2)] AuditActor By,
+    [property: Id(3)] IReadOnlyList<string> Fields,
+    [property: Id(4)] bool Recomputed,
+    [property: Id(5)] GoalDefinition Before,
+    [property: Id(6)] GoalDefinition After);
 
 /// <summary>A department's confidence in a goal, with a note: the human signal next to the computed one.</summary>
 [GenerateSerializer, Immutable, Alias("align.check-in")]
@@ -137,7 +193,8 @@ public sealed record GoalView(
     [property: Id(23)] bool LowerIsBetter = false,
     [property: Id(24)] IReadOnlyDictionary<string, double>? Parts = null,
     [property: Id(25)] IReadOnlyList<Contribution>? Contributions = null,
-    [property: Id(26)] ResetCadence Reset = ResetCadence.None);
+    [property: Id(26)] ResetCadence Reset = ResetCadence.None,
+    [property: Id(27)] bool Archived = false);
 
 /// <summary>
 /// What provenance and replay need from a live goal, read without waiting for (or holding) its turn:

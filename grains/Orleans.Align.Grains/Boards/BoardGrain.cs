@@ -26,6 +26,7 @@ public sealed class BoardGrain(
 
     private readonly Dictionary<string, GoalView> _goals = new(StringComparer.Ordinal);
     private readonly Dictionary<string, GoalView> _changed = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _removed = new(StringComparer.Ordinal);
     private readonly List<FeedEntry> _feed = [];
     private readonly List<FeedEntry> _newFeed = [];
     public const int FeedOnBoard = 30;
@@ -205,11 +206,27 @@ public sealed class BoardGrain(
         }
         _goals[goal.Id] = goal;
         _changed[goal.Id] = goal;
+        _removed.Remove(goal.Id);
         if (state.State.GoalIds.Add(goal.Id))
         {
             _title ??= await ResolveTitleAsync();
             await state.WriteStateAsync();
         }
+        ScheduleFlush();
+    }
+
+    public Task TitleChangedAsync(string title)
+    {
+        _title = title;
+        return Task.CompletedTask;
+    }
+
+    public async Task GoalRemovedAsync(string goalId)
+    {
+        _goals.Remove(goalId);
+        _changed.Remove(goalId);
+        _removed.Add(goalId);
+        if (state.State.GoalIds.Remove(goalId)) await state.WriteStateAsync();
         ScheduleFlush();
     }
 
@@ -227,11 +244,12 @@ public sealed class BoardGrain(
     {
         _flushTimer?.Dispose();
         _flushTimer = null;
-        if (_changed.Count == 0 && _newFeed.Count == 0 && !_campaignChanged && !_departmentChanged) return;
+        if (_changed.Count == 0 && _newFeed.Count == 0 && _removed.Count == 0 && !_campaignChanged && !_departmentChanged) return;
 
         var update = new BoardUpdate(_orgId, _boardId, ++_version, [.. _changed.Values], [.. Enumerable.Reverse(_newFeed)],
-            _campaignChanged ? _campaign : null, _departmentChanged ? _department : null);
+            _campaignChanged ? _campaign : null, _departmentChanged ? _department : null, _removed.Count == 0 ? null : [.. _removed]);
         _changed.Clear();
+        _removed.Clear();
         _newFeed.Clear();
         (_campaignChanged, _departmentChanged) = (false, false);
         _lastPush = clock.GetUtcNow();

@@ -66,6 +66,24 @@ public sealed class CampaignGrain(
         return await RebuildAsync(campaign);
     }
 
+    public async Task<CampaignView> RenameAsync(string name)
+    {
+        var campaign = (Definition ?? throw AlignException.NotFound($"Campaign '{Key.Id}' does not exist.")) with { Name = name };
+        definition.State.Value = campaign;
+        await definition.WriteStateAsync();
+        try
+        {
+            await GrainFactory.GetGrain<IBoardGrain>(GrainKeys.For(Key.OrgId, BoardIds.ForCampaign(Key.Id))).TitleChangedAsync($"{name} war room");
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The war room reads its title again when it next activates.
+            logger.LogWarning(ex, "Retitling the war room of campaign {Campaign} of {OrgId} failed", Key.Id, Key.OrgId);
+        }
+        // The results record the definition they were computed for: a rename is recomputed like an activity change (one log scan).
+        return await RebuildAsync(campaign);
+    }
+
     public async Task<CampaignView?> GetViewAsync() => Definition is null ? null : await ViewAsync();
 
     private void Reset(Campaign campaign) => Replace(new CampaignResults { ComputedFor = Fingerprint(campaign), UpdatedAt = Clock.GetUtcNow() });

@@ -116,6 +116,12 @@ public sealed class OrganizationGrain(
         return department;
     }
 
+    public async Task<Department> RenameDepartmentAsync(string departmentId, string name)
+    {
+        if (!Existing.Departments.Contains(departmentId)) throw AlignException.NotFound($"Department '{departmentId}' does not exist.");
+        return await GrainFactory.GetGrain<IDepartmentGrain>(GrainKeys.For(OrgId, departmentId)).RenameAsync(name);
+    }
+
     public async Task<IReadOnlyList<Department>> ListDepartmentsAsync()
     {
         var found = await Task.WhenAll(Existing.Departments.Select(id => GrainFactory.GetGrain<IDepartmentGrain>(GrainKeys.For(OrgId, id)).GetAsync()));
@@ -185,6 +191,12 @@ public sealed class OrganizationGrain(
         return activity with { Targets = activity.Targets?.Select(t => t with { MetricDefinition = s.Metrics.Find(m => m.Key == t.Metric) }).ToArray() };
     }
 
+    public async Task<CampaignView> RenameCampaignAsync(string campaignId, string name)
+    {
+        if (!Existing.Campaigns.Contains(campaignId)) throw AlignException.NotFound($"Campaign '{campaignId}' does not exist.");
+        return await GrainFactory.GetGrain<ICampaignGrain>(GrainKeys.For(OrgId, campaignId)).RenameAsync(name);
+    }
+
     public async Task<IReadOnlyList<Campaign>> ListCampaignsAsync()
     {
         var found = await Task.WhenAll(Existing.Campaigns.Select(id => GrainFactory.GetGrain<ICampaignGrain>(GrainKeys.For(OrgId, id)).GetAsync()));
@@ -217,6 +229,74 @@ public sealed class OrganizationGrain(
             await SaveAndRouteAsync(c => c.Goals.Add(goal));
         }
         return await goalGrain.DefineAsync(goal);
+    }
+
+    public async Task<GoalView> UpdateGoalAsync(GoalDefinition goal, AuditActor by)
+    {
+        var s = Existing;
+        var existing = s.Goals.Find(g => g.Id == goal.Id) ?? throw AlignException.NotFound($"Goal '{goal.Id}' does not exist.");
+        var goalGrain = GrainFactory.GetGrain<IGoalGrain>(GrainKeys.For(OrgId, goal.Id));
+        RequireDepartments(goal.Owners);
+        RequireScope(goal.Scope);
+        if (goal.RollUp != existing.RollUp)
+            throw AlignException.Invalid("A goal's roll-up cannot change (its own metric or its children's progress): create another goal.");
+        if (goal.ParentId is { } parentId)
+        {
+            if (parentId == goal.Id) throw AlignException.Invalid("A goal cannot be its own parent.");
+            if (s.Goals.Find(g => g.Id == parentId) is null) throw AlignException.Invalid($"Unknown parent goal '{parentId}'; create the parent first.");
+            // The new parent may not sit below this goal: the alignment tree stays a tree.
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            for (var at = s.Goals.Find(g => g.Id == parentId); at is not null && seen.Add(at.Id); at = at.ParentId is { } up ? s.Goals.Find(g => g.Id == up) : null)
+            {
+                if (at.Id == goal.Id) throw AlignException.Invalid($"Goal '{parentId}' is below '{goal.Id}' in the alignment tree; it cannot be its parent.");
+            }
+        }
+        if (goal.RollUp == RollUp.OwnMetric)
+        {
+            // An unchanged metric keeps the definition the goal was created with (a catalogue change does
+            // not change what it measures); a new metric takes the catalogue's.
+            var metric = goal.Metric == existing.Metric && existing.MetricDefinition is { } kept ? kept
+                : s.Metrics.Find(m => m.Key == goal.Metric) ?? throw AlignException.Invalid($"Unknown metric '{goal.Metric}'. See GET /api/v1/metrics.");
+            goal = goal with { MetricDefinition = metric };
+        }
+        else goal = goal with { MetricDefinition = existing.MetricDefinition };
+        // Archiving has its own operations: a changed definition keeps the goal archived or not.
+        goal = goal with { Archived = existing.Archived };
+
+        // The same definition again (a retry): nothing to record; the goal takes what it may have missed.
+        if (existing.SameAs(goal)) return await goalGrain.RedefineAsync(existing);
+
+        var revision = existing.Revision + 1;
+        goal = goal with
+        {
+            Revision = revision,
+            CountingRevision = existing.CountsLike(goal) ? existing.CountingRevision : revision,
+            ChangedBy = by,
+            ChangedAt = clock.GetUtcNow(),
+        };
+        // Route first, then tell the goal, as on creation: a new counting rule gets a new cursor, and the
+        // goal reads the log when it takes the definition, so nothing that arrives in between is missed.
+        // If the goal cannot be told now, it takes the saved definition on its next delivery or activation.
+        await SaveAndRouteAsync(c => c.Goals[c.Goals.FindIndex(g => g.Id == goal.Id)] = goal);
+        return await goalGrain.RedefineAsync(goal);
+    }
+
+    public async Task<GoalView> SetGoalArchivedAsync(string goalId, bool archived, AuditActor by)
+    {
+        var existing = Existing.Goals.Find(g => g.Id == goalId) ?? throw AlignException.NotFound($"Goal '{goalId}' does not exist.");
+        var goalGrain = GrainFactory.GetGrain<IGoalGrain>(GrainKeys.For(OrgId, goalId));
+        if (existing.Archived == archived) return await goalGrain.RedefineAsync(existing);
+        var goal = existing with { Archived = archived, Revision = existing.Revision + 1, ChangedBy = by, ChangedAt = clock.GetUtcNow() };
+        // Archiving: the routing drops the goal's cursor, then the goal leaves its boards. Restoring: the
+        // routing gives it a cursor at the log's tail, whose first (empty) range makes it read what it missed.
+        await SaveAndRouteAsync(c => c.Goals[c.Goals.FindIndex(g => g.Id == goalId)] = goal);
+        return await goalGrain.RedefineAsync(goal);
+    }
+
+    public async Task<IReadOnlyList<GoalView>> ListArchivedGoalsAsync()
+    {
+        var found = await Task.WhenAll(Existing.Goals.Where(g => g.Archived).Select(g => GrainFactory.GetGrain<IGoalGrain>(GrainKeys.For(OrgId, g.Id)).GetAsync()));
+        return [.. found.OfType<GoalView>()];
     }
 
     public async Task<RuleView> CreateRuleAsync(TriggerRule rule)
@@ -296,7 +376,7 @@ public sealed class OrganizationGrain(
         var s = Existing;
         var rules = Task.WhenAll(s.Rules.Select(r => RuleGrain(r).GetAsync()));
         // Each goal's trend alert is a rule too, judged by the goal: listed after the organization's own.
-        var trends = Task.WhenAll(s.Goals.Select(g => GrainFactory.GetGrain<IGoalGrain>(GrainKeys.For(OrgId, g.Id)).GetTrendAsync()));
+        var trends = Task.WhenAll(s.Goals.Where(g => !g.Archived).Select(g => GrainFactory.GetGrain<IGoalGrain>(GrainKeys.For(OrgId, g.Id)).GetTrendAsync()));
         return [.. (await rules).OfType<RuleView>(), .. (await trends).OfType<RuleView>()];
     }
 
@@ -310,7 +390,7 @@ public sealed class OrganizationGrain(
 
     public async Task<IReadOnlyList<GoalView>> ListGoalsAsync()
     {
-        var found = await Task.WhenAll(Existing.Goals.Select(g => GrainFactory.GetGrain<IGoalGrain>(GrainKeys.For(OrgId, g.Id)).GetAsync()));
+        var found = await Task.WhenAll(Existing.Goals.Where(g => !g.Archived).Select(g => GrainFactory.GetGrain<IGoalGrain>(GrainKeys.For(OrgId, g.Id)).GetAsync()));
         return [.. found.OfType<GoalView>()];
     }
 

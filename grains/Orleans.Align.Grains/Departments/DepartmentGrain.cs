@@ -72,6 +72,24 @@ public sealed class DepartmentGrain(
 
     public Task<Department?> GetAsync() => Task.FromResult(Definition);
 
+    public async Task<Department> RenameAsync(string name)
+    {
+        var department = (Definition ?? throw AlignException.NotFound($"Department '{Key.Id}' does not exist.")) with { Name = name };
+        definition.State.Value = department;
+        await definition.WriteStateAsync();
+        try
+        {
+            await GrainFactory.GetGrain<IBoardGrain>(GrainKeys.For(Key.OrgId, BoardIds.ForDepartment(Key.Id))).TitleChangedAsync($"{name} scorecard");
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The board reads its title again when it next activates.
+            logger.LogWarning(ex, "Retitling the board of department {Department} of {OrgId} failed", Key.Id, Key.OrgId);
+        }
+        await PublishAsync();
+        return department;
+    }
+
     public async Task<DepartmentScorecard?> GetScorecardAsync()
     {
         if (Definition is not { } department) return null;
@@ -86,6 +104,13 @@ public sealed class DepartmentGrain(
         Snapshots.MarkDirty();
         // A check-in clears an overdue reminder at once; a goal that stopped running needs none.
         if (S.JudgeCheckIns(Definition, Cadence, Clock.GetUtcNow())) await FlushAsync();
+        await PublishAsync();
+    }
+
+    public async Task GoalRemovedAsync(string goalId)
+    {
+        if (Definition is null || !S.Goals.Remove(goalId)) return;
+        Snapshots.MarkDirty();
         await PublishAsync();
     }
 

@@ -51,6 +51,8 @@ public sealed class GoalState
     [Id(14)] public bool ReminderSet { get; set; }
     /// <summary>What the goal told its feed, what waits out its hold time, and what the feed has not confirmed yet.</summary>
     [Id(15)] public GoalAlerts Alerts { get; set; } = new();
+    /// <summary>Every change of the definition, oldest first (bounded): who, when, before and after.</summary>
+    [Id(16)] public List<GoalChange> Changes { get; set; } = [];
 }
 
 [GenerateSerializer, Immutable, Alias("align.child-progress")]
@@ -70,6 +72,7 @@ public sealed class GoalGrain(
     ILogger<GoalGrain> logger) : Grain, IGoalGrain, IRemindable, ILogView
 {
     public const int MaxCheckIns = 100;
+    public const int MaxChanges = 200;
     public const string PaceReminder = "pace";
 
     private IGrainTimer? _paceTimer;
@@ -97,6 +100,11 @@ public sealed class GoalGrain(
             state.State = Fresh(definition);
             _snapshots.MarkDirty();
         }
+        else if (await org.GetGoalDefinitionAsync(Key.GoalId) is { } current && current.Revision > S.Definition.Revision)
+        {
+            // The organization saved a change this goal never took (its call failed): take it now.
+            await RedefineCoreAsync(current, publish: false);
+        }
         // A snapshot from before alerts had episodes knows only the status it last told.
         if (S.Alerts.Status.Announced != S.LastStatus) S.Alerts.Status = new HeldStatus(S.LastStatus);
         if (await _follower.CatchUpAsync(this, long.MaxValue, cancellationToken)) MarkDirty();
@@ -107,8 +115,17 @@ public sealed class GoalGrain(
         this.RegisterGrainTimer(AfterActivationAsync, new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan));
     }
 
+    /// <summary>A definition taken while activating: its old boards, departments and parent are told after the activation.</summary>
+    private GoalDefinition? _leftBehind;
+
     private async Task AfterActivationAsync(CancellationToken cancellationToken)
     {
+        if (_leftBehind is { } before && S.Definition is { } after)
+        {
+            _leftBehind = null;
+            await LeaveAsync(before, after.Archived ? null : after);
+            if (!after.Archived) await PublishAsync(Evaluate());
+        }
         try
         {
             await EnsureReminderAsync();
@@ -153,6 +170,105 @@ public sealed class GoalGrain(
         WindowStart = GoalMath.WindowStart(definition.Reset, definition.Start, clock.GetUtcNow()),
     };
 
+    public async Task<GoalView> RedefineAsync(GoalDefinition definition)
+    {
+        if (S.Definition is null) throw AlignException.NotFound($"Goal '{Key.GoalId}' does not exist.");
+        await RedefineCoreAsync(definition, publish: true);
+        return View();
+    }
+
+    /// <summary>
+    /// Takes a newer definition (an older or equal revision is already taken: a retry changes nothing).
+    /// A changed counting rule recomputes the goal from the log, keeping its history, check-ins,
+    /// children and alerts; anything else only re-judges. Boards, departments and a parent that no
+    /// longer show the goal are told to drop it.
+    /// </summary>
+    private async Task RedefineCoreAsync(GoalDefinition definition, bool publish)
+    {
+        var before = S.Definition!;
+        if (definition.Revision <= before.Revision) return;
+        var recompute = definition.CountingRevision != before.CountingRevision;
+        var change = new GoalChange(definition.Revision, definition.ChangedAt ?? clock.GetUtcNow(),
+            definition.ChangedBy ?? new AuditActor("system", "organization", "the organization's saved definition"),
+            [.. before.ChangedFields(definition)], recompute, before, definition);
+        if (recompute)
+        {
+            var keep = S;
+            state.State = Fresh(definition);
+            S.Children = keep.Children;
+            S.LatestCheckIn = keep.LatestCheckIn;
+            S.CheckIns = keep.CheckIns;
+            S.Minutes = keep.Minutes;
+            S.Days = keep.Days;
+            S.LastStatus = keep.LastStatus;
+            S.Alerts = keep.Alerts;
+            S.ReminderSet = keep.ReminderSet;
+            S.Changes = keep.Changes;
+            await _follower.CatchUpAsync(this, long.MaxValue, CancellationToken.None);
+        }
+        else
+        {
+            S.Definition = definition;
+            S.UpdatedAt = clock.GetUtcNow();
+        }
+        if (!definition.Archived && before.Archived)
+        {
+            // Not routed while archived: what arrived meanwhile is read from the log now.
+            await _follower.CatchUpAsync(this, long.MaxValue, CancellationToken.None);
+        }
+        S.Changes.Add(change);
+        if (S.Changes.Count > MaxChanges) S.Changes.RemoveRange(0, S.Changes.Count - MaxChanges);
+        await _snapshots.WriteAsync();
+        if (!publish)
+        {
+            _leftBehind = before;
+            return;
+        }
+        StartPaceTimer();
+        try
+        {
+            await EnsureReminderAsync();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning(ex, "Registering the pace reminder of goal {GoalId} of {OrgId} failed", Key.GoalId, Key.OrgId);
+        }
+        await LeaveAsync(before, definition.Archived ? null : definition);
+        if (definition.Archived) await FlushFeedAsync();
+        else await PublishAsync(Evaluate());
+    }
+
+    /// <summary>Tells the boards, departments and parent that showed <paramref name="before"/> but do not show <paramref name="after"/> (null: none) to drop the goal.</summary>
+    private async Task LeaveAsync(GoalDefinition before, GoalDefinition? after)
+    {
+        var orgId = Key.OrgId;
+        try
+        {
+            var calls = BoardIds.For(before).Except(after is null ? [] : BoardIds.For(after))
+                .Select(b => GrainFactory.GetGrain<IBoardGrain>(GrainKeys.For(orgId, b)).GoalRemovedAsync(before.Id)).ToList();
+            calls.AddRange(before.Owners.Except(after?.Owners ?? [])
+                .Select(o => GrainFactory.GetGrain<IDepartmentGrain>(GrainKeys.For(orgId, o)).GoalRemovedAsync(before.Id)));
+            if (before.ParentId is { } parent && parent != after?.ParentId)
+                calls.Add(GrainFactory.GetGrain<IGoalGrain>(GrainKeys.For(orgId, parent)).ChildRemovedAsync(before.Id));
+            await Task.WhenAll(calls);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Telling the boards of {OrgId} that goal {GoalId} left them failed", orgId, before.Id);
+        }
+    }
+
+    public Task<IReadOnlyList<GoalChange>?> GetChangesAsync() =>
+        Task.FromResult<IReadOnlyList<GoalChange>?>(S.Definition is null ? null : [.. S.Changes]);
+
+    public async Task ChildRemovedAsync(string childId)
+    {
+        if (S.Definition is null || !S.Children.Remove(childId)) return;
+        S.UpdatedAt = clock.GetUtcNow();
+        MarkDirty();
+        await PublishAsync(Evaluate());
+    }
+
     public Task<GoalView?> GetAsync() => Task.FromResult(S.Definition is null ? null : View());
 
     public async Task<long> ApplyAsync(LogRange range)
@@ -160,6 +276,18 @@ public sealed class GoalGrain(
         // Not defined yet: the route was registered before the definition landed. DefineAsync reads
         // the log after these events were written, so skipping them here loses nothing.
         if (S.Definition is null) return 0;
+        if (range.Revision != S.Definition.CountingRevision)
+        {
+            // Routed by another counting rule than this goal's. An older one: a handover still in
+            // flight from before a change, which the recompute already covered. A newer one: the
+            // organization changed the definition and this goal has not taken it yet; it takes it
+            // now (reading the log, which holds the range), or when the change reaches it.
+            if (range.Revision > S.Definition.CountingRevision
+                && await GrainFactory.GetGrain<IOrganizationGrain>(Key.OrgId).GetGoalDefinitionAsync(Key.GoalId) is { } current
+                && current.Revision > S.Definition.Revision)
+                await RedefineCoreAsync(current, publish: true);
+            return S.AppliedThrough;
+        }
         var (moved, advanced) = await _follower.ApplyRangeAsync(this, range, $"Goal '{Key.GoalId}'");
         if (moved || advanced) MarkDirty();
         if (moved) await PublishAsync(Evaluate());
@@ -205,6 +333,7 @@ public sealed class GoalGrain(
     public async Task<GoalView> CheckInAsync(CheckIn checkIn)
     {
         var d = S.Definition ?? throw AlignException.NotFound($"Goal '{Key.GoalId}' does not exist.");
+        if (d.Archived) throw AlignException.Conflict($"Goal '{Key.GoalId}' is archived: restore it before checking in.");
         S.LatestCheckIn = checkIn;
         S.CheckIns.Add(checkIn);
         if (S.CheckIns.Count > MaxCheckIns) S.CheckIns.RemoveRange(0, S.CheckIns.Count - MaxCheckIns);
@@ -232,7 +361,7 @@ public sealed class GoalGrain(
     }
 
     public Task<IReadOnlyList<HistoryPoint>> GetHistoryAsync(bool daily) =>
-        Task.FromResult<IReadOnlyList<HistoryPoint>>(daily ? [.. S.Days] : [.. S.Minutes]);
+        Task.FromResult(GoalHistory.Marked(daily ? S.Days : S.Minutes, S.Changes, daily));
 
     public async Task<GoalView> RebuildAsync()
     {
@@ -247,6 +376,7 @@ public sealed class GoalGrain(
         S.LastStatus = keep.LastStatus;
         S.Alerts = keep.Alerts;
         S.ReminderSet = keep.ReminderSet;
+        S.Changes = keep.Changes;
         await _follower.CatchUpAsync(this, long.MaxValue, CancellationToken.None);
         await _snapshots.WriteAsync();
         await PublishAsync(Evaluate());
@@ -278,7 +408,7 @@ public sealed class GoalGrain(
     private static MetricDefinition MetricOf(GoalDefinition d) => GoalViews.MetricOf(d);
 
     private GoalView View() => GoalViews.Build(S.Definition!, MetricOf(S.Definition!), S.Parts, S.ByDepartment, clock.GetUtcNow(),
-        S.Children.Values, S.UpdatedAt, S.AppliedThrough, S.LatestCheckIn, _settings);
+        S.Children.Values, S.UpdatedAt, S.AppliedThrough, S.LatestCheckIn, _settings) with { Archived = S.Definition!.Archived };
 
     /// <summary>
     /// Computes the view, records history and judges the realignment triggers (a turn to at risk or
@@ -288,6 +418,8 @@ public sealed class GoalGrain(
     private GoalView Evaluate()
     {
         var view = View();
+        // An archived goal records no history and raises nothing until it is restored.
+        if (S.Definition!.Archived) return view;
         var d = S.Definition!;
         var now = clock.GetUtcNow();
         GoalHistory.Record(S.Minutes, S.Days, now, view.Progress, view.Percent);
@@ -311,6 +443,7 @@ public sealed class GoalGrain(
     /// <summary>What time alone changes: the reset window rolls, the pace status moves, alerts are raised.</summary>
     private async Task<GoalView> JudgeTimeAsync()
     {
+        if (S.Definition!.Archived) return View();
         var before = _lastPublishedStatus;
         var rolled = RollWindow(clock.GetUtcNow());
         var view = Evaluate();
@@ -405,6 +538,12 @@ public sealed class GoalGrain(
     {
         var orgId = Key.OrgId;
         var d = S.Definition!;
+        // An archived goal is on no board, scorecard or roll-up; what it still applies waits for a restore.
+        if (d.Archived)
+        {
+            await FlushFeedAsync();
+            return;
+        }
         _lastPublishedStatus = view.Status;
         try
         {

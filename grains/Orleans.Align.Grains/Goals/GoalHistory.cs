@@ -25,6 +25,25 @@ public static class GoalHistory
         if (points.Count > max) points.RemoveRange(0, points.Count - max);
     }
 
+    /// <summary>
+    /// The points with the buckets in which the goal's definition changed marked (<c>DefinitionChanged</c>,
+    /// with the revision it changed to; the last one when several fell in one bucket). A change in a
+    /// bucket with no point is marked on the next point.
+    /// </summary>
+    public static IReadOnlyList<HistoryPoint> Marked(IReadOnlyList<HistoryPoint> points, IReadOnlyList<GoalChange> changes, bool daily)
+    {
+        var marked = points.ToList();
+        if (changes.Count == 0) return marked;
+        var bucket = daily ? TimeSpan.FromDays(1) : TimeSpan.FromMinutes(1);
+        foreach (var change in changes)
+        {
+            var at = Floor(change.At, bucket);
+            var index = marked.FindIndex(p => p.At >= at);
+            if (index >= 0) marked[index] = marked[index] with { DefinitionChanged = change.Revision };
+        }
+        return marked;
+    }
+
     private static DateTimeOffset Floor(DateTimeOffset t, TimeSpan bucket)
     {
         var u = t.ToUniversalTime();

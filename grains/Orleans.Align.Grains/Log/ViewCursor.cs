@@ -4,12 +4,16 @@ namespace Orleans.Align.Grains.Log;
 /// A view the ingest log delivers to: a goal, a campaign or a department, and the one rule for
 /// which events it counts (the log routes by it; the view applies by the same rule).
 /// </summary>
-public sealed record ViewTarget(ViewKind Kind, string Id, Func<MetricEvent, bool> Counts)
+public sealed record ViewTarget(ViewKind Kind, string Id, Func<MetricEvent, bool> Counts, int Revision = 0)
 {
-    /// <summary>The cursor's key: ids are unique per kind, not across kinds.</summary>
-    public string Key => $"{Kind}/{Id}";
+    /// <summary>
+    /// The cursor's key: ids are unique per kind, not across kinds. A goal whose counting rule changed
+    /// (<see cref="GoalDefinition.CountingRevision"/>) gets a new key, so a new cursor routed by the new
+    /// rule; the old one, routed by the old rule, is dropped with the routing that no longer names it.
+    /// </summary>
+    public string Key => Revision == 0 ? $"{Kind}/{Id}" : $"{Kind}/{Id}#{Revision}";
 
-    public static ViewTarget Of(GoalDefinition goal) => new(ViewKind.Goal, goal.Id, goal.Counts);
+    public static ViewTarget Of(GoalDefinition goal) => new(ViewKind.Goal, goal.Id, goal.Counts, goal.CountingRevision);
 
     public static ViewTarget OfCampaign(string id) => new(ViewKind.Campaign, id, e => e.Campaign == id);
 
@@ -20,7 +24,7 @@ public sealed record ViewTarget(ViewKind Kind, string Id, Func<MetricEvent, bool
 
     /// <summary>Every view the routing names.</summary>
     public static IEnumerable<ViewTarget> All(OrganizationRouting routing) =>
-        routing.Goals.Select(Of).Concat(routing.Campaigns.Select(OfCampaign)).Concat(routing.Departments.Select(OfDepartment))
+        routing.Goals.Where(g => !g.Archived).Select(Of).Concat(routing.Campaigns.Select(OfCampaign)).Concat(routing.Departments.Select(OfDepartment))
             .Concat((routing.Rules ?? []).Select(Of));
 }
 
@@ -91,7 +95,7 @@ public sealed class ViewCursor(ViewTarget target, long position, int maxPending)
         // All of the queue: the range reaches as far as the cursor has looked. Part of it: it ends at
         // the last event handed, and the rest follows in the next range.
         var through = count == _events.Count ? Through : events[^1].Sequence;
-        return new Handover(new LogRange(From, through, events), _generation);
+        return new Handover(new LogRange(From, through, events, Target.Revision), _generation);
     }
 
     /// <summary>The goal applied the handover.</summary>
