@@ -193,18 +193,7 @@ public sealed class GoalGrain(
             [.. before.ChangedFields(definition)], recompute, before, definition);
         if (recompute)
         {
-            var keep = S;
-            state.State = Fresh(definition);
-            S.Children = keep.Children;
-            S.LatestCheckIn = keep.LatestCheckIn;
-            S.CheckIns = keep.CheckIns;
-            S.Minutes = keep.Minutes;
-            S.Days = keep.Days;
-            S.LastStatus = keep.LastStatus;
-            S.Alerts = keep.Alerts;
-            S.ReminderSet = keep.ReminderSet;
-            S.Changes = keep.Changes;
-            await _follower.CatchUpAsync(this, long.MaxValue, CancellationToken.None);
+            await RecountFromLogAsync(definition);
         }
         else
         {
@@ -363,9 +352,12 @@ public sealed class GoalGrain(
     public Task<IReadOnlyList<HistoryPoint>> GetHistoryAsync(bool daily) =>
         Task.FromResult(GoalHistory.Marked(daily ? S.Days : S.Minutes, S.Changes, daily));
 
-    public async Task<GoalView> RebuildAsync()
+    /// <summary>
+    /// Counts again from the log under <paramref name="definition"/>: the counts start fresh, what is
+    /// not counted (children, check-ins, history, status, alerts, the reminder, the changes) is kept.
+    /// </summary>
+    private async Task RecountFromLogAsync(GoalDefinition definition)
     {
-        var definition = S.Definition ?? throw AlignException.NotFound($"Goal '{Key.GoalId}' does not exist.");
         var keep = S;
         state.State = Fresh(definition);
         S.Children = keep.Children;
@@ -378,6 +370,12 @@ public sealed class GoalGrain(
         S.ReminderSet = keep.ReminderSet;
         S.Changes = keep.Changes;
         await _follower.CatchUpAsync(this, long.MaxValue, CancellationToken.None);
+    }
+
+    public async Task<GoalView> RebuildAsync()
+    {
+        var definition = S.Definition ?? throw AlignException.NotFound($"Goal '{Key.GoalId}' does not exist.");
+        await RecountFromLogAsync(definition);
         await _snapshots.WriteAsync();
         await PublishAsync(Evaluate());
         return View();

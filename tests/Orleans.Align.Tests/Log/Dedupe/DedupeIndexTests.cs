@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Orleans.Align.Grains.Log.Dedupe;
 using Orleans.Align.Tests.Support;
+using static Orleans.Align.Tests.Log.Dedupe.DedupeIds;
 
 namespace Orleans.Align.Tests.Log.Dedupe;
 
@@ -10,7 +11,6 @@ namespace Orleans.Align.Tests.Log.Dedupe;
 /// </summary>
 public sealed class DedupeIndexTests
 {
-    private static readonly DateTimeOffset Start = new(2025, 6, 1, 12, 0, 0, TimeSpan.Zero);
     private readonly ManualClock _clock = new(Start);
     private readonly MemoryDedupeIndexStore _store = new();
 
@@ -35,33 +35,6 @@ public sealed class DedupeIndexTests
     private Task Compaction(DedupeIndex index) => _partitions[index].Compaction;
 
     private static Task<DedupeStats> Stats(DedupeIndex index) => index.StatsAsync();
-
-    /// <summary>
-    /// Runs a test as a grain runs the index: one turn at a time (the seal and compaction loops resume
-    /// between the test's awaits, never beside them), with the sorting and merging on the thread pool.
-    /// </summary>
-    private static Task OnOneThread(Func<Task> test) =>
-        Task.Factory.StartNew(() =>
-        {
-            SynchronizationContext.SetSynchronizationContext(null);
-            return test();
-        }, CancellationToken.None, TaskCreationOptions.None, new ConcurrentExclusiveSchedulerPair().ExclusiveScheduler).Unwrap();
-
-    private static UInt128 Content(int i) => EventFingerprint.OfContent(new MetricEvent($"e{i}", "leads", i, Start));
-
-    private static void RememberRange(DedupeIndex index, int from, int count, DateTimeOffset at)
-    {
-        for (var i = from; i < from + count; i++) index.Remember($"e{i}", i, Content(i), at);
-    }
-
-    private static Task<Dictionary<string, StoredId>> FindAsync(DedupeIndex index, IEnumerable<int> ids) =>
-        index.FindAsync(ids.Select(i => ($"e{i}", EventFingerprint.OfId($"e{i}"))));
-
-    private static async Task SealedAsync(DedupeIndex index, long through)
-    {
-        for (var i = 0; i < 500 && index.DurableThrough < through; i++) await Task.Delay(10);
-        Assert.Equal(through, index.DurableThrough);
-    }
 
     [Fact]
     public Task Ids_sealed_into_runs_are_found_with_their_sequence_and_content() => OnOneThread(async () =>

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Orleans.Align.Grains.Log.Dedupe;
 using Orleans.Align.Tests.Support;
+using static Orleans.Align.Tests.Log.Dedupe.DedupeIds;
 
 namespace Orleans.Align.Tests.Log.Dedupe;
 
@@ -13,7 +14,6 @@ namespace Orleans.Align.Tests.Log.Dedupe;
 /// </summary>
 public sealed class DedupePartitionTests
 {
-    private static readonly DateTimeOffset Start = new(2025, 6, 1, 12, 0, 0, TimeSpan.Zero);
     private readonly ManualClock _clock = new(Start);
     private readonly MemoryDedupeIndexStore _store = new();
 
@@ -25,30 +25,6 @@ public sealed class DedupePartitionTests
         var settings = Settings(recentMaxIds, bitsPerId);
         var local = new LocalDedupePartitions("org", store ?? _store, settings, _clock, NullLogger.Instance, partitions);
         return (new DedupeIndex("org", local, store ?? _store, settings, _clock, NullLogger.Instance), local);
-    }
-
-    /// <summary>As a grain runs the index: one turn at a time, sorting on the thread pool.</summary>
-    private static Task OnOneThread(Func<Task> test) =>
-        Task.Factory.StartNew(() =>
-        {
-            SynchronizationContext.SetSynchronizationContext(null);
-            return test();
-        }, CancellationToken.None, TaskCreationOptions.None, new ConcurrentExclusiveSchedulerPair().ExclusiveScheduler).Unwrap();
-
-    private static UInt128 Content(int i) => EventFingerprint.OfContent(new MetricEvent($"e{i}", "leads", i, Start));
-
-    private static void RememberRange(DedupeIndex index, int from, int count, DateTimeOffset at)
-    {
-        for (var i = from; i < from + count; i++) index.Remember($"e{i}", i, Content(i), at);
-    }
-
-    private static Task<Dictionary<string, StoredId>> FindAsync(DedupeIndex index, IEnumerable<int> ids) =>
-        index.FindAsync(ids.Select(i => ($"e{i}", EventFingerprint.OfId($"e{i}"))));
-
-    private static async Task SealedAsync(DedupeIndex index, long through)
-    {
-        for (var i = 0; i < 500 && index.DurableThrough < through; i++) await Task.Delay(10);
-        Assert.Equal(through, index.DurableThrough);
     }
 
     private static DedupeSlice Slice(int first, int last, DateTimeOffset at) =>
