@@ -51,6 +51,7 @@ step "Installing oidc-provider, the OpenID provider of the single sign-on tests 
 (cd tests/oidc-provider && npm_ci)
 
 step "Building the web client"
+(cd web-client/codegen && npm_ci)
 (cd web-client && npm_ci && npm run build --silent)
 
 step "Building the solution ($ALIGN_CONFIGURATION)"

@@ -1,6 +1,7 @@
 // Bootstrap: credentials, board choice and wiring the live board to the view.
 
 import './styles.css';
+import './app/app.css';
 import { ApiClient, ApiError, currentPerson, requestPasswordReset, setPassword, signIn, signOut, singleSignOnEnabled, singleSignOnErrorMessage, singleSignOnStartUrl, type Campaign, type Department, type Person } from './api';
 import { ActivitiesView } from './activities-view';
 import { CheckInsView } from './checkins-view';
@@ -10,6 +11,10 @@ import { forgetKey, isBoardLink, loadBoardLink, loadKey, readableUrl, saveCreden
 import { ErrorBanner } from './error-banner';
 import { FeedView } from './feed-view';
 import { LiveBoard, createHubConnection, type ConnectionState } from './live';
+import { createAppApi } from './api/client';
+import type { MeResponse } from './api/types';
+import { parseRoute } from './app/router';
+import { mountApp } from './app/shell';
 
 const OVERVIEW = 'overview';
 const OVERVIEW_LABEL = 'Organization overview';
@@ -42,6 +47,8 @@ const els = {
   setPasswordSubmit: byId<HTMLButtonElement>('set-password-submit'),
   signOut: byId<HTMLButtonElement>('sign-out'),
   board: byId<HTMLElement>('board'),
+  app: byId<HTMLElement>('app'),
+  title: byId<HTMLElement>('board-title'),
 };
 
 const errors = new ErrorBanner(els.error);
@@ -85,14 +92,76 @@ let person: Person | null = null;
 let session = 0;
 
 function boardFromUrl(): string {
+  // A signed-in person's war room is a page of the app: #/war-room/<board>.
+  if (person) return parseRoute().id?.trim() || OVERVIEW;
   return new URL(window.location.href).searchParams.get('board')?.trim() || OVERVIEW;
 }
 
 function putBoardInUrl(boardId: string): void {
   const url = new URL(window.location.href);
-  url.searchParams.set('board', boardId);
+  if (person) url.hash = `/war-room/${encodeURIComponent(boardId)}`;
+  else url.searchParams.set('board', boardId);
   history.replaceState(history.state, '', readableUrl(url));
 }
+
+// The app of a signed-in person (app/shell.tsx) is mounted once per sign-in.
+let unmountApp: (() => void) | null = null;
+
+function leaveApp(): void {
+  unmountApp?.();
+  unmountApp = null;
+  els.app.hidden = true;
+  document.body.dataset['view'] = 'board';
+}
+
+/** A signed-in person: the app, on the page the address names (the war room is one of them). */
+function enterApp(signedIn: Person): void {
+  // An address from before the app (/?board=x) opens that board's war room.
+  const url = new URL(window.location.href);
+  const legacyBoard = url.searchParams.get('board');
+  if (legacyBoard && (!url.hash || url.hash === '#')) {
+    url.searchParams.delete('board');
+    url.hash = `/war-room/${encodeURIComponent(legacyBoard)}`;
+    history.replaceState(history.state, '', url);
+  }
+  els.keyForm.hidden = true;
+  els.signInForm.hidden = true;
+  els.signOut.hidden = false;
+  els.signOut.title = `Signed in as ${signedIn.displayName} (${signedIn.role})`;
+  if (!unmountApp) {
+    const me = { kind: 'person', keyId: null, scopes: [], ...signedIn } as MeResponse;
+    unmountApp = mountApp(els.app, me, createAppApi(signedIn.csrfToken, () => rejectKey()));
+  }
+  els.app.hidden = false;
+  applyRoute();
+}
+
+/** Shows the war room when the address names it, and stops its live board on every other page. */
+function applyRoute(): void {
+  if (!person) return;
+  const route = parseRoute();
+  if (route.page === 'war-room') {
+    document.body.dataset['view'] = 'board';
+    const boardId = boardFromUrl();
+    if (!live) void open(null);
+    else if (live.boardId !== boardId) switchBoard(boardId);
+    return;
+  }
+  document.body.dataset['view'] = 'app';
+  if (live) {
+    session++;
+    const old = live;
+    live = null;
+    api = null;
+    void old.stop();
+    rules.stop();
+  }
+  els.board.hidden = true;
+  errors.set('live', null);
+  els.title.textContent = 'Orleans.Align';
+}
+
+window.addEventListener('hashchange', () => applyRoute());
 
 function setConnectionState(state: ConnectionState): void {
   renderStatus(els.status, state);
@@ -196,6 +265,7 @@ function rejectKey(): void {
   errors.set('api', null);
   errors.set('live', null);
   errors.set('key', wasPerson ? 'Your session has ended. Please sign in again.' : 'The access key was rejected. Please enter a valid key.');
+  leaveApp();
   showKeyForm();
 }
 
@@ -269,13 +339,19 @@ els.select.addEventListener('change', () => {
   const boardId = els.select.value;
   if (!live || boardId === live.boardId) return;
   putBoardInUrl(boardId);
+  switchBoard(boardId);
+});
+
+function switchBoard(boardId: string): void {
+  if (!live) return;
+  renderBoardOptions(boardId);
   view.showLoading(boardLabel(boardId));
   feed.clear();
   activities.clear();
   checkIns.clear();
   if (api) rules.show(api, boardId);
   void live.watch(boardId);
-});
+}
 
 els.keyForm.addEventListener('submit', (event) => {
   event.preventDefault();
@@ -301,7 +377,7 @@ els.signInForm.addEventListener('submit', (event) => {
       // A key kept from an earlier visit would win over the session on the next load.
       forgetKey();
       person = signedIn;
-      void open(null);
+      enterApp(signedIn);
     })
     .catch((err: unknown) => {
       errors.set('key', err instanceof ApiError ? err.message : String(err));
@@ -325,6 +401,7 @@ els.signOut.addEventListener('click', () => {
       api = null;
       void old?.stop();
       errors.set('live', null);
+      leaveApp();
       showKeyForm();
     });
 });
@@ -474,7 +551,7 @@ async function start(): Promise<void> {
   } catch (err) {
     errors.set('key', err instanceof ApiError ? err.message : String(err));
   }
-  if (person) return open(null);
+  if (person) return enterApp(person);
   showKeyForm();
 }
 
