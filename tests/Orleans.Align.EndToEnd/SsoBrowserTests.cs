@@ -85,7 +85,8 @@ public sealed class SsoBrowserTests(AlignSystem system)
         await Assertions.Expect(bar).ToHaveAttributeAsync("data-percent", "0.0", new() { Timeout = 15_000 });
         Assert.StartsWith(system.Gateway.ToString(), page.Url, StringComparison.Ordinal);
         Assert.DoesNotContain(token, page.Url, StringComparison.Ordinal);
-        Assert.Contains($"board=campaign:{campaign}", Uri.UnescapeDataString(page.Url), StringComparison.Ordinal);
+        // A signed-in person's war room is a page of the app: the board it came from is in the address as #/war-room/<board>.
+        Assert.Contains($"#/war-room/campaign:{campaign}", Uri.UnescapeDataString(page.Url), StringComparison.Ordinal);
         await Assertions.Expect(page.Locator("#sign-out")).ToBeVisibleAsync();
         Assert.Contains(await page.Context.CookiesAsync(), c => c.Name == "align.session" && c.HttpOnly);
         await tenant.PostEventsAsync(("sso1", 50));
