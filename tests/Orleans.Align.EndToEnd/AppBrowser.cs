@@ -52,6 +52,10 @@ internal static class AppBrowser
     /// </summary>
     public static async Task CheckAsync(IPage page, string name)
     {
+        // axe judges the page at rest: a card's change flash (1.6 s) passes through lighter backgrounds.
+        await page.WaitForFunctionAsync(
+            "() => document.getAnimations().every(a => a.playState !== 'running' || a.effect?.getComputedTiming().endTime === Infinity)",
+            null, new PageWaitForFunctionOptions { Timeout = 10_000 });
         if (await page.EvaluateAsync<bool>("() => typeof window.axe === 'undefined'"))
             await page.AddScriptTagAsync(new PageAddScriptTagOptions { Path = AxePath });
         var json = await page.EvaluateAsync<string>(

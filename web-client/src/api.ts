@@ -1,40 +1,13 @@
 // REST client for the gateway's read endpoints. Failures are normalised into
 // ApiError so the UI can show one human-readable line whatever went wrong.
 
-export interface Campaign {
-  id: string;
-  name: string;
-  departments: string[];
-}
+import type { Schemas } from './api/types';
 
-export interface Department {
-  id: string;
-  name: string;
-}
-
+// Payload types come from the gateway's OpenAPI document (api/types.ts), never written here.
+export type Campaign = Schemas['Campaign'];
+export type Department = Schemas['Department'];
 /** A trigger rule as it stands (GET /api/v1/rules). */
-export interface RuleView {
-  rule: {
-    id: string;
-    name: string;
-    metric: string;
-    scope: { campaigns: string[]; departments: string[] };
-    condition: 'risesBy' | 'fallsBy' | 'above' | 'below';
-    threshold: number;
-    windowMinutes: number;
-    notify: string[];
-    message: string | null;
-    revision: number;
-    /** Set for a goal's own trend rule. */
-    goal: string | null;
-  };
-  current: number | null;
-  previous: number | null;
-  changePercent: number | null;
-  holds: boolean;
-  open: boolean;
-  since: string | null;
-}
+export type RuleView = Schemas['RuleView'];
 
 /** RFC 9457 problem details, as the gateway returns them on errors. */
 interface ProblemDetails {
@@ -58,15 +31,8 @@ export class ApiError extends Error {
   }
 }
 
-/** A signed-in person, as sign-in and GET /api/v1/me describe them. */
-export interface Person {
-  organization: string;
-  email: string;
-  displayName: string;
-  role: string;
-  departments: string[];
-  csrfToken: string;
-}
+/** A signed-in person, as sign-in describes them. */
+export type Person = Schemas['SessionResponse'];
 
 /**
  * Signs a person in: the gateway answers with an HttpOnly session cookie (which the browser keeps
@@ -173,6 +139,16 @@ export class ApiClient {
   /** A board's snapshot: all a wall-screen board link may read over REST (used to ask whether the link still stands). */
   getBoard(boardId: string, signal?: AbortSignal): Promise<unknown> {
     return this.#getJson<unknown>(`/api/v1/boards/${encodeURIComponent(boardId)}`, signal);
+  }
+
+  /** A goal's history per minute (the war room's sparklines). */
+  getHistory(goalId: string, signal?: AbortSignal): Promise<Array<{ at: string; value?: number | null; percent?: number | null }>> {
+    return this.#getJson(`/api/v1/goals/${encodeURIComponent(goalId)}/history`, signal);
+  }
+
+  /** A board as it stood at a past moment (the war room's replay). */
+  getReplay(boardId: string, at: Date, signal?: AbortSignal): Promise<unknown> {
+    return this.#getJson(`/api/v1/boards/${encodeURIComponent(boardId)}/replay?at=${encodeURIComponent(at.toISOString())}`, signal);
   }
 
   getRules(signal?: AbortSignal): Promise<RuleView[]> {

@@ -297,13 +297,14 @@ export class BoardView {
     card.goal = goal;
 
     setText(card.title, goal.title);
+    card.bar.setAttribute('aria-label', `Progress of ${goal.title}`);
     setText(card.metric, goal.metric);
     setText(card.period, formatPeriod(goal.start, goal.end));
     this.#renderOwners(card);
 
     const label = statusLabel(goal.status);
-    setData(card.root, 'status', label ? goal.status : null);
-    setData(card.status, 'status', label ? goal.status : null);
+    setData(card.root, 'status', label ? goal.status ?? null : null);
+    setData(card.status, 'status', label ? goal.status ?? null : null);
     setText(card.status, label ?? '');
     card.status.hidden = !label;
 

@@ -2,7 +2,7 @@
 // source sets or clears its own message, so a recovered hub does not wipe an
 // unrelated REST failure and vice versa.
 
-export type ErrorSource = 'api' | 'live' | 'key';
+export type ErrorSource = 'api' | 'live' | 'key' | 'replay';
 
 export class ErrorBanner {
   readonly #el: HTMLElement;

@@ -3,179 +3,29 @@
 
 import { HttpTransportType, HubConnectionBuilder, LogLevel, type IRetryPolicy } from '@microsoft/signalr';
 
-export type GoalKind = 'increaseTo' | 'decreaseTo' | 'stayAbove' | 'stayBelow';
-export type GoalStatus = 'notStarted' | 'onTrack' | 'atRisk' | 'offTrack' | 'achieved' | 'missed' | 'noData';
-export type GoalUnit = 'count' | 'currency' | 'ratio' | 'percent';
-export type RollUp = 'ownMetric' | 'children';
+// The REST payloads the hub also carries come from the gateway's OpenAPI document (api/types.ts,
+// generated); only the hub's own messages (BoardUpdate) and the client's state are declared here.
+import type { Schemas } from './api/types';
 
-/** Which events count toward a goal; an empty list means all. */
-export interface GoalScope {
-  campaigns: string[];
-  departments: string[];
-}
+export type GoalKind = Schemas['GoalKind'];
+export type GoalStatus = Schemas['GoalStatus'];
+export type RollUp = Schemas['RollUp'];
+export type GoalScope = Schemas['GoalScope'];
+export type CheckIn = Schemas['CheckIn'];
+export type Contribution = Schemas['Contribution'];
+export type GoalView = Schemas['GoalView'];
+export type FeedKind = Schemas['FeedKind'];
+export type FeedEntry = Schemas['FeedEntry'];
+export type AlertState = Schemas['AlertState'];
+export type MetricValue = Schemas['MetricValue'];
+export type TotalsView = Schemas['TotalsView'];
+export type TargetView = Schemas['TargetView'];
+export type ActivityView = Schemas['ActivityView'];
+export type CampaignView = Schemas['CampaignView'];
+export type GoalCard = Schemas['GoalCard'];
+export type DepartmentScorecard = Schemas['DepartmentScorecard'];
+export type BoardSnapshot = Schemas['BoardSnapshot'];
 
-/** A department's confidence (0–10) in a goal, with a note. */
-export interface CheckIn {
-  department: string;
-  confidence: number;
-  note: string;
-  at: string;
-}
-
-/** How much of a goal's value one department's events produced; null value is "no data". */
-export interface Contribution {
-  department: string;
-  value: number | null;
-  events: number;
-}
-
-export interface GoalView {
-  id: string;
-  title: string;
-  metric: string;
-  /** null is "no data" (e.g. a ratio whose denominator is still zero). */
-  progress: number | null;
-  target: number;
-  percent: number | null;
-  kind: GoalKind;
-  baseline: number;
-  status: GoalStatus;
-  /** Where linear pace says progress should be by now, in percent; null when pace does not apply. */
-  expectedPercent: number | null;
-  latestCheckIn: CheckIn | null;
-  confidenceMismatch: boolean;
-  parentId: string | null;
-  weight: number;
-  rollUp: RollUp;
-  unit: GoalUnit;
-  lowerIsBetter: boolean;
-  parts: Record<string, number> | null;
-  contributions: Contribution[] | null;
-  owners: string[];
-  scope: GoalScope | null;
-  start: string | null;
-  end: string | null;
-  updatedAt: string | null;
-  appliedThrough: number;
-  eventCount: number;
-  reset: string;
-}
-
-export type FeedKind = 'checkIn' | 'announcement' | 'statusChange' | 'alert';
-export type AlertReason = 'at_risk' | 'off_track' | 'trend_down' | 'confidence_mismatch' | 'sales_feedback';
-
-/** One entry of the organization's shared feed. Ids grow with time. */
-export interface FeedEntry {
-  id: number;
-  kind: FeedKind;
-  at: string;
-  text: string;
-  department: string | null;
-  to: string[] | null;
-  campaigns: string[] | null;
-  goalId: string | null;
-  salesFeedback: boolean;
-  reason: AlertReason | null;
-  /** Check-ins only: the department's confidence, 0–10. */
-  confidence?: number | null;
-  /** Alerts only: open, then acknowledged (by whom), then resolved once the condition cleared. */
-  state?: AlertState | null;
-  /** Alerts only: since when the condition held. */
-  since?: string | null;
-  acknowledgedBy?: string | null;
-  acknowledgedAt?: string | null;
-  resolvedAt?: string | null;
-}
-
-export type AlertState = 'open' | 'acknowledged' | 'resolved';
-
-/** One metric over summed parts (a ratio from sums, never averaged); null: no data. */
-export interface MetricValue {
-  metric: string;
-  value: number | null;
-  kind: 'additive' | 'gauge' | 'ratio';
-  unit: string;
-}
-
-export interface TotalsView {
-  events: number;
-  metrics: MetricValue[];
-}
-
-/** An activity's target, judged for pace against its period like a goal. */
-export interface TargetView {
-  metric: string;
-  target: number;
-  kind: GoalKind;
-  baseline: number;
-  start: string;
-  end: string;
-  value: number | null;
-  percent: number | null;
-  expectedPercent: number;
-  status: GoalStatus;
-  events: number;
-}
-
-export interface ActivityView {
-  id: string;
-  name: string;
-  department: string;
-  metrics: string[];
-  totals: TotalsView;
-  targets: TargetView[];
-  campaign: string;
-}
-
-/** A war room's campaign: totals for the campaign, per department and per activity. */
-export interface CampaignView {
-  id: string;
-  name: string;
-  departments: string[];
-  totals: TotalsView;
-  activities: ActivityView[];
-  appliedThrough: number;
-}
-
-/** A goal on a department's scorecard, with the department's check-ins on it. */
-export interface GoalCard {
-  goalId: string;
-  title: string;
-  metric: string;
-  status: GoalStatus;
-  percent: number | null;
-  progress: number | null;
-  target: number;
-  lastCheckIn: string | null;
-  confidence: number | null;
-  /** With a cadence: when the next check-in is due, and whether it is overdue. */
-  checkInDue: string | null;
-  checkInOverdue: boolean;
-}
-
-/** A department board's scorecard: its totals, its goals, the activities it is in charge of. */
-export interface DepartmentScorecard {
-  id: string;
-  name: string;
-  totals: TotalsView;
-  goals: GoalCard[];
-  activities: ActivityView[];
-  appliedThrough: number;
-  checkInCadence: { everyDays: number; since: string } | null;
-}
-
-export interface BoardSnapshot {
-  boardId: string;
-  title: string;
-  version: number;
-  goals: GoalView[] | null;
-  /** Newest first, the latest few. */
-  feed?: FeedEntry[] | null;
-  /** A war room's campaign results. */
-  campaign?: CampaignView | null;
-  /** A department board's scorecard. */
-  department?: DepartmentScorecard | null;
-}
 
 export interface BoardUpdate {
   boardId: string;

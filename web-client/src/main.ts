@@ -10,7 +10,10 @@ import { BoardView, renderStatus } from './board-view';
 import { forgetKey, isBoardLink, loadBoardLink, loadKey, readableUrl, saveCredential, takeKeyFromUrl } from './credentials';
 import { ErrorBanner } from './error-banner';
 import { FeedView } from './feed-view';
-import { LiveBoard, createHubConnection, type ConnectionState } from './live';
+import { LiveBoard, createHubConnection, type BoardChange, type BoardSnapshot, type BoardState, type ConnectionState } from './live';
+import { CardSparklines } from './war-room-sparks';
+import { ReplayControl } from './war-room-replay';
+import { TvLayout, tvSettings } from './tv-mode';
 import { createAppApi } from './api/client';
 import type { MeResponse } from './api/types';
 import { parseRoute } from './app/router';
@@ -79,6 +82,78 @@ const checkIns = new CheckInsView({
   totals: byId('scorecard-totals'),
 });
 const rules = new RulesView({ panel: byId('rules'), list: byId('rule-list') });
+const sparks = new CardSparklines(byId('goals'));
+const tvLayout = new TvLayout(byId('goals'));
+let rotation: ReturnType<typeof setInterval> | undefined;
+// The latest live state of the board on screen: what "Back to live" shows after a replay.
+let lastLive: BoardChange | null = null;
+
+/** Shows a whole board (a replayed one, or the live one again after a replay). */
+function renderWhole(board: BoardState): void {
+  const change: BoardChange = { kind: 'snapshot', board, changedIds: [...board.goals.keys()], newFeedIds: [] };
+  view.render(change);
+  feed.render(change);
+  activities.render(board);
+  checkIns.render(board);
+  sparks.draw();
+}
+
+const replay = new ReplayControl(
+  {
+    toggle: byId('replay-toggle'),
+    controls: byId('replay-controls'),
+    day: byId('replay-day'),
+    minute: byId('replay-minute'),
+    time: byId('replay-time'),
+    live: byId('replay-live'),
+    note: byId('replay-note'),
+  },
+  {
+    fetch: (at, signal) => {
+      if (!api || !live) return Promise.reject(new Error('no board is open'));
+      return api.getReplay(live.boardId, at, signal);
+    },
+    onSnapshot: (value) => {
+      const snapshot = value as BoardSnapshot;
+      renderWhole({
+        boardId: snapshot.boardId,
+        title: snapshot.title,
+        version: snapshot.version,
+        goals: new Map((snapshot.goals ?? []).map((g) => [g.id, g])),
+        feed: snapshot.feed ?? [],
+        campaign: snapshot.campaign ?? null,
+        department: snapshot.department ?? null,
+      });
+    },
+    onLive: () => {
+      if (lastLive) renderWhole(lastLive.board);
+    },
+    onError: (message) => errors.set('replay', message),
+  },
+);
+
+/** TV mode from the address (tv=1), with rotation through `boards` every `rotate` seconds. */
+function applyTvMode(): void {
+  clearInterval(rotation);
+  rotation = undefined;
+  const tv = tvSettings(new URL(window.location.href), person ? parseRoute().query : null);
+  if (!tv.on) {
+    tvLayout.stop();
+    return;
+  }
+  tvLayout.start();
+  if (tv.boards.length < 2) return;
+  rotation = setInterval(() => {
+    if (!live || document.body.dataset['view'] === 'app') {
+      clearInterval(rotation);
+      return;
+    }
+    const at = tv.boards.indexOf(live.boardId);
+    const next = tv.boards[(at + 1) % tv.boards.length]!;
+    putBoardInUrl(next);
+    switchBoard(next);
+  }, tv.rotateSeconds * 1000);
+}
 // Alerts age out of the "last hour" count even when nothing new arrives.
 setInterval(() => feed.refreshAlertCount(), 30_000);
 
@@ -99,7 +174,10 @@ function boardFromUrl(): string {
 
 function putBoardInUrl(boardId: string): void {
   const url = new URL(window.location.href);
-  if (person) url.hash = `/war-room/${encodeURIComponent(boardId)}`;
+  if (person) {
+    const query = parseRoute().query.toString();
+    url.hash = `/war-room/${encodeURIComponent(boardId)}${query ? `?${query}` : ''}`;
+  }
   else url.searchParams.set('board', boardId);
   history.replaceState(history.state, '', readableUrl(url));
 }
@@ -148,6 +226,9 @@ function applyRoute(): void {
     return;
   }
   document.body.dataset['view'] = 'app';
+  replay.stop();
+  tvLayout.stop();
+  clearInterval(rotation);
   if (live) {
     session++;
     const old = live;
@@ -290,6 +371,13 @@ async function open(key: string | null): Promise<void> {
   checkIns.clear();
 
   api = new ApiClient(key);
+  const client = api;
+  lastLive = null;
+  replay.stop();
+  replay.setAvailable(!linkOnly);
+  sparks.clear();
+  sparks.setSource(linkOnly ? null : { getHistory: (goalId) => client.getHistory(goalId) });
+  applyTvMode();
   if (linkOnly) {
     rules.stop();
   } else {
@@ -320,10 +408,16 @@ async function open(key: string | null): Promise<void> {
     },
     onBoard: (change) => {
       if (mySession !== session) return;
+      lastLive = change;
+      const launch = change.board.campaign?.launchStart;
+      replay.setDefaultDay(() => (launch ? new Date(launch) : new Date()));
+      // While replaying, the live board is kept (above), not shown.
+      if (replay.active) return;
       view.render(change);
       feed.render(change);
       activities.render(change.board);
       checkIns.render(change.board);
+      sparks.render(change);
     },
     onError: (message) => {
       if (mySession === session) errors.set('live', message);
@@ -344,6 +438,9 @@ els.select.addEventListener('change', () => {
 
 function switchBoard(boardId: string): void {
   if (!live) return;
+  replay.stop();
+  lastLive = null;
+  sparks.clear();
   renderBoardOptions(boardId);
   view.showLoading(boardLabel(boardId));
   feed.clear();
