@@ -24,6 +24,8 @@ public sealed class CatalogueArchiveTests(AlignSystem system)
         var link = (await tenant.PostOkAsync("/api/v1/board-links", new { name = "war room wall", board = "campaign:launch" }))["link"].Text();
         await tenant.IngestAsync(Event("l1", "leads", 4));
         await tenant.GetUntilAsync("/api/v1/campaigns/launch", c => c["totals"]?["events"].Number() == 1);
+        await using var wall = new BoardViewer(system.Gateway, link, "campaign:launch");
+        await wall.StartAsync();
 
         var archived = await tenant.PostOkAsync("/api/v1/campaigns/launch/archive", new { });
         Assert.True(archived["archived"]!.GetValue<bool>());
@@ -44,7 +46,13 @@ public sealed class CatalogueArchiveTests(AlignSystem system)
         Assert.Equal(1, counted["activities"]!.AsArray().Single(a => a!["id"].Text() == "webinar")!["totals"]!["events"].Number());
         await tenant.GoalWhenAsync("reach", g => g["progress"].Number() == 10);
 
-        // The war room keeps working for whoever holds its link.
+        // The war room keeps working for whoever holds its link: live (the late event moved its goal) and read again.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (wall.Progress("reach") != 10)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"the war room's wall screen never showed the late event (progress {wall.Progress("reach")})");
+            await Task.Delay(50);
+        }
         var board = await tenant.GetOkAsync("/api/v1/boards/campaign:launch", link);
         Assert.True(board["campaign"]!["archived"]!.GetValue<bool>());
 

@@ -86,7 +86,7 @@ public static class CatalogueEndpoints
         if (campaign is null) return v.Problem();
         var before = await cluster.GetGrain<ICampaignGrain>(GrainKeys.For(http.User.OrgId(), campaignId)).GetAsync();
         var view = await Org(http, cluster).ChangeCampaignAsync(campaignId, campaign.Name, campaign.Departments, campaign.LaunchStart, campaign.LaunchEnd);
-        if (before is not null) AuditRecorder.Detail(http, "fields", string.Join(",", ChangedFields(before, campaign)));
+        if (before is not null && ChangedFields(before, campaign).ToList() is { Count: > 0 } fields) AuditRecorder.Detail(http, "fields", string.Join(",", fields));
         return TypedResults.Ok(view);
     }
 

@@ -69,6 +69,9 @@ public sealed class CampaignGrain(
     public async Task<CampaignView> ChangeAsync(string name, IReadOnlyList<string> departments, DateTimeOffset? launchStart, DateTimeOffset? launchEnd)
     {
         var before = Definition ?? throw AlignException.NotFound($"Campaign '{Key.Id}' does not exist.");
+        // The same definition again (a retry): nothing to save or recompute.
+        if (before.Name == name && before.Departments.SequenceEqual(departments) && before.LaunchStart == launchStart && before.LaunchEnd == launchEnd)
+            return await ViewAsync();
         var campaign = before with { Name = name, Departments = departments.ToArray(), LaunchStart = launchStart, LaunchEnd = launchEnd };
         definition.State.Value = campaign;
         await definition.WriteStateAsync();
