@@ -19,7 +19,8 @@ public sealed class CatalogueRenameTests(AlignSystem system)
         Assert.Equal("MARKETING scorecard", (await tenant.GetOkAsync("/api/v1/boards/department:marketing"))["title"].Text());
 
         var department = await tenant.PutOkAsync("/api/v1/departments/marketing", new { name = "Growth marketing" });
-        var campaign = await tenant.PutOkAsync("/api/v1/campaigns/launch", new { name = "Autumn launch" });
+        // A campaign's PUT takes its whole editable definition: the same departments, a new name.
+        var campaign = await tenant.PutOkAsync("/api/v1/campaigns/launch", new { name = "Autumn launch", departments = new[] { "marketing", "pr", "sales" } });
 
         Assert.Equal("Growth marketing", department["name"].Text());
         Assert.Equal("Autumn launch", campaign["name"].Text());
@@ -31,7 +32,8 @@ public sealed class CatalogueRenameTests(AlignSystem system)
         Assert.Contains((await tenant.GetOkAsync("/api/v1/campaigns")).AsArray(), c => c!["name"].Text() == "Autumn launch");
         var audit = (await tenant.GetOkAsync("/api/v1/audit?action=department.renamed"))["entries"]!.AsArray();
         Assert.Equal("marketing", Assert.Single(audit)!["target"]!["id"].Text());
-        Assert.Single((await tenant.GetOkAsync("/api/v1/audit?action=campaign.renamed"))["entries"]!.AsArray());
+        var changed = Assert.Single((await tenant.GetOkAsync("/api/v1/audit?action=campaign.changed"))["entries"]!.AsArray())!;
+        Assert.Equal("name", changed["detail"]!["fields"].Text());
     }
 
     [Fact]

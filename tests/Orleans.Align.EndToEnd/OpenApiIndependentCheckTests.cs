@@ -129,10 +129,35 @@ public sealed class OpenApiIndependentCheckTests(AlignSystem system)
         await r.SendAsync(HttpMethod.Post, "/api/v1/campaigns", key, new { id = "c2", name = new string('n', 201), departments = new[] { "marketing" } }, broken: "name too long");
         await r.SendAsync(HttpMethod.Get, "/api/v1/campaigns", key);
         await r.SendAsync(HttpMethod.Get, "/api/v1/campaigns/launch", key);
-        await r.SendAsync(HttpMethod.Put, "/api/v1/campaigns/launch", key, new { name = "Launch, renamed" });
+        await r.SendAsync(HttpMethod.Put, "/api/v1/campaigns/launch", key, new
+        {
+            name = "Launch, renamed", departments = new[] { "marketing", "pr", "sales" }, launch = new { start = Now.AddDays(-2), end = Now.AddDays(1) },
+        });
         await r.SendAsync(HttpMethod.Put, "/api/v1/campaigns/no-such-campaign", key, new { name = "Nothing" });
-        await r.SendAsync(HttpMethod.Put, "/api/v1/campaigns/launch", key, new { name = "Launch", departments = new[] { "pr" } });
+        // The webinar's department left out: 409.
+        await r.SendAsync(HttpMethod.Put, "/api/v1/campaigns/launch", key, new { name = "Launch", departments = new[] { "pr" }, launch = new { start = Now.AddDays(-2), end = Now.AddDays(1) } });
+        await r.SendAsync(HttpMethod.Put, "/api/v1/campaigns/launch", key, new { name = "Launch", departments = new[] { "Not An Id" } }, broken: "departments item off pattern");
+        await r.SendAsync(HttpMethod.Put, "/api/v1/campaigns/launch", key, new { name = "Launch", activities = Array.Empty<object>() });
         await r.SendAsync(HttpMethod.Put, "/api/v1/campaigns/launch", read, new { name = "Readers" });
+        await r.SendAsync(HttpMethod.Post, "/api/v1/campaigns", key, new { id = "to-archive", name = "To archive", departments = new[] { "pr" } });
+        await r.SendAsync(HttpMethod.Post, "/api/v1/campaigns/to-archive/archive", key, new { });
+        await r.SendAsync(HttpMethod.Post, "/api/v1/campaigns/to-archive/archive", read, new { });
+        await r.SendAsync(HttpMethod.Post, "/api/v1/campaigns/no-such-campaign/archive", key, new { });
+        await r.SendAsync(HttpMethod.Get, "/api/v1/campaigns?archived=true", key);
+        await r.SendAsync(HttpMethod.Get, "/api/v1/campaigns?archived=maybe", key, broken: "query archived");
+        await r.SendAsync(HttpMethod.Get, "/api/v1/campaigns/to-archive", key);
+        await r.SendAsync(HttpMethod.Post, "/api/v1/campaigns/to-archive/restore", key, new { });
+        await r.SendAsync(HttpMethod.Post, "/api/v1/campaigns/no-such-campaign/restore", key, new { });
+        await r.SendAsync(HttpMethod.Post, "/api/v1/campaigns/to-archive/restore", read, new { });
+        await r.SendAsync(HttpMethod.Post, "/api/v1/departments", key, new { id = "to-archive", name = "To archive" });
+        await r.SendAsync(HttpMethod.Post, "/api/v1/departments/to-archive/archive", key, new { });
+        await r.SendAsync(HttpMethod.Post, "/api/v1/departments/to-archive/archive", read, new { });
+        await r.SendAsync(HttpMethod.Post, "/api/v1/departments/no-such-department/archive", key, new { });
+        await r.SendAsync(HttpMethod.Get, "/api/v1/departments?archived=true", key);
+        await r.SendAsync(HttpMethod.Get, "/api/v1/departments?archived=maybe", key, broken: "query archived");
+        await r.SendAsync(HttpMethod.Post, "/api/v1/departments/to-archive/restore", key, new { });
+        await r.SendAsync(HttpMethod.Post, "/api/v1/departments/no-such-department/restore", key, new { });
+        await r.SendAsync(HttpMethod.Post, "/api/v1/departments/to-archive/restore", read, new { });
         await r.SendAsync(HttpMethod.Get, "/api/v1/campaigns/no-such-campaign", key);
         await r.SendAsync(HttpMethod.Get, "/api/v1/campaigns/Not%20An%20Id", key, broken: "path campaignId");
         await r.SendAsync(HttpMethod.Put, "/api/v1/campaigns/launch/activities/podcast", key, new { department = "pr", name = "Podcast", metrics = new[] { "engagements" } });
@@ -231,6 +256,11 @@ public sealed class OpenApiIndependentCheckTests(AlignSystem system)
         await r.SendAsync(HttpMethod.Get, "/api/v1/settings", key);
         await r.SendAsync(HttpMethod.Put, "/api/v1/settings", key, new { trendWindowMinutes = 30 });
         await r.SendAsync(HttpMethod.Put, "/api/v1/settings", key, new { onTrackRatio = 2 }, broken: "onTrackRatio above its maximum");
+        await r.SendAsync(HttpMethod.Put, "/api/v1/settings", key, new { currency = "EUR", timeZone = "Europe/Berlin" });
+        await r.SendAsync(HttpMethod.Put, "/api/v1/settings", key, new { currency = "eur" }, broken: "currency off pattern");
+        await r.SendAsync(HttpMethod.Put, "/api/v1/settings", key, new { currency = "ABC" });
+        await r.SendAsync(HttpMethod.Put, "/api/v1/settings", key, new { timeZone = "Not a zone" }, broken: "timeZone off pattern");
+        await r.SendAsync(HttpMethod.Put, "/api/v1/settings", key, new { timeZone = "Mars/Olympus_Mons" });
         await r.SendAsync(HttpMethod.Put, "/api/v1/settings", read, new { trendWindowMinutes = 30 });
 
         // Reviews and rules.

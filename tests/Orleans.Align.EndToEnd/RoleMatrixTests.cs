@@ -104,6 +104,11 @@ public sealed class RoleMatrixTests(AlignSystem system)
         new("POST /api/v1/departments", 201, Admins, Build: c => new("/api/v1/departments", new { id = "d" + c.Org.Unique(), name = "New" })),
         new("GET /api/v1/departments", 200, Readers, Build: _ => new("/api/v1/departments")),
         new("PUT /api/v1/departments/{departmentId}", 200, Admins, Build: c => new($"/api/v1/departments/{c.Org.OwnDepartment}", new { name = "Renamed " + c.Org.Unique() })),
+        // Archiving and restoring: admins. Allowed calls archive departments and campaigns of their own, never the seeded ones.
+        new("POST /api/v1/departments/{departmentId}/archive", 200, Admins, BuildAsync: async c =>
+            new($"/api/v1/departments/{(c.Fresh ? await NewDepartmentAsync(c) : c.Org.OwnDepartment)}/archive")),
+        new("POST /api/v1/departments/{departmentId}/restore", 200, Admins, BuildAsync: async c =>
+            new($"/api/v1/departments/{(c.Fresh ? await NewDepartmentAsync(c, archived: true) : c.Org.OwnDepartment)}/restore")),
         new("GET /api/v1/departments/{departmentId}/scorecard", 200, Readers, Build: c => new($"/api/v1/departments/{c.Org.OwnDepartment}/scorecard")),
         new("PUT /api/v1/departments/{departmentId}/check-in-cadence", 200, "adminKey admin lead", OtherDepartment: Admins,
             Build: c => new($"/api/v1/departments/{c.Department}/check-in-cadence", new { everyDays = 7 })),
@@ -111,7 +116,13 @@ public sealed class RoleMatrixTests(AlignSystem system)
         new("POST /api/v1/campaigns", 201, Admins, Build: c => new("/api/v1/campaigns",
             new { id = "c" + c.Org.Unique(), name = "New", departments = new[] { "marketing", "sales" } })),
         new("GET /api/v1/campaigns", 200, Readers, Build: _ => new("/api/v1/campaigns")),
-        new("PUT /api/v1/campaigns/{campaignId}", 200, Admins, Build: c => new($"/api/v1/campaigns/{c.Org.Campaign}", new { name = "Renamed " + c.Org.Unique() })),
+        // The whole editable definition: the seeded departments stay (each is in charge of an activity).
+        new("PUT /api/v1/campaigns/{campaignId}", 200, Admins, Build: c => new($"/api/v1/campaigns/{c.Org.Campaign}",
+            new { name = "Renamed " + c.Org.Unique(), departments = new[] { "marketing", "sales" } })),
+        new("POST /api/v1/campaigns/{campaignId}/archive", 200, Admins, BuildAsync: async c =>
+            new($"/api/v1/campaigns/{(c.Fresh ? await NewCampaignAsync(c) : c.Org.Campaign)}/archive")),
+        new("POST /api/v1/campaigns/{campaignId}/restore", 200, Admins, BuildAsync: async c =>
+            new($"/api/v1/campaigns/{(c.Fresh ? await NewCampaignAsync(c, archived: true) : c.Org.Campaign)}/restore")),
         new("GET /api/v1/campaigns/{campaignId}", 200, Readers, Build: c => new($"/api/v1/campaigns/{c.Org.Campaign}")),
         // Refused for sales: a new sales activity, and moving the seeded sales activity to marketing (in charge before counts too).
         new("PUT /api/v1/campaigns/{campaignId}/activities/{activityId}", 200, "adminKey admin lead", OtherDepartment: Admins,
@@ -462,6 +473,22 @@ public sealed class RoleMatrixTests(AlignSystem system)
     }
 
     /// <summary>A goal of the cell's department for an allowed call to change (archived first when asked).</summary>
+    private static async Task<string> NewDepartmentAsync(MatrixCell c, bool archived = false)
+    {
+        var id = "d" + c.Org.Unique();
+        await c.Org.Tenant.PostOkAsync("/api/v1/departments", new { id, name = "Department to archive" });
+        if (archived) await c.Org.Tenant.PostOkAsync($"/api/v1/departments/{id}/archive", new { });
+        return id;
+    }
+
+    private static async Task<string> NewCampaignAsync(MatrixCell c, bool archived = false)
+    {
+        var id = "c" + c.Org.Unique();
+        await c.Org.Tenant.PostOkAsync("/api/v1/campaigns", new { id, name = "Campaign to archive", departments = new[] { "marketing" } });
+        if (archived) await c.Org.Tenant.PostOkAsync($"/api/v1/campaigns/{id}/archive", new { });
+        return id;
+    }
+
     private static async Task<string> NewGoalAsync(MatrixCell c, bool archived = false)
     {
         var id = "g" + c.Org.Unique();

@@ -20,7 +20,9 @@ public static class AlignmentEndpoints
 
         var settings = api.MapGroup("/settings").WithTags("Settings").Authenticated();
         settings.MapGet("", (HttpContext http, IClusterClient cluster) => Org(http, cluster).GetSettingsAsync()).Requires(AlignAction.Read);
-        settings.MapPut("", UpdateSettingsAsync).Requires(AlignAction.ManageSettings).Reads().Answers<AlignmentSettings>();
+        settings.MapPut("", UpdateSettingsAsync).Requires(AlignAction.ManageSettings).Reads().Answers<AlignmentSettings>()
+            .WithDescription("Changes the settings the body names; an omitted one stays as it is. currency: an ISO 4217 code in use (\"EUR\"; default \"USD\"); " +
+                "timeZone: an IANA time zone id (\"Europe/Berlin\"; default \"UTC\"). Example: {\"currency\":\"EUR\",\"timeZone\":\"Europe/Berlin\",\"alertHoldMinutes\":10}.");
 
         var goals = api.MapGroup("/goals/{goalId}").WithTags("Goals").Authenticated();
         goals.MapPost("/check-ins", CheckInAsync).Requires(AlignAction.CheckIn).Reads().Answers<GoalView>().Problems(404, 409);
@@ -90,6 +92,11 @@ public static class AlignmentEndpoints
         return result;
     }
 
+    /// <summary>The settings' JSON names whose values differ, for the audit entry.</summary>
+    private static IEnumerable<string> ChangedSettings(AlignmentSettings before, AlignmentSettings after) =>
+        typeof(AlignmentSettings).GetProperties().Where(p => p.GetIndexParameters().Length == 0 && p.CanWrite && !Equals(p.GetValue(before), p.GetValue(after)))
+            .Select(p => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(p.Name));
+
     private static async Task<IResult> UpdateSettingsAsync(SettingsRequest request, HttpContext http, IClusterClient cluster)
     {
         var current = await Org(http, cluster).GetSettingsAsync();
@@ -101,8 +108,14 @@ public static class AlignmentEndpoints
             request.TrendDrop ?? current.TrendDrop,
             request.HighConfidence ?? current.HighConfidence,
             request.LowConfidence ?? current.LowConfidence,
-            request.AlertHoldMinutes ?? current.AlertHoldMinutes);
+            request.AlertHoldMinutes ?? current.AlertHoldMinutes,
+            request.Currency ?? current.Currency,
+            request.TimeZone ?? current.TimeZone);
         var v = new Validation();
+        if (request.Currency is not null && !OrganizationLocale.IsCurrency(request.Currency))
+            v.Add("currency", "must be an ISO 4217 currency code in use, in capitals (USD, EUR, GBP, JPY...).");
+        if (request.TimeZone is not null && !OrganizationLocale.IsTimeZone(request.TimeZone))
+            v.Add("timeZone", "must be an IANA time zone id, spelt as the time zone database spells it (UTC, Europe/Berlin, America/New_York...).");
         if (next.OnTrackRatio is <= 0 or > 1) v.Add("onTrackRatio", "must be in (0, 1].");
         if (next.AtRiskRatio <= 0 || next.AtRiskRatio > next.OnTrackRatio) v.Add("atRiskRatio", "must be in (0, onTrackRatio].");
         if (next.StayTolerance is < 0 or > 10) v.Add("stayTolerance", "must be between 0 and 10.");
@@ -112,7 +125,9 @@ public static class AlignmentEndpoints
             v.Add("highConfidence", "confidences are 0–10 and lowConfidence must be below highConfidence.");
         if (next.AlertHoldMinutes is < 0 or > 1440 || double.IsNaN(next.AlertHoldMinutes)) v.Add("alertHoldMinutes", "must be between 0 and 1440 (a day).");
         if (!v.IsValid) return v.Problem();
-        return TypedResults.Ok(await Org(http, cluster).UpdateSettingsAsync(next));
+        var saved = await Org(http, cluster).UpdateSettingsAsync(next);
+        AuditRecorder.Detail(http, "fields", string.Join(",", ChangedSettings(current, saved)));
+        return TypedResults.Ok(saved);
     }
 
     private static async Task<IResult> CheckInAsync(string goalId, CheckInRequest request, HttpContext http, IClusterClient cluster, TimeProvider clock)

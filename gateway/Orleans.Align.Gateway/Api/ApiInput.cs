@@ -83,6 +83,7 @@ public static class ApiInput
     private static readonly Dictionary<(Type, string), (string Pattern, int MaxLength)> ItemRules = new()
     {
         [(typeof(CreateCampaignRequest), "departments")] = (InputLimits.IdPattern, Identifiers.MaxLength),
+        [(typeof(ChangeCampaignRequest), "departments")] = (InputLimits.IdPattern, Identifiers.MaxLength),
         [(typeof(GoalScopeRequest), "campaigns")] = (InputLimits.IdPattern, Identifiers.MaxLength),
         [(typeof(GoalScopeRequest), "departments")] = (InputLimits.IdPattern, Identifiers.MaxLength),
         [(typeof(CreateGoalRequest), "owners")] = (InputLimits.IdPattern, Identifiers.MaxLength),
@@ -101,6 +102,11 @@ public static class ApiInput
         {
             if ((type == typeof(AddPersonRequest) || type == typeof(ChangePersonRequest)) && name == "role" && property is OpenApiSchema role)
                 role.Enum = [.. PersonRoles.All.Select(r => (JsonNode)JsonValue.Create(r))];
+            if ((type == typeof(SettingsRequest) || type == typeof(AlignmentSettings)) && property is OpenApiSchema locale)
+            {
+                if (name == "currency") locale.Examples = [JsonValue.Create("EUR")!];
+                if (name == "timeZone") locale.Examples = [JsonValue.Create("Europe/Berlin")!];
+            }
             if (property is not OpenApiSchema list || list.Items is not OpenApiSchema items) continue;
             if (ItemRules.TryGetValue((type, name), out var rule))
             {

@@ -10,15 +10,26 @@ public static class CatalogueEndpoints
     {
         var departments = api.MapGroup("/departments").WithTags("Departments").Authenticated();
         departments.MapPost("", CreateDepartmentAsync).Requires(AlignAction.ManageCatalogue).Reads().Answers<Department>(201).Problems(409);
-        departments.MapGet("", (HttpContext http, IClusterClient cluster) => Org(http, cluster).ListDepartmentsAsync()).Requires(AlignAction.Read);
+        departments.MapGet("", ListDepartmentsAsync).Requires(AlignAction.Read).Answers<IReadOnlyList<Department>>().Problems(400);
         departments.MapPut("/{departmentId}", RenameDepartmentAsync).Requires(AlignAction.ManageCatalogue).Reads().Answers<Department>().Problems(404);
+        departments.MapPost("/{departmentId}/archive", (string departmentId, HttpContext http, IClusterClient cluster) => ArchiveDepartmentAsync(departmentId, true, http, cluster))
+            .Requires(AlignAction.ManageCatalogue).Answers<DepartmentScorecard>().Problems(404);
+        departments.MapPost("/{departmentId}/restore", (string departmentId, HttpContext http, IClusterClient cluster) => ArchiveDepartmentAsync(departmentId, false, http, cluster))
+            .Requires(AlignAction.ManageCatalogue).Answers<DepartmentScorecard>().Problems(404);
         departments.MapGet("/{departmentId}/scorecard", GetScorecardAsync).Requires(AlignAction.Read).Answers<DepartmentScorecard>().Problems(404);
         departments.MapPut("/{departmentId}/check-in-cadence", SetCheckInCadenceAsync).Requires(AlignAction.SetCheckInCadence).Reads().Answers<DepartmentScorecard>().Problems(404);
 
         var campaigns = api.MapGroup("/campaigns").WithTags("Campaigns").Authenticated();
         campaigns.MapPost("", CreateCampaignAsync).Requires(AlignAction.ManageCatalogue).Reads().Answers<Campaign>(201).Problems(409);
-        campaigns.MapGet("", (HttpContext http, IClusterClient cluster) => Org(http, cluster).ListCampaignsAsync()).Requires(AlignAction.Read);
-        campaigns.MapPut("/{campaignId}", RenameCampaignAsync).Requires(AlignAction.ManageCatalogue).Reads().Answers<CampaignView>().Problems(404);
+        campaigns.MapGet("", ListCampaignsAsync).Requires(AlignAction.Read).Answers<IReadOnlyList<Campaign>>().Problems(400);
+        campaigns.MapPut("/{campaignId}", ChangeCampaignAsync).Requires(AlignAction.ManageCatalogue).Reads().Answers<CampaignView>().Problems(404, 409)
+            .WithDescription("Takes the campaign's whole editable definition, as on creation: name, departments and launch window (an omitted list or window is none). " +
+                "The id never changes (if given, it is the path's); activities are changed with PUT .../activities/{activityId}. " +
+                "Leaving out a department in charge of an activity is 409 (the detail names the activities). The results are recomputed from the log.");
+        campaigns.MapPost("/{campaignId}/archive", (string campaignId, HttpContext http, IClusterClient cluster) => ArchiveCampaignAsync(campaignId, true, http, cluster))
+            .Requires(AlignAction.ManageCatalogue).Answers<CampaignView>().Problems(404);
+        campaigns.MapPost("/{campaignId}/restore", (string campaignId, HttpContext http, IClusterClient cluster) => ArchiveCampaignAsync(campaignId, false, http, cluster))
+            .Requires(AlignAction.ManageCatalogue).Answers<CampaignView>().Problems(404);
         campaigns.MapGet("/{campaignId}", GetCampaignAsync).Requires(AlignAction.Read).Answers<CampaignView>().Problems(404);
         campaigns.MapPut("/{campaignId}/activities/{activityId}", SetActivityAsync).Requires(AlignAction.EditActivity).Reads().Answers<CampaignView>().Problems(404);
 
@@ -59,13 +70,53 @@ public static class CatalogueEndpoints
         return TypedResults.Ok(await Org(http, cluster).RenameDepartmentAsync(departmentId, name!));
     }
 
-    private static async Task<IResult> RenameCampaignAsync(string campaignId, RenameRequest request, HttpContext http, IClusterClient cluster)
+    /// <summary>
+    /// Replaces a campaign's editable definition (name, departments, launch window) with the body's,
+    /// validated as on creation; the id, if given, must be the path's. Activities have their own PUT.
+    /// </summary>
+    private static async Task<IResult> ChangeCampaignAsync(string campaignId, ChangeCampaignRequest request, HttpContext http, IClusterClient cluster)
     {
         if (!InputLimits.IsId(campaignId)) return NotFound($"Campaign {InputLimits.Echo(campaignId)} does not exist.");
-        var v = new Validation();
-        var name = v.Text("name", request.Name, InputLimits.MaxNameLength);
-        if (!v.IsValid) return v.Problem();
-        return TypedResults.Ok(await Org(http, cluster).RenameCampaignAsync(campaignId, name!));
+        var (v, campaign) = ValidateCampaign(new CreateCampaignRequest(request.Id ?? campaignId, request.Name, request.Departments, null, request.Launch));
+        if (campaign is not null && campaign.Id != campaignId)
+        {
+            v.Add("id", "must be the campaign's id in the path (a campaign's id cannot change).");
+            campaign = null;
+        }
+        if (campaign is null) return v.Problem();
+        var before = await cluster.GetGrain<ICampaignGrain>(GrainKeys.For(http.User.OrgId(), campaignId)).GetAsync();
+        var view = await Org(http, cluster).ChangeCampaignAsync(campaignId, campaign.Name, campaign.Departments, campaign.LaunchStart, campaign.LaunchEnd);
+        if (before is not null && ChangedFields(before, campaign).ToList() is { Count: > 0 } fields) AuditRecorder.Detail(http, "fields", string.Join(",", fields));
+        return TypedResults.Ok(view);
+    }
+
+    private static IEnumerable<string> ChangedFields(Campaign before, Campaign after)
+    {
+        if (before.Name != after.Name) yield return "name";
+        if (!before.Departments.SequenceEqual(after.Departments)) yield return "departments";
+        if (before.LaunchStart != after.LaunchStart || before.LaunchEnd != after.LaunchEnd) yield return "launch";
+    }
+
+    /// <summary>The campaigns that are not archived; with <c>archived=true</c>, the archived ones.</summary>
+    private static async Task<IReadOnlyList<Campaign>> ListCampaignsAsync(bool? archived, HttpContext http, IClusterClient cluster) =>
+        [.. (await Org(http, cluster).ListCampaignsAsync()).Where(c => c.Archived == (archived == true))];
+
+    /// <summary>The departments that are not archived; with <c>archived=true</c>, the archived ones.</summary>
+    private static async Task<IReadOnlyList<Department>> ListDepartmentsAsync(bool? archived, HttpContext http, IClusterClient cluster) =>
+        [.. (await Org(http, cluster).ListDepartmentsAsync()).Where(d => d.Archived == (archived == true))];
+
+    /// <summary>Archives or restores a campaign (admins); the answer is its view, results included.</summary>
+    private static async Task<IResult> ArchiveCampaignAsync(string campaignId, bool archived, HttpContext http, IClusterClient cluster)
+    {
+        if (!InputLimits.IsId(campaignId)) return NotFound($"Campaign {InputLimits.Echo(campaignId)} does not exist.");
+        return TypedResults.Ok(await Org(http, cluster).SetCampaignArchivedAsync(campaignId, archived));
+    }
+
+    /// <summary>Archives or restores a department (admins); the answer is its scorecard.</summary>
+    private static async Task<IResult> ArchiveDepartmentAsync(string departmentId, bool archived, HttpContext http, IClusterClient cluster)
+    {
+        if (!InputLimits.IsId(departmentId)) return NotFound($"Department {InputLimits.Echo(departmentId)} does not exist.");
+        return TypedResults.Ok(await Org(http, cluster).SetDepartmentArchivedAsync(departmentId, archived));
     }
 
     private static async Task<IResult> CreateCampaignAsync(CreateCampaignRequest request, HttpContext http, IClusterClient cluster)

@@ -25,7 +25,7 @@ public sealed record RateLimitsRequest(
 /// <summary>What the operator set (<c>overrides</c>, null = default) and what this gateway enforces (<c>effective</c>).</summary>
 public sealed record RateLimitsResponse(string Id, OrganizationRateLimits Overrides, Orleans.Align.Gateway.Limits.EffectiveRateLimits Effective);
 
-/// <summary>A campaign's or a department's new name (its id never changes).</summary>
+/// <summary>A department's new name (its id never changes).</summary>
 public sealed record RenameRequest(
     [property: Required, StringLength(MaxNameLength, MinimumLength = 1)] string? Name);
 
@@ -66,6 +66,17 @@ public sealed record CreateCampaignRequest(
     [property: Required, StringLength(MaxNameLength, MinimumLength = 1)] string? Name,
     [property: MaxLength(MaxIdsPerList)] List<string?>? Departments,
     [property: MaxLength(MaxActivities)] List<ActivityRequest?>? Activities,
+    LaunchWindowRequest? Launch);
+
+/// <summary>
+/// The body of <c>PUT /api/v1/campaigns/{campaignId}</c>: the campaign's whole editable definition, as on
+/// creation (an omitted <c>departments</c> or <c>launch</c> is none). <c>id</c> may be given and is then
+/// the path's; activities are changed one by one with <c>PUT .../activities/{activityId}</c>.
+/// </summary>
+public sealed record ChangeCampaignRequest(
+    [property: StringLength(Identifiers.MaxLength, MinimumLength = 1), RegularExpression(IdPattern)] string? Id,
+    [property: Required, StringLength(MaxNameLength, MinimumLength = 1)] string? Name,
+    [property: MaxLength(MaxIdsPerList)] List<string?>? Departments,
     LaunchWindowRequest? Launch);
 
 /// <summary><c>campaign</c>/<c>department</c> name one; <c>campaigns</c>/<c>departments</c> several; both may be given.</summary>
@@ -126,7 +137,9 @@ public sealed record SettingsRequest(
     [property: Range(0, 1, MinimumIsExclusive = true, MaximumIsExclusive = true)] double? TrendDrop,
     [property: Range(0, 10)] int? HighConfidence,
     [property: Range(0, 10)] int? LowConfidence,
-    [property: Range(0, 1440)] double? AlertHoldMinutes);
+    [property: Range(0, 1440)] double? AlertHoldMinutes,
+    [property: StringLength(3, MinimumLength = 3), RegularExpression(OrganizationLocale.CurrencyPattern)] string? Currency = null,
+    [property: StringLength(OrganizationLocale.MaxTimeZoneLength, MinimumLength = 1), RegularExpression(OrganizationLocale.TimeZonePattern)] string? TimeZone = null);
 
 /// <summary>Who acknowledges an alert: a department of the organization, or (when omitted) the API key's name.</summary>
 public sealed record AcknowledgeRequest(

@@ -12,9 +12,20 @@ public interface ICampaignGrain : ILogViewGrain
     [Alias("Define")]
     Task DefineAsync(Campaign campaign);
 
-    /// <summary>A new name for a defined campaign: saved, its war room retitled, its view republished.</summary>
-    [Alias("Rename")]
-    Task<CampaignView> RenameAsync(string name);
+    /// <summary>
+    /// A new definition for a defined campaign (its name, departments and launch window; the activities
+    /// and the archived flag are kept): saved, its war room retitled, its results recomputed from the log
+    /// (a target without its own period follows the launch window). NotFound when it is not defined.
+    /// </summary>
+    [Alias("Change")]
+    Task<CampaignView> ChangeAsync(string name, IReadOnlyList<string> departments, DateTimeOffset? launchStart, DateTimeOffset? launchEnd);
+
+    /// <summary>
+    /// Archives or restores the campaign: only the flag changes (its results are not recomputed and
+    /// it keeps counting events); its war room and departments are told. NotFound when it is not defined.
+    /// </summary>
+    [Alias("SetArchived")]
+    Task<CampaignView> SetArchivedAsync(bool archived);
 
     /// <summary>Interleaved: its war room asks for it while activating inside this campaign's publish.</summary>
     [Alias("Get"), AlwaysInterleave]

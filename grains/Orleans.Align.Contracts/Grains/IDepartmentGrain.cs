@@ -16,6 +16,13 @@ public interface IDepartmentGrain : ILogViewGrain
     [Alias("Rename")]
     Task<Department> RenameAsync(string name);
 
+    /// <summary>
+    /// Archives or restores the department: only the flag changes (it keeps counting events, its goals
+    /// and cadence stay); its board is told. NotFound when it is not defined.
+    /// </summary>
+    [Alias("SetArchived")]
+    Task<DepartmentScorecard> SetArchivedAsync(bool archived);
+
     [Alias("Get"), AlwaysInterleave]
     Task<Department?> GetAsync();
 

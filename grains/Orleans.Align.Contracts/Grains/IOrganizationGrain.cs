@@ -21,16 +21,39 @@ public interface IOrganizationGrain : IGrainWithStringKey
     [Alias("RenameDepartment")]
     Task<Department> RenameDepartmentAsync(string departmentId, string name);
 
+    /// <summary>Every department, archived ones included (each says whether it is).</summary>
     [Alias("ListDepartments")]
     Task<IReadOnlyList<Department>> ListDepartmentsAsync();
+
+    /// <summary>
+    /// Archives (or restores) a department: it leaves the lists, keeps its scorecard, board, goals and
+    /// history, and events naming it are still accepted and counted, so a restore is exact. Archiving an
+    /// archived one (restoring a restored one) changes nothing. NotFound for an unknown department.
+    /// </summary>
+    [Alias("SetDepartmentArchived")]
+    Task<DepartmentScorecard> SetDepartmentArchivedAsync(string departmentId, bool archived);
 
     [Alias("AddCampaign")]
     Task<Campaign> AddCampaignAsync(Campaign campaign);
 
-    /// <summary>Renames a campaign (NotFound for an unknown one); its war room and results show the new name.</summary>
-    [Alias("RenameCampaign")]
-    Task<CampaignView> RenameCampaignAsync(string campaignId, string name);
+    /// <summary>
+    /// Changes a campaign's name, departments and launch window (its id and activities stay). NotFound
+    /// for an unknown campaign; Invalid for an unknown department, or a target that would be left
+    /// without a period; Conflict when a department left out is in charge of one of its activities
+    /// (the message names them). The results are recomputed from the log.
+    /// </summary>
+    [Alias("ChangeCampaign")]
+    Task<CampaignView> ChangeCampaignAsync(string campaignId, string name, IReadOnlyList<string> departments, DateTimeOffset? launchStart, DateTimeOffset? launchEnd);
 
+    /// <summary>
+    /// Archives (or restores) a campaign: it leaves the lists, keeps its results, war room and history,
+    /// and events naming it or its activities are still accepted and counted, so a restore is exact.
+    /// Its goals are not archived with it. Idempotent both ways. NotFound for an unknown campaign.
+    /// </summary>
+    [Alias("SetCampaignArchived")]
+    Task<CampaignView> SetCampaignArchivedAsync(string campaignId, bool archived);
+
+    /// <summary>Every campaign, archived ones included (each says whether it is).</summary>
     [Alias("ListCampaigns")]
     Task<IReadOnlyList<Campaign>> ListCampaignsAsync();
 

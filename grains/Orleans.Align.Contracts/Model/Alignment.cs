@@ -21,9 +21,22 @@ public sealed record AlignmentSettings(
     [property: Id(6)] int LowConfidence = 3,
     // A status change, a falling trend or a mismatch must hold this long (and clear for this long)
     // before an alert is raised (or resolved): a goal hovering on a threshold raises nothing.
-    [property: Id(7)] double AlertHoldMinutes = 5)
+    [property: Id(7)] double AlertHoldMinutes = 5,
+    // The currency money metrics (spend, revenue, CAC) are in: ISO 4217 (OrganizationLocale.Currencies).
+    [property: Id(8)] string Currency = OrganizationLocale.DefaultCurrency,
+    // The organization's clock for people (days, weeks, reports): an IANA time zone id.
+    [property: Id(9)] string TimeZone = OrganizationLocale.DefaultTimeZone)
 {
     public static readonly AlignmentSettings Default = new();
+
+    /// <summary>
+    /// Settings saved before a member existed read back without it (null): the defaults fill it in, so
+    /// every reader sees a currency and a time zone.
+    /// </summary>
+    public AlignmentSettings WithDefaults() =>
+        Currency is null || TimeZone is null
+            ? this with { Currency = Currency ?? OrganizationLocale.DefaultCurrency, TimeZone = TimeZone ?? OrganizationLocale.DefaultTimeZone }
+            : this;
 
     public TimeSpan TrendWindow() => TimeSpan.FromMinutes(TrendWindowMinutes > 0 ? TrendWindowMinutes : 60);
 

@@ -6,10 +6,15 @@ public sealed record OrganizationInfo(
     [property: Id(1)] string Name,
     [property: Id(2)] DateTimeOffset CreatedAt);
 
+/// <summary>
+/// A department. An archived one (<see cref="Archived"/>) leaves the lists but keeps its scorecard,
+/// board and history, and events that name it are still counted.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("align.department")]
 public sealed record Department(
     [property: Id(0)] string Id,
-    [property: Id(1)] string Name);
+    [property: Id(1)] string Name,
+    [property: Id(2)] bool Archived = false);
 
 /// <summary>
 /// What one department (the one in charge) does in a campaign, the metrics it is expected to move,
@@ -47,7 +52,9 @@ public sealed record Campaign(
     [property: Id(2)] IReadOnlyList<string> Departments,
     [property: Id(3)] IReadOnlyList<CampaignActivity>? Activities = null,
     [property: Id(4)] DateTimeOffset? LaunchStart = null,
-    [property: Id(5)] DateTimeOffset? LaunchEnd = null);
+    [property: Id(5)] DateTimeOffset? LaunchEnd = null,
+    // Archived: out of the lists; its results, war room and history stay, and events naming it still count.
+    [property: Id(6)] bool Archived = false);
 
 /// <summary>
 /// What the ingest log needs to know to validate events and route them to their views: goals,

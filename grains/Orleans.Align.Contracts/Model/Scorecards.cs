@@ -56,7 +56,8 @@ public sealed record CampaignView(
     [property: Id(6)] IReadOnlyList<DepartmentTotals> ByDepartment,
     [property: Id(7)] IReadOnlyList<ActivityView> Activities,
     [property: Id(8)] long AppliedThrough,
-    [property: Id(9)] DateTimeOffset UpdatedAt);
+    [property: Id(9)] DateTimeOffset UpdatedAt,
+    [property: Id(10)] bool Archived = false);
 
 /// <summary>A goal on a department's scorecard: its status, and when this department last checked in on it.</summary>
 [GenerateSerializer, Immutable, Alias("align.goal-card")]
@@ -103,4 +104,5 @@ public sealed record DepartmentScorecard(
     [property: Id(6)] IReadOnlyList<ActivityView> Activities,
     [property: Id(7)] long AppliedThrough,
     [property: Id(8)] DateTimeOffset UpdatedAt,
-    [property: Id(9)] CheckInCadence? CheckInCadence = null);
+    [property: Id(9)] CheckInCadence? CheckInCadence = null,
+    [property: Id(10)] bool Archived = false);

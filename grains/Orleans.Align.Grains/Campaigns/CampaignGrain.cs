@@ -66,22 +66,43 @@ public sealed class CampaignGrain(
         return await RebuildAsync(campaign);
     }
 
-    public async Task<CampaignView> RenameAsync(string name)
+    public async Task<CampaignView> ChangeAsync(string name, IReadOnlyList<string> departments, DateTimeOffset? launchStart, DateTimeOffset? launchEnd)
     {
-        var campaign = (Definition ?? throw AlignException.NotFound($"Campaign '{Key.Id}' does not exist.")) with { Name = name };
+        var before = Definition ?? throw AlignException.NotFound($"Campaign '{Key.Id}' does not exist.");
+        // The same definition again (a retry): nothing to save or recompute.
+        if (before.Name == name && before.Departments.SequenceEqual(departments) && before.LaunchStart == launchStart && before.LaunchEnd == launchEnd)
+            return await ViewAsync();
+        var campaign = before with { Name = name, Departments = departments.ToArray(), LaunchStart = launchStart, LaunchEnd = launchEnd };
         definition.State.Value = campaign;
         await definition.WriteStateAsync();
-        try
+        if (campaign.Name != before.Name)
         {
-            await GrainFactory.GetGrain<IBoardGrain>(GrainKeys.For(Key.OrgId, BoardIds.ForCampaign(Key.Id))).TitleChangedAsync($"{name} war room");
+            try
+            {
+                await GrainFactory.GetGrain<IBoardGrain>(GrainKeys.For(Key.OrgId, BoardIds.ForCampaign(Key.Id))).TitleChangedAsync($"{name} war room");
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The war room reads its title again when it next activates.
+                logger.LogWarning(ex, "Retitling the war room of campaign {Campaign} of {OrgId} failed", Key.Id, Key.OrgId);
+            }
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // The war room reads its title again when it next activates.
-            logger.LogWarning(ex, "Retitling the war room of campaign {Campaign} of {OrgId} failed", Key.Id, Key.OrgId);
-        }
-        // The results record the definition they were computed for: a rename is recomputed like an activity change (one log scan).
+        // The results record the definition they were computed for: a changed name, department list or
+        // launch window (the default period of targets) is recomputed like an activity change (one log scan).
         return await RebuildAsync(campaign);
+    }
+
+    public async Task<CampaignView> SetArchivedAsync(bool archived)
+    {
+        var campaign = Definition ?? throw AlignException.NotFound($"Campaign '{Key.Id}' does not exist.");
+        if (campaign.Archived != archived)
+        {
+            definition.State.Value = campaign with { Archived = archived };
+            await definition.WriteStateAsync();
+            // The results do not depend on the flag (see Fingerprint): only the war room and departments are told.
+            await PublishAsync();
+        }
+        return await ViewAsync();
     }
 
     public async Task<CampaignView?> GetViewAsync() => Definition is null ? null : await ViewAsync();
@@ -99,7 +120,7 @@ public sealed class CampaignGrain(
     private async Task<CampaignView> ViewAsync()
     {
         await Context.RefreshIfUnknownAsync(S.Totals.Sums.Keys);
-        return S.View(Definition!, Context.Catalogue, Context.Settings, Clock.GetUtcNow());
+        return S.View(Definition!, Context.Catalogue, Context.Settings, Clock.GetUtcNow()) with { Archived = Definition!.Archived };
     }
 
     /// <summary>The war room shows the campaign; each of its departments shows its own activities on its scorecard.</summary>
@@ -121,6 +142,9 @@ public sealed class CampaignGrain(
         }
     }
 
-    /// <summary>What the results depend on: the activities, their targets and the launch window.</summary>
-    private static string Fingerprint(Campaign campaign) => JsonSerializer.Serialize(campaign);
+    /// <summary>
+    /// What the results depend on: the activities, their targets and the launch window (and the name
+    /// and departments, which the results show). Not the archived flag: archiving recomputes nothing.
+    /// </summary>
+    private static string Fingerprint(Campaign campaign) => JsonSerializer.Serialize(campaign with { Archived = false });
 }

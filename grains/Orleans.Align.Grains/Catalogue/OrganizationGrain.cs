@@ -128,6 +128,24 @@ public sealed class OrganizationGrain(
         return [.. found.OfType<Department>()];
     }
 
+    // Archiving changes no routing: events that name an archived department, campaign or activity are
+    // still accepted and counted (an integration's late events are not lost, and a restore is exact).
+    public async Task<DepartmentScorecard> SetDepartmentArchivedAsync(string departmentId, bool archived)
+    {
+        if (!Existing.Departments.Contains(departmentId)) throw AlignException.NotFound($"Department '{departmentId}' does not exist.");
+        var scorecard = await GrainFactory.GetGrain<IDepartmentGrain>(GrainKeys.For(OrgId, departmentId)).SetArchivedAsync(archived);
+        logger.LogInformation("Department {DepartmentId} of {OrgId} is {State}", departmentId, OrgId, archived ? "archived" : "restored");
+        return scorecard;
+    }
+
+    public async Task<CampaignView> SetCampaignArchivedAsync(string campaignId, bool archived)
+    {
+        if (!Existing.Campaigns.Contains(campaignId)) throw AlignException.NotFound($"Campaign '{campaignId}' does not exist.");
+        var view = await GrainFactory.GetGrain<ICampaignGrain>(GrainKeys.For(OrgId, campaignId)).SetArchivedAsync(archived);
+        logger.LogInformation("Campaign {CampaignId} of {OrgId} is {State}", campaignId, OrgId, archived ? "archived" : "restored");
+        return view;
+    }
+
     public async Task<Campaign> AddCampaignAsync(Campaign campaign)
     {
         var s = Existing;
@@ -191,10 +209,22 @@ public sealed class OrganizationGrain(
         return activity with { Targets = activity.Targets?.Select(t => t with { MetricDefinition = s.Metrics.Find(m => m.Key == t.Metric) }).ToArray() };
     }
 
-    public async Task<CampaignView> RenameCampaignAsync(string campaignId, string name)
+    public async Task<CampaignView> ChangeCampaignAsync(string campaignId, string name, IReadOnlyList<string> departments, DateTimeOffset? launchStart, DateTimeOffset? launchEnd)
     {
-        if (!Existing.Campaigns.Contains(campaignId)) throw AlignException.NotFound($"Campaign '{campaignId}' does not exist.");
-        return await GrainFactory.GetGrain<ICampaignGrain>(GrainKeys.For(OrgId, campaignId)).RenameAsync(name);
+        var grain = GrainFactory.GetGrain<ICampaignGrain>(GrainKeys.For(OrgId, campaignId));
+        if (!Existing.Campaigns.Contains(campaignId) || await grain.GetAsync() is not { } campaign)
+            throw AlignException.NotFound($"Campaign '{campaignId}' does not exist.");
+        RequireDepartments(departments);
+        if (launchStart is { } start && launchEnd is { } end && end <= start) throw AlignException.Invalid("The launch window ends before it starts.");
+        var changed = campaign with { Name = name, Departments = departments.ToArray(), LaunchStart = launchStart, LaunchEnd = launchEnd };
+        // A department in charge of an activity stays in the campaign: the activity moves first (PUT .../activities/{id}).
+        var orphaned = (campaign.Activities ?? []).Where(a => !changed.Departments.Contains(a.Department)).ToList();
+        if (orphaned.Count > 0)
+            throw AlignException.Conflict($"Department(s) {string.Join(", ", orphaned.Select(a => a.Department).Distinct())} are in charge of activities of campaign '{campaignId}': " +
+                $"{string.Join(", ", orphaned.Select(a => a.Id))}. Give those activities to a department that stays first.");
+        // Every target still has a period: its own, or the (new) launch window.
+        foreach (var activity in changed.Activities ?? []) RequireActivity(changed, activity);
+        return await grain.ChangeAsync(name, changed.Departments, launchStart, launchEnd);
     }
 
     public async Task<IReadOnlyList<Campaign>> ListCampaignsAsync()
@@ -405,7 +435,7 @@ public sealed class OrganizationGrain(
 
     public Task<long> GetRoutingVersionAsync() => Task.FromResult(state.State.RoutingVersion);
 
-    public Task<AlignmentSettings> GetSettingsAsync() => Task.FromResult(state.State.Settings);
+    public Task<AlignmentSettings> GetSettingsAsync() => Task.FromResult((state.State.Settings ?? AlignmentSettings.Default).WithDefaults());
 
     public async Task<AlignmentSettings> UpdateSettingsAsync(AlignmentSettings settings)
     {

@@ -90,11 +90,23 @@ public sealed class DepartmentGrain(
         return department;
     }
 
+    public async Task<DepartmentScorecard> SetArchivedAsync(bool archived)
+    {
+        var department = Definition ?? throw AlignException.NotFound($"Department '{Key.Id}' does not exist.");
+        if (department.Archived != archived)
+        {
+            definition.State.Value = department with { Archived = archived };
+            await definition.WriteStateAsync();
+            await PublishAsync();
+        }
+        return (await GetScorecardAsync())!;
+    }
+
     public async Task<DepartmentScorecard?> GetScorecardAsync()
     {
         if (Definition is not { } department) return null;
         await Context.RefreshIfUnknownAsync(S.Totals.Sums.Keys);
-        return S.View(department, Context.Catalogue, Cadence, Clock.GetUtcNow());
+        return S.View(department, Context.Catalogue, Cadence, Clock.GetUtcNow()) with { Archived = department.Archived };
     }
 
     public async Task GoalChangedAsync(GoalView goal)
