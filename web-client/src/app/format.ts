@@ -15,9 +15,9 @@ export class OrgFormat {
   readonly #time: Intl.DateTimeFormat;
 
   constructor(settings: AlignmentSettings | null) {
-    const s = (settings ?? {}) as { currency?: unknown; timeZone?: unknown };
-    this.currency = typeof s.currency === 'string' && /^[A-Z]{3}$/.test(s.currency) ? s.currency : 'USD';
-    this.timeZone = typeof s.timeZone === 'string' && validZone(s.timeZone) ? s.timeZone : 'UTC';
+    // The server validates both; a browser without the zone's data falls back to UTC rather than failing.
+    this.currency = settings?.currency && /^[A-Z]{3}$/.test(settings.currency) ? settings.currency : 'USD';
+    this.timeZone = settings?.timeZone && validZone(settings.timeZone) ? settings.timeZone : 'UTC';
     this.#money = new Intl.NumberFormat(undefined, { style: 'currency', currency: this.currency, maximumFractionDigits: 2 });
     this.#dateTime = new Intl.DateTimeFormat(undefined, { timeZone: this.timeZone, dateStyle: 'medium', timeStyle: 'short' });
     this.#date = new Intl.DateTimeFormat(undefined, { timeZone: this.timeZone, dateStyle: 'medium' });
