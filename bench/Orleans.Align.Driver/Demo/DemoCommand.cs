@@ -115,7 +115,8 @@ public static class DemoCommand
         output.WriteLine($"                 e.g. curl -H 'Authorization: Bearer {state.AdminApiKey}' {gateway}/api/v1/goals");
         foreach (var person in state.People ?? [])
             output.WriteLine($"  Sign in as     {person.Email,-28} password {person.Password}   ({person.Role}{(person.Departments.Count > 0 ? " of " + string.Join(", ", person.Departments) : "")})");
-        if (state.People is { Count: > 0 }) output.WriteLine($"  Sign in at     {gateway}/?org={state.Org}&board={LaunchScenario.WarRoomBoard}  (organization '{state.Org}')");
+        if (state.People is { Count: > 0 }) output.WriteLine($"  Sign in at     {gateway}/?org={state.Org}  (organization '{state.Org}': the app; its War room page is #/war-room/{LaunchScenario.WarRoomBoard})");
+        output.WriteLine($"  TV mode        {Url(LaunchScenario.WarRoomBoard)}&tv=1  (every goal on one screen, for a wall)");
         output.WriteLine($"  Keys saved in  {options.StateFile} (with the passwords)");
         output.WriteLine();
     }
