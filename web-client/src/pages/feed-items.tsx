@@ -1,7 +1,7 @@
 // Feed entries as the home and feed pages show them: what happened, who said it to whom, about which
 // goal, and for alerts where they are in their lifecycle, with "Acknowledge" for those who may.
 
-import { useState } from 'preact/hooks';
+import { useId, useState } from 'preact/hooks';
 import { ok, Problem } from '../api/client';
 import type { FeedEntry, GoalView } from '../api/types';
 import { useApp, type AppState } from '../app/context';
@@ -64,7 +64,7 @@ function Acknowledge(props: { entry: FeedEntry; goal: GoalView | undefined; onDo
   const [as, setAs] = useState<string>(choices[0] ?? '');
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<Problem | Error | null>(null);
-  const selectId = `ack-as-${props.entry.id}`;
+  const selectId = `ack-as-${props.entry.id}-${useId()}`;
 
   async function acknowledge() {
     setBusy(true);
@@ -114,15 +114,15 @@ export function FeedItem(props: { entry: FeedEntry; goals: ReadonlyMap<string, G
   const goal = e.goalId ? props.goals.get(e.goalId) : undefined;
   const to = e.to ?? [];
   return (
-    <li class="feed-item" data-entry-id={e.id} data-kind={e.kind} data-state={e.kind === 'alert' ? e.state ?? 'open' : undefined} data-sales-feedback={e.salesFeedback ? 'true' : undefined}>
-      <div class="feed-item-head">
-        <span class="feed-kind" data-kind={e.kind}>
+    <li class="cf-entry" data-entry-id={e.id} data-kind={e.kind} data-state={e.kind === 'alert' ? e.state ?? 'open' : undefined} data-sales-feedback={e.salesFeedback ? 'true' : undefined}>
+      <div class="cf-entry-head">
+        <span class="cf-kind" data-kind={e.kind}>
           {kindLabel(e)}
         </span>
         <time dateTime={e.at}>{format.dateTime(e.at)}</time>
       </div>
-      <p class="feed-text">{e.text}</p>
-      <p class="feed-meta">
+      <p class="cf-text">{e.text}</p>
+      <p class="cf-meta">
         {e.department && (
           <span>
             From <strong>{departmentName(e.department)}</strong>
@@ -144,4 +144,19 @@ export function FeedItem(props: { entry: FeedEntry; goals: ReadonlyMap<string, G
       )}
     </li>
   );
+}
+
+/**
+ * A form's refusal: when every message of a validation problem is shown beside its field, says so in
+ * words rather than repeating the API's summary; otherwise the problem banner (title, detail, the rest).
+ */
+export function FormProblem(props: { problem: Problem | Error | null; fields: readonly string[] }) {
+  const p = props.problem;
+  if (p instanceof Problem && Object.keys(p.fields).length > 0 && p.unclaimed(props.fields).length === 0)
+    return (
+      <div class="problem" role="alert">
+        <p>Nothing was changed: see the messages beside the fields above.</p>
+      </div>
+    );
+  return <ProblemBanner problem={p} fields={props.fields} />;
 }

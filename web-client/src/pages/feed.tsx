@@ -10,7 +10,7 @@ import { useBoard, useLiveReload } from '../app/live';
 import { href, navigate } from '../app/router';
 import type { PageProps } from '../app/shell';
 import { ActionButton, Empty, Field, Loading, PageHeader, ProblemBanner } from '../app/ui';
-import { FeedItem, KIND_LABELS } from './feed-items';
+import { FeedItem, FormProblem, KIND_LABELS } from './feed-items';
 import './collab.css';
 
 const PAGE = 30;
@@ -140,7 +140,7 @@ export function FeedPage(props: PageProps) {
         <Empty>{active ? 'Nothing in the feed matches these filters.' : 'Nothing has been posted to the feed yet.'}</Empty>
       ) : (
         <>
-          <ol class="feed-list" aria-label="Feed entries, newest first" data-testid="feed-list">
+          <ol class="cf-list" aria-label="Feed entries, newest first" data-testid="cf-list">
             {entries.map((e) => (
               <FeedItem key={e.id} entry={e} goals={goalMap} onChanged={replace} />
             ))}
@@ -313,7 +313,7 @@ function Announce(props: { goals: GoalView[]; onPosted: () => void }) {
           Sales feedback on the goal (also raises an alert)
         </label>
       </div>
-      <ProblemBanner problem={problem} fields={ANNOUNCE_FIELDS} />
+      <FormProblem problem={problem} fields={ANNOUNCE_FIELDS} />
       {posted && (
         <p class="success" role="status">
           {posted}

@@ -149,7 +149,7 @@ export function HomePage(_props: PageProps) {
         {feed === null ? null : alerts.length === 0 ? (
           <Empty>No open alert concerns {everything ? 'the organization' : 'your departments'}.</Empty>
         ) : (
-          <ol class="feed-list" data-testid="home-alerts">
+          <ol class="cf-list" data-testid="home-alerts">
             {alerts.map((e) => (
               <FeedItem key={e.id} entry={e} goals={goalMap} onChanged={replace} />
             ))}
@@ -166,7 +166,7 @@ export function HomePage(_props: PageProps) {
         {feed === null ? null : changes.length === 0 ? (
           <Empty>Nothing new since {previous ? 'then' : 'you arrived'}.</Empty>
         ) : (
-          <ol class="feed-list" data-testid="home-changes">
+          <ol class="cf-list" data-testid="home-changes">
             {changes.map((e) => (
               <FeedItem key={e.id} entry={e} goals={goalMap} onChanged={replace} />
             ))}
@@ -241,7 +241,7 @@ function GoalCardView(props: { goal: GoalView }) {
             {c ? (
               <>
                 {c.confidence}/10 from {departmentName(c.department)}, {format.dateTime(c.at)}
-                {g.confidenceMismatch && <span class="mismatch"> (does not match the status)</span>}
+                {g.confidenceMismatch && <span class="cf-mismatch"> (does not match the status)</span>}
               </>
             ) : (
               'No check-in yet'

@@ -10,6 +10,7 @@ import { href, navigate } from '../app/router';
 import type { PageProps } from '../app/shell';
 import { ActionButton, Empty, Field, Loading, PageHeader, ProblemBanner, StatusBadge } from '../app/ui';
 import { STATUS_LABELS } from '../format';
+import { FormProblem } from './feed-items';
 import './collab.css';
 
 export function ReviewsPage(props: PageProps) {
@@ -141,7 +142,7 @@ function Freeze() {
           )}
         </Field>
       </div>
-      <ProblemBanner problem={problem} fields={FREEZE_FIELDS} />
+      <FormProblem problem={problem} fields={FREEZE_FIELDS} />
       <ActionButton type="submit" class="primary" busy={busy} data-action="freeze">
         Freeze now
       </ActionButton>
