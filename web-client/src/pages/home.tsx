@@ -20,6 +20,9 @@ interface LastVisit {
   lastId: number;
 }
 
+/** How many of the newest feed entries home reads for "what changed". */
+const RECENT = 100;
+
 function visitKey(org: string, who: string): string {
   return `align:last-visit:${org}:${who}`;
 }
@@ -44,6 +47,7 @@ export function HomePage(_props: PageProps) {
 
   const [goals, setGoals] = useState<GoalView[] | null>(null);
   const [feed, setFeed] = useState<FeedEntry[] | null>(null);
+  const [alertEntries, setAlertEntries] = useState<FeedEntry[]>([]);
   const [problem, setProblem] = useState<Problem | Error | null>(null);
 
   // The last visit as it was when this page opened; the newest entry seen is kept for when the person leaves.
@@ -55,7 +59,12 @@ export function HomePage(_props: PageProps) {
 
   const load = useCallback(async () => {
     try {
-      const [goalList, entries] = await Promise.all([ok(api.GET('/api/v1/goals')), ok(api.GET('/api/v1/feed', { params: { query: { limit: 200 } } }))]);
+      const [goalList, entries, open, acknowledged] = await Promise.all([
+        ok(api.GET('/api/v1/goals')),
+        ok(api.GET('/api/v1/feed', { params: { query: { limit: RECENT } } })),
+        ok(api.GET('/api/v1/feed', { params: { query: { state: 'open', limit: 200 } } })),
+        ok(api.GET('/api/v1/feed', { params: { query: { state: 'acknowledged', limit: 50 } } })),
+      ]);
       const list = entries as FeedEntry[];
       const top = list.reduce((m, e) => Math.max(m, e.id), 0);
       // A first visit starts counting from what is in the feed now.
@@ -64,6 +73,7 @@ export function HomePage(_props: PageProps) {
       loaded.current = true;
       setGoals(goalList as GoalView[]);
       setFeed(list);
+      setAlertEntries([...(open as FeedEntry[]), ...(acknowledged as FeedEntry[])].sort((a, b) => b.id - a.id));
       setProblem(null);
     } catch (err) {
       setProblem(err instanceof Error ? err : new Error(String(err)));
@@ -97,11 +107,16 @@ export function HomePage(_props: PageProps) {
 
   const concerns = (e: FeedEntry) =>
     everything || (e.goalId !== null && e.goalId !== undefined && myGoalIds.has(e.goalId)) || (e.to ?? []).some((d) => mine.has(d)) || (e.department ? mine.has(e.department) : false);
-  const alerts = (feed ?? []).filter((e) => e.kind === 'alert' && (e.state ?? 'open') !== 'resolved' && concerns(e));
+  const alerts = alertEntries.filter(concerns);
   const openAlerts = alerts.filter((e) => (e.state ?? 'open') === 'open');
   const changes = cutoff.current === null ? [] : (feed ?? []).filter((e) => e.id > cutoff.current!);
+  // The recent entries were all new: there may be more than these since the last visit.
+  const moreChanges = feed !== null && feed.length >= RECENT && changes.length === feed.length;
 
-  const replace = (entry: FeedEntry) => setFeed((list) => (list ? list.map((e) => (e.id === entry.id ? entry : e)) : list));
+  const replace = (entry: FeedEntry) => {
+    setFeed((list) => (list ? list.map((e) => (e.id === entry.id ? entry : e)) : list));
+    setAlertEntries((list) => list.map((e) => (e.id === entry.id ? entry : e)));
+  };
   const who = me.displayName || me.email || 'you';
   const scope = everything ? 'the whole organization' : [...mine].map((d) => departmentName(d)).join(', ');
 
@@ -171,6 +186,11 @@ export function HomePage(_props: PageProps) {
               <FeedItem key={e.id} entry={e} goals={goalMap} onChanged={replace} />
             ))}
           </ol>
+        )}
+        {moreChanges && (
+          <p class="muted-note">
+            These are the newest {changes.length}; <a href={href(['feed'])}>the feed</a> has the rest.
+          </p>
         )}
       </section>
     </section>
