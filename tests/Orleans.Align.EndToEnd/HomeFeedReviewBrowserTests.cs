@@ -62,6 +62,13 @@ public sealed class HomeFeedReviewBrowserTests(AlignSystem system)
         var tenant = await SeedAsync("hf-live", history: true);
         var lead = await tenant.AddPersonAsync("lead", "marketing");
         var member = await tenant.AddPersonAsync("member", "sales");
+        // PR's own goal and feedback to PR about it concern neither marketing's goals nor marketing.
+        await tenant.PostOkAsync("/api/v1/goals", new
+        {
+            id = "pr-coverage", title = "PR coverage", metric = "leads", target = 10, owners = new[] { "pr" },
+            start = DateTimeOffset.UtcNow.AddDays(-1), end = DateTimeOffset.UtcNow.AddDays(30),
+        });
+        await tenant.PostOkAsync("/api/v1/feed/announcements", new { from = "sales", to = new[] { "pr" }, text = "Journalists ask for numbers", goal = "pr-coverage", salesFeedback = true });
 
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await AppBrowser.LaunchAsync(playwright);
@@ -78,6 +85,8 @@ public sealed class HomeFeedReviewBrowserTests(AlignSystem system)
         await Assertions.Expect(joint.Locator("[data-pace]")).ToContainTextAsync("24 % done");
         await Assertions.Expect(joint.Locator(".status-badge")).Not.ToBeEmptyAsync();
         await Assertions.Expect(home.Locator(".live-state")).ToHaveAttributeAsync("data-live", "connected", new() { Timeout = 15_000 });
+        await Assertions.Expect(home.Locator("[data-goal-id=pr-coverage]")).ToHaveCountAsync(0);
+        await Assertions.Expect(home.Locator("[data-testid=home-alerts]")).ToHaveCountAsync(0); // PR's alert is not marketing's
         await AppBrowser.CheckAsync(home, "home-lead");
 
         // The lead also has the feed open in a second tab (same person, same session).
@@ -108,6 +117,7 @@ public sealed class HomeFeedReviewBrowserTests(AlignSystem system)
         await Assertions.Expect(alert).ToHaveAttributeAsync("data-state", "open", new() { Timeout = 5_000 });
         await Assertions.Expect(alert).ToContainTextAsync("From SALES to MARKETING");
         await Assertions.Expect(alert.GetByRole(AriaRole.Link, new() { Name = "Launch leads" })).ToHaveAttributeAsync("href", "#/goals/launch-leads");
+        await Assertions.Expect(home.Locator("[data-testid=home-alerts] .cf-entry")).ToHaveCountAsync(1);
         await AppBrowser.CheckAsync(home, "home-lead-alert");
 
         // The lead acknowledges it from home, as marketing (with the keyboard); the member's feed shows who did, live.
@@ -123,8 +133,14 @@ public sealed class HomeFeedReviewBrowserTests(AlignSystem system)
         await Assertions.Expect(Entry(feed, "[data-testid=cf-list]", "Prospects ask about pricing tiers").And(feed.Locator("[data-kind=alert]")))
             .ToHaveAttributeAsync("data-state", "acknowledged", new() { Timeout = 5_000 });
         await AppBrowser.CheckAsync(sales, "feed-member-acknowledged");
-        var stored = (await tenant.GetOkAsync("/api/v1/feed?kind=alert")).AsArray().Single()!;
+        var stored = (await tenant.GetOkAsync("/api/v1/feed?kind=alert&goal=launch-leads")).AsArray().Single()!;
         Assert.Equal("marketing", stored["acknowledgedBy"]!.GetValue<string>());
+
+        // A check-in by sales shows on the joint goal's card with its confidence, live.
+        await tenant.PostOkAsync("/api/v1/goals/launch-leads/check-ins", new { department = "sales", confidence = 3, note = "Pricing questions slow deals" });
+        await Assertions.Expect(joint.Locator("[data-confidence]")).ToHaveAttributeAsync("data-confidence", "3", new() { Timeout = 5_000 });
+        await Assertions.Expect(joint.Locator("[data-confidence]")).ToContainTextAsync("3/10 from SALES");
+        await Assertions.Expect(Entry(feed, "[data-testid=cf-list]", "Pricing questions slow deals")).ToHaveAttributeAsync("data-kind", "checkIn", new() { Timeout = 5_000 });
 
         // Leaving home marks what it showed as seen: back home, only what came after is new.
         await AppBrowser.GoAsync(home, "#/goals");
