@@ -114,7 +114,8 @@ export function Sparkline(props: { points: ReadonlyArray<readonly [number, numbe
         select: { show: false, left: 0, top: 0, width: 0, height: 0 },
         axes: [{ show: false }, { show: false }],
         scales: { x: { time: true } },
-        series: [{}, { stroke: 'currentColor', width: 1.5, points: { show: false } }],
+        // A canvas does not resolve currentColor: the line takes the element's computed colour.
+        series: [{}, { stroke: getComputedStyle(el).color || '#4aa3ff', width: 1.5, points: { show: false } }],
         padding: [2, 2, 2, 2],
       },
       [xs, ys] as uPlot.AlignedData,
