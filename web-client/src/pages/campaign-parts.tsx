@@ -61,13 +61,15 @@ export function CheckGroup(props: {
   name: string;
   legend: string;
   hint?: string;
+  /** The fieldset's id, when two forms on one page have a group of the same name. */
+  id?: string;
   problem: Problem | null;
   options: ReadonlyArray<{ value: string; label: string; disabled?: boolean }>;
   selected: readonly string[];
   onChange(selected: string[]): void;
   empty?: ComponentChildren;
 }) {
-  const id = `group-${props.name.replace(/[^a-zA-Z0-9_-]/g, '-')}`;
+  const id = props.id ?? `group-${props.name.replace(/[^a-zA-Z0-9_-]/g, '-')}`;
   const messages = props.problem ? props.problem.forField(props.name) : [];
   const described = [props.hint ? `${id}-hint` : null, messages.length ? `${id}-error` : null].filter(Boolean).join(' ');
   const toggle = (value: string, on: boolean) => {

@@ -225,7 +225,7 @@ function PeopleSection() {
                   <td colSpan={3}>
                     <form class="stack" id="change-person-form" onSubmit={saveChange} noValidate>
                       <ProblemBanner problem={rowProblem} fields={['role', 'departments']} />
-                      <Field name="role" label={`Role of ${p.displayName}`} problem={rp}>
+                      <Field name="role" id="person-role" label={`Role of ${p.displayName}`} problem={rp}>
                         {(a) => (
                           <select {...a} value={changing.role} onChange={(e) => setChanging({ ...changing, role: e.currentTarget.value as Role })}>
                             {ROLES.map(([r, label]) => (
@@ -238,6 +238,7 @@ function PeopleSection() {
                       </Field>
                       <CheckGroup
                         name="departments"
+                        id="person-departments"
                         legend={`Departments of ${p.displayName}`}
                         problem={rp}
                         options={departmentOptions}
@@ -319,13 +320,13 @@ function PeopleSection() {
           </div>
         )}
         <div class="form-grid">
-          <Field name="email" label="Email" problem={asProblem(inviteProblem)}>
+          <Field name="email" id="invite-email" label="Email" problem={asProblem(inviteProblem)}>
             {(a) => <input {...a} type="email" autoComplete="off" value={invite.email} onInput={(e) => setInvite({ ...invite, email: e.currentTarget.value })} />}
           </Field>
-          <Field name="displayName" label="Name" problem={asProblem(inviteProblem)}>
+          <Field name="displayName" id="invite-name" label="Name" problem={asProblem(inviteProblem)}>
             {(a) => <input {...a} value={invite.displayName} maxLength={200} onInput={(e) => setInvite({ ...invite, displayName: e.currentTarget.value })} />}
           </Field>
-          <Field name="role" label="Role" problem={asProblem(inviteProblem)}>
+          <Field name="role" id="invite-role" label="Role" problem={asProblem(inviteProblem)}>
             {(a) => (
               <select {...a} value={invite.role} onChange={(e) => setInvite({ ...invite, role: e.currentTarget.value as Role })}>
                 {ROLES.map(([r, label]) => (
@@ -339,6 +340,7 @@ function PeopleSection() {
         </div>
         <CheckGroup
           name="departments"
+          id="invite-departments"
           legend="Departments"
           hint="Leads and members act for these departments."
           problem={asProblem(inviteProblem)}
@@ -601,11 +603,12 @@ function KeysSection() {
             <Secret id="new-api-key" label="The new key" value={created.apiKey} />
           </div>
         )}
-        <Field name="name" label="Key name" hint="What uses it, e.g. CRM ingest" problem={p}>
+        <Field name="name" id="key-name" label="Key name" hint="What uses it, e.g. CRM ingest" problem={p}>
           {(a) => <input {...a} value={form.name} maxLength={100} onInput={(e) => setForm({ ...form, name: e.currentTarget.value })} />}
         </Field>
         <CheckGroup
           name="scopes"
+          id="key-scopes"
           legend="Scopes"
           problem={p}
           options={SCOPES}
@@ -734,10 +737,10 @@ function LinksSection() {
           </div>
         )}
         <div class="form-grid">
-          <Field name="name" label="Link name" hint="Where it is shown, e.g. Lobby screen" problem={p}>
+          <Field name="name" id="link-name" label="Link name" hint="Where it is shown, e.g. Lobby screen" problem={p}>
             {(a) => <input {...a} value={form.name} maxLength={100} onInput={(e) => setForm({ ...form, name: e.currentTarget.value })} />}
           </Field>
-          <Field name="board" label="Board" problem={p}>
+          <Field name="board" id="link-board" label="Board" problem={p}>
             {(a) => (
               <select {...a} value={form.board} onChange={(e) => setForm({ ...form, board: e.currentTarget.value })}>
                 {boards.map(([id, label]) => (
@@ -748,7 +751,7 @@ function LinksSection() {
               </select>
             )}
           </Field>
-          <Field name="expiresAt" label="Lifetime" problem={p}>
+          <Field name="expiresAt" id="link-lifetime" label="Lifetime" problem={p}>
             {(a) => (
               <select {...a} value={form.days} onChange={(e) => setForm({ ...form, days: e.currentTarget.value })}>
                 {LIFETIMES.map(([days, label]) => (
