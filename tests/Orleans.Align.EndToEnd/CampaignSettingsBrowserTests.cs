@@ -54,7 +54,7 @@ public sealed class CampaignSettingsBrowserTests(AlignSystem system)
         await webinar.Locator("#field-activities-0--name").FillAsync("Webinar");
         await webinar.Locator("#field-activities-0--department").SelectOptionAsync("marketing");
         await webinar.Locator("input[type=checkbox][value=leads]").CheckAsync();
-        var webinarTarget = webinar.Locator("[data-target-metric=leads]").GetByLabel("Target for Leads");
+        var webinarTarget = webinar.Locator("[data-target-metric=leads]").GetByLabel("Target for Leads", new() { Exact = true });
         await webinarTarget.FillAsync("-5");
 
         await page.ClickAsync("#add-activity");
@@ -63,7 +63,7 @@ public sealed class CampaignSettingsBrowserTests(AlignSystem system)
         await press.Locator("#field-activities-1--name").FillAsync("Press tour");
         await press.Locator("#field-activities-1--department").SelectOptionAsync("pr");
         await press.Locator("input[type=checkbox][value=media_mentions]").CheckAsync();
-        await press.Locator("[data-target-metric=media_mentions]").GetByLabel("Target for Media mentions").FillAsync("10");
+        await press.Locator("[data-target-metric=media_mentions]").GetByLabel("Target for Media mentions", new() { Exact = true }).FillAsync("10");
 
         await page.ClickAsync("#plan-campaign-submit");
         var targetError = page.Locator("[data-error-for='activities[0].targets[0].target']");
@@ -107,18 +107,19 @@ public sealed class CampaignSettingsBrowserTests(AlignSystem system)
         await Assertions.Expect(lead.Locator("[data-activity-id=webinar] [data-action=edit-activity]")).ToHaveCountAsync(0);
         await leadPress.Locator("[data-action=edit-activity]").ClickAsync();
         await lead.FillAsync("#field-activity-name", "Press tour and podcast");
-        await lead.Locator("[data-target-metric=media_mentions]").GetByLabel("Target for Media mentions").FillAsync("12");
+        await lead.Locator("[data-target-metric=media_mentions]").GetByLabel("Target for Media mentions", new() { Exact = true }).FillAsync("12");
         await AppBrowser.CheckAsync(lead, "campaign-activity-edit");
         await lead.ClickAsync("#activity-save");
-        await Assertions.Expect(leadPress.Locator("h4")).ToHaveTextAsync("Press tour and podcast", new() { Timeout = 15_000 });
+        await Assertions.Expect(lead.Locator("#activity-form")).ToHaveCountAsync(0, new() { Timeout = 15_000 });
+        await Assertions.Expect(leadPress.Locator("#activity-press-tour-name")).ToHaveTextAsync("Press tour and podcast", new() { Timeout = 15_000 });
         await Assertions.Expect(leadPress.Locator("[data-target-metric=media_mentions]")).ToContainTextAsync("12");
         // The admin's open page shows the change too.
-        await Assertions.Expect(pressCard.Locator("h4")).ToHaveTextAsync("Press tour and podcast", new() { Timeout = 10_000 });
+        await Assertions.Expect(pressCard.Locator("#activity-press-tour-name")).ToHaveTextAsync("Press tour and podcast", new() { Timeout = 10_000 });
 
         // A member of sales, a department not in charge of anything here, is offered no change, and the API refuses one.
         var member = await AppBrowser.SignInAsync(browser, tenant, salesMember);
         await AppBrowser.GoAsync(member, "#/campaigns/spring");
-        await Assertions.Expect(member.Locator("[data-activity-id=press-tour] h4")).ToHaveTextAsync("Press tour and podcast", new() { Timeout = 15_000 });
+        await Assertions.Expect(member.Locator("#activity-press-tour-name")).ToHaveTextAsync("Press tour and podcast", new() { Timeout = 15_000 });
         await Assertions.Expect(member.Locator("[data-action=edit-activity]")).ToHaveCountAsync(0);
         await Assertions.Expect(member.Locator("#add-campaign-activity")).ToHaveCountAsync(0);
         await Assertions.Expect(member.Locator("#rename-campaign")).ToHaveCountAsync(0);
@@ -126,6 +127,12 @@ public sealed class CampaignSettingsBrowserTests(AlignSystem system)
         Assert.Equal(HttpStatusCode.Forbidden, await memberApi.StatusAsync(HttpMethod.Put, "/api/v1/campaigns/spring/activities/press-tour",
             new { department = "pr", name = "Hijacked", metrics = new[] { "media_mentions" } }));
         await AppBrowser.CheckAsync(member, "campaign-page-member");
+        await AppBrowser.GoAsync(member, "#/campaigns");
+        await Assertions.Expect(member.Locator("#campaign-list tr[data-campaign-id=spring]")).ToContainTextAsync("MARKETING, PR", new() { Timeout = 15_000 });
+        await Assertions.Expect(member.Locator("[data-action=plan-campaign]")).ToHaveCountAsync(0);
+        await AppBrowser.GoAsync(member, "#/campaigns/new");
+        await Assertions.Expect(member.Locator("#plan-campaign-form")).ToHaveCountAsync(0);
+        await Assertions.Expect(member.Locator("#app-main")).ToContainTextAsync("Only admins plan campaigns");
     }
 
     [Fact]
