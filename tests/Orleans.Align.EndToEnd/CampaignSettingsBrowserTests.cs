@@ -116,6 +116,26 @@ public sealed class CampaignSettingsBrowserTests(AlignSystem system)
         // The admin's open page shows the change too.
         await Assertions.Expect(pressCard.Locator("#activity-press-tour-name")).ToHaveTextAsync("Press tour and podcast", new() { Timeout = 10_000 });
 
+        // The lead adds an activity for PR, the only department it may put in charge.
+        await lead.ClickAsync("#add-campaign-activity");
+        await Assertions.Expect(lead.Locator("#field-activity-department option:not([value=''])")).ToHaveTextAsync(["PR"]);
+        await lead.FillAsync("#field-activityId", "podcast");
+        await lead.FillAsync("#field-activity-name", "Podcast");
+        await lead.Locator("#activity-form input[type=checkbox][value=engagements]").CheckAsync();
+        await lead.ClickAsync("#activity-save");
+        await Assertions.Expect(lead.Locator("#activity-form")).ToHaveCountAsync(0, new() { Timeout = 15_000 });
+        await Assertions.Expect(lead.Locator("#activity-podcast-name")).ToHaveTextAsync("Podcast");
+        await Assertions.Expect(lead.Locator("[data-activity-id=podcast] [data-in-charge]")).ToHaveTextAsync("PR");
+        await Assertions.Expect(page.Locator("#activity-podcast-name")).ToHaveTextAsync("Podcast", new() { Timeout = 10_000 });
+
+        // The admin renames the campaign, by keyboard alone.
+        await page.Locator("#rename-campaign").FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await page.Locator("#rename-form #field-name").FillAsync("Spring launch 2027");
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.Locator("#app-main .page-header h2")).ToHaveTextAsync("Spring launch 2027", new() { Timeout = 15_000 });
+        await Assertions.Expect(lead.Locator("#app-main .page-header h2")).ToHaveTextAsync("Spring launch 2027", new() { Timeout = 10_000 });
+
         // A member of sales, a department not in charge of anything here, is offered no change, and the API refuses one.
         var member = await AppBrowser.SignInAsync(browser, tenant, salesMember);
         await AppBrowser.GoAsync(member, "#/campaigns/spring");
@@ -236,7 +256,9 @@ public sealed class CampaignSettingsBrowserTests(AlignSystem system)
         await AppBrowser.CheckAsync(page, "settings-sso");
 
         // Thresholds: a bad value is refused beside its field; a good one is saved.
-        await page.Locator("#settings-thresholds > summary").ClickAsync();
+        // Sections open by keyboard: Tab to the summary, Enter.
+        await page.Locator("#settings-thresholds > summary").FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
         await page.FillAsync("#field-onTrackRatio", "1.5");
         await page.ClickAsync("#thresholds-submit");
         await Assertions.Expect(page.Locator("[data-error-for=onTrackRatio]")).ToContainTextAsync("must be in (0, 1]", new() { Timeout = 15_000 });
