@@ -242,8 +242,8 @@ export function CampaignPage(props: PageProps) {
                   <th scope="row">{departmentName(d.department)}</th>
                   <td>{format.value(d.totals.events, 'count')}</td>
                   <td>
-                    {d.totals.metrics.length
-                      ? d.totals.metrics.map((m) => `${metricName(m.metric)}: ${format.value(m.value, m.unit)}`).join(' · ')
+                    {d.totals.metrics.some((m) => m.value !== null && m.value !== undefined)
+                      ? d.totals.metrics.filter((m) => m.value !== null && m.value !== undefined).map((m) => `${metricName(m.metric)}: ${format.value(m.value, m.unit)}`).join(' · ')
                       : '—'}
                   </td>
                 </tr>
@@ -336,10 +336,12 @@ export function CampaignPage(props: PageProps) {
 
 function Totals(props: { totals: TotalsView; unitOf(key: string): string | undefined; metricName(key: string): string }) {
   const { format } = useApp();
-  if (props.totals.metrics.length === 0) return <p class="field-hint">No events yet.</p>;
+  // A ratio with nothing to divide yet has no value: it is left out rather than listed as a dash.
+  const shown = props.totals.metrics.filter((m) => m.value !== null && m.value !== undefined);
+  if (shown.length === 0) return <p class="field-hint">No results yet.</p>;
   return (
     <ul class="totals">
-      {props.totals.metrics.map((m) => (
+      {shown.map((m) => (
         <li key={m.metric} data-metric={m.metric} data-value={m.value ?? ''}>
           <span class="totals-name">{props.metricName(m.metric)}</span>
           <span class="totals-value">{format.value(m.value, m.unit || props.unitOf(m.metric))}</span>

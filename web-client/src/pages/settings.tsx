@@ -49,20 +49,27 @@ export function SettingsPage(props: PageProps) {
       </section>
     );
   }
+  return <AdminSettings open={open} />;
+}
+
+function AdminSettings(props: { open: string | null }) {
+  const { open } = props;
+  // One live connection for the page: people, keys and links changed elsewhere show up here.
+  const { tick } = useBoard('overview');
   return (
     <section class="page settings-page">
       <PageHeader title="Settings" />
       <Section id="people" title="People and roles" open={open === null || open === 'people'}>
-        <PeopleSection />
+        <PeopleSection tick={tick} />
       </Section>
       <Section id="sso" title="Single sign-on" open={open === 'sso'}>
         <SsoSection />
       </Section>
       <Section id="keys" title="API keys" open={open === 'keys'}>
-        <KeysSection />
+        <KeysSection tick={tick} />
       </Section>
       <Section id="links" title="Board links" open={open === 'links'}>
-        <LinksSection />
+        <LinksSection tick={tick} />
       </Section>
       <Section id="thresholds" title="Status thresholds" open={open === 'thresholds'}>
         <ThresholdsSection />
@@ -109,9 +116,8 @@ function Secret(props: { id: string; label: string; value: string }) {
   );
 }
 
-/** Loads a list now and whenever the organization's overview board moves. */
-function useList<T>(load: () => Promise<T>): { data: T | null; problem: Problem | Error | null; reload(): Promise<void> } {
-  const live = useBoard('overview');
+/** Loads a list now and whenever the organization's overview board moves (`tick`). */
+function useList<T>(tick: number, load: () => Promise<T>): { data: T | null; problem: Problem | Error | null; reload(): Promise<void> } {
   const [data, setData] = useState<T | null>(null);
   const [problem, setProblem] = useState<Problem | Error | null>(null);
   const reload = useCallback(async () => {
@@ -123,15 +129,15 @@ function useList<T>(load: () => Promise<T>): { data: T | null; problem: Problem 
     }
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
-  useLiveReload(live.tick, reload, [reload], 1000);
+  useLiveReload(tick, reload, [reload], 1000);
   return { data, problem, reload };
 }
 
 // ---- People and roles ---------------------------------------------------------------------------------
 
-function PeopleSection() {
+function PeopleSection(props: { tick: number }) {
   const { api, me, catalogue, departmentName } = useApp();
-  const people = useList(() => ok(api.GET('/api/v1/people')));
+  const people = useList(props.tick, () => ok(api.GET('/api/v1/people')));
   const [invite, setInvite] = useState({ email: '', displayName: '', role: 'member' as Role, departments: [] as string[] });
   const [inviteProblem, setInviteProblem] = useState<Problem | Error | null>(null);
   const [invited, setInvited] = useState<PersonAddedResponse | null>(null);
@@ -517,9 +523,9 @@ const SCOPES: ReadonlyArray<{ value: 'admin' | 'ingest' | 'read'; label: string 
   { value: 'admin', label: 'admin: everything' },
 ];
 
-function KeysSection() {
+function KeysSection(props: { tick: number }) {
   const { api, format } = useApp();
-  const keys = useList(() => ok(api.GET('/api/v1/keys')));
+  const keys = useList(props.tick, () => ok(api.GET('/api/v1/keys')));
   const [form, setForm] = useState<{ name: string; scopes: Array<'admin' | 'ingest' | 'read'> }>({ name: '', scopes: ['read'] });
   const [problem, setProblem] = useState<Problem | Error | null>(null);
   const [created, setCreated] = useState<CreateApiKeyResponse | null>(null);
@@ -636,9 +642,9 @@ const LIFETIMES: ReadonlyArray<[string, string]> = [
   ['', 'Until revoked'],
 ];
 
-function LinksSection() {
+function LinksSection(props: { tick: number }) {
   const { api, format, catalogue } = useApp();
-  const links = useList(() => ok(api.GET('/api/v1/board-links')));
+  const links = useList(props.tick, () => ok(api.GET('/api/v1/board-links')));
   const [form, setForm] = useState({ name: '', board: 'overview', days: '30' });
   const [problem, setProblem] = useState<Problem | Error | null>(null);
   const [created, setCreated] = useState<CreateBoardLinkResponse | null>(null);
