@@ -209,12 +209,20 @@ public sealed class CampaignSettingsBrowserTests(AlignSystem system)
         await Assertions.Expect(page.Locator("#change-person-form .problem")).ToContainTextAsync("last admin", new() { Timeout = 15_000 });
         await page.Locator("#change-person-form").GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
 
+        // Removing asks once more, then the person is gone.
+        await row.Locator("[data-action=remove-person]").ClickAsync();
+        await row.Locator("[data-action=confirm-remove]").ClickAsync();
+        await Assertions.Expect(row).ToHaveCountAsync(0, new() { Timeout = 15_000 });
+        Assert.DoesNotContain((await tenant.GetOkAsync("/api/v1/people")).AsArray(), p => p!["email"]!.GetValue<string>() == invitee);
+
         // API keys: created with a scope, shown once, working until revoked.
         await page.Locator("#settings-keys > summary").ClickAsync();
         await page.FillAsync("#key-name", "Wall reader");
         await page.ClickAsync("#key-form button#key-submit");
         await Assertions.Expect(page.Locator("#key-created")).ToBeVisibleAsync(Shown);
         var apiKey = await page.InputValueAsync("#new-api-key");
+        await page.Locator("[data-copy-for=new-api-key]").ClickAsync();
+        await Assertions.Expect(page.Locator("#key-created [role=status]").Last).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("Copied|Selected"));
         Assert.False(string.IsNullOrWhiteSpace(apiKey));
         using (var read = await tenant.SendAsync(HttpMethod.Get, "/api/v1/campaigns", key: apiKey)) Assert.Equal(HttpStatusCode.OK, read.StatusCode);
         await AppBrowser.CheckAsync(page, "settings-keys");
