@@ -19,9 +19,11 @@ export function Field(props: {
   problem: Problem | null;
   /** Problem fields that also belong here (e.g. "scope" for a campaign picker). */
   also?: readonly string[];
+  /** The control's id, when two forms on one page have a field of the same name. */
+  id?: string;
   children: (attrs: { id: string; name: string; 'aria-invalid': boolean; 'aria-describedby'?: string }) => ComponentChildren;
 }) {
-  const id = `field-${props.name.replace(/[^a-zA-Z0-9_-]/g, '-')}`;
+  const id = props.id ?? `field-${props.name.replace(/[^a-zA-Z0-9_-]/g, '-')}`;
   const messages = props.problem ? [props.name, ...(props.also ?? [])].flatMap((n) => props.problem!.forField(n)) : [];
   const errorId = `${id}-error`;
   const hintId = `${id}-hint`;
