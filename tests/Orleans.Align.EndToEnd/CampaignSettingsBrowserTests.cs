@@ -128,13 +128,29 @@ public sealed class CampaignSettingsBrowserTests(AlignSystem system)
         await Assertions.Expect(lead.Locator("[data-activity-id=podcast] [data-in-charge]")).ToHaveTextAsync("PR");
         await Assertions.Expect(page.Locator("#activity-podcast-name")).ToHaveTextAsync("Podcast", new() { Timeout = 10_000 });
 
-        // The admin renames the campaign, by keyboard alone.
-        await page.Locator("#rename-campaign").FocusAsync();
+        // The admin changes the campaign's name by keyboard alone; its departments and launch window stay as they were
+        // (the PUT takes the whole definition: the form sends them back).
+        await page.Locator("#edit-campaign").FocusAsync();
         await page.Keyboard.PressAsync("Enter");
-        await page.Locator("#rename-form #field-name").FillAsync("Spring launch 2027");
+        await page.Locator("#campaign-edit-form #field-name").FillAsync("Spring launch 2027");
         await page.Keyboard.PressAsync("Enter");
         await Assertions.Expect(page.Locator("#app-main .page-header h2")).ToHaveTextAsync("Spring launch 2027", new() { Timeout = 15_000 });
         await Assertions.Expect(lead.Locator("#app-main .page-header h2")).ToHaveTextAsync("Spring launch 2027", new() { Timeout = 10_000 });
+        var changed = await tenant.GetOkAsync("/api/v1/campaigns/spring");
+        Assert.Equal(["marketing", "pr"], changed["departments"]!.AsArray().Select(d => d!.GetValue<string>()).Order().ToArray());
+        Assert.NotNull(changed["launchStart"]);
+
+        // Archived, it leaves the list (and says so on its page); shown again among the archived, restored.
+        await page.ClickAsync("#archive-campaign");
+        await Assertions.Expect(page.Locator("#campaign-archived")).ToBeVisibleAsync(new() { Timeout = 10_000 });
+        await AppBrowser.GoAsync(page, "#/campaigns");
+        await Assertions.Expect(page.Locator("#campaign-list tr[data-campaign-id=spring]")).ToHaveCountAsync(0, new() { Timeout = 10_000 });
+        await page.CheckAsync("#show-archived-campaigns");
+        await Assertions.Expect(page.Locator("#campaign-list tr[data-campaign-id=spring]")).ToHaveCountAsync(1, new() { Timeout = 10_000 });
+        await AppBrowser.GoAsync(page, "#/campaigns/spring");
+        await page.ClickAsync("#restore-campaign");
+        await Assertions.Expect(page.Locator("#campaign-archived")).ToHaveCountAsync(0, new() { Timeout = 10_000 });
+        Assert.Contains((await tenant.GetOkAsync("/api/v1/campaigns")).AsArray(), c => c!["id"]!.GetValue<string>() == "spring");
 
         // A member of sales, a department not in charge of anything here, is offered no change, and the API refuses one.
         var member = await AppBrowser.SignInAsync(browser, tenant, salesMember);
@@ -142,7 +158,8 @@ public sealed class CampaignSettingsBrowserTests(AlignSystem system)
         await Assertions.Expect(member.Locator("#activity-press-tour-name")).ToHaveTextAsync("Press tour and podcast", new() { Timeout = 15_000 });
         await Assertions.Expect(member.Locator("[data-action=edit-activity]")).ToHaveCountAsync(0);
         await Assertions.Expect(member.Locator("#add-campaign-activity")).ToHaveCountAsync(0);
-        await Assertions.Expect(member.Locator("#rename-campaign")).ToHaveCountAsync(0);
+        await Assertions.Expect(member.Locator("#edit-campaign")).ToHaveCountAsync(0);
+        await Assertions.Expect(member.Locator("#archive-campaign")).ToHaveCountAsync(0);
         using var memberApi = await tenant.SignInAsync(salesMember);
         Assert.Equal(HttpStatusCode.Forbidden, await memberApi.StatusAsync(HttpMethod.Put, "/api/v1/campaigns/spring/activities/press-tour",
             new { department = "pr", name = "Hijacked", metrics = new[] { "media_mentions" } }));
@@ -152,7 +169,7 @@ public sealed class CampaignSettingsBrowserTests(AlignSystem system)
         await Assertions.Expect(member.Locator("[data-action=plan-campaign]")).ToHaveCountAsync(0);
         await AppBrowser.GoAsync(member, "#/campaigns/new");
         await Assertions.Expect(member.Locator("#plan-campaign-form")).ToHaveCountAsync(0);
-        await Assertions.Expect(member.Locator("#app-main")).ToContainTextAsync("Only admins plan campaigns");
+        await Assertions.Expect(member.Locator("#app-main")).ToContainTextAsync("Admins and leads plan campaigns");
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 // A campaign (#/campaigns/{id}): its results live (totals, per department, per activity against its
 // targets and their pace), the department in charge of each activity, adding or changing an activity
-// (admins, and leads of the department in charge), renaming (admins), and the link to its war room.
+// (admins, and leads of the department in charge), changing its definition (name, departments, launch
+// window) and archiving or restoring it (admins, and leads of one of its departments), and the link to its war room.
 
 import { useCallback, useState } from 'preact/hooks';
 import { ok, Problem } from '../api/client';
@@ -10,7 +11,7 @@ import { useBoard, useLiveReload } from '../app/live';
 import { href } from '../app/router';
 import type { PageProps } from '../app/shell';
 import { ActionButton, Empty, Field, Loading, PageHeader, ProblemBanner, StatusBadge } from '../app/ui';
-import { ActivityEditor, activityFieldNames, draftOf, emptyActivity, KIND_LABELS, targetsOf, type ActivityDraft } from './campaign-parts';
+import { ActivityEditor, activityFieldNames, CheckGroup, draftOf, emptyActivity, fromWallTime, KIND_LABELS, targetsOf, toWallTime, type ActivityDraft } from './campaign-parts';
 import './campaigns.css';
 
 interface Editing {
@@ -36,7 +37,15 @@ export function CampaignPage(props: PageProps) {
   const [definition, setDefinition] = useState<Campaign | null>(null);
   const [problem, setProblem] = useState<Problem | Error | null>(null);
   const [editing, setEditing] = useState<Editing | null>(null);
-  const [renaming, setRenaming] = useState<{ name: string; problem: Problem | Error | null; busy: boolean } | null>(null);
+  const [renaming, setRenaming] = useState<{
+    name: string;
+    departments: string[];
+    launchStart: string;
+    launchEnd: string;
+    problem: Problem | Error | null;
+    busy: boolean;
+  } | null>(null);
+  const [archiving, setArchiving] = useState<{ busy: boolean; problem: Problem | Error | null }>({ busy: false, problem: null });
 
   const load = useCallback(async () => {
     try {
@@ -70,6 +79,8 @@ export function CampaignPage(props: PageProps) {
   const campaignDepartments = view.departments.map((d) => ({ id: d, name: departmentName(d) }));
   // Who may set an activity: admins for any department of the campaign, leads for the ones they lead.
   const chargeable = campaignDepartments.filter((d) => leads(d.id));
+  // Admins, and leads of one of its departments, plan the campaign (the API checks before and after a change).
+  const canPlan = role === 'admin' || chargeable.length > 0;
   const unitOf = (key: string) => metric(key)?.unit;
   const metricName = (key: string) => metric(key)?.name ?? key;
 
@@ -114,12 +125,32 @@ export function CampaignPage(props: PageProps) {
     if (!renaming) return;
     setRenaming({ ...renaming, busy: true, problem: null });
     try {
-      const updated = await ok(api.PUT('/api/v1/campaigns/{campaignId}', { params: { path: { campaignId: id } }, body: { name: renaming.name.trim() } }));
+      // The whole definition: a department or launch window left out would be removed.
+      const start = fromWallTime(renaming.launchStart, tz);
+      const end = fromWallTime(renaming.launchEnd, tz);
+      const updated = await ok(
+        api.PUT('/api/v1/campaigns/{campaignId}', {
+          params: { path: { campaignId: id } },
+          body: { name: renaming.name.trim(), departments: renaming.departments, launch: start || end ? { start, end } : null },
+        }),
+      );
       setView(updated);
       setRenaming(null);
       void reloadCatalogue();
     } catch (err) {
       setRenaming((now) => (now ? { ...now, busy: false, problem: err as Error } : now));
+    }
+  };
+
+  const setArchived = async (archive: boolean) => {
+    setArchiving({ busy: true, problem: null });
+    try {
+      const path = archive ? '/api/v1/campaigns/{campaignId}/archive' : '/api/v1/campaigns/{campaignId}/restore';
+      setView(await ok(api.POST(path, { params: { path: { campaignId: id } } })));
+      setArchiving({ busy: false, problem: null });
+      void reloadCatalogue();
+    } catch (err) {
+      setArchiving({ busy: false, problem: err as Error });
     }
   };
 
@@ -176,26 +207,68 @@ export function CampaignPage(props: PageProps) {
         <a class="button" href={href(['war-room', `campaign:${view.id}`])} id="campaign-war-room">
           Open the war room
         </a>
-        {role === 'admin' && !renaming && (
-          <button type="button" id="rename-campaign" onClick={() => setRenaming({ name: view.name, problem: null, busy: false })}>
-            Rename
+        {canPlan && !renaming && (
+          <button
+            type="button"
+            id="edit-campaign"
+            onClick={() =>
+              setRenaming({
+                name: view.name,
+                departments: [...view.departments],
+                launchStart: toWallTime(view.launchStart, tz),
+                launchEnd: toWallTime(view.launchEnd, tz),
+                problem: null,
+                busy: false,
+              })
+            }
+          >
+            Edit the campaign
           </button>
         )}
+        {canPlan && (
+          <ActionButton type="button" id={view.archived ? 'restore-campaign' : 'archive-campaign'} busy={archiving.busy} onClick={() => void setArchived(!view.archived)}>
+            {view.archived ? 'Restore' : 'Archive'}
+          </ActionButton>
+        )}
       </PageHeader>
+      {view.archived && (
+        <p class="notice" id="campaign-archived" role="status">
+          This campaign is archived: it is left out of lists and pickers; its results, history and war room stay, and events that name it are still counted.
+        </p>
+      )}
+      <ProblemBanner problem={archiving.problem} />
       <p class="live-state" role="status" data-live={live.state}>
         {LIVE_LABELS[live.state] ?? live.state}
       </p>
       <ProblemBanner problem={problem} />
 
       {renaming && (
-        <form class="card stack" id="rename-form" onSubmit={rename} noValidate>
-          <ProblemBanner problem={renaming.problem} fields={['name']} />
+        <form class="card stack" id="campaign-edit-form" onSubmit={rename} noValidate>
+          <ProblemBanner problem={renaming.problem} fields={['name', 'departments', 'launch']} />
           <Field name="name" label="Campaign name" problem={renaming.problem instanceof Problem ? renaming.problem : null}>
             {(a) => <input {...a} value={renaming.name} maxLength={200} onInput={(e) => setRenaming({ ...renaming, name: e.currentTarget.value })} />}
           </Field>
+          <CheckGroup
+            name="departments"
+            id="edit-departments"
+            legend="Departments involved"
+            hint="A department in charge of an activity stays until its activities have another department in charge."
+            problem={renaming.problem instanceof Problem ? renaming.problem : null}
+            options={catalogue.departments.map((d) => ({ value: d.id, label: d.name }))}
+            selected={renaming.departments}
+            onChange={(departments) => setRenaming({ ...renaming, departments })}
+          />
+          <div class="form-grid">
+            <Field name="launch.start" id="edit-launch-start" label="Launch starts" hint={`In ${tz}.`} problem={renaming.problem instanceof Problem ? renaming.problem : null}>
+              {(a) => <input {...a} type="datetime-local" value={renaming.launchStart} onInput={(e) => setRenaming({ ...renaming, launchStart: e.currentTarget.value })} />}
+            </Field>
+            <Field name="launch.end" id="edit-launch-end" label="Launch ends" hint={`In ${tz}.`} problem={renaming.problem instanceof Problem ? renaming.problem : null}>
+              {(a) => <input {...a} type="datetime-local" value={renaming.launchEnd} onInput={(e) => setRenaming({ ...renaming, launchEnd: e.currentTarget.value })} />}
+            </Field>
+          </div>
           <div class="form-actions">
             <ActionButton type="submit" class="primary" busy={renaming.busy}>
-              Save the name
+              Save the campaign
             </ActionButton>
             <button type="button" onClick={() => setRenaming(null)}>
               Cancel

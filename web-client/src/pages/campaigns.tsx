@@ -1,5 +1,5 @@
 // Campaigns (#/campaigns): every campaign with its departments and launch window; and planning one
-// (#/campaigns/new, admins): id, name, departments involved, launch window and the activities per
+// (#/campaigns/new, admins and leads: a lead plans campaigns their department is part of): id, name, departments involved, launch window and the activities per
 // department with the metrics each is expected to move and optional targets, in one request.
 
 import { useCallback, useState } from 'preact/hooks';
@@ -21,32 +21,39 @@ function CampaignList() {
   const { api, role, format, departmentName } = useApp();
   const live = useBoard('overview');
   const [campaigns, setCampaigns] = useState<Campaign[] | null>(null);
+  const [showArchived, setShowArchived] = useState(false);
   const [problem, setProblem] = useState<Problem | Error | null>(null);
 
   const load = useCallback(async () => {
     try {
-      setCampaigns(await ok(api.GET('/api/v1/campaigns')));
+      setCampaigns(await ok(api.GET('/api/v1/campaigns', { params: { query: { archived: showArchived } } })));
       setProblem(null);
     } catch (err) {
       setProblem(err as Error);
     }
-  }, [api]);
+  }, [api, showArchived]);
   useLiveReload(live.tick, load, [load]);
 
   return (
     <section class="page campaigns-page">
       <PageHeader title="Campaigns">
-        {role === 'admin' && (
+        {(role === 'admin' || role === 'lead') && (
           <a class="button primary" href={href(['campaigns', 'new'])} data-action="plan-campaign">
             Plan a campaign
           </a>
         )}
       </PageHeader>
+      <p>
+        <label class="inline-check">
+          <input type="checkbox" id="show-archived-campaigns" checked={showArchived} onChange={(e) => setShowArchived(e.currentTarget.checked)} /> Show archived
+          campaigns instead
+        </label>
+      </p>
       <ProblemBanner problem={problem} />
       {campaigns === null ? (
         problem ? null : <Loading what="campaigns" />
       ) : campaigns.length === 0 ? (
-        <Empty>No campaign is planned yet.{role === 'admin' ? ' Plan one to give departments activities and targets.' : ''}</Empty>
+        <Empty>No campaign is planned yet.{role === 'admin' || role === 'lead' ? ' Plan one to give departments activities and targets.' : ''}</Empty>
       ) : (
         <table class="data-table" id="campaign-list">
           <caption class="visually-hidden">Campaigns, their departments and launch windows</caption>
@@ -92,12 +99,12 @@ function PlanCampaign() {
   const [busy, setBusy] = useState(false);
   const tz = format.timeZone;
 
-  if (role !== 'admin') {
+  if (role !== 'admin' && role !== 'lead') {
     return (
       <section class="page">
         <PageHeader title="Plan a campaign" />
         <p class="notice" role="status">
-          Only admins plan campaigns. <a href={href(['campaigns'])}>Back to the campaigns</a>.
+          Admins and leads plan campaigns. <a href={href(['campaigns'])}>Back to the campaigns</a>.
         </p>
       </section>
     );

@@ -1,5 +1,6 @@
-// Settings (#/settings, admins): people and roles (invitations are mailed by the server), single
-// sign-on, API keys, board links and the status thresholds. Each section is a <details> (keyboard:
+// Settings (#/settings, admins): the organization's currency and time zone, its departments, people
+// and roles (invitations are mailed by the server), single sign-on, API keys, board links and the
+// status thresholds. Each section is a <details> (keyboard:
 // Tab to its summary, Enter or Space opens it); #/settings?section=keys opens one by address.
 
 import type { ComponentChildren } from 'preact';
@@ -22,6 +23,7 @@ import { href } from '../app/router';
 import type { PageProps } from '../app/shell';
 import { ActionButton, Empty, Field, Loading, PageHeader, ProblemBanner } from '../app/ui';
 import { CheckGroup } from './campaign-parts';
+import { DepartmentsSection, OrganizationSection } from './settings-org';
 import './campaigns.css';
 
 type Role = 'admin' | 'lead' | 'member' | 'viewer';
@@ -59,6 +61,12 @@ function AdminSettings(props: { open: string | null }) {
   return (
     <section class="page settings-page">
       <PageHeader title="Settings" />
+      <Section id="organization" title="Currency and time zone" open={open === 'organization'}>
+        <OrganizationSection />
+      </Section>
+      <Section id="departments" title="Departments" open={open === 'departments'}>
+        <DepartmentsSection tick={tick} />
+      </Section>
       <Section id="people" title="People and roles" open={open === null || open === 'people'}>
         <PeopleSection tick={tick} />
       </Section>
