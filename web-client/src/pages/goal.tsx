@@ -37,6 +37,8 @@ export function GoalPage(props: PageProps) {
   const [busy, setBusy] = useState(false);
   const [olderBusy, setOlderBusy] = useState(false);
   const eventsShown = useRef(EVENTS_PAGE);
+  // Bumped by every read of the events: a reload that started before "Older events" does not undo it.
+  const eventsRead = useRef(0);
 
   const chosen: Resolution | null = resolution ?? (goal ? (Date.parse(goal.end) - Date.parse(goal.start) <= 2 * 86400_000 ? 'minute' : 'day') : null);
 
@@ -45,6 +47,7 @@ export function GoalPage(props: PageProps) {
       const g = (await ok(api.GET('/api/v1/goals/{goalId}', { params: { path: { goalId } } }))) as GoalView;
       setGoal(g);
       setLoadProblem(null);
+      const read = ++eventsRead.current;
       const res = resolution ?? (Date.parse(g.end) - Date.parse(g.start) <= 2 * 86400_000 ? 'minute' : 'day');
       const [h, feed, defs, page] = await Promise.all([
         ok(api.GET('/api/v1/goals/{goalId}/history', { params: { path: { goalId }, query: { resolution: res } } })),
@@ -56,9 +59,11 @@ export function GoalPage(props: PageProps) {
       setHistory(h as HistoryPoint[]);
       setCheckIns(feed as FeedEntry[]);
       setChanges(defs as GoalChange[]);
-      setEvents(page.events);
-      setNext(page.next);
-      eventsShown.current = page.events.length;
+      if (read === eventsRead.current) {
+        setEvents(page.events);
+        setNext(page.next);
+        eventsShown.current = page.events.length;
+      }
     } catch (err) {
       setLoadProblem(err as Error);
     }
@@ -66,10 +71,13 @@ export function GoalPage(props: PageProps) {
   useLiveReload(live.tick, load, [load]);
 
   const older = async () => {
-    if (!next) return;
+    // `next` is the link to the following page; its `before` is the cursor.
+    const before = next ? Number(new URL(next, window.location.origin).searchParams.get('before')) : Number.NaN;
+    if (!Number.isInteger(before) || before < 1) return;
     setOlderBusy(true);
+    ++eventsRead.current;
     try {
-      const page = await ok(api.GET('/api/v1/goals/{goalId}/events', { params: { path: { goalId }, query: { before: Number(next), limit: EVENTS_PAGE } } }));
+      const page = await ok(api.GET('/api/v1/goals/{goalId}/events', { params: { path: { goalId }, query: { before, limit: EVENTS_PAGE } } }));
       setEvents((old) => {
         const all = [...old, ...page.events.filter((e) => !old.some((o) => o.sequence === e.sequence))];
         eventsShown.current = all.length;

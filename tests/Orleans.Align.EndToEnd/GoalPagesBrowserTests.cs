@@ -1,0 +1,209 @@
+using System.Net;
+using Microsoft.Playwright;
+
+namespace Orleans.Align.EndToEnd;
+
+/// <summary>
+/// The goal pages in a real Chromium against the real gateway and silo: the alignment tree, the goal
+/// form (create and edit, the API's messages beside the field they concern) and a goal's page (live
+/// value, check-ins, "why this number", definition history, archive and restore), and what a viewer
+/// may not do.
+/// </summary>
+[Collection(SystemCollection.Name)]
+public sealed class GoalPagesBrowserTests(AlignSystem system)
+{
+    private static readonly LocatorAssertionsToBeVisibleOptions Soon = new() { Timeout = 10_000 };
+
+    private static ILocator TreeGoal(IPage page, string id) => page.Locator($".goal-tree article[data-goal-id=\"{id}\"]");
+
+    [Fact]
+    public async Task A_lead_creates_a_ratio_goal_and_a_joint_goal_through_the_form_and_a_bad_value_is_refused_beside_its_field()
+    {
+        var tenant = await system.CreateTenantAsync("gpf");
+        await tenant.SeedLaunchAsync();
+        // A company goal that rolls up its children: the joint goal is attached to it in the form.
+        await tenant.PostOkAsync("/api/v1/goals", new
+        {
+            id = "company-growth", title = "Company growth", rollUp = "children", owners = new[] { "marketing", "sales" },
+            start = DateTimeOffset.UtcNow.AddDays(-1), end = DateTimeOffset.UtcNow.AddDays(60),
+        });
+        var lead = await tenant.AddPersonAsync("lead", "marketing", "sales");
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await AppBrowser.LaunchAsync(playwright);
+        var page = await AppBrowser.SignInAsync(browser, tenant, lead);
+
+        await AppBrowser.GoAsync(page, "#/goals");
+        await Assertions.Expect(TreeGoal(page, "launch-leads")).ToBeVisibleAsync(Soon);
+        await page.Locator("#new-goal").ClickAsync();
+        await Assertions.Expect(page.Locator("#goal-form")).ToBeVisibleAsync(Soon);
+
+        // A ratio goal whose target is not above its baseline: the API's message stands beside the target.
+        await page.FillAsync("#field-title", "Launch conversion");
+        await page.SelectOptionAsync("#field-metric", "conversion_rate");
+        await page.FillAsync("#field-target", "0.05");
+        await page.FillAsync("#field-baseline", "0.1");
+        await page.Locator("[data-field=owners] input[value=marketing]").CheckAsync();
+        await page.Locator("[data-field='scope.campaigns'] input[value=launch]").CheckAsync();
+        await page.Locator("#save-goal").ClickAsync();
+        await Assertions.Expect(page.Locator("[data-error-for=target]")).ToContainTextAsync("must be above the baseline", new() { Timeout = 10_000 });
+        await Assertions.Expect(page.Locator("#field-target")).ToHaveAttributeAsync("aria-invalid", "true");
+        await Assertions.Expect(page.Locator("#field-target")).ToBeFocusedAsync();
+        await AppBrowser.CheckAsync(page, "goal-form-errors");
+        using (var missing = await tenant.SendAsync(HttpMethod.Get, "/api/v1/goals/launch-conversion"))
+            Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+
+        await page.FillAsync("#field-baseline", "0.01");
+        await page.Locator("#save-goal").ClickAsync();
+        await Assertions.Expect(page.Locator("#app-main .page-header h2")).ToHaveTextAsync("Launch conversion", new() { Timeout = 10_000 });
+        Assert.EndsWith("#/goals/launch-conversion", page.Url);
+        var ratio = await tenant.GetOkAsync("/api/v1/goals/launch-conversion");
+        Assert.Equal("conversion_rate", ratio["metric"]!.GetValue<string>());
+        Assert.Equal(0.05, ratio["target"]!.GetValue<double>());
+        Assert.Equal("launch", ratio["scope"]!["campaigns"]![0]!.GetValue<string>());
+
+        // An additive joint goal of two departments, under the company goal.
+        await AppBrowser.GoAsync(page, "#/goals/new");
+        await page.FillAsync("#field-title", "Joint launch leads");
+        await page.SelectOptionAsync("#field-metric", "leads");
+        await page.FillAsync("#field-target", "100");
+        await page.Locator("[data-field=owners] input[value=marketing]").CheckAsync();
+        await page.Locator("[data-field=owners] input[value=sales]").CheckAsync();
+        await page.SelectOptionAsync("#field-parent", "company-growth");
+        await page.FillAsync("#field-weight", "2");
+        await page.Locator("#save-goal").ClickAsync();
+        await Assertions.Expect(page.Locator("#app-main .page-header h2")).ToHaveTextAsync("Joint launch leads", new() { Timeout = 10_000 });
+        var joint = await tenant.GetOkAsync("/api/v1/goals/joint-launch-leads");
+        Assert.Equal(["marketing", "sales"], joint["owners"]!.AsArray().Select(o => o!.GetValue<string>()).Order());
+        Assert.Equal("company-growth", joint["parentId"]!.GetValue<string>());
+
+        // The tree: the joint goal nests under the company goal that rolls it up; the filter narrows by department.
+        await AppBrowser.GoAsync(page, "#/goals");
+        var parent = page.Locator("li:has(> article[data-goal-id=\"company-growth\"])");
+        await Assertions.Expect(parent.Locator("ul.goal-children article[data-goal-id=\"joint-launch-leads\"]")).ToBeVisibleAsync(Soon);
+        await Assertions.Expect(parent.Locator("> article .rollup-note")).ToBeVisibleAsync();
+        await Assertions.Expect(TreeGoal(page, "launch-conversion")).ToBeVisibleAsync();
+        await Assertions.Expect(TreeGoal(page, "launch-conversion").Locator("[data-progress]")).ToContainTextAsync("5 %");
+        await AppBrowser.CheckAsync(page, "goals-tree");
+        await page.SelectOptionAsync("#goal-department-filter", "pr");
+        await Assertions.Expect(page.Locator("#app-main")).ToContainTextAsync("No goals of this department.");
+        await page.SelectOptionAsync("#goal-department-filter", "sales");
+        await Assertions.Expect(TreeGoal(page, "joint-launch-leads")).ToBeVisibleAsync();
+        await Assertions.Expect(TreeGoal(page, "launch-conversion")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task A_goal_page_moves_live_takes_check_ins_explains_its_number_and_keeps_its_edits_archive_and_restore()
+    {
+        var tenant = await system.CreateTenantAsync("gpg");
+        await tenant.SeedLaunchAsync(target: 100);
+        var lead = await tenant.AddPersonAsync("lead", "marketing", "sales");
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await AppBrowser.LaunchAsync(playwright);
+        var page = await AppBrowser.SignInAsync(browser, tenant, lead);
+        await AppBrowser.GoAsync(page, "#/goals/launch-leads");
+        await Assertions.Expect(page.Locator("#goal-progress")).ToContainTextAsync("0 of 100", new() { Timeout = 10_000 });
+        await Assertions.Expect(page.Locator("#goal-confidence")).ToHaveTextAsync("No check-in yet");
+
+        // Events posted through the API move the open page, with no reload.
+        await tenant.PostEventsAsync(("e-1", 3), ("e-2", 4));
+        await Assertions.Expect(page.Locator("#goal-progress")).ToContainTextAsync("7 of 100", new() { Timeout = 5_000 });
+        await Assertions.Expect(page.Locator("#contributions [data-department=marketing]")).ToContainTextAsync("7");
+        await tenant.PostEventsAsync(Enumerable.Range(3, 23).Select(i => ($"e-{i}", 1.0)).ToArray());
+        await Assertions.Expect(page.Locator("#goal-progress")).ToContainTextAsync("30 of 100", new() { Timeout = 5_000 });
+        await Assertions.Expect(page.Locator(".goal-chart-plot canvas")).ToBeVisibleAsync(Soon);
+
+        // "Why this number": the newest events first, twenty at a time, and the older ones on request.
+        var rows = page.Locator("#why-this-number tbody tr");
+        await Assertions.Expect(rows).ToHaveCountAsync(20, new() { Timeout = 5_000 });
+        await Assertions.Expect(rows.First).ToHaveAttributeAsync("data-event-id", "e-25");
+        await Assertions.Expect(rows.First).ToContainTextAsync("e2e");
+        await Assertions.Expect(rows.First).ToContainTextAsync("MARKETING");
+        await Assertions.Expect(rows.First).ToContainTextAsync("Launch");
+        await page.Locator("#older-events").ClickAsync();
+        await Assertions.Expect(rows).ToHaveCountAsync(25);
+        await Assertions.Expect(rows.Last).ToHaveAttributeAsync("data-event-id", "e-1");
+        await Assertions.Expect(page.Locator("#older-events")).ToHaveCountAsync(0);
+
+        // A check-in: a confidence out of range is refused beside its field; a good one shows at once.
+        await page.SelectOptionAsync("#field-department", "marketing");
+        await page.FillAsync("#field-confidence", "12");
+        await page.Locator("#post-checkin").ClickAsync();
+        await Assertions.Expect(page.Locator("[data-error-for=confidence]")).ToContainTextAsync("0 to 10", new() { Timeout = 5_000 });
+        await page.FillAsync("#field-confidence", "9");
+        await page.FillAsync("#field-note", "Pipeline looks strong");
+        await page.Locator("#post-checkin").ClickAsync();
+        await Assertions.Expect(page.Locator("#goal-confidence")).ToContainTextAsync("9/10", new() { Timeout = 5_000 });
+        await Assertions.Expect(page.Locator("#check-ins .checkin-list")).ToContainTextAsync("Pipeline looks strong", new() { Timeout = 5_000 });
+        await Assertions.Expect(page.Locator("#confidence-mismatch")).ToHaveCountAsync(0);
+
+        // Worried while the numbers are on track: the mismatch is shown.
+        await page.SelectOptionAsync("#field-department", "sales");
+        await page.FillAsync("#field-confidence", "1");
+        await page.FillAsync("#field-note", "Prospects are stalling");
+        await page.Locator("#post-checkin").ClickAsync();
+        await Assertions.Expect(page.Locator("#goal-confidence")).ToContainTextAsync("1/10", new() { Timeout = 5_000 });
+        await Assertions.Expect(page.Locator("#confidence-mismatch")).ToBeVisibleAsync(Soon);
+        await Assertions.Expect(page.Locator("#check-ins .checkin-list li")).ToHaveCountAsync(2, new() { Timeout = 5_000 });
+        await Assertions.Expect(page.Locator("#check-ins .sparkline")).ToBeVisibleAsync();
+        await AppBrowser.CheckAsync(page, "goal-page");
+
+        // Editing the target: the form starts from the definition; the definition history shows the change.
+        await page.Locator("#edit-goal").ClickAsync();
+        await Assertions.Expect(page.Locator("#field-target")).ToHaveValueAsync("100", new() { Timeout = 10_000 });
+        await page.FillAsync("#field-target", "200");
+        await page.Locator("#save-goal").ClickAsync();
+        await Assertions.Expect(page.Locator("#goal-progress")).ToContainTextAsync("30 of 200", new() { Timeout = 10_000 });
+        await Assertions.Expect(page.Locator("#definition-history [data-field-changed=target]")).ToContainTextAsync("100 → 200", new() { Timeout = 5_000 });
+        await Assertions.Expect(page.Locator("#definition-history")).ToContainTextAsync(lead);
+
+        // Archive: off the tree, no check-ins; the archived list restores it.
+        await page.Locator("#archive-goal").ClickAsync();
+        await Assertions.Expect(page.Locator("#archived-note")).ToBeVisibleAsync(Soon);
+        await Assertions.Expect(page.Locator("#checkin-form")).ToHaveCountAsync(0);
+        Assert.True((await tenant.GetOkAsync("/api/v1/goals/launch-leads"))["archived"]!.GetValue<bool>());
+        await AppBrowser.GoAsync(page, "#/goals");
+        await Assertions.Expect(page.Locator("#app-main")).ToContainTextAsync("No goals yet.", new() { Timeout = 10_000 });
+        await page.Locator("#toggle-archived").ClickAsync();
+        var archivedRow = page.Locator(".archived-goals tr[data-goal-id=\"launch-leads\"]");
+        await Assertions.Expect(archivedRow).ToBeVisibleAsync(Soon);
+        await AppBrowser.CheckAsync(page, "goals-archived");
+        await archivedRow.Locator("[data-restore]").ClickAsync();
+        await Assertions.Expect(archivedRow).ToHaveCountAsync(0, new() { Timeout = 10_000 });
+        await page.Locator("#toggle-archived").ClickAsync();
+        await Assertions.Expect(TreeGoal(page, "launch-leads")).ToBeVisibleAsync(Soon);
+        Assert.False((await tenant.GetOkAsync("/api/v1/goals/launch-leads"))["archived"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task A_viewer_reads_the_goals_but_gets_no_control_to_change_them_or_check_in()
+    {
+        var tenant = await system.CreateTenantAsync("gpv");
+        await tenant.SeedLaunchAsync();
+        await tenant.PostEventsAsync(("v-1", 5));
+        var viewer = await tenant.AddPersonAsync("viewer");
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await AppBrowser.LaunchAsync(playwright);
+        var page = await AppBrowser.SignInAsync(browser, tenant, viewer);
+
+        await AppBrowser.GoAsync(page, "#/goals");
+        await Assertions.Expect(TreeGoal(page, "launch-leads")).ToBeVisibleAsync(Soon);
+        await Assertions.Expect(page.Locator("#new-goal")).ToHaveCountAsync(0);
+
+        await TreeGoal(page, "launch-leads").Locator("h3 a").ClickAsync();
+        await Assertions.Expect(page.Locator("#goal-progress")).ToContainTextAsync("5 of 100", new() { Timeout = 10_000 });
+        await Assertions.Expect(page.Locator("#why-this-number tbody tr")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("#edit-goal")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("#archive-goal")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("#checkin-form")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("#checkin-not-allowed")).ToBeVisibleAsync();
+        await AppBrowser.CheckAsync(page, "goal-page-viewer");
+
+        // The form's address says what the viewer may not do, rather than offering a form the API refuses.
+        await AppBrowser.GoAsync(page, "#/goals/launch-leads/edit");
+        await Assertions.Expect(page.Locator("#app-main .problem")).ToContainTextAsync("Only an admin or a lead");
+        await Assertions.Expect(page.Locator("#goal-form")).ToHaveCountAsync(0);
+    }
+}
