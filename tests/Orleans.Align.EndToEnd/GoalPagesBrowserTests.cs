@@ -135,7 +135,7 @@ public sealed class GoalPagesBrowserTests(AlignSystem system)
         await page.FillAsync("#field-note", "Pipeline looks strong");
         await page.Locator("#post-checkin").ClickAsync();
         await Assertions.Expect(page.Locator("#goal-confidence")).ToContainTextAsync("9/10", new() { Timeout = 5_000 });
-        await Assertions.Expect(page.Locator("#check-ins .checkin-list")).ToContainTextAsync("Pipeline looks strong", new() { Timeout = 5_000 });
+        await Assertions.Expect(page.Locator("#check-ins .goal-checkin-list")).ToContainTextAsync("Pipeline looks strong", new() { Timeout = 5_000 });
         await Assertions.Expect(page.Locator("#confidence-mismatch")).ToHaveCountAsync(0);
 
         // Worried while the numbers are on track: the mismatch is shown.
@@ -145,8 +145,8 @@ public sealed class GoalPagesBrowserTests(AlignSystem system)
         await page.Locator("#post-checkin").ClickAsync();
         await Assertions.Expect(page.Locator("#goal-confidence")).ToContainTextAsync("1/10", new() { Timeout = 5_000 });
         await Assertions.Expect(page.Locator("#confidence-mismatch")).ToBeVisibleAsync(Soon);
-        await Assertions.Expect(page.Locator("#check-ins .checkin-list li")).ToHaveCountAsync(2, new() { Timeout = 5_000 });
-        await Assertions.Expect(page.Locator("#check-ins .sparkline")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#check-ins .goal-checkin-list li")).ToHaveCountAsync(2, new() { Timeout = 5_000 });
+        await Assertions.Expect(page.Locator("#check-ins .confidence-chart canvas")).ToBeVisibleAsync();
         await AppBrowser.CheckAsync(page, "goal-page");
 
         // Editing the target: the form starts from the definition; the definition history shows the change.

@@ -10,16 +10,25 @@ import type { OrgFormat } from '../app/format';
 
 const COLORS = { value: '#79c0ff', target: '#3fb950', pace: '#e3b341', change: '#ff7b72', axis: '#c9d1d9', grid: '#2a3340' };
 
-export function GoalChart(props: { goal: GoalView; points: HistoryPoint[]; format: OrgFormat; unit: string; label: string }) {
+export function GoalChart(props: { goal: GoalView; points: HistoryPoint[]; resolution: 'minute' | 'day'; format: OrgFormat; unit: string; label: string }) {
   const host = useRef<HTMLDivElement>(null);
-  const { goal, points, format, unit } = props;
+  const { goal, points, format, unit, resolution } = props;
   useEffect(() => {
     const el = host.current;
     if (!el || points.length === 0) return;
-    const xs = points.map((p) => Date.parse(p.at) / 1000);
-    const ys = points.map((p) => (p.value === null || p.value === undefined ? null : p.value));
     const start = Date.parse(goal.start) / 1000;
     const end = Date.parse(goal.end) / 1000;
+    const values = new Map<number, number | null>();
+    for (const p of points) values.set(Date.parse(p.at) / 1000, p.value ?? null);
+    const first = Math.min(...values.keys());
+    const last = Math.max(...values.keys());
+    // The target and pace lines span the period shown: the goal's whole period per day, the points'
+    // range (up to now) per minute, so a young goal's few points sit on the lines they are judged by.
+    const from = resolution === 'day' ? Math.min(start, first) : Math.max(Math.min(start, first), first);
+    const to = resolution === 'day' ? Math.max(end, last) : Math.min(Math.max(last, Date.now() / 1000), Math.max(end, last));
+    for (const x of [from, to]) if (!values.has(x)) values.set(x, null);
+    const xs = [...values.keys()].sort((a, b) => a - b);
+    const ys = xs.map((x) => values.get(x) ?? null);
     const baseline = goal.baseline ?? 0;
     const paced = goal.kind === 'increaseTo' || goal.kind === 'decreaseTo' || goal.kind === undefined;
     const pace = xs.map((x) => {
@@ -57,12 +66,12 @@ export function GoalChart(props: { goal: GoalView; points: HistoryPoint[]; forma
         legend: { show: false },
         scales: { x: { time: true } },
         axes: [
-          { ...axis, values: (_u, splits) => splits.map((s) => (xs.length && xs[xs.length - 1]! - xs[0]! > 2 * 86400 ? format.date(new Date(s * 1000).toISOString()) : format.time(new Date(s * 1000).toISOString()))) },
+          { ...axis, values: (_u, splits) => splits.map((s) => (resolution === 'day' ? format.date(new Date(s * 1000).toISOString()) : format.time(new Date(s * 1000).toISOString()))) },
           { ...axis, size: 80, values: (_u, splits) => splits.map((s) => format.value(s, unit)) },
         ],
         series: [
           {},
-          { label: 'Value', stroke: COLORS.value, width: 2, spanGaps: true, points: { show: points.length < 3 } },
+          { label: 'Value', stroke: COLORS.value, width: 2, spanGaps: true, points: { show: points.length < 3, size: 8 } },
           { label: 'Target', stroke: COLORS.target, width: 1.5, dash: [8, 4], points: { show: false } },
           { label: 'Expected pace', stroke: COLORS.pace, width: 1.5, dash: [2, 4], points: { show: false } },
         ],
@@ -80,7 +89,7 @@ export function GoalChart(props: { goal: GoalView; points: HistoryPoint[]; forma
       resize.disconnect();
       plot.destroy();
     };
-  }, [goal, points, format, unit]);
+  }, [goal, points, format, unit, resolution]);
   return (
     <figure class="goal-chart">
       <div ref={host} class="goal-chart-plot" role="img" aria-label={props.label} />
@@ -102,4 +111,33 @@ export function GoalChart(props: { goal: GoalView; points: HistoryPoint[]; forma
       </figcaption>
     </figure>
   );
+}
+
+/** Confidence (0–10) over time, one point per check-in; the list beside it holds the same in words. */
+export function ConfidenceChart(props: { points: ReadonlyArray<readonly [number, number]>; format: OrgFormat }) {
+  const host = useRef<HTMLDivElement>(null);
+  const { points, format } = props;
+  useEffect(() => {
+    const el = host.current;
+    if (!el || points.length === 0) return;
+    const axis = { stroke: COLORS.axis, grid: { stroke: COLORS.grid }, ticks: { stroke: COLORS.grid } };
+    const plot = new uPlot(
+      {
+        width: Math.max(240, el.clientWidth || 320),
+        height: 120,
+        legend: { show: false },
+        scales: { x: { time: true }, y: { range: [0, 10] } },
+        axes: [
+          { ...axis, values: (_u, splits) => splits.map((s) => format.date(new Date(s * 1000).toISOString())) },
+          { ...axis, size: 36, splits: () => [0, 5, 10] },
+        ],
+        series: [{}, { label: 'Confidence', stroke: COLORS.pace, width: 2, points: { show: true, size: 7, fill: COLORS.pace } }],
+      },
+      [points.map((p) => p[0]), points.map((p) => p[1])] as uPlot.AlignedData,
+      el,
+    );
+    return () => plot.destroy();
+  }, [points, format]);
+  const label = `Confidence over time, oldest first: ${points.map((p) => `${p[1]} on ${format.dateTime(new Date(p[0] * 1000).toISOString())}`).join('; ')}`;
+  return <div ref={host} class="confidence-chart" role="img" aria-label={label} />;
 }

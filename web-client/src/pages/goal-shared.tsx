@@ -31,14 +31,17 @@ export function mayDefineGoals(app: AppState): boolean {
   return app.role === 'admin' || (app.role === 'lead' && (app.me.departments ?? []).length > 0);
 }
 
-/** Where a goal sits: a campaign's, a department's (one owner or a department scope), or the company's. */
-export function goalLevel(goal: GoalView): 'campaign' | 'department' | 'company' {
+/**
+ * Where a goal sits: a campaign's (scoped to campaigns), the company's (a top-level goal of several
+ * departments), a joint goal of several departments under another, or one department's.
+ */
+export function goalLevel(goal: GoalView): 'campaign' | 'department' | 'joint' | 'company' {
   if (goal.scope.campaigns.length > 0) return 'campaign';
-  if (goal.scope.departments.length > 0 || goal.owners.length === 1) return 'department';
-  return 'company';
+  if (goal.owners.length > 1) return goal.parentId ? 'joint' : 'company';
+  return 'department';
 }
 
-export const LEVEL_LABELS = { campaign: 'Campaign goal', department: 'Department goal', company: 'Company goal' } as const;
+export const LEVEL_LABELS = { campaign: 'Campaign goal', department: 'Department goal', joint: 'Joint goal', company: 'Company goal' } as const;
 
 /** "1,234 of 5,000" (or "≤ 40 %" for a bound), in the goal's unit. */
 export function progressText(app: AppState, goal: GoalView): string {

@@ -11,9 +11,9 @@ import { useApp, type AppState } from '../app/context';
 import { useBoard, useLiveReload } from '../app/live';
 import { href } from '../app/router';
 import type { PageProps } from '../app/shell';
-import { ActionButton, Empty, Field, Loading, PageHeader, ProblemBanner, Sparkline, StatusBadge } from '../app/ui';
+import { ActionButton, Empty, Field, Loading, PageHeader, ProblemBanner, StatusBadge } from '../app/ui';
 import { statusLabel } from '../format';
-import { GoalChart } from './goal-chart';
+import { ConfidenceChart, GoalChart } from './goal-chart';
 import { goalLevel, KIND_LABELS, LEVEL_LABELS, mayChange, ownerNames, progressText, RESET_LABELS } from './goal-shared';
 import './goals.css';
 
@@ -68,7 +68,11 @@ export function GoalPage(props: PageProps) {
       setLoadProblem(err as Error);
     }
   }, [api, goalId, resolution]);
-  useLiveReload(live.tick, load, [load]);
+  // The reload a board push schedules runs later: it must read the page as it is then (the archived
+  // toggle, the resolution), not as it was when the push came.
+  const latestLoad = useRef(load);
+  latestLoad.current = load;
+  useLiveReload(live.tick, () => latestLoad.current(), [load]);
 
   const older = async () => {
     // `next` is the link to the following page; its `before` is the cursor.
@@ -146,7 +150,7 @@ export function GoalPage(props: PageProps) {
       )}
       <Summary goal={goal} app={app} unit={unit} />
       {goal.confidenceMismatch && goal.latestCheckIn && (
-        <p class="mismatch" id="confidence-mismatch" role="note">
+        <p class="goal-mismatch" id="confidence-mismatch" role="note">
           <strong>Confidence and status disagree:</strong> {app.departmentName(goal.latestCheckIn.department)} checked in with{' '}
           {goal.latestCheckIn.confidence}/10, but the goal is computed as {statusLabel(goal.status) ?? goal.status}.
           {goal.latestCheckIn.confidence >= (app.catalogue.settings?.highConfidence ?? 7) ? ' Is the plan still right?' : ' The numbers look better than the team feels: what do they know?'}
@@ -173,6 +177,7 @@ export function GoalPage(props: PageProps) {
           <GoalChart
             goal={goal}
             points={history}
+            resolution={chosen ?? 'day'}
             format={format}
             unit={unit}
             label={`${goal.title}: ${history.length} points per ${chosen}, latest ${format.value(history[history.length - 1]!.value, unit)}, target ${format.value(goal.target, unit)}`}
@@ -397,11 +402,11 @@ function CheckIns(props: { goal: GoalView; app: AppState; entries: FeedEntry[]; 
   return (
     <section class="card" aria-labelledby="checkins-heading" id="check-ins">
       <h3 id="checkins-heading">Check-ins</h3>
-      {points.length >= 2 && <Sparkline points={points} label={`Confidence over time: ${points.map((x) => x[1]).join(', ')} out of 10`} width={240} height={40} />}
+      {points.length >= 1 && <ConfidenceChart points={points} format={format} />}
       {props.entries.length === 0 ? (
         <Empty>No check-ins yet.</Empty>
       ) : (
-        <ol class="checkin-list">
+        <ol class="goal-checkin-list">
           {props.entries.map((e) => (
             <li key={e.id} data-checkin={e.id}>
               <span class="confidence" aria-label={`Confidence ${e.confidence} out of 10`}>

@@ -2,7 +2,7 @@
 // parent that rolls up its children shows their weighted progress. Live: the list is read again when
 // the overview board moves. Archived goals are the API's ?archived=true list, each with Restore.
 
-import { useCallback, useMemo, useState } from 'preact/hooks';
+import { useCallback, useMemo, useRef, useState } from 'preact/hooks';
 import { ok, Problem } from '../api/client';
 import type { GoalView } from '../api/types';
 import { useApp, type AppState } from '../app/context';
@@ -24,15 +24,22 @@ export function GoalsPage(props: PageProps) {
   const [busy, setBusy] = useState<string | null>(null);
   const [announce, setAnnounce] = useState('');
 
+  // Every read is numbered: an answer for the list shown before the archived toggle moved is dropped.
+  const reads = useRef(0);
   const load = useCallback(async () => {
+    const read = ++reads.current;
     try {
       const list = await ok(api.GET('/api/v1/goals', { params: { query: archived ? { archived: true } : {} } }));
-      setGoals(list as GoalView[]);
+      if (read === reads.current) setGoals(list as GoalView[]);
     } catch (err) {
       setProblem(err as Error);
     }
   }, [api, archived]);
-  useLiveReload(live.tick, load, [load]);
+  // The reload a board push schedules runs later: it must read the page as it is then (the archived
+  // toggle, the resolution), not as it was when the push came.
+  const latestLoad = useRef(load);
+  latestLoad.current = load;
+  useLiveReload(live.tick, () => latestLoad.current(), [load]);
 
   const restore = async (goal: GoalView) => {
     setBusy(goal.id);
@@ -111,7 +118,7 @@ function GoalTree(props: { goals: GoalView[]; app: AppState }) {
       children.set(g.parentId, list);
     } else roots.push(g);
   }
-  const order = { company: 0, department: 1, campaign: 2 } as const;
+  const order = { company: 0, joint: 1, department: 2, campaign: 3 } as const;
   const sort = (list: GoalView[]) => [...list].sort((a, b) => order[goalLevel(a)] - order[goalLevel(b)] || a.title.localeCompare(b.title));
   const branch = (list: GoalView[], depth: number, seen: Set<string>) => (
     <ul class={depth === 0 ? 'goal-tree' : 'goal-children'}>
