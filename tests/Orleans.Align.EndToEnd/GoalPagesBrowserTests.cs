@@ -90,6 +90,12 @@ public sealed class GoalPagesBrowserTests(AlignSystem system)
         await page.SelectOptionAsync("#goal-department-filter", "sales");
         await Assertions.Expect(TreeGoal(page, "joint-launch-leads")).ToBeVisibleAsync();
         await Assertions.Expect(TreeGoal(page, "launch-conversion")).ToHaveCountAsync(0);
+
+        // The company goal's page lists what it rolls up, with the weight given in the form.
+        await TreeGoal(page, "company-growth").Locator("h3 a").ClickAsync();
+        var child = page.Locator("#goal-children [data-child=\"joint-launch-leads\"]");
+        await Assertions.Expect(child).ToContainTextAsync("Joint launch leads", new() { Timeout = 10_000 });
+        await Assertions.Expect(child.Locator("td").Nth(3)).ToContainTextAsync("2");
     }
 
     [Fact]
@@ -113,6 +119,12 @@ public sealed class GoalPagesBrowserTests(AlignSystem system)
         await tenant.PostEventsAsync(Enumerable.Range(3, 23).Select(i => ($"e-{i}", 1.0)).ToArray());
         await Assertions.Expect(page.Locator("#goal-progress")).ToContainTextAsync("30 of 100", new() { Timeout = 5_000 });
         await Assertions.Expect(page.Locator(".goal-chart-plot canvas")).ToBeVisibleAsync(Soon);
+        // A month-long goal opens per day; per minute (the last day) is one press away.
+        await Assertions.Expect(page.Locator("#resolution-day")).ToHaveAttributeAsync("aria-pressed", "true");
+        await page.Locator("#resolution-minute").ClickAsync();
+        await Assertions.Expect(page.Locator("#resolution-minute")).ToHaveAttributeAsync("aria-pressed", "true");
+        await Assertions.Expect(page.Locator(".goal-chart-plot canvas")).ToBeVisibleAsync(Soon);
+        await page.Locator("#resolution-day").ClickAsync();
 
         // "Why this number": the newest events first, twenty at a time, and the older ones on request.
         var rows = page.Locator("#why-this-number tbody tr");
@@ -157,6 +169,7 @@ public sealed class GoalPagesBrowserTests(AlignSystem system)
         await Assertions.Expect(page.Locator("#goal-progress")).ToContainTextAsync("30 of 200", new() { Timeout = 10_000 });
         await Assertions.Expect(page.Locator("#definition-history [data-field-changed=target]")).ToContainTextAsync("100 → 200", new() { Timeout = 5_000 });
         await Assertions.Expect(page.Locator("#definition-history")).ToContainTextAsync(lead);
+        await Assertions.Expect(page.Locator(".definition-marks")).ToContainTextAsync("revision 1", new() { Timeout = 5_000 });
 
         // Archive: off the tree, no check-ins; the archived list restores it.
         await page.Locator("#archive-goal").ClickAsync();

@@ -8,6 +8,12 @@ import 'uplot/dist/uPlot.min.css';
 import type { GoalView, HistoryPoint } from '../api/types';
 import type { OrgFormat } from '../app/format';
 
+/** Short axis labels in the organization's zone: "Dec 7" per day, "14:05" per minute. */
+function axisLabel(format: OrgFormat, seconds: number, byDay: boolean): string {
+  const d = new Date(seconds * 1000);
+  return byDay ? new Intl.DateTimeFormat(undefined, { timeZone: format.timeZone, month: 'short', day: 'numeric' }).format(d) : format.time(d.toISOString());
+}
+
 const COLORS = { value: '#79c0ff', target: '#3fb950', pace: '#e3b341', change: '#ff7b72', axis: '#c9d1d9', grid: '#2a3340' };
 
 export function GoalChart(props: { goal: GoalView; points: HistoryPoint[]; resolution: 'minute' | 'day'; format: OrgFormat; unit: string; label: string }) {
@@ -66,7 +72,7 @@ export function GoalChart(props: { goal: GoalView; points: HistoryPoint[]; resol
         legend: { show: false },
         scales: { x: { time: true } },
         axes: [
-          { ...axis, values: (_u, splits) => splits.map((s) => (resolution === 'day' ? format.date(new Date(s * 1000).toISOString()) : format.time(new Date(s * 1000).toISOString()))) },
+          { ...axis, space: 70, values: (_u, splits) => splits.map((s) => axisLabel(format, s, resolution === 'day')) },
           { ...axis, size: 80, values: (_u, splits) => splits.map((s) => format.value(s, unit)) },
         ],
         series: [
@@ -128,7 +134,7 @@ export function ConfidenceChart(props: { points: ReadonlyArray<readonly [number,
         legend: { show: false },
         scales: { x: { time: true }, y: { range: [0, 10] } },
         axes: [
-          { ...axis, values: (_u, splits) => splits.map((s) => format.date(new Date(s * 1000).toISOString())) },
+          { ...axis, space: 70, values: (_u, splits) => splits.map((s) => axisLabel(format, s, points[points.length - 1]![0] - points[0]![0] > 2 * 86400)) },
           { ...axis, size: 36, splits: () => [0, 5, 10] },
         ],
         series: [{}, { label: 'Confidence', stroke: COLORS.pace, width: 2, points: { show: true, size: 7, fill: COLORS.pace } }],

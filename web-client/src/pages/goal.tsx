@@ -30,6 +30,7 @@ export function GoalPage(props: PageProps) {
   const [resolution, setResolution] = useState<Resolution | null>(null);
   const [checkIns, setCheckIns] = useState<FeedEntry[]>([]);
   const [changes, setChanges] = useState<GoalChange[]>([]);
+  const [children, setChildren] = useState<GoalView[]>([]);
   const [events, setEvents] = useState<GoalEventResponse[]>([]);
   const [next, setNext] = useState<string | null>(null);
   const [loadProblem, setLoadProblem] = useState<Problem | Error | null>(null);
@@ -49,13 +50,16 @@ export function GoalPage(props: PageProps) {
       setLoadProblem(null);
       const read = ++eventsRead.current;
       const res = resolution ?? (Date.parse(g.end) - Date.parse(g.start) <= 2 * 86400_000 ? 'minute' : 'day');
-      const [h, feed, defs, page] = await Promise.all([
+      const [h, feed, defs, page, all] = await Promise.all([
         ok(api.GET('/api/v1/goals/{goalId}/history', { params: { path: { goalId }, query: { resolution: res } } })),
         ok(api.GET('/api/v1/feed', { params: { query: { goal: goalId, kind: 'checkIn', limit: 50 } } })),
         ok(api.GET('/api/v1/goals/{goalId}/definitions', { params: { path: { goalId } } })),
         // The newest events again, as many as are shown, so a live reload keeps the older pages open.
         ok(api.GET('/api/v1/goals/{goalId}/events', { params: { path: { goalId }, query: { limit: Math.min(500, Math.max(EVENTS_PAGE, eventsShown.current)) } } })),
+        // The goals under this one (a roll-up's weighted children), from the organization's list.
+        ok(api.GET('/api/v1/goals')),
       ]);
+      setChildren((all as GoalView[]).filter((c) => c.parentId === goalId));
       setHistory(h as HistoryPoint[]);
       setCheckIns(feed as FeedEntry[]);
       setChanges(defs as GoalChange[]);
@@ -196,6 +200,8 @@ export function GoalPage(props: PageProps) {
         )}
       </section>
 
+      {(children.length > 0 || goal.rollUp === 'children') && <Children goal={goal} goals={children} app={app} />}
+
       <div class="goal-columns">
         <Contributions goal={goal} app={app} unit={unit} />
         <CheckIns goal={goal} app={app} entries={checkIns} onPosted={load} />
@@ -317,6 +323,50 @@ function Summary(props: { goal: GoalView; app: AppState; unit: string }) {
         </div>
       )}
     </dl>
+  );
+}
+
+function Children(props: { goal: GoalView; goals: GoalView[]; app: AppState }) {
+  const { app } = props;
+  const total = props.goals.reduce((sum, g) => sum + (g.weight ?? 1), 0);
+  return (
+    <section class="card" aria-labelledby="children-heading" id="goal-children">
+      <h3 id="children-heading">{props.goal.rollUp === 'children' ? 'Rolled up from' : 'Goals under this one'}</h3>
+      {props.goals.length === 0 ? (
+        <Empty>No goals under this one yet: its progress comes from the goals attached to it.</Empty>
+      ) : (
+        <table>
+          <caption class="visually-hidden">Goals under {props.goal.title}</caption>
+          <thead>
+            <tr>
+              <th scope="col">Goal</th>
+              <th scope="col">Status</th>
+              <th scope="col">Progress</th>
+              <th scope="col">Weight</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.goals.map((g) => (
+              <tr key={g.id} data-child={g.id}>
+                <td>
+                  <a href={href(['goals', g.id])}>{g.title}</a>
+                </td>
+                <td>
+                  <StatusBadge status={g.status} />
+                </td>
+                <td>
+                  {progressText(app, g)} · {app.format.percent(g.percent)}
+                </td>
+                <td>
+                  {app.format.value(g.weight, 'count')}
+                  {props.goal.rollUp === 'children' && total > 0 ? ` (${app.format.percent(((g.weight ?? 1) / total) * 100)} of the roll-up)` : ''}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
   );
 }
 
