@@ -48,6 +48,7 @@ public sealed class GoalPagesBrowserTests(AlignSystem system)
         await page.Locator("#save-goal").ClickAsync();
         await Assertions.Expect(page.Locator("[data-error-for=target]")).ToContainTextAsync("must be above the baseline", new() { Timeout = 10_000 });
         await Assertions.Expect(page.Locator("#field-target")).ToHaveAttributeAsync("aria-invalid", "true");
+        await Assertions.Expect(page.Locator("#app-main .problem")).ToContainTextAsync("The goal was not saved");
         await Assertions.Expect(page.Locator("#field-target")).ToBeFocusedAsync();
         await AppBrowser.CheckAsync(page, "goal-form-errors");
         using (var missing = await tenant.SendAsync(HttpMethod.Get, "/api/v1/goals/launch-conversion"))

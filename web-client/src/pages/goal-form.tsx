@@ -9,7 +9,7 @@ import { useApp } from '../app/context';
 import { href, navigate } from '../app/router';
 import type { PageProps } from '../app/shell';
 import { ActionButton, Field, Loading, PageHeader, ProblemBanner } from '../app/ui';
-import { CheckboxGroup, fromZoneInput, KIND_LABELS, mayChange, mayDefineGoals, RESET_LABELS, toZoneInput } from './goal-shared';
+import { CheckboxGroup, FormProblem, fromZoneInput, KIND_LABELS, mayChange, mayDefineGoals, RESET_LABELS, toZoneInput } from './goal-shared';
 import './goals.css';
 
 interface FormState {
@@ -226,7 +226,7 @@ export function GoalFormPage(props: PageProps) {
         )}
       </PageHeader>
       {existing?.archived && <p class="archived-note">This goal is archived: it is off every board and roll-up until restored.</p>}
-      <ProblemBanner problem={problem} fields={FIELDS} />
+      <FormProblem problem={problem} fields={FIELDS} what="The goal" />
       <form class="goal-form" id="goal-form" noValidate onSubmit={(e) => void submit(e)}>
         <div class="form-grid">
           <Field name="title" label="Title" problem={p}>

@@ -3,7 +3,8 @@
 // the organization's time zone.
 
 import type { ComponentChildren } from 'preact';
-import type { Problem } from '../api/client';
+import { Problem } from '../api/client';
+import { ProblemBanner } from '../app/ui';
 import type { GoalView } from '../api/types';
 import type { AppState } from '../app/context';
 
@@ -154,4 +155,30 @@ export function fromZoneInput(value: string, timeZone: string): string | null {
   let ms = wall - zoneOffset(wall, timeZone);
   ms = wall - zoneOffset(ms, timeZone);
   return new Date(ms).toISOString();
+}
+
+/**
+ * A form's refusal: when the API named fields, says so in words (the messages stand beside those
+ * fields) and lists only what no field shows; any other problem as the API put it.
+ */
+export function FormProblem(props: { problem: Problem | Error | null; fields: readonly string[]; what: string }) {
+  const p = props.problem;
+  if (p instanceof Problem && Object.keys(p.fields).length > 0) {
+    const extra = p.unclaimed(props.fields);
+    return (
+      <div class="problem" role="alert">
+        <p>
+          {props.what} was not saved: {extra.length === Object.values(p.fields).flat().length ? 'see below.' : 'fix the fields marked below.'}
+        </p>
+        {extra.length > 0 && (
+          <ul>
+            {extra.map((m) => (
+              <li key={m}>{m}</li>
+            ))}
+          </ul>
+        )}
+      </div>
+    );
+  }
+  return <ProblemBanner problem={p} />;
 }

@@ -14,7 +14,7 @@ import type { PageProps } from '../app/shell';
 import { ActionButton, Empty, Field, Loading, PageHeader, ProblemBanner, StatusBadge } from '../app/ui';
 import { statusLabel } from '../format';
 import { ConfidenceChart, GoalChart } from './goal-chart';
-import { goalLevel, KIND_LABELS, LEVEL_LABELS, mayChange, ownerNames, progressText, RESET_LABELS } from './goal-shared';
+import { FormProblem, goalLevel, KIND_LABELS, LEVEL_LABELS, mayChange, ownerNames, progressText, RESET_LABELS } from './goal-shared';
 import './goals.css';
 
 const EVENTS_PAGE = 20;
@@ -471,7 +471,7 @@ function CheckIns(props: { goal: GoalView; app: AppState; entries: FeedEntry[]; 
       {mine.length > 0 && !goal.archived ? (
         <form class="checkin-form" id="checkin-form" noValidate onSubmit={(e) => void submit(e)}>
           <h4>Check in</h4>
-          <ProblemBanner problem={problem} fields={['department', 'confidence', 'note']} />
+          <FormProblem problem={problem} fields={['department', 'confidence', 'note']} what="The check-in" />
           <Field name="department" label="As" problem={p}>
             {(a) => (
               <select {...a} value={department} onChange={(e) => setDepartment((e.currentTarget as HTMLSelectElement).value)}>
