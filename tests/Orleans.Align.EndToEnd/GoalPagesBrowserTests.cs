@@ -220,4 +220,58 @@ public sealed class GoalPagesBrowserTests(AlignSystem system)
         await Assertions.Expect(page.Locator("#app-main .problem")).ToContainTextAsync("Only an admin or a lead");
         await Assertions.Expect(page.Locator("#goal-form")).ToHaveCountAsync(0);
     }
+
+    [Fact]
+    public async Task A_member_checks_in_only_as_their_department_and_a_refusal_by_the_API_is_shown_plainly()
+    {
+        var tenant = await system.CreateTenantAsync("gpm");
+        await tenant.SeedLaunchAsync();
+        var member = await tenant.AddPersonAsync("member", "sales");
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await AppBrowser.LaunchAsync(playwright);
+        var page = await AppBrowser.SignInAsync(browser, tenant, member);
+
+        // By keyboard alone: the tree's link to the goal, then the check-in form.
+        await AppBrowser.GoAsync(page, "#/goals");
+        await Assertions.Expect(page.Locator("#new-goal")).ToHaveCountAsync(0);
+        await TreeGoal(page, "launch-leads").Locator("h3 a").FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.Locator("#checkin-form")).ToBeVisibleAsync(Soon);
+        await Assertions.Expect(page.Locator("#edit-goal")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("#archive-goal")).ToHaveCountAsync(0);
+        // The goal is marketing's and sales'; a member of sales checks in as sales only.
+        await Assertions.Expect(page.Locator("#field-department option")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("#field-department option")).ToHaveAttributeAsync("value", "sales");
+        await page.Locator("#field-confidence").FocusAsync();
+        await page.Keyboard.TypeAsync("6");
+        await page.Keyboard.PressAsync("Tab");
+        await page.Keyboard.TypeAsync("On plan");
+        await page.Keyboard.PressAsync("Tab");
+        await Assertions.Expect(page.Locator("#post-checkin")).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.Locator("#goal-confidence")).ToContainTextAsync("6/10", new() { Timeout = 5_000 });
+
+        // An admin moves the member to PR while the page is open: the next check-in as sales is
+        // refused by the API, and the page says why.
+        // The page's own session (its cookies, through the browser context) tells when the change has
+        // reached it; until then its probe is the same check-in again, so what the page shows stays the same.
+        await RoleChangeTests.ChangeOkAsync(tenant, member, "member", "pr");
+        var me = await page.Context.APIRequest.GetAsync(new Uri(tenant.System.Gateway, "/api/v1/me").ToString());
+        var csrf = (await me.JsonAsync())!.Value.GetProperty("csrfToken").GetString()!;
+        await RoleChangeTests.WithinPropagationAsync(HttpStatusCode.Forbidden, async () =>
+        {
+            var probe = await page.Context.APIRequest.PostAsync(new Uri(tenant.System.Gateway, "/api/v1/goals/launch-leads/check-ins").ToString(), new()
+            {
+                DataObject = new { department = "sales", confidence = 6, note = "On plan" },
+                Headers = new Dictionary<string, string> { ["X-CSRF-TOKEN"] = csrf },
+            });
+            return (HttpStatusCode)probe.Status;
+        }, "the member's move to PR");
+        await page.FillAsync("#field-confidence", "7");
+        await page.Locator("#post-checkin").ClickAsync();
+        await Assertions.Expect(page.Locator("#checkin-form .problem")).ToContainTextAsync("Your role does not allow this for sales", new() { Timeout = 5_000 });
+        await AppBrowser.CheckAsync(page, "goal-page-member-refused");
+        await Assertions.Expect(page.Locator("#goal-confidence")).ToContainTextAsync("6/10");
+    }
 }
