@@ -452,7 +452,7 @@ function CheckIns(props: { goal: GoalView; app: AppState; entries: FeedEntry[]; 
   return (
     <section class="card" aria-labelledby="checkins-heading" id="check-ins">
       <h3 id="checkins-heading">Check-ins</h3>
-      {points.length >= 1 && <ConfidenceChart points={points} format={format} />}
+      {points.length >= 2 && <ConfidenceChart points={points} format={format} />}
       {props.entries.length === 0 ? (
         <Empty>No check-ins yet.</Empty>
       ) : (
