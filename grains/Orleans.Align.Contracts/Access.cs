@@ -19,7 +19,7 @@ public enum AlignAction
     EditActivity,
     /// <summary>Set a department's check-in cadence (the departments: that one).</summary>
     SetCheckInCadence,
-    /// <summary>Departments, campaigns, metrics, trigger rules, goal rebuilds.</summary>
+    /// <summary>Departments, metrics, trigger rules, goal rebuilds (campaigns: <see cref="PlanCampaign"/>).</summary>
     ManageCatalogue,
     ManageSettings,
     ManageKeys,
@@ -38,6 +38,13 @@ public enum AlignAction
     /// leads (of any department: a review concerns no department, it snapshots them all).
     /// </summary>
     PublishReview,
+    /// <summary>
+    /// Create a campaign, change its definition, archive or restore it (the departments: the campaign's,
+    /// and for a change both before and after it). Admins, and leads of at least one of those departments:
+    /// a marketing lead plans an integrated campaign with PR and sales, but cannot take over (or drop out
+    /// of) a campaign none of whose departments it leads.
+    /// </summary>
+    PlanCampaign,
 }
 
 /// <summary>
@@ -105,6 +112,8 @@ public static class Access
             AlignAction.PublishReview => grant.LeadOf.Count > 0,
             AlignAction.DefineGoal or AlignAction.EditActivity or AlignAction.SetCheckInCadence =>
                 departments.Count > 0 && departments.All(grant.LeadOf.Contains),
+            // An integrated campaign spans departments: leading one of them is enough to plan it.
+            AlignAction.PlanCampaign => departments.Count > 0 && departments.Any(grant.LeadOf.Contains),
             AlignAction.ManageCatalogue or AlignAction.ManageSettings or AlignAction.ManageKeys or AlignAction.ManagePeople or AlignAction.ReadAudit => false,
             _ => false,
         };

@@ -107,16 +107,26 @@ public sealed class CampaignDefinitionTests(AlignSystem system)
     }
 
     [Fact]
-    public async Task Only_admins_change_a_campaign_and_another_organization_never_finds_it()
+    public async Task Only_admins_and_leads_of_its_departments_change_a_campaign_and_another_organization_never_finds_it()
     {
         var tenant = await SeedAsync("cdefrole");
+        await tenant.PostOkAsync("/api/v1/departments", new { id = "events", name = "Events" });
         var other = await system.CreateTenantAsync("cdefoth");
         using var lead = await tenant.SignInAsync(await tenant.AddPersonAsync("lead", "pr"));
-        var body = new { name = "Taken", departments = new[] { "pr" }, launch = new { start = Now.AddDays(-1), end = Now.AddDays(1) } };
+        using var outsider = await tenant.SignInAsync(await tenant.AddPersonAsync("lead", "events"));
+        var launch = new { start = Now.AddDays(-1), end = Now.AddDays(1) };
+        var body = new { name = "Taken", departments = new[] { "pr" }, launch };
         using (var foreign = await other.SendAsync(HttpMethod.Put, "/api/v1/campaigns/eco", body)) await AssertProblemAsync(foreign, 404);
-        Assert.Equal(HttpStatusCode.Forbidden, await lead.StatusAsync(HttpMethod.Put, "/api/v1/campaigns/eco", body));
+        // A lead of none of its departments cannot take it over by adding its own; a lead of pr cannot drop pr.
+        Assert.Equal(HttpStatusCode.Forbidden, await outsider.StatusAsync(HttpMethod.Put, "/api/v1/campaigns/eco",
+            new { name = "Taken", departments = new[] { "marketing", "pr", "sales", "events" }, launch }));
+        Assert.Equal(HttpStatusCode.Forbidden, await lead.StatusAsync(HttpMethod.Put, "/api/v1/campaigns/eco",
+            new { name = "Taken", departments = new[] { "marketing", "sales" }, launch }));
         await tenant.AssertStatusAsync(HttpMethod.Put, "/api/v1/campaigns/eco", body, HttpStatusCode.Forbidden, await tenant.CreateReadKeyAsync());
         using (var missing = await tenant.SendAsync(HttpMethod.Put, "/api/v1/campaigns/nowhere", body)) await AssertProblemAsync(missing, 404);
         Assert.Equal("Eco line", (await tenant.GetOkAsync("/api/v1/campaigns/eco"))["name"].Text());
+        // The lead of pr, which is in charge of the briefing, narrows the campaign down to pr.
+        Assert.Equal(HttpStatusCode.OK, await lead.StatusAsync(HttpMethod.Put, "/api/v1/campaigns/eco", body));
+        Assert.Equal(["pr"], (await tenant.GetOkAsync("/api/v1/campaigns/eco"))["departments"]!.AsArray().Select(d => d.Text()));
     }
 }

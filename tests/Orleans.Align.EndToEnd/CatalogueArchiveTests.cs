@@ -5,7 +5,8 @@ using static Orleans.Align.EndToEnd.AlignmentApi;
 namespace Orleans.Align.EndToEnd;
 
 /// <summary>
-/// Archiving and restoring campaigns and departments against the real processes (admins only): they
+/// Archiving and restoring campaigns and departments against the real processes (departments: admins;
+/// campaigns: admins and leads of one of their departments): they
 /// leave the lists and keep their results, scorecards, boards and history; events naming them are still
 /// counted, so a restore is exact; goals are not archived with them; refusals change nothing.
 /// </summary>
@@ -104,16 +105,18 @@ public sealed class CatalogueArchiveTests(AlignSystem system)
     }
 
     [Fact]
-    public async Task Only_admins_archive_and_restore_and_refusals_change_nothing()
+    public async Task Only_admins_archive_departments_leads_only_campaigns_of_their_departments_and_refusals_change_nothing()
     {
         var tenant = await system.CreateTenantAsync("archref");
         await tenant.SeedOrganizationAsync();
+        // A campaign of sales alone: not the marketing lead's (who may archive launch, see CampaignPlanningTests).
+        await tenant.PostOkAsync("/api/v1/campaigns", new { id = "drive", name = "Sales drive", departments = new[] { "sales" } });
         var other = await system.CreateTenantAsync("archoth");
         using var lead = await tenant.SignInAsync(await tenant.AddPersonAsync("lead", "marketing"));
         using var viewer = await tenant.SignInAsync(await tenant.AddPersonAsync("viewer"));
         var read = await tenant.CreateReadKeyAsync();
 
-        foreach (var path in new[] { "/api/v1/campaigns/launch", "/api/v1/departments/marketing" })
+        foreach (var path in new[] { "/api/v1/campaigns/drive", "/api/v1/departments/marketing" })
         {
             foreach (var verb in new[] { "archive", "restore" })
             {
@@ -131,6 +134,7 @@ public sealed class CatalogueArchiveTests(AlignSystem system)
         using (var badQuery = await tenant.SendAsync(HttpMethod.Get, "/api/v1/campaigns?archived=maybe")) await AssertProblemAsync(badQuery, 400);
 
         Assert.Contains("launch", Ids(await tenant.GetOkAsync("/api/v1/campaigns")));
+        Assert.Contains("drive", Ids(await tenant.GetOkAsync("/api/v1/campaigns")));
         Assert.Equal(3, (await tenant.GetOkAsync("/api/v1/departments")).AsArray().Count);
         Assert.Empty((await tenant.GetOkAsync("/api/v1/campaigns?archived=true")).AsArray());
         Assert.Empty((await tenant.GetOkAsync("/api/v1/departments?archived=true")).AsArray());

@@ -4,7 +4,7 @@ namespace Orleans.Align.EndToEnd;
 
 /// <summary>
 /// One organization of the role matrix, seeded through the API with its admin key: departments
-/// marketing and sales, a campaign with an activity of each, a goal owned by each, a rule, events, a
+/// marketing and sales, a campaign with an activity of each and one of sales alone, a goal owned by each, a rule, events, a
 /// review, an announcement and an alert; API keys admin, ingest and read; a board link for the
 /// overview; people admin, lead(marketing), member(marketing) and viewer, signed in. Every id it
 /// makes is its own (<see cref="Prefix"/>), and every name and text carries <see cref="Marker"/>, so
@@ -30,6 +30,8 @@ public sealed class MatrixOrganization
     /// <summary>A department only this organization has (marketing and sales, the roles' departments, both have).</summary>
     public string OwnDepartment => $"{Prefix}-pr";
     public string Campaign => $"{Prefix}-launch";
+    /// <summary>A campaign of sales alone: not the marketing lead's to change, archive or restore.</summary>
+    public string SalesCampaign => $"{Prefix}-sales-drive";
     public string MarketingActivity => $"{Prefix}-act-marketing";
     public string SalesActivity => $"{Prefix}-act-sales";
     public string MarketingGoal => $"{Prefix}-goal-marketing";
@@ -43,7 +45,7 @@ public sealed class MatrixOrganization
     public Dictionary<string, string> VictimLinks { get; } = [];
 
     /// <summary>Ids only this organization has: a path that names one must not be found by another's credential.</summary>
-    public IEnumerable<string> OwnIds => [OwnDepartment, Campaign, MarketingActivity, SalesActivity, MarketingGoal, SalesGoal, Rule, Review, VictimKey, VictimPerson, .. VictimLinks.Values];
+    public IEnumerable<string> OwnIds => [OwnDepartment, Campaign, SalesCampaign, MarketingActivity, SalesActivity, MarketingGoal, SalesGoal, Rule, Review, VictimKey, VictimPerson, .. VictimLinks.Values];
 
     /// <summary>The credentials, by the matrix's names (see <see cref="RoleMatrixTests"/>).</summary>
     public Dictionary<string, MatrixCaller> Callers { get; } = new(StringComparer.Ordinal);
@@ -74,6 +76,7 @@ public sealed class MatrixOrganization
                 new { id = SalesActivity, department = "sales", name = $"Calls {m}", metrics = new[] { "leads" } },
             },
         });
+        await t.PostOkAsync("/api/v1/campaigns", new { id = SalesCampaign, name = $"Sales drive {m}", departments = new[] { "sales" } });
         var now = DateTimeOffset.UtcNow;
         // Well ahead of pace (15 of 100 a day into a month): no at-risk alert appears in the feed on its own mid-test.
         foreach (var (goal, owner) in new[] { (MarketingGoal, "marketing"), (SalesGoal, "sales") })
@@ -162,7 +165,7 @@ public sealed class MatrixOrganization
     {
         string[] paths =
         [
-            "/api/v1/goals", $"/api/v1/goals/{MarketingGoal}/events?limit=20", "/api/v1/campaigns", $"/api/v1/campaigns/{Campaign}", "/api/v1/departments",
+            "/api/v1/goals", $"/api/v1/goals/{MarketingGoal}/events?limit=20", "/api/v1/campaigns", $"/api/v1/campaigns/{Campaign}", $"/api/v1/campaigns/{SalesCampaign}", "/api/v1/departments",
             "/api/v1/departments/marketing/scorecard", "/api/v1/departments/sales/scorecard", $"/api/v1/departments/{OwnDepartment}/scorecard", "/api/v1/metrics", "/api/v1/rules", "/api/v1/people",
             "/api/v1/keys", "/api/v1/board-links", "/api/v1/feed?limit=500", "/api/v1/settings", "/api/v1/reviews",
         ];

@@ -15,7 +15,8 @@ namespace Orleans.Align.EndToEnd;
 /// <c>Access</c>, which would test the rules against themselves):
 /// <list type="bullet">
 /// <item>admin (person or API key): everything of the organization; keys cannot create organizations;</item>
-/// <item>lead of marketing: reads; defines goals, activities, cadences and department board links for marketing; publishes reviews;</item>
+/// <item>lead of marketing: reads; defines goals, activities, cadences and department board links for marketing; plans, changes,
+/// archives and restores campaigns with marketing among their departments (before and after a change); publishes reviews;</item>
 /// <item>member of marketing: reads; checks in, announces and acknowledges as marketing (never as sales);</item>
 /// <item>viewer and read key: read the organization (not its people, keys, links or audit log);</item>
 /// <item>ingest key: posts events, and check-ins, announcements and acknowledgements for any department (tools do);</item>
@@ -113,16 +114,22 @@ public sealed class RoleMatrixTests(AlignSystem system)
         new("PUT /api/v1/departments/{departmentId}/check-in-cadence", 200, "adminKey admin lead", OtherDepartment: Admins,
             Build: c => new($"/api/v1/departments/{c.Department}/check-in-cadence", new { everyDays = 7 })),
 
-        new("POST /api/v1/campaigns", 201, Admins, Build: c => new("/api/v1/campaigns",
-            new { id = "c" + c.Org.Unique(), name = "New", departments = new[] { "marketing", "sales" } })),
+        // Planning campaigns: admins, and leads for a campaign with a department they lead (marketing and
+        // sales together: integrated); a campaign of sales alone is not the marketing lead's.
+        new("POST /api/v1/campaigns", 201, "adminKey admin lead", OtherDepartment: Admins, Build: c => new("/api/v1/campaigns",
+            new { id = "c" + c.Org.Unique(), name = "New", departments = c.Other ? new[] { "sales" } : new[] { "marketing", "sales" } })),
         new("GET /api/v1/campaigns", 200, Readers, Build: _ => new("/api/v1/campaigns")),
         // The whole editable definition: the seeded departments stay (each is in charge of an activity).
-        new("PUT /api/v1/campaigns/{campaignId}", 200, Admins, Build: c => new($"/api/v1/campaigns/{c.Org.Campaign}",
-            new { name = "Renamed " + c.Org.Unique(), departments = new[] { "marketing", "sales" } })),
-        new("POST /api/v1/campaigns/{campaignId}/archive", 200, Admins, BuildAsync: async c =>
-            new($"/api/v1/campaigns/{(c.Fresh ? await NewCampaignAsync(c) : c.Org.Campaign)}/archive")),
-        new("POST /api/v1/campaigns/{campaignId}/restore", 200, Admins, BuildAsync: async c =>
-            new($"/api/v1/campaigns/{(c.Fresh ? await NewCampaignAsync(c, archived: true) : c.Org.Campaign)}/restore")),
+        // For sales: taking over the sales campaign by adding marketing (a lead must lead a department before the change too).
+        new("PUT /api/v1/campaigns/{campaignId}", 200, "adminKey admin lead", OtherDepartment: Admins, BuildAsync: async c =>
+            c.Other
+                ? new($"/api/v1/campaigns/{(c.Fresh ? await NewCampaignAsync(c) : c.Org.SalesCampaign)}", new { name = "Taken over " + c.Org.Unique(), departments = new[] { "sales", "marketing" } })
+                : new($"/api/v1/campaigns/{c.Org.Campaign}", new { name = "Renamed " + c.Org.Unique(), departments = new[] { "marketing", "sales" } })),
+        // Archiving and restoring: who may plan the campaign. Allowed calls archive campaigns of their own, never the seeded ones.
+        new("POST /api/v1/campaigns/{campaignId}/archive", 200, "adminKey admin lead", OtherDepartment: Admins, BuildAsync: async c =>
+            new($"/api/v1/campaigns/{(c.Fresh ? await NewCampaignAsync(c) : c.Other ? c.Org.SalesCampaign : c.Org.Campaign)}/archive")),
+        new("POST /api/v1/campaigns/{campaignId}/restore", 200, "adminKey admin lead", OtherDepartment: Admins, BuildAsync: async c =>
+            new($"/api/v1/campaigns/{(c.Fresh ? await NewCampaignAsync(c, archived: true) : c.Other ? c.Org.SalesCampaign : c.Org.Campaign)}/restore")),
         new("GET /api/v1/campaigns/{campaignId}", 200, Readers, Build: c => new($"/api/v1/campaigns/{c.Org.Campaign}")),
         // Refused for sales: a new sales activity, and moving the seeded sales activity to marketing (in charge before counts too).
         new("PUT /api/v1/campaigns/{campaignId}/activities/{activityId}", 200, "adminKey admin lead", OtherDepartment: Admins,
@@ -481,10 +488,11 @@ public sealed class RoleMatrixTests(AlignSystem system)
         return id;
     }
 
+    /// <summary>A campaign of the cell's department alone for an allowed call to change (archived first when asked).</summary>
     private static async Task<string> NewCampaignAsync(MatrixCell c, bool archived = false)
     {
         var id = "c" + c.Org.Unique();
-        await c.Org.Tenant.PostOkAsync("/api/v1/campaigns", new { id, name = "Campaign to archive", departments = new[] { "marketing" } });
+        await c.Org.Tenant.PostOkAsync("/api/v1/campaigns", new { id, name = "Campaign to archive", departments = new[] { c.Department } });
         if (archived) await c.Org.Tenant.PostOkAsync($"/api/v1/campaigns/{id}/archive", new { });
         return id;
     }

@@ -24,13 +24,17 @@ public static class LaunchScenario
         new(Sales, "Sales"),
     ];
 
-    /// <summary>The demo's people: a lead for each department and a viewer (emails on the reserved example.com domain).</summary>
+    /// <summary>
+    /// The demo's people: a lead for each department, a viewer, and an admin to try the admin settings with
+    /// (people and roles, keys, SSO, board links, thresholds) (emails on the reserved example.com domain).
+    /// </summary>
     public static readonly IReadOnlyList<(string Email, string Name, string Role, IReadOnlyList<string> Departments)> People =
     [
         ("maya.marketing@example.com", "Maya (marketing lead)", "lead", [Marketing]),
         ("priya.pr@example.com", "Priya (PR lead)", "lead", [PublicRelations]),
         ("sam.sales@example.com", "Sam (sales lead)", "lead", [Sales]),
         ("vic.viewer@example.com", "Vic (viewer)", "viewer", []),
+        ("alex.admin@example.com", "Alex (admin)", "admin", []),
     ];
 
     public static readonly Campaign Campaign = new(CampaignId, "EcoMotion activewear launch", [Marketing, PublicRelations, Sales]);

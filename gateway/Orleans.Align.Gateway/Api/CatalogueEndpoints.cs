@@ -3,7 +3,7 @@ using Orleans.Align.Grains;
 
 namespace Orleans.Align.Gateway.Api;
 
-/// <summary>Departments, campaigns and goals. Reads need the read scope, changes the admin scope.</summary>
+/// <summary>Departments, campaigns and goals. Reads need Read; each change names its action (see <see cref="Access"/>).</summary>
 public static class CatalogueEndpoints
 {
     public static void MapCatalogue(this RouteGroupBuilder api)
@@ -20,16 +20,17 @@ public static class CatalogueEndpoints
         departments.MapPut("/{departmentId}/check-in-cadence", SetCheckInCadenceAsync).Requires(AlignAction.SetCheckInCadence).Reads().Answers<DepartmentScorecard>().Problems(404);
 
         var campaigns = api.MapGroup("/campaigns").WithTags("Campaigns").Authenticated();
-        campaigns.MapPost("", CreateCampaignAsync).Requires(AlignAction.ManageCatalogue).Reads().Answers<Campaign>(201).Problems(409);
+        campaigns.MapPost("", CreateCampaignAsync).Requires(AlignAction.PlanCampaign).Reads().Answers<Campaign>(201).Problems(409);
         campaigns.MapGet("", ListCampaignsAsync).Requires(AlignAction.Read).Answers<IReadOnlyList<Campaign>>().Problems(400);
-        campaigns.MapPut("/{campaignId}", ChangeCampaignAsync).Requires(AlignAction.ManageCatalogue).Reads().Answers<CampaignView>().Problems(404, 409)
+        campaigns.MapPut("/{campaignId}", ChangeCampaignAsync).Requires(AlignAction.PlanCampaign).Reads().Answers<CampaignView>().Problems(404, 409)
             .WithDescription("Takes the campaign's whole editable definition, as on creation: name, departments and launch window (an omitted list or window is none). " +
                 "The id never changes (if given, it is the path's); activities are changed with PUT .../activities/{activityId}. " +
-                "Leaving out a department in charge of an activity is 409 (the detail names the activities). The results are recomputed from the log.");
+                "Leaving out a department in charge of an activity is 409 (the detail names the activities). The results are recomputed from the log. " +
+                "Admins change any campaign; a lead only one with a department it leads, both before and after the change.");
         campaigns.MapPost("/{campaignId}/archive", (string campaignId, HttpContext http, IClusterClient cluster) => ArchiveCampaignAsync(campaignId, true, http, cluster))
-            .Requires(AlignAction.ManageCatalogue).Answers<CampaignView>().Problems(404);
+            .Requires(AlignAction.PlanCampaign).Answers<CampaignView>().Problems(404);
         campaigns.MapPost("/{campaignId}/restore", (string campaignId, HttpContext http, IClusterClient cluster) => ArchiveCampaignAsync(campaignId, false, http, cluster))
-            .Requires(AlignAction.ManageCatalogue).Answers<CampaignView>().Problems(404);
+            .Requires(AlignAction.PlanCampaign).Answers<CampaignView>().Problems(404);
         campaigns.MapGet("/{campaignId}", GetCampaignAsync).Requires(AlignAction.Read).Answers<CampaignView>().Problems(404);
         campaigns.MapPut("/{campaignId}/activities/{activityId}", SetActivityAsync).Requires(AlignAction.EditActivity).Reads().Answers<CampaignView>().Problems(404);
 
@@ -84,9 +85,14 @@ public static class CatalogueEndpoints
             campaign = null;
         }
         if (campaign is null) return v.Problem();
-        var before = await cluster.GetGrain<ICampaignGrain>(GrainKeys.For(http.User.OrgId(), campaignId)).GetAsync();
+        if (await cluster.GetGrain<ICampaignGrain>(GrainKeys.For(http.User.OrgId(), campaignId)).GetAsync() is not { } before)
+            return NotFound($"Campaign {InputLimits.Echo(campaignId)} does not exist.");
+        // As for goals: a lead must lead one of its departments before the change (no taking over someone
+        // else's campaign) and after it (no dropping out of it, leaving it to others).
+        if (Policies.Departments(http, AlignAction.PlanCampaign, before.Departments) is { } refusedBefore) return refusedBefore;
+        if (Policies.Departments(http, AlignAction.PlanCampaign, campaign.Departments) is { } refusedAfter) return refusedAfter;
         var view = await Org(http, cluster).ChangeCampaignAsync(campaignId, campaign.Name, campaign.Departments, campaign.LaunchStart, campaign.LaunchEnd);
-        if (before is not null && ChangedFields(before, campaign).ToList() is { Count: > 0 } fields) AuditRecorder.Detail(http, "fields", string.Join(",", fields));
+        if (ChangedFields(before, campaign).ToList() is { Count: > 0 } fields) AuditRecorder.Detail(http, "fields", string.Join(",", fields));
         return TypedResults.Ok(view);
     }
 
@@ -105,10 +111,13 @@ public static class CatalogueEndpoints
     private static async Task<IReadOnlyList<Department>> ListDepartmentsAsync(bool? archived, HttpContext http, IClusterClient cluster) =>
         [.. (await Org(http, cluster).ListDepartmentsAsync()).Where(d => d.Archived == (archived == true))];
 
-    /// <summary>Archives or restores a campaign (admins); the answer is its view, results included.</summary>
+    /// <summary>Archives or restores a campaign (admins, and leads of one of its departments); the answer is its view, results included.</summary>
     private static async Task<IResult> ArchiveCampaignAsync(string campaignId, bool archived, HttpContext http, IClusterClient cluster)
     {
         if (!InputLimits.IsId(campaignId)) return NotFound($"Campaign {InputLimits.Echo(campaignId)} does not exist.");
+        if (await cluster.GetGrain<ICampaignGrain>(GrainKeys.For(http.User.OrgId(), campaignId)).GetAsync() is not { } existing)
+            return NotFound($"Campaign {InputLimits.Echo(campaignId)} does not exist.");
+        if (Policies.Departments(http, AlignAction.PlanCampaign, existing.Departments) is { } refused) return refused;
         return TypedResults.Ok(await Org(http, cluster).SetCampaignArchivedAsync(campaignId, archived));
     }
 
@@ -123,6 +132,13 @@ public static class CatalogueEndpoints
     {
         var (v, campaign) = ValidateCampaign(request);
         if (campaign is null) return v.Problem();
+        // A lead plans a campaign with a department it leads (the others join it), and puts in charge of
+        // its activities only departments it leads, as PUT .../activities/{activityId} would.
+        if (Policies.Departments(http, AlignAction.PlanCampaign, campaign.Departments) is { } refused) return refused;
+        foreach (var department in (campaign.Activities ?? []).Select(a => a.Department).Distinct(StringComparer.Ordinal))
+        {
+            if (Policies.Departments(http, AlignAction.EditActivity, [department]) is { } refusedActivity) return refusedActivity;
+        }
         return TypedResults.Created($"/api/v1/campaigns/{campaign.Id}", await Org(http, cluster).AddCampaignAsync(campaign));
     }
 

@@ -50,6 +50,7 @@ public static class Policies
     {
         AlignAction.CheckIn or AlignAction.Announce or AlignAction.AcknowledgeAlert => "members check in, announce and acknowledge only as a department they belong to.",
         AlignAction.DefineGoal or AlignAction.EditActivity or AlignAction.SetCheckInCadence => "leads define goals, activities and cadences only for departments they lead.",
+        AlignAction.PlanCampaign => "leads plan, change, archive and restore only campaigns with a department they lead (for a change: before and after it).",
         _ => "see GET /api/v1/me for your role.",
     };
 }

@@ -17,19 +17,19 @@ public sealed class AccessTests
     /// </summary>
     public static readonly TheoryData<string, string> Expected = new()
     {
-        //                        Read Ingst ChkIn Annce Ackn  Goal  Activ Cadnc Catlg Setng Keys  Peopl Watch Links Audit Revw
-        { "key:",                ".... .... .... .... .... .... .... .... .... .... .... .... .... .... .... ...." },
-        { "key:ingest",          ".... YYYY YYYY YYYY YYYY .... .... .... .... .... .... .... .... .... .... ...." },
-        { "key:read",            "YYYY .... .... .... .... .... .... .... .... .... .... .... YYYY .... .... ...." },
-        { "key:ingest,read",     "YYYY YYYY YYYY YYYY YYYY .... .... .... .... .... .... .... YYYY .... .... ...." },
-        { "role:lead:marketing", "YYYY .... .Y.. .Y.. YY.. .Y.. .Y.. .Y.. .... .... .... .... YYYY YY.. .... YYYY" },
-        { "role:member:marketing", "YYYY .... .Y.. .Y.. YY.. .... .... .... .... .... .... .... YYYY .... .... ...." },
-        { "role:viewer:",        "YYYY .... .... .... .... .... .... .... .... .... .... .... YYYY .... .... ...." },
-        { "role:owner:",         ".... .... .... .... .... .... .... .... .... .... .... .... .... .... .... ...." }, // not a role: nothing
+        //                        Read Ingst ChkIn Annce Ackn  Goal  Activ Cadnc Catlg Setng Keys  Peopl Watch Links Audit Revw Plan
+        { "key:",                ".... .... .... .... .... .... .... .... .... .... .... .... .... .... .... .... ...." },
+        { "key:ingest",          ".... YYYY YYYY YYYY YYYY .... .... .... .... .... .... .... .... .... .... .... ...." },
+        { "key:read",            "YYYY .... .... .... .... .... .... .... .... .... .... .... YYYY .... .... .... ...." },
+        { "key:ingest,read",     "YYYY YYYY YYYY YYYY YYYY .... .... .... .... .... .... .... YYYY .... .... .... ...." },
+        { "role:lead:marketing", "YYYY .... .Y.. .Y.. YY.. .Y.. .Y.. .Y.. .... .... .... .... YYYY YY.. .... YYYY .Y.Y" },
+        { "role:member:marketing", "YYYY .... .Y.. .Y.. YY.. .... .... .... .... .... .... .... YYYY .... .... .... ...." },
+        { "role:viewer:",        "YYYY .... .... .... .... .... .... .... .... .... .... .... YYYY .... .... .... ...." },
+        { "role:owner:",         ".... .... .... .... .... .... .... .... .... .... .... .... .... .... .... .... ...." }, // not a role: nothing
         // A wall-screen board link: watching (its one board, see below) and nothing else, not even Read.
-        { "link:overview",       ".... .... .... .... .... .... .... .... .... .... .... .... YYYY .... .... ...." },
-        { "link:campaign:launch", ".... .... .... .... .... .... .... .... .... .... .... .... YYYY .... .... ...." },
-        { "link:department:marketing", ".... .... .... .... .... .... .... .... .... .... .... .... YYYY .... .... ...." },
+        { "link:overview",       ".... .... .... .... .... .... .... .... .... .... .... .... YYYY .... .... .... ...." },
+        { "link:campaign:launch", ".... .... .... .... .... .... .... .... .... .... .... .... YYYY .... .... .... ...." },
+        { "link:department:marketing", ".... .... .... .... .... .... .... .... .... .... .... .... YYYY .... .... .... ...." },
     };
 
     [Theory]
@@ -74,6 +74,21 @@ public sealed class AccessTests
         Assert.True(Access.Allows(lead, AlignAction.DefineGoal, [Own, Other]));
         Assert.False(Access.Allows(lead, AlignAction.DefineGoal, [Own, Other, "pr"]));
         Assert.True(Access.Allows(lead, AlignAction.CheckIn, [Other]));
+    }
+
+    [Fact]
+    public void A_lead_plans_a_campaign_with_one_department_it_leads_among_others_and_none_without_one()
+    {
+        var lead = Grant.ForRole(PersonRoles.Lead, [Own]);
+        Assert.True(Access.Allows(lead, AlignAction.PlanCampaign, [Own, Other, "pr"]));
+        Assert.True(Access.Allows(lead, AlignAction.PlanCampaign, ["pr", Own]));
+        Assert.False(Access.Allows(lead, AlignAction.PlanCampaign, [Other, "pr"]));
+        Assert.False(Access.Allows(lead, AlignAction.PlanCampaign, []));
+        // Departments themselves stay the admins' (the catalogue), and a member of the department plans nothing.
+        Assert.False(Access.Allows(lead, AlignAction.ManageCatalogue, [Own]));
+        Assert.False(Access.MayAllow(Grant.ForRole(PersonRoles.Member, [Own]), AlignAction.PlanCampaign));
+        Assert.False(Access.MayAllow(Grant.ForRole(PersonRoles.Viewer, []), AlignAction.PlanCampaign));
+        Assert.True(Access.MayAllow(lead, AlignAction.PlanCampaign));
     }
 
     [Fact]
