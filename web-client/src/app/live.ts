@@ -38,6 +38,10 @@ export function useBoard(boardId: string = 'overview'): LiveView {
 export function useLiveReload(tick: number, load: () => Promise<void> | void, deps: readonly unknown[], minIntervalMs = 500): void {
   const last = useRef(0);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  // The latest `load` (it closes over the page's current filters): a reload scheduled by a push runs
+  // what the page would load now, not what it loaded when the push arrived.
+  const latest = useRef(load);
+  latest.current = load;
   useEffect(() => {
     void load();
     last.current = Date.now();
@@ -49,7 +53,7 @@ export function useLiveReload(tick: number, load: () => Promise<void> | void, de
     clearTimeout(timer.current);
     timer.current = setTimeout(() => {
       last.current = Date.now();
-      void load();
+      void latest.current();
     }, wait);
     return () => clearTimeout(timer.current);
     // eslint-disable-next-line react-hooks/exhaustive-deps
