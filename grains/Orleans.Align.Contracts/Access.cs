@@ -110,7 +110,10 @@ public static class Access
             // Members acknowledge as one of their departments, or by their own name (no department).
             AlignAction.AcknowledgeAlert => grant.Ingest || (grant.MemberOf.Count > 0 && departments.All(grant.MemberOf.Contains)),
             AlignAction.PublishReview => grant.LeadOf.Count > 0,
-            AlignAction.DefineGoal or AlignAction.EditActivity or AlignAction.SetCheckInCadence =>
+            // A goal one of the lead's departments owns; it may be shared with other departments (a joint
+            // goal), whose leads may then change it too.
+            AlignAction.DefineGoal => departments.Count > 0 && departments.Any(grant.LeadOf.Contains),
+            AlignAction.EditActivity or AlignAction.SetCheckInCadence =>
                 departments.Count > 0 && departments.All(grant.LeadOf.Contains),
             // An integrated campaign spans departments: leading one of them is enough to plan it.
             AlignAction.PlanCampaign => departments.Count > 0 && departments.Any(grant.LeadOf.Contains),

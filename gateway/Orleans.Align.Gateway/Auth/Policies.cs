@@ -49,7 +49,8 @@ public static class Policies
     private static string Describe(AlignAction action) => action switch
     {
         AlignAction.CheckIn or AlignAction.Announce or AlignAction.AcknowledgeAlert => "members check in, announce and acknowledge only as a department they belong to.",
-        AlignAction.DefineGoal or AlignAction.EditActivity or AlignAction.SetCheckInCadence => "leads define goals, activities and cadences only for departments they lead.",
+        AlignAction.DefineGoal => "leads define and change goals that a department they lead owns (before and after a change); a joint goal may add other departments.",
+        AlignAction.EditActivity or AlignAction.SetCheckInCadence => "leads set activities and cadences only for departments they lead.",
         AlignAction.PlanCampaign => "leads plan, change, archive and restore only campaigns with a department they lead (for a change: before and after it).",
         _ => "see GET /api/v1/me for your role.",
     };

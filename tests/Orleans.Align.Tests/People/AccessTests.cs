@@ -68,11 +68,17 @@ public sealed class AccessTests
     }
 
     [Fact]
-    public void A_lead_of_two_departments_defines_goals_owned_by_both_but_not_with_a_third()
+    public void A_lead_defines_goals_one_of_its_departments_owns_joint_ones_too_but_none_without_one()
     {
         var lead = Grant.ForRole(PersonRoles.Lead, [Own, Other]);
         Assert.True(Access.Allows(lead, AlignAction.DefineGoal, [Own, Other]));
-        Assert.False(Access.Allows(lead, AlignAction.DefineGoal, [Own, Other, "pr"]));
+        // A joint goal: shared with a department the lead does not lead.
+        Assert.True(Access.Allows(lead, AlignAction.DefineGoal, [Own, Other, "pr"]));
+        Assert.False(Access.Allows(lead, AlignAction.DefineGoal, ["pr"]));
+        Assert.False(Access.Allows(lead, AlignAction.DefineGoal, []));
+        // Activities and cadences stay the departments' own: every one named must be led.
+        Assert.False(Access.Allows(lead, AlignAction.EditActivity, [Own, "pr"]));
+        Assert.False(Access.Allows(lead, AlignAction.SetCheckInCadence, [Own, "pr"]));
         Assert.True(Access.Allows(lead, AlignAction.CheckIn, [Other]));
     }
 

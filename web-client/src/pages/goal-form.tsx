@@ -203,7 +203,8 @@ export function GoalFormPage(props: PageProps) {
 
   const p = problem instanceof Problem ? problem : null;
   const parents = goals.filter((g) => g.id !== editing);
-  const ownerOptions = catalogue.departments.map((d) => ({ value: d.id, label: d.name, disabled: !app.leads(d.id) }));
+  // A lead's goal is owned by a department they lead, and may be shared with others (a joint goal); the API checks it.
+  const ownerOptions = catalogue.departments.map((d) => ({ value: d.id, label: d.name }));
 
   return (
     <section class="page goal-form-page">
@@ -337,7 +338,7 @@ export function GoalFormPage(props: PageProps) {
           <CheckboxGroup
             name="owners"
             legend="Owners (departments accountable for it)"
-            hint={app.role === 'admin' ? '' : 'You can choose the departments you lead.'}
+            hint={app.role === 'admin' ? '' : 'One of them must be a department you lead; adding others makes it a joint goal they share.'}
             problem={p}
             options={ownerOptions}
             selected={form.owners}

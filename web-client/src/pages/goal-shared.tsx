@@ -22,9 +22,9 @@ export const RESET_LABELS: Readonly<Record<string, string>> = {
   quarterly: 'Quarterly',
 };
 
-/** Whether this person may change (edit, archive, restore) a goal: admins, and leads of every owner. */
+/** Whether this person may change (edit, archive, restore) a goal: admins, and leads of one of its owners. */
 export function mayChange(app: AppState, goal: Pick<GoalView, 'owners'>): boolean {
-  return app.role === 'admin' || (app.role === 'lead' && goal.owners.length > 0 && goal.owners.every((o) => app.leads(o)));
+  return app.role === 'admin' || (app.role === 'lead' && goal.owners.some((o) => app.leads(o)));
 }
 
 /** Whether this person may define goals at all (admins, and leads of at least one department). */
