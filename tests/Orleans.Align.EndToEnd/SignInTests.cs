@@ -152,7 +152,9 @@ public sealed class SignInTests(AlignSystem system)
 
         Assert.Equal(HttpStatusCode.OK, await lead.StatusAsync(HttpMethod.Put, $"/api/v1/campaigns/{campaign}/activities/briefing", new { department = "pr", name = "Press briefing", metrics = new[] { "media_mentions" } }));
         Assert.Equal(HttpStatusCode.OK, await lead.StatusAsync(HttpMethod.Put, "/api/v1/departments/pr/check-in-cadence", new { everyDays = 7 }));
-        Assert.Equal(HttpStatusCode.Forbidden, await lead.StatusAsync(HttpMethod.Post, "/api/v1/campaigns", new { id = "new-one", name = "New", departments = new[] { "pr" } }));
+        // A lead plans campaigns that one of its departments is part of, and none other.
+        Assert.Equal(HttpStatusCode.Forbidden, await lead.StatusAsync(HttpMethod.Post, "/api/v1/campaigns", new { id = "not-ours", name = "Not ours", departments = new[] { "sales" } }));
+        Assert.Equal(HttpStatusCode.Created, await lead.StatusAsync(HttpMethod.Post, "/api/v1/campaigns", new { id = "new-one", name = "New", departments = new[] { "pr" } }));
     }
 
     [Fact]

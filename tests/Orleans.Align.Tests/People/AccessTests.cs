@@ -22,7 +22,7 @@ public sealed class AccessTests
         { "key:ingest",          ".... YYYY YYYY YYYY YYYY .... .... .... .... .... .... .... .... .... .... .... ...." },
         { "key:read",            "YYYY .... .... .... .... .... .... .... .... .... .... .... YYYY .... .... .... ...." },
         { "key:ingest,read",     "YYYY YYYY YYYY YYYY YYYY .... .... .... .... .... .... .... YYYY .... .... .... ...." },
-        { "role:lead:marketing", "YYYY .... .Y.. .Y.. YY.. .Y.. .Y.. .Y.. .... .... .... .... YYYY YY.. .... YYYY .Y.Y" },
+        { "role:lead:marketing", "YYYY .... .Y.. .Y.. YY.. .Y.Y .Y.. .Y.. .... .... .... .... YYYY YY.. .... YYYY .Y.Y" },
         { "role:member:marketing", "YYYY .... .Y.. .Y.. YY.. .... .... .... .... .... .... .... YYYY .... .... .... ...." },
         { "role:viewer:",        "YYYY .... .... .... .... .... .... .... .... .... .... .... YYYY .... .... .... ...." },
         { "role:owner:",         ".... .... .... .... .... .... .... .... .... .... .... .... .... .... .... .... ...." }, // not a role: nothing
