@@ -1,122 +1,16 @@
 // What the campaign pages share: an activity's editor (department in charge, metrics it is expected to
-// move, optional targets), groups of checkboxes with their field messages, and wall times in the
-// organization's time zone for datetime-local inputs.
+// move, optional targets). Groups of checkboxes and wall times come from app/ (re-exported here).
 
 import type { ComponentChildren } from 'preact';
 import type { Problem } from '../api/client';
 import type { ActivityTargetRequest, CampaignActivity, GoalKind, MetricDefinition } from '../api/types';
 import { Field } from '../app/ui';
+import { fromWallTime, toWallTime } from '../app/zoned-time';
 
-// ---- Wall times in a time zone ------------------------------------------------------------------------
+import { CheckGroup } from '../app/check-group';
 
-const partsCache = new Map<string, Intl.DateTimeFormat>();
-
-function wallFormat(timeZone: string): Intl.DateTimeFormat {
-  let f = partsCache.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-CA', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-    });
-    partsCache.set(timeZone, f);
-  }
-  return f;
-}
-
-/** The wall time at `ms` in the zone, as if it were UTC (milliseconds). */
-function wallAsUtc(ms: number, timeZone: string): number {
-  const parts = Object.fromEntries(wallFormat(timeZone).formatToParts(new Date(ms)).map((p) => [p.type, p.value]));
-  return Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute));
-}
-
-/** An instant as the value of a datetime-local input, read in the organization's time zone. */
-export function toWallTime(iso: string | null | undefined, timeZone: string): string {
-  if (!iso) return '';
-  const ms = Date.parse(iso);
-  if (!Number.isFinite(ms)) return '';
-  return new Date(wallAsUtc(ms, timeZone)).toISOString().slice(0, 16);
-}
-
-/** A datetime-local input's value, meant in the organization's time zone, as an ISO instant (null when empty). */
-export function fromWallTime(local: string, timeZone: string): string | null {
-  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(local);
-  if (!m) return null;
-  const guess = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]));
-  const first = wallAsUtc(guess, timeZone) - guess;
-  let at = guess - first;
-  const second = wallAsUtc(at, timeZone) - at;
-  if (second !== first) at = guess - second;
-  return new Date(at).toISOString();
-}
-
-// ---- Groups of checkboxes --------------------------------------------------------------------------------
-
-/** A fieldset of checkboxes (departments, metrics, scopes) with the problem's messages for its field. */
-export function CheckGroup(props: {
-  name: string;
-  legend: string;
-  hint?: string;
-  /** The fieldset's id, when two forms on one page have a group of the same name. */
-  id?: string;
-  problem: Problem | null;
-  options: ReadonlyArray<{ value: string; label: string; disabled?: boolean }>;
-  selected: readonly string[];
-  onChange(selected: string[]): void;
-  empty?: ComponentChildren;
-}) {
-  const id = props.id ?? `group-${props.name.replace(/[^a-zA-Z0-9_-]/g, '-')}`;
-  const messages = props.problem ? props.problem.forField(props.name) : [];
-  const described = [props.hint ? `${id}-hint` : null, messages.length ? `${id}-error` : null].filter(Boolean).join(' ');
-  const toggle = (value: string, on: boolean) => {
-    const next = new Set(props.selected);
-    if (on) next.add(value);
-    else next.delete(value);
-    // The options' order, whatever order they were ticked in: the request (and its field names) stays stable.
-    props.onChange(props.options.map((o) => o.value).filter((v) => next.has(v)));
-  };
-  return (
-    <fieldset
-      class="check-group"
-      id={id}
-      data-field={props.name}
-      data-invalid={messages.length > 0 ? 'true' : undefined}
-      aria-describedby={described || undefined}
-    >
-      <legend>{props.legend}</legend>
-      {props.hint && (
-        <p id={`${id}-hint`} class="field-hint">
-          {props.hint}
-        </p>
-      )}
-      {props.options.length === 0 && props.empty}
-      <div class="check-options">
-        {props.options.map((o) => (
-          <label key={o.value} class="check-option">
-            <input
-              type="checkbox"
-              name={props.name}
-              value={o.value}
-              checked={props.selected.includes(o.value)}
-              disabled={o.disabled}
-              onChange={(e) => toggle(o.value, (e.currentTarget as HTMLInputElement).checked)}
-            />
-            {o.label}
-          </label>
-        ))}
-      </div>
-      {messages.length > 0 && (
-        <p id={`${id}-error`} class="field-error" data-error-for={props.name}>
-          {messages.join(' ')}
-        </p>
-      )}
-    </fieldset>
-  );
-}
+export { CheckGroup };
+export { fromWallTime, toWallTime } from '../app/zoned-time';
 
 // ---- An activity being planned or changed ------------------------------------------------------------------
 

@@ -9,7 +9,9 @@ import { useApp } from '../app/context';
 import { href, navigate } from '../app/router';
 import type { PageProps } from '../app/shell';
 import { ActionButton, Field, Loading, PageHeader, ProblemBanner } from '../app/ui';
-import { CheckboxGroup, FormProblem, fromZoneInput, KIND_LABELS, mayChange, mayDefineGoals, RESET_LABELS, toZoneInput } from './goal-shared';
+import { CheckGroup } from '../app/check-group';
+import { fromWallTime, toWallTime } from '../app/zoned-time';
+import { FormProblem, KIND_LABELS, mayChange, mayDefineGoals, RESET_LABELS } from './goal-shared';
 import './goals.css';
 
 interface FormState {
@@ -74,8 +76,8 @@ export function GoalFormPage(props: PageProps) {
       baseline: '0',
       campaigns: [],
       departments: [],
-      start: toZoneInput(now.toISOString(), format.timeZone),
-      end: toZoneInput(end.toISOString(), format.timeZone),
+      start: toWallTime(now.toISOString(), format.timeZone),
+      end: toWallTime(end.toISOString(), format.timeZone),
       reset: 'none',
       owners: [],
       parent: '',
@@ -100,8 +102,8 @@ export function GoalFormPage(props: PageProps) {
           baseline: String(goal.baseline ?? 0),
           campaigns: [...goal.scope.campaigns],
           departments: [...goal.scope.departments],
-          start: toZoneInput(goal.start, format.timeZone),
-          end: toZoneInput(goal.end, format.timeZone),
+          start: toWallTime(goal.start, format.timeZone),
+          end: toWallTime(goal.end, format.timeZone),
           reset: goal.reset ?? 'none',
           owners: [...goal.owners],
           parent: goal.parentId ?? '',
@@ -154,8 +156,8 @@ export function GoalFormPage(props: PageProps) {
       baseline: numberOrNull(form.baseline),
       owners: form.owners,
       scope: { campaigns: form.campaigns, departments: form.departments },
-      start: fromZoneInput(form.start, format.timeZone) ?? '',
-      end: fromZoneInput(form.end, format.timeZone) ?? '',
+      start: fromWallTime(form.start, format.timeZone) ?? '',
+      end: fromWallTime(form.end, format.timeZone) ?? '',
       kind: form.kind as NonNullable<CreateGoalRequest['kind']>,
       parent: form.parent || null,
       weight: numberOrNull(form.weight),
@@ -335,7 +337,7 @@ export function GoalFormPage(props: PageProps) {
           </Field>
         </div>
         <div class="form-grid">
-          <CheckboxGroup
+          <CheckGroup
             name="owners"
             legend="Owners (departments accountable for it)"
             hint={app.role === 'admin' ? '' : 'One of them must be a department you lead; adding others makes it a joint goal they share.'}
@@ -345,7 +347,7 @@ export function GoalFormPage(props: PageProps) {
             onChange={(owners) => set({ owners })}
             empty={<p class="field-hint">No departments yet.</p>}
           />
-          <CheckboxGroup
+          <CheckGroup
             name="scope.campaigns"
             legend="Scope: campaigns"
             hint="Count only these campaigns' events (none: all)."
@@ -355,7 +357,7 @@ export function GoalFormPage(props: PageProps) {
             onChange={(campaigns) => set({ campaigns })}
             empty={<p class="field-hint">No campaigns yet.</p>}
           />
-          <CheckboxGroup
+          <CheckGroup
             name="scope.departments"
             legend="Scope: departments"
             hint="Count only these departments' events (none: all)."
