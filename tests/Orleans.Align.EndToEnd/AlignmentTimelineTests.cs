@@ -186,10 +186,15 @@ public sealed class AlignmentTimelineTests(AlignSystem system)
         {
             ["onTrackRatio"] = 0.9, ["atRiskRatio"] = 0.7, ["stayTolerance"] = 0.1, ["trendWindowMinutes"] = 60,
             ["trendDrop"] = 0.3, ["highConfidence"] = 7, ["lowConfidence"] = 3, ["alertHoldMinutes"] = 5,
+            ["currency"] = "USD", ["timeZone"] = "UTC",
         };
         Assert.True(JsonNode.DeepEquals(expectedDefaults, defaults), defaults.ToJsonString());
-        Assert.True(JsonNode.DeepEquals(changed, put), put.ToJsonString());
-        Assert.True(JsonNode.DeepEquals(changed, read), read.ToJsonString());
+        // What the PUT left out (currency, time zone) stays as it was.
+        var expected = changed.DeepClone().AsObject();
+        expected["currency"] = "USD";
+        expected["timeZone"] = "UTC";
+        Assert.True(JsonNode.DeepEquals(expected, put), put.ToJsonString());
+        Assert.True(JsonNode.DeepEquals(expected, read), read.ToJsonString());
     }
 
     [Fact]
