@@ -58,6 +58,34 @@ public sealed class WarRoomTvReplayBrowserTests(AlignSystem system)
     }
 
     [Fact]
+    public async Task TV_mode_rotates_between_the_chosen_boards_and_money_follows_the_organizations_currency()
+    {
+        var tenant = await system.CreateTenantAsync("tr");
+        await tenant.SeedLaunchAsync();
+        await tenant.PostOkAsync("/api/v1/goals", new
+        {
+            id = "revenue", title = "Launch revenue", metric = "revenue", target = 5000, owners = new[] { "sales" },
+            start = DateTimeOffset.UtcNow.AddDays(-1), end = DateTimeOffset.UtcNow.AddDays(30),
+        });
+        await tenant.PutOkAsync("/api/v1/settings", new { currency = "EUR", timeZone = "Europe/Berlin" });
+        var email = await tenant.AddPersonAsync("viewer");
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await AppBrowser.LaunchAsync(playwright);
+        var page = await AppBrowser.SignInAsync(browser, tenant, email);
+        await page.EvaluateAsync("() => { window.location.hash = '/war-room/overview?tv=1&boards=overview,campaign:launch&rotate=5'; }");
+        await Assertions.Expect(page.Locator("body")).ToHaveAttributeAsync("data-tv", "on", new() { Timeout = 15_000 });
+        await Assertions.Expect(page.Locator("nav.app-nav")).ToBeHiddenAsync();
+        // Money on the board is in the organization's currency (its settings), not dollars.
+        await Assertions.Expect(page.Locator("[data-goal-id=revenue]")).ToContainTextAsync("€", new() { Timeout = 15_000 });
+        // Then the war room of the launch, and back to the overview: every five seconds.
+        await Assertions.Expect(page.Locator("#board-title")).ToHaveTextAsync("Launch war room", new() { Timeout = 15_000 });
+        await Assertions.Expect(page.Locator("[data-goal-id=revenue]")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("[data-goal-id=revenue]")).ToHaveCountAsync(1, new() { Timeout = 15_000 });
+        Assert.Contains("tv=1", page.Url);
+    }
+
+    [Fact]
     public async Task The_war_room_draws_a_sparkline_per_goal_and_replays_a_past_morning_then_returns_to_live()
     {
         var tenant = await system.CreateTenantAsync("rp");

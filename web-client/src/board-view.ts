@@ -10,16 +10,24 @@ import {
   formatPercent,
   formatTarget,
   formatValue,
+  organizationTimeZone,
   statusLabel,
 } from './format';
 
-const dayFormat = new Intl.DateTimeFormat('en-US', { month: 'short', day: 'numeric', timeZone: 'UTC' });
-const dayYearFormat = new Intl.DateTimeFormat('en-US', {
-  month: 'short',
-  day: 'numeric',
-  year: 'numeric',
-  timeZone: 'UTC',
-});
+// Dates in the organization's time zone (format.ts), made again when it changes.
+const dayFormats = new Map<string, { day: Intl.DateTimeFormat; dayYear: Intl.DateTimeFormat }>();
+function dateFormats(): { day: Intl.DateTimeFormat; dayYear: Intl.DateTimeFormat } {
+  const timeZone = organizationTimeZone();
+  let f = dayFormats.get(timeZone);
+  if (!f) {
+    f = {
+      day: new Intl.DateTimeFormat('en-US', { month: 'short', day: 'numeric', timeZone }),
+      dayYear: new Intl.DateTimeFormat('en-US', { month: 'short', day: 'numeric', year: 'numeric', timeZone }),
+    };
+    dayFormats.set(timeZone, f);
+  }
+  return f;
+}
 const clockFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 const titleCollator = new Intl.Collator('en', { sensitivity: 'base', numeric: true });
 
@@ -92,6 +100,11 @@ export class BoardView {
   reset(): void {
     this.showLoading('Orleans.Align');
     document.title = 'Orleans.Align';
+  }
+
+  /** Draws every card again (the organization's currency or time zone changed). */
+  refresh(): void {
+    for (const card of this.#cards.values()) this.#update(card, card.goal, false);
   }
 
   /** Department ids are what goals carry; names arrive separately and may come later. */
@@ -417,11 +430,12 @@ function formatPeriod(start: string | null, end: string | null): string {
   const from = parseDate(start);
   const to = parseDate(end);
   if (from && to) {
-    const sameYear = from.getUTCFullYear() === to.getUTCFullYear();
-    return `${(sameYear ? dayFormat : dayYearFormat).format(from)} – ${dayYearFormat.format(to)}`;
+    const { day, dayYear } = dateFormats();
+    const sameYear = dayYear.formatToParts(from).find((p) => p.type === 'year')?.value === dayYear.formatToParts(to).find((p) => p.type === 'year')?.value;
+    return `${(sameYear ? day : dayYear).format(from)} – ${dayYear.format(to)}`;
   }
-  if (to) return `until ${dayYearFormat.format(to)}`;
-  if (from) return `from ${dayYearFormat.format(from)}`;
+  if (to) return `until ${dateFormats().dayYear.format(to)}`;
+  if (from) return `from ${dateFormats().dayYear.format(from)}`;
   return '';
 }
 

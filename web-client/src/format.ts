@@ -3,13 +3,41 @@
 import type { GoalKind, GoalStatus } from './live';
 
 const countFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
-const usdWhole = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', maximumFractionDigits: 0 });
-const usdCents = new Intl.NumberFormat('en-US', {
-  style: 'currency',
-  currency: 'USD',
-  minimumFractionDigits: 2,
-  maximumFractionDigits: 2,
-});
+// Money in the organization's currency (its settings; the board's snapshot carries it), US dollars
+// until the first snapshot says otherwise.
+let moneyWhole = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', maximumFractionDigits: 0 });
+let moneyCents = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: 2 });
+let zone = 'UTC';
+
+/** Formats money in this currency and dates in this time zone from now on; false when nothing changed. */
+export function setOrganizationLocale(currency: string | null | undefined, timeZone: string | null | undefined): boolean {
+  let changed = false;
+  if (currency && /^[A-Z]{3}$/.test(currency) && moneyWhole.resolvedOptions().currency !== currency) {
+    try {
+      moneyWhole = new Intl.NumberFormat('en-US', { style: 'currency', currency, maximumFractionDigits: 0 });
+      moneyCents = new Intl.NumberFormat('en-US', { style: 'currency', currency, minimumFractionDigits: 2, maximumFractionDigits: 2 });
+      changed = true;
+    } catch {
+      // A currency this browser does not know: keep the one we have.
+    }
+  }
+  if (timeZone && timeZone !== zone) {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone });
+      zone = timeZone;
+      changed = true;
+    } catch {
+      // A zone this browser does not know: keep the one we have.
+    }
+  }
+  return changed;
+}
+
+/** The organization's time zone, for the board's dates. */
+export function organizationTimeZone(): string {
+  return zone;
+}
+
 const ratioFormat = new Intl.NumberFormat('en-US', {
   style: 'percent',
   minimumFractionDigits: 1,
@@ -30,7 +58,7 @@ export function formatPercent(percent: number): string {
 }
 
 /**
- * A metric value in its unit: currency as whole dollars from 100 up (cents
+ * A metric value in its unit: money in the organization's currency, whole from 100 up (cents
  * below), a ratio (0.0345) as a percent with one decimal ("3.5%"), a percent
  * unit (already in points) with one decimal, anything else as a plain count.
  */
@@ -39,7 +67,7 @@ export function formatValue(value: number | null | undefined, unit: string | und
   if (!Number.isFinite(value)) return '–';
   switch (unit) {
     case 'currency':
-      return (Math.abs(value) >= 100 ? usdWhole : usdCents).format(value);
+      return (Math.abs(value) >= 100 ? moneyWhole : moneyCents).format(value);
     case 'ratio':
       return ratioFormat.format(value);
     case 'percent':

@@ -108,6 +108,8 @@ export interface LiveHub {
 export interface LiveBoardCallbacks {
   onState?(state: ConnectionState): void;
   onBoard?(change: BoardChange): void;
+  /** A whole snapshot arrived (before it is shown): what it says of the organization (currency, time zone). */
+  onSnapshot?(snapshot: BoardSnapshot): void;
   /** A message to show, or null once the problem it described is gone. */
   onError?(message: string | null): void;
   /** The server rejected the key; retrying with the same one is pointless. */
@@ -351,6 +353,7 @@ export class LiveBoard {
   }
 
   #applySnapshot(boardId: string, snapshot: BoardSnapshot): void {
+    this.#cb.onSnapshot?.(snapshot);
     const goals = new Map<string, GoalView>();
     for (const goal of snapshot.goals ?? []) goals.set(goal.id, goal);
     // The snapshot's feed replaces ours. Entries are only "new" when the same

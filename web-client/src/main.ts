@@ -9,6 +9,7 @@ import { RulesView } from './rules-view';
 import { BoardView, renderStatus } from './board-view';
 import { forgetKey, isBoardLink, loadBoardLink, loadKey, readableUrl, saveCredential, takeKeyFromUrl } from './credentials';
 import { ErrorBanner } from './error-banner';
+import { setOrganizationLocale } from './format';
 import { FeedView } from './feed-view';
 import { LiveBoard, createHubConnection, type BoardChange, type BoardSnapshot, type BoardState, type ConnectionState } from './live';
 import { CardSparklines } from './war-room-sparks';
@@ -405,6 +406,11 @@ async function open(key: string | null): Promise<void> {
         wasDown = false;
         void loadLists(api, mySession);
       }
+    },
+    onSnapshot: (snapshot) => {
+      if (mySession !== session) return;
+      // Money and dates in the organization's currency and time zone (cards drawn before are drawn again).
+      if (setOrganizationLocale(snapshot.currency, snapshot.timeZone)) view.refresh();
     },
     onBoard: (change) => {
       if (mySession !== session) return;

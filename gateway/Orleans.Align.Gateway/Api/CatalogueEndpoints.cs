@@ -380,7 +380,8 @@ public static class CatalogueEndpoints
         if (!BoardIds.IsValid(boardId)) return NotFound($"Board {InputLimits.Echo(boardId)} does not exist; boards are {BoardIds.Rule}.");
         if (!http.User.AllowsBoard(boardId))
             return TypedResults.Problem(statusCode: 403, title: "Not allowed", detail: "A board link reads its own board only.");
-        return TypedResults.Ok(await cluster.GetGrain<IBoardGrain>(GrainKeys.For(http.User.OrgId(), boardId)).GetSnapshotAsync());
+        var snapshot = await cluster.GetGrain<IBoardGrain>(GrainKeys.For(http.User.OrgId(), boardId)).GetSnapshotAsync();
+        return TypedResults.Ok(await Live.BoardWatches.WithLocaleAsync(cluster, http.User.OrgId(), snapshot));
     }
 
     internal static IResult NotFound(string detail) => TypedResults.Problem(statusCode: 404, title: "Not found", detail: detail);

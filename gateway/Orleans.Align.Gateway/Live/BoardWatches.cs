@@ -50,7 +50,14 @@ public sealed class BoardWatches(IClusterClient cluster, IHubContext<LiveHub> hu
         // version that did not grow). A later watcher's snapshot does not raise the mark, so watchers
         // already here who missed a push are still caught up by the renewal.
         _forwarded.TryAdd((orgId, boardId), snapshot.Version);
-        return snapshot;
+        return await WithLocaleAsync(cluster, orgId, snapshot);
+    }
+
+    /// <summary>The snapshot with the organization's currency and time zone, which its screens format with.</summary>
+    public static async Task<BoardSnapshot> WithLocaleAsync(IClusterClient cluster, string orgId, BoardSnapshot snapshot)
+    {
+        var settings = (await cluster.GetGrain<IOrganizationGrain>(orgId).GetSettingsAsync()).WithDefaults();
+        return snapshot with { Currency = settings.Currency, TimeZone = settings.TimeZone };
     }
 
     public async Task UnwatchAsync(string orgId, string boardId, string connectionId)

@@ -8,7 +8,11 @@ public sealed record BoardSnapshot(
     [property: Id(3)] IReadOnlyList<GoalView> Goals,
     [property: Id(4)] IReadOnlyList<FeedEntry>? Feed = null,
     [property: Id(5)] CampaignView? Campaign = null,
-    [property: Id(6)] DepartmentScorecard? Department = null);
+    [property: Id(6)] DepartmentScorecard? Department = null,
+    // The organization's currency and time zone (its settings), for showing money and times; set by the
+    // gateway on the snapshots it hands out (a wall-screen link cannot read the settings themselves).
+    [property: Id(7)] string? Currency = null,
+    [property: Id(8)] string? TimeZone = null);
 
 /// <summary>
 /// The goals that changed since the previous push, and the campaign's results or the department's
