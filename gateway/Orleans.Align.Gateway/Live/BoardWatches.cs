@@ -53,11 +53,29 @@ public sealed class BoardWatches(IClusterClient cluster, IHubContext<LiveHub> hu
         return await WithLocaleAsync(cluster, orgId, snapshot);
     }
 
-    /// <summary>The snapshot with the organization's currency and time zone, which its screens format with.</summary>
+    // An organization's currency and time zone, read at most every 30 s per gateway: a watch (many after a
+    // silo restart) should not wait on the organization grain, and a changed currency reaches new screens soon enough.
+    private static readonly ConcurrentDictionary<string, (string Currency, string TimeZone, DateTime ReadAt)> Locales = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The snapshot with the organization's currency and time zone, which its screens format with. Bounded: if the
+    /// settings cannot be read within 2 s (a silo just left), the snapshot goes without them and screens keep theirs.
+    /// </summary>
     public static async Task<BoardSnapshot> WithLocaleAsync(IClusterClient cluster, string orgId, BoardSnapshot snapshot)
     {
-        var settings = (await cluster.GetGrain<IOrganizationGrain>(orgId).GetSettingsAsync()).WithDefaults();
-        return snapshot with { Currency = settings.Currency, TimeZone = settings.TimeZone };
+        if (!Locales.TryGetValue(orgId, out var locale) || DateTime.UtcNow - locale.ReadAt > TimeSpan.FromSeconds(30))
+        {
+            try
+            {
+                var settings = (await cluster.GetGrain<IOrganizationGrain>(orgId).GetSettingsAsync().WaitAsync(TimeSpan.FromSeconds(2))).WithDefaults();
+                Locales[orgId] = locale = (settings.Currency, settings.TimeZone, DateTime.UtcNow);
+            }
+            catch (Exception e) when (e is TimeoutException or OrleansException)
+            {
+                if (locale.Currency is null) return snapshot;
+            }
+        }
+        return snapshot with { Currency = locale.Currency, TimeZone = locale.TimeZone };
     }
 
     public async Task UnwatchAsync(string orgId, string boardId, string connectionId)

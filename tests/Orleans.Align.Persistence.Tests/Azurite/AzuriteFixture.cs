@@ -174,19 +174,8 @@ public sealed class AzuriteFixture : IAsyncLifetime
         }
     }
 
-    private static int FindFreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        try
-        {
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-        finally
-        {
-            listener.Stop();
-        }
-    }
+    // Below the kernel's ephemeral range (see LoopbackPorts).
+    private static int FindFreePort() => Orleans.Align.Testing.LoopbackPorts.Free();
 
     private static string FindRepositoryRoot()
     {

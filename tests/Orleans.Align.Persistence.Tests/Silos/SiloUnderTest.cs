@@ -86,10 +86,7 @@ public sealed class SiloUnderTest : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    // Below the kernel's ephemeral range: a port picked by binding to 0 could become the local end of an
+    // outgoing connection before the silo binds it ("address already in use").
+    private static int FreePort() => Orleans.Align.Testing.LoopbackPorts.Free();
 }
