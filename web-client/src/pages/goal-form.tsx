@@ -11,7 +11,7 @@ import type { PageProps } from '../app/shell';
 import { ActionButton, Field, Loading, PageHeader, ProblemBanner } from '../app/ui';
 import { CheckGroup } from '../app/check-group';
 import { fromWallTime, toWallTime } from '../app/zoned-time';
-import { FormProblem, KIND_LABELS, mayChange, mayDefineGoals, RESET_LABELS } from './goal-shared';
+import { ArchiveButton, FormProblem, KIND_LABELS, mayChange, mayDefineGoals, RESET_LABELS, setGoalArchived } from './goal-shared';
 import './goals.css';
 
 interface FormState {
@@ -193,9 +193,7 @@ export function GoalFormPage(props: PageProps) {
     setBusy(true);
     setProblem(null);
     try {
-      const path = archived ? '/api/v1/goals/{goalId}/archive' : '/api/v1/goals/{goalId}/restore';
-      const view = await ok(api.POST(path, { params: { path: { goalId: existing.id } } }));
-      setExisting(view as GoalView);
+      setExisting(await setGoalArchived(api, existing.id, archived));
     } catch (err) {
       setProblem(err as Error);
     } finally {
@@ -216,15 +214,7 @@ export function GoalFormPage(props: PageProps) {
             <a class="button" href={href(['goals', existing.id])}>
               Back to the goal
             </a>
-            {existing.archived ? (
-              <ActionButton type="button" busy={busy} id="restore-goal" onClick={() => void archive(false)}>
-                Restore
-              </ActionButton>
-            ) : (
-              <ActionButton type="button" busy={busy} id="archive-goal" onClick={() => void archive(true)}>
-                Archive
-              </ActionButton>
-            )}
+            <ArchiveButton goal={existing} busy={busy} onArchive={(archived) => void archive(archived)} />
           </>
         )}
       </PageHeader>

@@ -1,9 +1,8 @@
 // What the goal pages share: who may change a goal, how a goal's numbers read, the level a goal sits
-// at in the alignment tree, groups of checkboxes with the API's messages, and date-times typed in
-// the organization's time zone.
+// at in the alignment tree, archiving and restoring, and how a form's refusal reads.
 
-import { Problem } from '../api/client';
-import { ProblemBanner } from '../app/ui';
+import { ok, Problem, type AppApi } from '../api/client';
+import { ActionButton, ProblemBanner } from '../app/ui';
 import type { GoalView } from '../api/types';
 import type { AppState } from '../app/context';
 
@@ -88,4 +87,23 @@ export function FormProblem(props: { problem: Problem | Error | null; fields: re
     );
   }
   return <ProblemBanner problem={p} />;
+}
+
+/** Archives or restores a goal; the goal's view as the API answers it. */
+export async function setGoalArchived(api: AppApi, goalId: string, archived: boolean): Promise<GoalView> {
+  const path = archived ? '/api/v1/goals/{goalId}/archive' : '/api/v1/goals/{goalId}/restore';
+  return (await ok(api.POST(path, { params: { path: { goalId } } }))) as GoalView;
+}
+
+/** Restore for an archived goal, Archive otherwise. */
+export function ArchiveButton(props: { goal: Pick<GoalView, 'archived'>; busy: boolean; onArchive(archived: boolean): void }) {
+  return props.goal.archived ? (
+    <ActionButton type="button" busy={props.busy} id="restore-goal" onClick={() => props.onArchive(false)}>
+      Restore
+    </ActionButton>
+  ) : (
+    <ActionButton type="button" busy={props.busy} id="archive-goal" onClick={() => props.onArchive(true)}>
+      Archive
+    </ActionButton>
+  );
 }

@@ -14,7 +14,7 @@ import type { PageProps } from '../app/shell';
 import { ActionButton, Empty, Field, Loading, PageHeader, ProblemBanner, StatusBadge } from '../app/ui';
 import { statusLabel } from '../format';
 import { ConfidenceChart, GoalChart } from './goal-chart';
-import { FormProblem, goalLevel, KIND_LABELS, LEVEL_LABELS, mayChange, ownerNames, progressText, RESET_LABELS } from './goal-shared';
+import { ArchiveButton, FormProblem, goalLevel, KIND_LABELS, LEVEL_LABELS, mayChange, ownerNames, progressText, RESET_LABELS, setGoalArchived } from './goal-shared';
 import './goals.css';
 
 const EVENTS_PAGE = 20;
@@ -104,8 +104,7 @@ export function GoalPage(props: PageProps) {
     setBusy(true);
     setActionProblem(null);
     try {
-      const path = archived ? '/api/v1/goals/{goalId}/archive' : '/api/v1/goals/{goalId}/restore';
-      setGoal((await ok(api.POST(path, { params: { path: { goalId } } }))) as GoalView);
+      setGoal(await setGoalArchived(api, goalId, archived));
       void load();
     } catch (err) {
       setActionProblem(err as Error);
@@ -134,15 +133,7 @@ export function GoalPage(props: PageProps) {
             <a class="button" href={href(['goals', goal.id, 'edit'])} id="edit-goal">
               Edit
             </a>
-            {goal.archived ? (
-              <ActionButton type="button" busy={busy} id="restore-goal" onClick={() => void archive(false)}>
-                Restore
-              </ActionButton>
-            ) : (
-              <ActionButton type="button" busy={busy} id="archive-goal" onClick={() => void archive(true)}>
-                Archive
-              </ActionButton>
-            )}
+            <ArchiveButton goal={goal} busy={busy} onArchive={(archived) => void archive(archived)} />
           </>
         )}
       </PageHeader>
