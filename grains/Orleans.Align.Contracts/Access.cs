@@ -45,6 +45,11 @@ public enum AlignAction
     /// of) a campaign none of whose departments it leads.
     /// </summary>
     PlanCampaign,
+    /// <summary>
+    /// Webhook sources (inbound, with their secrets) and outbound subscriptions with their delivery logs: admins only,
+    /// since a source's secret is a credential of the organization and a subscription sends its feed out of it.
+    /// </summary>
+    ManageIntegrations,
 }
 
 /// <summary>
@@ -117,7 +122,7 @@ public static class Access
                 departments.Count > 0 && departments.All(grant.LeadOf.Contains),
             // An integrated campaign spans departments: leading one of them is enough to plan it.
             AlignAction.PlanCampaign => departments.Count > 0 && departments.Any(grant.LeadOf.Contains),
-            AlignAction.ManageCatalogue or AlignAction.ManageSettings or AlignAction.ManageKeys or AlignAction.ManagePeople or AlignAction.ReadAudit => false,
+            AlignAction.ManageCatalogue or AlignAction.ManageSettings or AlignAction.ManageKeys or AlignAction.ManagePeople or AlignAction.ReadAudit or AlignAction.ManageIntegrations => false,
             _ => false,
         };
     }

@@ -17,19 +17,19 @@ public sealed class AccessTests
     /// </summary>
     public static readonly TheoryData<string, string> Expected = new()
     {
-        //                        Read Ingst ChkIn Annce Ackn  Goal  Activ Cadnc Catlg Setng Keys  Peopl Watch Links Audit Revw Plan
-        { "key:",                ".... .... .... .... .... .... .... .... .... .... .... .... .... .... .... .... ...." },
-        { "key:ingest",          ".... YYYY YYYY YYYY YYYY .... .... .... .... .... .... .... .... .... .... .... ...." },
-        { "key:read",            "YYYY .... .... .... .... .... .... .... .... .... .... .... YYYY .... .... .... ...." },
-        { "key:ingest,read",     "YYYY YYYY YYYY YYYY YYYY .... .... .... .... .... .... .... YYYY .... .... .... ...." },
-        { "role:lead:marketing", "YYYY .... .Y.. .Y.. YY.. .Y.Y .Y.. .Y.. .... .... .... .... YYYY YY.. .... YYYY .Y.Y" },
-        { "role:member:marketing", "YYYY .... .Y.. .Y.. YY.. .... .... .... .... .... .... .... YYYY .... .... .... ...." },
-        { "role:viewer:",        "YYYY .... .... .... .... .... .... .... .... .... .... .... YYYY .... .... .... ...." },
-        { "role:owner:",         ".... .... .... .... .... .... .... .... .... .... .... .... .... .... .... .... ...." }, // not a role: nothing
+        //                        Read Ingst ChkIn Annce Ackn  Goal  Activ Cadnc Catlg Setng Keys  Peopl Watch Links Audit Revw Plan  Integ
+        { "key:",                ".... .... .... .... .... .... .... .... .... .... .... .... .... .... .... .... .... ...." },
+        { "key:ingest",          ".... YYYY YYYY YYYY YYYY .... .... .... .... .... .... .... .... .... .... .... .... ...." },
+        { "key:read",            "YYYY .... .... .... .... .... .... .... .... .... .... .... YYYY .... .... .... .... ...." },
+        { "key:ingest,read",     "YYYY YYYY YYYY YYYY YYYY .... .... .... .... .... .... .... YYYY .... .... .... .... ...." },
+        { "role:lead:marketing", "YYYY .... .Y.. .Y.. YY.. .Y.Y .Y.. .Y.. .... .... .... .... YYYY YY.. .... YYYY .Y.Y ...." },
+        { "role:member:marketing", "YYYY .... .Y.. .Y.. YY.. .... .... .... .... .... .... .... YYYY .... .... .... .... ...." },
+        { "role:viewer:",        "YYYY .... .... .... .... .... .... .... .... .... .... .... YYYY .... .... .... .... ...." },
+        { "role:owner:",         ".... .... .... .... .... .... .... .... .... .... .... .... .... .... .... .... .... ...." }, // not a role: nothing
         // A wall-screen board link: watching (its one board, see below) and nothing else, not even Read.
-        { "link:overview",       ".... .... .... .... .... .... .... .... .... .... .... .... YYYY .... .... .... ...." },
-        { "link:campaign:launch", ".... .... .... .... .... .... .... .... .... .... .... .... YYYY .... .... .... ...." },
-        { "link:department:marketing", ".... .... .... .... .... .... .... .... .... .... .... .... YYYY .... .... .... ...." },
+        { "link:overview",       ".... .... .... .... .... .... .... .... .... .... .... .... YYYY .... .... .... .... ...." },
+        { "link:campaign:launch", ".... .... .... .... .... .... .... .... .... .... .... .... YYYY .... .... .... .... ...." },
+        { "link:department:marketing", ".... .... .... .... .... .... .... .... .... .... .... .... YYYY .... .... .... .... ...." },
     };
 
     [Theory]
