@@ -133,13 +133,22 @@ public sealed class ClusterTests(ThreeSiloCluster system)
         await ingest.WaitForAcknowledgedBatchesAsync(20);
         for (var silo = 0; silo < system.SiloCount; silo++)
         {
+            system.Note($"stopping silo {silo}");
             await system.StopSiloAsync(silo);
+            system.Note($"stopped silo {silo}; starting it");
             await system.StartSiloAsync(silo);
             // Load keeps flowing and every viewer keeps receiving pushes after each restart.
             var restarted = DateTime.UtcNow;
+            system.Note($"silo {silo} is back");
             await ingest.WaitForAcknowledgedBatchesAsync(ingest.AcknowledgedBatches + 15);
             foreach (var viewer in viewers)
-                await Eventually.EqualAsync(1, () => Task.FromResult(viewer.FirstPushAfter(restarted) is null ? 0.0 : 1.0), timeoutMs: 15_000);
+            {
+                var deadline = DateTime.UtcNow.AddSeconds(15);
+                while (viewer.FirstPushAfter(restarted) is null && DateTime.UtcNow < deadline) await Task.Delay(50);
+                var first = viewer.FirstPushAfter(restarted);
+                system.Note($"viewer on {viewer.Gateway}: {(first is { } at ? $"first push {(at - restarted).TotalSeconds:0.0} s after silo {silo} was back" : $"no push within 15 s of waiting, after silo {silo} was back")}");
+                Assert.True(first is not null, $"The viewer on {viewer.Gateway} had no push within 15 s of waiting after silo {silo} was back at {restarted:HH:mm:ss.fff} (see the timeline and process logs in {system.LogDirectory}).");
+            }
         }
         Volatile.Write(ref done, true);
         await sending;

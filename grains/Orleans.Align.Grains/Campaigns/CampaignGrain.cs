@@ -133,7 +133,8 @@ public sealed class CampaignGrain(
             var departments = campaign.Departments.Concat((campaign.Activities ?? []).Select(a => a.Department)).Distinct();
             await Task.WhenAll(departments
                 .Select(d => GrainFactory.GetGrain<IDepartmentGrain>(GrainKeys.For(Key.OrgId, d)).CampaignChangedAsync(view))
-                .Append(GrainFactory.GetGrain<IBoardGrain>(GrainKeys.For(Key.OrgId, BoardIds.ForCampaign(campaign.Id))).CampaignChangedAsync(view)));
+                .Append(GrainFactory.GetGrain<IBoardGrain>(GrainKeys.For(Key.OrgId, BoardIds.ForCampaign(campaign.Id))).CampaignChangedAsync(view)))
+                .WaitAsync(PeerCalls.PublishWait);
         }
         catch (Exception ex)
         {

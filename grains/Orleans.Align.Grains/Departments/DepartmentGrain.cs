@@ -138,7 +138,7 @@ public sealed class DepartmentGrain(
         if (await GetScorecardAsync() is not { } view) return;
         try
         {
-            await GrainFactory.GetGrain<IBoardGrain>(GrainKeys.For(Key.OrgId, BoardIds.ForDepartment(Key.Id))).DepartmentChangedAsync(view);
+            await GrainFactory.GetGrain<IBoardGrain>(GrainKeys.For(Key.OrgId, BoardIds.ForDepartment(Key.Id))).DepartmentChangedAsync(view).WaitAsync(PeerCalls.PublishWait);
         }
         catch (Exception ex)
         {

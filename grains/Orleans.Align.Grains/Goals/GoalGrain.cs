@@ -550,7 +550,7 @@ public sealed class GoalGrain(
             calls.AddRange(d.Owners.Select(o => GrainFactory.GetGrain<IDepartmentGrain>(GrainKeys.For(orgId, o)).GoalChangedAsync(view)));
             if (d.ParentId is { } parent)
                 calls.Add(GrainFactory.GetGrain<IGoalGrain>(GrainKeys.For(orgId, parent)).ChildChangedAsync(d.Id, view.Percent, d.Weight));
-            await Task.WhenAll(calls);
+            await Task.WhenAll(calls).WaitAsync(Views.PeerCalls.PublishWait);
         }
         catch (Exception ex)
         {

@@ -472,7 +472,7 @@ public sealed class IngestLogGrain(
             var handover = cursor.Take(options.Value.MaxEventsPerDelivery);
             try
             {
-                var applied = await view.ApplyAsync(handover.Range);
+                var applied = await view.ApplyAsync(handover.Range).WaitAsync(Views.PeerCalls.DeliveryWait);
                 cursor.Confirm(handover);
                 if (applied > _lastSequence) await CheckTailAsync(applied);
             }

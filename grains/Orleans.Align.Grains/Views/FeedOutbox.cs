@@ -30,8 +30,8 @@ public static class FeedOutbox
             var change = outbox[0];
             try
             {
-                if (change.Post is { } entry) await feed.PostAsync(entry);
-                else if (change.ResolveKey is { } key) await feed.ResolveAsync(key, change.ResolvedAt);
+                if (change.Post is { } entry) await feed.PostAsync(entry).WaitAsync(PeerCalls.PublishWait);
+                else if (change.ResolveKey is { } key) await feed.ResolveAsync(key, change.ResolvedAt).WaitAsync(PeerCalls.PublishWait);
             }
             catch (Exception ex)
             {
