@@ -502,13 +502,19 @@ public sealed class IngestLogGrain(
             if (stored.TryGetValue(target, out var corrected)) wanted.Add(corrected.Sequence);
             if (stored.TryGetValue(Corrections.MarkerOf(target), out var newer)) wanted.Add(newer.Sequence);
         }
+        // Targets close together in the log (a month-end batch correcting a run of events) share one read.
+        const int Span = 512;
         foreach (var sequence in wanted)
         {
             if (read.ContainsKey(sequence)) continue;
-            var page = await store.ReadAsync(OrgId, sequence, 1, cancellationToken);
-            if (page.Count == 0 || page[0].Sequence != sequence)
+            var last = wanted.GetViewBetween(sequence, sequence + Span - 1).Max;
+            var page = await store.ReadAsync(OrgId, sequence, (int)(last - sequence + 1), cancellationToken);
+            foreach (var e in page)
+            {
+                if (wanted.Contains(e.Sequence)) read[e.Sequence] = e;
+            }
+            if (!read.ContainsKey(sequence))
                 throw new InvalidOperationException($"The log of '{OrgId}' does not hold sequence {sequence}, which its dedupe index names.");
-            read[sequence] = page[0];
         }
         return read;
     }

@@ -146,6 +146,23 @@ public sealed class CorrectionTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task A_batch_correcting_runs_of_events_near_and_far_apart_in_the_log_is_exact()
+    {
+        var org = await cluster.NewOrganizationAsync();
+        await org.CreateGoalAsync("leads", "leads");
+        await org.IngestAsync([.. Enumerable.Range(0, 600).Select(i => Event($"e{i}", "leads", 10))]);
+        await org.IngestAsync([.. Enumerable.Range(600, 600).Select(i => Event($"e{i}", "leads", 10))]);
+
+        // Every third event (spread over more than one read span), to 1 + i % 4.
+        var corrected = Enumerable.Range(0, 1200).Where(i => i % 3 == 0).ToList();
+        var result = await org.IngestAsync([.. corrected.Select(i => Correct($"r{i}", $"e{i}", 1 + i % 4))]);
+
+        Assert.Equal(corrected.Count, result.Accepted);
+        var expected = 1200 * 10 + corrected.Sum(i => 1 + i % 4 - 10);
+        Assert.Equal(expected, (await org.AppliedThroughAsync("leads", result.LastSequence)).Progress);
+    }
+
+    [Fact]
     public async Task A_gauge_correction_replaces_the_reading_it_corrects_while_it_is_the_latest()
     {
         var org = await cluster.NewOrganizationAsync();
