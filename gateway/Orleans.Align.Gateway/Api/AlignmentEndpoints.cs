@@ -162,8 +162,11 @@ public static class AlignmentEndpoints
         // Off the goal's turn, and abandoned with the request: a caller who gives up stops the reading.
         var page = await cluster.GetGrain<ITimelineGrain>(http.User.OrgId()).GetGoalEventsAsync(goalId, before, limit ?? 50, http.RequestAborted);
         return TypedResults.Ok(new GoalEventsPage(
-            [.. page.Events.Select(e => new GoalEventResponse(e.Sequence, e.Event.Id, e.Event.Metric, e.Event.Value, e.Event.Timestamp,
-                e.Event.Campaign, e.Event.Department, e.Event.Source))],
+            [.. page.Events.Select(e => e.Event.Corrects is { } corrects
+                ? new GoalEventResponse(e.Sequence, e.Event.Id, e.Event.Metric, e.Event.Value, e.Event.Timestamp, e.Event.Campaign, e.Event.Department, e.Event.Source,
+                    corrects, e.Event.CorrectedSequence, e.Event.Previous, e.Event.Amount, e.Event.CorrectedAt)
+                : new GoalEventResponse(e.Sequence, e.Event.Id, e.Event.Metric, e.Event.Value, e.Event.Timestamp,
+                    e.Event.Campaign, e.Event.Department, e.Event.Source))],
             page.NextBefore is { } n ? $"/api/v1/goals/{goalId}/events?before={n}&limit={limit ?? 50}" : null));
     }
 

@@ -17,7 +17,8 @@ public static class EventEndpoints
             .Reads(options.MaxRequestBytes)
             .LimitsEventRate()
             .Answers<IngestResponse>()
-            .WithMetadata(new ProducesResponseTypeMetadata(StatusCodes.Status409Conflict, typeof(IngestConflictProblem), [ApiInput.ProblemContentType]));
+            .WithMetadata(new ProducesResponseTypeMetadata(StatusCodes.Status409Conflict, typeof(IngestConflictProblem), [ApiInput.ProblemContentType]))
+            .WithMetadata(new ProducesResponseTypeMetadata(StatusCodes.Status422UnprocessableEntity, typeof(IngestRefusedProblem), [ApiInput.ProblemContentType]));
     }
 
     /// <summary>
@@ -44,6 +45,19 @@ public static class EventEndpoints
             throw new AlignException(AlignErrorKind.Unavailable, "The event log did not acknowledge in time; nothing is acknowledged. Retry later.");
         }
         var conflicts = (result.Conflicts ?? []).Select(c => new IngestConflictResponse(c.Index, c.Id, c.StoredSequence)).ToList();
+        if (result.Refusals is { Count: > 0 } refused)
+        {
+            // A correction that cannot be applied refuses the batch whole: nothing of it was stored.
+            var refusals = refused.Select(r => new IngestRefusalResponse(r.Index, r.Id, r.Corrects, r.Reason, r.Detail, r.NewerCorrection)).ToList();
+            var chain = refused.All(r => r.Reason == CorrectionRefusal.AlreadyCorrected);
+            return TypedResults.Problem(
+                detail: $"{refused[0].Detail}{(refused.Count > 1 ? $" ({refused.Count} corrections refused: see 'refusals'.)" : "")} Nothing of the batch was stored.",
+                statusCode: chain ? StatusCodes.Status409Conflict : StatusCodes.Status422UnprocessableEntity,
+                title: chain ? "The event was corrected already" : "The correction cannot be applied",
+                extensions: chain
+                    ? new Dictionary<string, object?> { ["conflicts"] = conflicts, ["refusals"] = refusals }
+                    : new Dictionary<string, object?> { ["refusals"] = refusals });
+        }
         if (conflicts.Count > 0 && conflicts.Count == events.Count)
         {
             return TypedResults.Problem(

@@ -49,9 +49,12 @@ public static class EventValidation
             // An activity is one of a campaign's: the event names both.
             if (e.Activity is not null && e.Campaign is null) v.Add($"{field}.activity", "needs the event's campaign: an activity belongs to a campaign.");
             var source = v.Text($"{field}.source", e.Source, InputLimits.MaxSourceLength, required: false);
+            var corrects = v.Text($"{field}.corrects", e.Corrects, MaxIdLength, required: false);
+            if (e.Corrects is not null && string.IsNullOrWhiteSpace(e.Corrects)) v.Add($"{field}.corrects", "must name the id of the event it corrects, or be left out.");
+            else if (corrects is not null && corrects == id) v.Add($"{field}.corrects", "must name another event: an event cannot correct itself.");
 
             if (v.IsValid)
-                events.Add(new MetricEvent(id!, e.Metric!, e.Value!.Value, timestamp.ToUniversalTime(), e.Campaign, e.Department, source, TimestampAssigned: e.Timestamp is null, Activity: e.Activity));
+                events.Add(new MetricEvent(id!, e.Metric!, e.Value!.Value, timestamp.ToUniversalTime(), e.Campaign, e.Department, source, TimestampAssigned: e.Timestamp is null, Activity: e.Activity, Corrects: corrects));
         }
         return (v, events);
     }

@@ -152,6 +152,12 @@ public sealed record CreateReviewRequest(
 public sealed record ReviewComparison(string ReviewId, string Name, DateTimeOffset FrozenAt, IReadOnlyList<GoalComparison> Goals);
 public sealed record GoalComparison(string Id, string Title, double? Then, double? Now, double? Change, double? PercentThen, double? PercentNow, GoalStatus? StatusThen, GoalStatus? StatusNow);
 
+/// <summary>
+/// One metric event. <c>corrects</c>: the id of an earlier event of the organization that this one corrects, with
+/// <c>value</c> the corrected value (0 retracts): the views change by the difference once. A correction keeps the
+/// corrected event's metric, campaign, department and activity (leave them out, or name the same ones) and its
+/// event time (its own <c>timestamp</c>, if given, is kept as when the correction was made).
+/// </summary>
 public sealed record EventRequest(
     [property: Required, StringLength(MaxEventIdLength, MinimumLength = 1)] string? Id,
     [property: Required, StringLength(64, MinimumLength = 1), RegularExpression(MetricKeyPattern)] string? Metric,
@@ -160,7 +166,8 @@ public sealed record EventRequest(
     [property: StringLength(Identifiers.MaxLength, MinimumLength = 1), RegularExpression(IdPattern)] string? Campaign,
     [property: StringLength(Identifiers.MaxLength, MinimumLength = 1), RegularExpression(IdPattern)] string? Department,
     [property: MaxLength(MaxSourceLength)] string? Source,
-    [property: StringLength(Identifiers.MaxLength, MinimumLength = 1), RegularExpression(IdPattern)] string? Activity = null);
+    [property: StringLength(Identifiers.MaxLength, MinimumLength = 1), RegularExpression(IdPattern)] string? Activity = null,
+    [property: StringLength(MaxEventIdLength, MinimumLength = 1)] string? Corrects = null);
 
 /// <summary>The batch's length is bounded by <c>Align:Gateway:MaxEventsPerBatch</c> (5,000 by default; the OpenAPI document states the configured value).</summary>
 public sealed record IngestRequest([property: Required, MinLength(1)] List<EventRequest?>? Events);
@@ -178,6 +185,20 @@ public sealed record IngestConflictResponse(int Index, string Id, long StoredSeq
 public sealed class IngestConflictProblem : Microsoft.AspNetCore.Mvc.ProblemDetails
 {
     public required IReadOnlyList<IngestConflictResponse> Conflicts { get; init; }
+    /// <summary>Also 409 when the batch corrects an event that was corrected already (<c>reason</c> <c>AlreadyCorrected</c>, naming <c>newerCorrection</c>): nothing was stored.</summary>
+    public IReadOnlyList<IngestRefusalResponse>? Refusals { get; init; }
+}
+
+/// <summary>
+/// The correction at <c>index</c> of the batch (<c>id</c>, correcting <c>corrects</c>) cannot be applied: <c>reason</c> says why,
+/// <c>detail</c> in words; for <c>AlreadyCorrected</c>, <c>newerCorrection</c> is the id to correct instead.
+/// </summary>
+public sealed record IngestRefusalResponse(int Index, string Id, string Corrects, CorrectionRefusal Reason, string Detail, string? NewerCorrection);
+
+/// <summary>422 when a correction names an event not in the organization's log, or another metric, campaign, department or activity than it: nothing of the batch was stored.</summary>
+public sealed class IngestRefusedProblem : Microsoft.AspNetCore.Mvc.ProblemDetails
+{
+    public required IReadOnlyList<IngestRefusalResponse> Refusals { get; init; }
 }
 
 /// <summary>
@@ -222,4 +243,10 @@ public sealed record ApiKeyResponse(string Id, string Name, IReadOnlyList<string
 
 /// <summary>A page of the events behind a goal's value, newest first; <c>next</c> is the link to the following page.</summary>
 public sealed record GoalEventsPage(IReadOnlyList<GoalEventResponse> Events, string? Next);
-public sealed record GoalEventResponse(long Sequence, string Id, string Metric, double Value, DateTimeOffset Timestamp, string? Campaign, string? Department, string? Source);
+/// <summary>
+/// One event behind a goal's value. A correction also says what it <c>corrects</c> (the id, and its log sequence
+/// <c>correctedSequence</c>), the value it replaced (<c>previous</c>), the <c>difference</c> it made, and when it was
+/// made (<c>correctedAt</c>; its <c>timestamp</c> is the corrected event's).
+/// </summary>
+public sealed record GoalEventResponse(long Sequence, string Id, string Metric, double Value, DateTimeOffset Timestamp, string? Campaign, string? Department, string? Source,
+    string? Corrects = null, long? CorrectedSequence = null, double? Previous = null, double? Difference = null, DateTimeOffset? CorrectedAt = null);

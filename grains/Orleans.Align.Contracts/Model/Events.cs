@@ -4,6 +4,15 @@ namespace Orleans.Align;
 /// One metric event as an integration sends it. <see cref="Id"/> is the caller's idempotency key.
 /// <see cref="TimestampAssigned"/>: the caller sent no time and the gateway took the arrival time, which
 /// is then not part of the event's content (a resend arrives later, and is still the same event).
+/// <para>
+/// A <b>correction</b> names the event it corrects (<see cref="Corrects"/>) and carries its new value (zero
+/// retracts). As sent, its <see cref="Timestamp"/> is its own time; the ingest log resolves it at append
+/// time and stores it with what views need to apply it without any lookup: the corrected event's value as
+/// it stood (<see cref="Previous"/>), its sequence (<see cref="CorrectedSequence"/>), its campaign,
+/// department and activity, and its event time as <see cref="Timestamp"/> (a refund corrects the period of
+/// the sale); the correction's own time moves to <see cref="CorrectedAt"/>
+/// (<see cref="TimestampAssigned"/> then says whether that one was assigned).
+/// </para>
 /// </summary>
 [GenerateSerializer, Immutable, Alias("align.metric-event")]
 public sealed record MetricEvent(
@@ -15,7 +24,18 @@ public sealed record MetricEvent(
     [property: Id(5)] string? Department = null,
     [property: Id(6)] string? Source = null,
     [property: Id(7)] bool TimestampAssigned = false,
-    [property: Id(8)] string? Activity = null);
+    [property: Id(8)] string? Activity = null,
+    [property: Id(9)] string? Corrects = null,
+    [property: Id(10)] double Previous = 0,
+    [property: Id(11)] long CorrectedSequence = 0,
+    [property: Id(12)] DateTimeOffset? CorrectedAt = null)
+{
+    /// <summary>
+    /// What the event adds to a sum: its value, or for a correction the difference it makes
+    /// (<see cref="Value"/> − <see cref="Previous"/>). Gauges take <see cref="Value"/> as the reading.
+    /// </summary>
+    public double Amount => Corrects is null ? Value : Value - Previous;
+}
 
 /// <summary>An event once it is in the organization's log: the sequence number is its position there.</summary>
 [GenerateSerializer, Immutable, Alias("align.logged-event")]
@@ -33,7 +53,36 @@ public sealed record IngestResult(
     [property: Id(0)] int Accepted,
     [property: Id(1)] int Duplicates,
     [property: Id(2)] long LastSequence,
-    [property: Id(3)] IReadOnlyList<IngestConflict>? Conflicts = null);
+    [property: Id(3)] IReadOnlyList<IngestConflict>? Conflicts = null,
+    [property: Id(4)] IReadOnlyList<IngestRefusal>? Refusals = null);
+
+/// <summary>Why a correction was refused (<see cref="IngestRefusal"/>).</summary>
+[GenerateSerializer, Alias("align.correction-refusal")]
+public enum CorrectionRefusal
+{
+    /// <summary>The corrected id is not in this organization's log (or is older than the dedupe window).</summary>
+    UnknownEvent = 0,
+    /// <summary>The correction names another metric than the corrected event's.</summary>
+    MetricDiffers = 1,
+    /// <summary>The correction names another campaign, department or activity than the corrected event's.</summary>
+    ScopeDiffers = 2,
+    /// <summary>The corrected event was corrected already: only the newest event of a chain may be corrected.</summary>
+    AlreadyCorrected = 3,
+}
+
+/// <summary>
+/// The correction at <see cref="Index"/> of the caller's batch cannot be applied. A batch with a refusal
+/// is refused whole: none of its events is stored. <see cref="NewerCorrection"/>: for
+/// <see cref="CorrectionRefusal.AlreadyCorrected"/>, the id of the correction to correct instead.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("align.ingest-refusal")]
+public sealed record IngestRefusal(
+    [property: Id(0)] int Index,
+    [property: Id(1)] string Id,
+    [property: Id(2)] string Corrects,
+    [property: Id(3)] CorrectionRefusal Reason,
+    [property: Id(4)] string Detail,
+    [property: Id(5)] string? NewerCorrection = null);
 
 /// <summary>
 /// The event at <see cref="Index"/> of the caller's batch reuses the id of an event already in the log

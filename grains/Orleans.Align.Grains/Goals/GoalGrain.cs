@@ -22,7 +22,7 @@ public sealed class GoalParts
             if (e.Timestamp >= GaugeAt) (Gauge, GaugeAt) = (e.Value, e.Timestamp);
             return;
         }
-        Sums[e.Metric] = Sums.GetValueOrDefault(e.Metric) + e.Value;
+        Sums[e.Metric] = Sums.GetValueOrDefault(e.Metric) + e.Amount; // a correction adds its difference
     }
 
     public double? Value(MetricDefinition metric) => GoalMath.Value(metric, Sums, Gauge);

@@ -178,7 +178,7 @@ public sealed class IngestLogGrain(
             // Ids are remembered as of now: the log keeps event time, not ingest time, and an id
             // remembered a little too long is the safe side of the window.
             var now = clock.GetUtcNow();
-            foreach (var e in page) _dedupe.Remember(e.Event.Id, e.Sequence, EventFingerprint.OfContent(e.Event), now);
+            foreach (var e in page) Remember(e, EventFingerprint.OfContent(e.Event), now);
             from = page[^1].Sequence + 1;
         }
     }
@@ -352,11 +352,18 @@ public sealed class IngestLogGrain(
 
         // Which ids the log already holds, exactly (a filter's "maybe" is settled by reading the index).
         // A check that cannot be made fails the group: an id is never taken for new because storage was away.
+        // Corrections also look up the event they correct and whether it was corrected already (its marker),
+        // and read those events from the log: what a correction needs is settled here, before the write.
         Dictionary<string, StoredId> stored;
+        Dictionary<long, LoggedEvent> read;
         try
         {
             using var deadline = new CancellationTokenSource(options.Value.AppendTimeout);
-            stored = await _dedupe.FindAsync(group.SelectMany(p => p.Events).Select(e => (e.Id, EventFingerprint.OfId(e.Id))), deadline.Token);
+            var all = group.SelectMany(p => p.Events).ToList();
+            var keys = all.Select(e => e.Id)
+                .Concat(all.Where(e => e.Corrects is not null).SelectMany(e => new[] { e.Corrects!, Corrections.MarkerOf(e.Corrects!) }));
+            stored = await _dedupe.FindAsync(keys.Select(k => (k, EventFingerprint.OfId(k))), deadline.Token);
+            read = await ReadCorrectedAsync(all, stored, deadline.Token);
         }
         catch (Exception ex)
         {
@@ -367,6 +374,7 @@ public sealed class IngestLogGrain(
 
         var next = _lastSequence + 1;
         var inGroup = new Dictionary<string, StoredId>(StringComparer.Ordinal);
+        var inGroupEvents = new Dictionary<long, LoggedEvent>();
         var batch = new List<LoggedEvent>();
         var contentHashes = new List<UInt128>();
         var results = new IngestResult[group.Length];
@@ -375,6 +383,9 @@ public sealed class IngestLogGrain(
         {
             var (accepted, duplicates) = (0, 0);
             List<IngestConflict>? conflicts = null;
+            List<IngestRefusal>? refusals = null;
+            var (firstNext, firstBatch) = (next, batch.Count);
+            var added = new List<string>();
             var events = group[i].Events;
             for (var j = 0; j < events.Count; j++)
             {
@@ -387,13 +398,48 @@ public sealed class IngestLogGrain(
                     else (conflicts ??= []).Add(new IngestConflict(j, e.Id, known.Sequence));
                     continue;
                 }
+                if (e.Corrects is { } target)
+                {
+                    var marker = Corrections.MarkerOf(target);
+                    var corrected = Find(target);
+                    var newer = Find(marker)?.Event.Id;
+                    var (resolved, refusal) = Corrections.Resolve(j, e, corrected, newer);
+                    if (refusal is not null)
+                    {
+                        (refusals ??= []).Add(refusal);
+                        continue;
+                    }
+                    e = resolved!;
+                    inGroup[marker] = new StoredId(next, default);
+                    added.Add(marker);
+                }
                 inGroup[e.Id] = new StoredId(next, content);
-                batch.Add(new LoggedEvent(next++, e));
+                added.Add(e.Id);
+                var logged = new LoggedEvent(next++, e);
+                inGroupEvents[logged.Sequence] = logged;
+                batch.Add(logged);
                 contentHashes.Add(content);
                 accepted++;
             }
+            if (refusals is not null)
+            {
+                // A batch with a correction that cannot be applied is refused whole: none of its events is stored.
+                foreach (var key in added) inGroup.Remove(key);
+                for (var k = firstBatch; k < batch.Count; k++) inGroupEvents.Remove(batch[k].Sequence);
+                batch.RemoveRange(firstBatch, batch.Count - firstBatch);
+                contentHashes.RemoveRange(firstBatch, contentHashes.Count - firstBatch);
+                next = firstNext;
+                results[i] = new IngestResult(0, 0, next - 1, conflicts, refusals);
+                continue;
+            }
             results[i] = new IngestResult(accepted, duplicates, next - 1, conflicts);
         }
+
+        // An id (or a marker) in the log or earlier in this group: the event stored under it.
+        LoggedEvent? Find(string key) =>
+            inGroup.TryGetValue(key, out var mine) ? inGroupEvents.GetValueOrDefault(mine.Sequence)
+            : stored.TryGetValue(key, out var known) ? read.GetValueOrDefault(known.Sequence)
+            : null;
 
         if (batch.Count > 0)
         {
@@ -419,7 +465,7 @@ public sealed class IngestLogGrain(
 
             _lastSequence = next - 1;
             var now = clock.GetUtcNow();
-            for (var k = 0; k < batch.Count; k++) _dedupe.Remember(batch[k].Event.Id, batch[k].Sequence, contentHashes[k], now);
+            for (var k = 0; k < batch.Count; k++) Remember(batch[k], contentHashes[k], now);
             Deliver(batch, _lastSequence);
         }
 
@@ -433,6 +479,44 @@ public sealed class IngestLogGrain(
         AlignMetrics.EventsAccepted.Add(batch.Count);
         AlignMetrics.EventsDuplicate.Add(duplicated);
         AlignMetrics.EventsConflicting.Add(conflicted);
+    }
+
+    /// <summary>An id the log now holds; for a correction also the marker that says its target is corrected (durable like any id).</summary>
+    private void Remember(LoggedEvent e, UInt128 content, DateTimeOffset now)
+    {
+        _dedupe.Remember(e.Event.Id, e.Sequence, content, now);
+        if (e.Event.Corrects is { } target) _dedupe.Remember(Corrections.MarkerOf(target), e.Sequence, default, now);
+    }
+
+    /// <summary>
+    /// The stored events that this group's new corrections name, and the corrections that already
+    /// corrected them (to name them in a refusal): read from the log by the sequences the index holds.
+    /// </summary>
+    private async Task<Dictionary<long, LoggedEvent>> ReadCorrectedAsync(List<MetricEvent> events, Dictionary<string, StoredId> stored, CancellationToken cancellationToken)
+    {
+        var read = new Dictionary<long, LoggedEvent>();
+        var wanted = new SortedSet<long>();
+        foreach (var e in events)
+        {
+            if (e.Corrects is not { } target || stored.ContainsKey(e.Id)) continue;
+            if (stored.TryGetValue(target, out var corrected)) wanted.Add(corrected.Sequence);
+            if (stored.TryGetValue(Corrections.MarkerOf(target), out var newer)) wanted.Add(newer.Sequence);
+        }
+        // Targets close together in the log (a month-end batch correcting a run of events) share one read.
+        const int Span = 512;
+        foreach (var sequence in wanted)
+        {
+            if (read.ContainsKey(sequence)) continue;
+            var last = wanted.GetViewBetween(sequence, sequence + Span - 1).Max;
+            var page = await store.ReadAsync(OrgId, sequence, (int)(last - sequence + 1), cancellationToken);
+            foreach (var e in page)
+            {
+                if (wanted.Contains(e.Sequence)) read[e.Sequence] = e;
+            }
+            if (!read.ContainsKey(sequence))
+                throw new InvalidOperationException($"The log of '{OrgId}' does not hold sequence {sequence}, which its dedupe index names.");
+        }
+        return read;
     }
 
     /// <summary>Offers newly logged events to every goal's cursor and starts the deliveries that have work.</summary>

@@ -32,13 +32,13 @@ public sealed class RuleWindows : IViewState
         {
             case MetricKind.Ratio:
                 if (!Parts.TryGetValue(minute, out var parts)) Parts[minute] = parts = new Dictionary<string, double>(StringComparer.Ordinal);
-                parts[e.Metric] = parts.GetValueOrDefault(e.Metric) + e.Value;
+                parts[e.Metric] = parts.GetValueOrDefault(e.Metric) + e.Amount;
                 break;
             case MetricKind.Gauge:
                 if (!Readings.TryGetValue(minute, out var latest) || e.Timestamp >= latest.At) Readings[minute] = new GaugeReading(e.Value, e.Timestamp);
                 break;
             default:
-                Minutes[minute] = Minutes.GetValueOrDefault(minute) + e.Value;
+                Minutes[minute] = Minutes.GetValueOrDefault(minute) + e.Amount; // a correction adds its difference
                 break;
         }
     }

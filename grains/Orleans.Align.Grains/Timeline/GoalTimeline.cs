@@ -83,8 +83,8 @@ public sealed class GoalTimeline(string orgId, IndexSnapshot index, IEventLogRea
                     {
                         var (sequence, ticks) = (chunk.SequenceAt(cell, i), chunk.TicksAt(cell, i));
                         if (sequence > applied || ticks < fromTicks || ticks >= endTicks || ticks > atTicks) continue;
-                        total.Add(key.Metric, ticks, sequence, chunk.ValueAt(cell, i));
-                        Department()?.Add(key.Metric, ticks, sequence, chunk.ValueAt(cell, i));
+                        total.Add(key.Metric, ticks, sequence, chunk.ValueAt(cell, i), chunk.ReadingAt(cell, i));
+                        Department()?.Add(key.Metric, ticks, sequence, chunk.ValueAt(cell, i), chunk.ReadingAt(cell, i));
                     }
                 }
             }
@@ -178,11 +178,11 @@ public sealed class GoalTimeline(string orgId, IndexSnapshot index, IEventLogRea
             Gauge(cell.GaugeTicks, cell.GaugeSequence, cell.GaugeValue);
         }
 
-        public void Add(string metric, long ticks, long sequence, double value)
+        public void Add(string metric, long ticks, long sequence, double value, double reading)
         {
             _events++;
             _sums[metric] = _sums.GetValueOrDefault(metric) + value;
-            Gauge(ticks, sequence, value);
+            Gauge(ticks, sequence, reading);
         }
 
         private void Gauge(long ticks, long sequence, double value)

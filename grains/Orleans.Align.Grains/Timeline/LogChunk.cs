@@ -47,7 +47,8 @@ public readonly record struct LogMark(long Sequence, long Segment, long Offset, 
 /// </summary>
 public sealed class LogChunk
 {
-    private const byte FormatVersion = 3;
+    // 4: event values are what an event adds to a sum (a correction's difference), with corrections' readings apart.
+    private const byte FormatVersion = 4;
 
     private IndexKey[] _keys = [];
     // The cells of key k are _cells[_keyCells[k] .. _keyCells[k + 1]), by minute.
@@ -58,6 +59,8 @@ public sealed class LogChunk
     private int[] _sequences = [];
     private int[] _ticks = [];
     private double[] _values = [];
+    // Corrections only (few): sequence -> the reading a gauge takes from it (its value; _values holds its difference).
+    private Dictionary<long, double> _readings = [];
 
     public long FirstSequence { get; private init; }
     public long LastSequence { get; private init; }
@@ -72,7 +75,11 @@ public sealed class LogChunk
 
     public long SequenceAt(in MinuteCell cell, int i) => FirstSequence + _sequences[cell.FirstEvent + i];
     public long TicksAt(in MinuteCell cell, int i) => cell.StartTicks + _ticks[cell.FirstEvent + i];
+    /// <summary>What the event adds to a sum: its value, or a correction's difference.</summary>
     public double ValueAt(in MinuteCell cell, int i) => _values[cell.FirstEvent + i];
+    /// <summary>The gauge reading the event is: its value (for a correction, the new value, not the difference).</summary>
+    public double ReadingAt(in MinuteCell cell, int i) =>
+        _readings.Count > 0 && _readings.TryGetValue(SequenceAt(cell, i), out var reading) ? reading : _values[cell.FirstEvent + i];
 
     /// <summary>The run that holds <paramref name="sequence"/>.</summary>
     public LogMark MarkOf(long sequence)
@@ -113,6 +120,7 @@ public sealed class LogChunk
         {
             FirstSequence = b.FirstSequence, LastSequence = b.LastSequence, Count = b.Count, EndSegment = b.EndSegment, EndOffset = b.EndOffset,
             _keys = keys, _keyCells = keyCells, _cells = cells, _marks = [.. b.Marks], _sequences = sequences, _ticks = ticks, _values = values,
+            _readings = new Dictionary<long, double>(b.Readings),
         };
     }
 
@@ -166,6 +174,12 @@ public sealed class LogChunk
             zip.Write(MemoryMarshal.AsBytes(_sequences.AsSpan()));
             zip.Write(MemoryMarshal.AsBytes(_ticks.AsSpan()));
             zip.Write(MemoryMarshal.AsBytes(_values.AsSpan()));
+            w.Write(_readings.Count);
+            foreach (var (sequence, reading) in _readings)
+            {
+                w.Write(sequence);
+                w.Write(reading);
+            }
         }
         return buffer.ToArray();
     }
@@ -195,10 +209,13 @@ public sealed class LogChunk
         zip.ReadExactly(MemoryMarshal.AsBytes(sequences.AsSpan()));
         zip.ReadExactly(MemoryMarshal.AsBytes(ticks.AsSpan()));
         zip.ReadExactly(MemoryMarshal.AsBytes(values.AsSpan()));
+        var readings = new Dictionary<long, double>();
+        for (var n = r.ReadInt32(); n > 0; n--) readings[r.ReadInt64()] = r.ReadDouble();
         return new LogChunk
         {
             FirstSequence = first, LastSequence = last, Count = count, EndSegment = endSegment, EndOffset = endOffset,
             _keys = keys, _keyCells = keyCells, _cells = cells, _marks = marks, _sequences = sequences, _ticks = ticks, _values = values,
+            _readings = readings,
         };
     }
 
@@ -237,6 +254,7 @@ public sealed class LogChunkBuilder
     public long EndOffset { get; private set; }
     internal List<LogMark> Marks { get; } = [];
     internal Dictionary<IndexKey, Dictionary<long, OpenCell>> Keys { get; } = [];
+    internal Dictionary<long, double> Readings { get; } = [];
 
     public void Add(LoggedEvent e, long segment, long offset, long end, int markEvery)
     {
@@ -254,11 +272,13 @@ public sealed class LogChunkBuilder
         var ticks = e.Event.Timestamp.UtcTicks;
         var minute = MinuteCell.MinuteOf(ticks);
         if (!minutes.TryGetValue(minute, out var cell)) minutes[minute] = cell = new OpenCell();
-        var value = e.Event.Value;
+        // A correction adds its difference to sums, and is its new value as a gauge reading.
+        var (value, reading) = (e.Event.Amount, e.Event.Value);
+        if (e.Event.Corrects is not null) Readings[e.Sequence] = reading;
         cell.Sum += value;
         // The latest reading by event time, then by log order (as a goal applies them).
         if (ticks > cell.GaugeTicks || (ticks == cell.GaugeTicks && e.Sequence > cell.GaugeSequence))
-            (cell.GaugeTicks, cell.GaugeSequence, cell.GaugeValue) = (ticks, e.Sequence, value);
+            (cell.GaugeTicks, cell.GaugeSequence, cell.GaugeValue) = (ticks, e.Sequence, reading);
         cell.Sequences.Add(e.Sequence);
         cell.Ticks.Add((int)(ticks - (DateTimeOffset.UnixEpoch.UtcTicks + minute * TimeSpan.TicksPerMinute)));
         cell.Values.Add(value);

@@ -20,7 +20,7 @@ public sealed class MetricTotals
     public void Add(MetricEvent e)
     {
         Events++;
-        Sums[e.Metric] = Sums.GetValueOrDefault(e.Metric) + e.Value;
+        Sums[e.Metric] = Sums.GetValueOrDefault(e.Metric) + e.Amount; // a correction adds its difference
         if (!Latest.TryGetValue(e.Metric, out var last) || e.Timestamp >= last.At) Latest[e.Metric] = new GaugeReading(e.Value, e.Timestamp);
     }
 

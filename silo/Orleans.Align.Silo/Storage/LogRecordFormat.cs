@@ -27,6 +27,14 @@ public static class LogRecordFormat
             if (e.Event.Source is { } src) writer.WriteString("o", src);
             if (e.Event.TimestampAssigned) writer.WriteNumber("n", 1);
             if (e.Event.Activity is { } a) writer.WriteString("a", a);
+            if (e.Event.Corrects is { } x)
+            {
+                // A correction: what it corrects, that event's value as it stood, its sequence, and the correction's own time.
+                writer.WriteString("x", x);
+                writer.WriteNumber("p", e.Event.Previous);
+                writer.WriteNumber("q", e.Event.CorrectedSequence);
+                if (e.Event.CorrectedAt is { } k) writer.WriteNumber("k", k.ToUnixTimeMilliseconds());
+            }
             writer.WriteEndObject();
             writer.Flush();
             buffer.Write("\n"u8);
@@ -56,9 +64,10 @@ public static class LogRecordFormat
     private static LoggedEvent Parse(ReadOnlySpan<byte> line)
     {
         var reader = new Utf8JsonReader(line);
-        long sequence = 0, time = 0;
-        double value = 0;
-        string? id = null, metric = null, campaign = null, department = null, source = null, activity = null;
+        long sequence = 0, time = 0, correctedSequence = 0;
+        long? correctedAt = null;
+        double value = 0, previous = 0;
+        string? id = null, metric = null, campaign = null, department = null, source = null, activity = null, corrects = null;
         var assigned = false;
         reader.Read();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -77,9 +86,14 @@ public static class LogRecordFormat
                 case 'o': source = reader.GetString(); break;
                 case 'n': assigned = reader.GetInt32() == 1; break;
                 case 'a': activity = reader.GetString(); break;
+                case 'x': corrects = reader.GetString(); break;
+                case 'p': previous = reader.GetDouble(); break;
+                case 'q': correctedSequence = reader.GetInt64(); break;
+                case 'k': correctedAt = reader.GetInt64(); break;
                 default: reader.Skip(); break;
             }
         }
-        return new LoggedEvent(sequence, new MetricEvent(id!, metric!, value, DateTimeOffset.FromUnixTimeMilliseconds(time), campaign, department, source, assigned, activity));
+        return new LoggedEvent(sequence, new MetricEvent(id!, metric!, value, DateTimeOffset.FromUnixTimeMilliseconds(time), campaign, department, source, assigned, activity,
+            corrects, previous, correctedSequence, correctedAt is { } k ? DateTimeOffset.FromUnixTimeMilliseconds(k) : null));
     }
 }

@@ -29,6 +29,19 @@ public static class EventFingerprint
     public static UInt128 OfContent(MetricEvent e)
     {
         var buffer = new ArrayBufferWriter<byte>(128);
+        if (e.Corrects is { } corrects)
+        {
+            // A correction, the same whether as sent or as resolved and logged (so a resend after a restart
+            // hashes as the original did): metric, value, what it corrects, source, and its own time when the
+            // caller gave one. Not its campaign, department or activity: they are the corrected event's.
+            WriteInt64(buffer, -2);
+            WriteString(buffer, e.Metric);
+            WriteInt64(buffer, e.Value == 0 ? 0 : BitConverter.DoubleToInt64Bits(e.Value));
+            WriteString(buffer, corrects);
+            WriteString(buffer, e.Source);
+            WriteInt64(buffer, e.TimestampAssigned ? long.MinValue : (e.CorrectedAt ?? e.Timestamp).ToUnixTimeMilliseconds());
+            return XxHash128.HashToUInt128(buffer.WrittenSpan);
+        }
         WriteString(buffer, e.Metric);
         // +0 and -0 are the same value to a goal.
         WriteInt64(buffer, e.Value == 0 ? 0 : BitConverter.DoubleToInt64Bits(e.Value));
