@@ -375,6 +375,7 @@ public sealed class IngestLogGrain(
         {
             var (accepted, duplicates) = (0, 0);
             List<IngestConflict>? conflicts = null;
+            List<int>? duplicateIndexes = null;
             var events = group[i].Events;
             for (var j = 0; j < events.Count; j++)
             {
@@ -383,7 +384,11 @@ public sealed class IngestLogGrain(
                 if (stored.TryGetValue(e.Id, out var known) || inGroup.TryGetValue(e.Id, out known))
                 {
                     // The same id: a resend if the content is the same, a conflict if not (never stored, never counted).
-                    if (known.ContentHash == content) duplicates++;
+                    if (known.ContentHash == content)
+                    {
+                        duplicates++;
+                        (duplicateIndexes ??= []).Add(j);
+                    }
                     else (conflicts ??= []).Add(new IngestConflict(j, e.Id, known.Sequence));
                     continue;
                 }
@@ -392,7 +397,7 @@ public sealed class IngestLogGrain(
                 contentHashes.Add(content);
                 accepted++;
             }
-            results[i] = new IngestResult(accepted, duplicates, next - 1, conflicts);
+            results[i] = new IngestResult(accepted, duplicates, next - 1, conflicts, duplicateIndexes);
         }
 
         if (batch.Count > 0)
