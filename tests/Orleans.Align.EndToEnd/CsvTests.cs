@@ -17,7 +17,8 @@ namespace Orleans.Align.EndToEnd;
 [Collection(SystemCollection.Name)]
 public sealed class CsvTests(AlignSystem system)
 {
-    private static readonly DateTimeOffset Now = DateTimeOffset.UtcNow;
+    // Whole milliseconds: the log keeps event times to the millisecond.
+    private static readonly DateTimeOffset Now = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
 
     private static string At(int minutesAgo) => Now.AddMinutes(-minutesAgo).ToString("O", CultureInfo.InvariantCulture);
 
@@ -126,7 +127,7 @@ public sealed class CsvTests(AlignSystem system)
         // Another tool's export: its own headers mapped, a column skipped on purpose.
         var export = "Order ID,Kind,Total,Created at,Note\n" +
                      $"#1001,leads,12.5,{At(5)},\"first, with a comma\"\n" +
-                     $"#1002,leads,7.5,{At(4)},=HYPERLINK(\"x\")\n";
+                     $"#1002,leads,7.5,{At(4)},\"=HYPERLINK(\"\"x\"\")\"\n";
         var path = "/api/v1/events/import?map.id=Order%20ID&map.metric=Kind&map.value=Total&map.timestamp=Created%20at&ignore=Note&map.campaign=Camp";
         var missing = await ImportRefusedAsync(tenant, path, export, HttpStatusCode.BadRequest);
         Assert.Contains("Camp", missing["errors"]!["map.campaign"]![0].Text());
