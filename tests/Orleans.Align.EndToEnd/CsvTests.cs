@@ -112,6 +112,22 @@ public sealed class CsvTests(AlignSystem system)
     }
 
     [Fact]
+    public async Task A_file_larger_than_a_json_batch_is_read_whole_and_its_last_bad_row_refuses_it()
+    {
+        var tenant = await system.CreateTenantAsync("csv-big");
+        await tenant.SeedLaunchAsync();
+        // About 1.3 MB: above the JSON ingest's 1 MiB body and 5,000 events, within the import's 8 MiB.
+        var csv = new StringBuilder("id,metric,value,timestamp,campaign,department,source\n");
+        for (var i = 1; i <= 15_000; i++) csv.Append(CultureInfo.InvariantCulture, $"big-{i:D6},leads,1,{At(1)},launch,marketing,spreadsheet-backfill\n");
+        csv.Append("big-last,leads,1,yesterday,launch,marketing,spreadsheet-backfill\n");
+        Assert.True(csv.Length > 1024 * 1024);
+
+        var problem = await ImportRefusedAsync(tenant, "/api/v1/events/import", csv.ToString(), HttpStatusCode.UnprocessableEntity);
+        var row = Assert.Single(problem["rows"]!.AsArray());
+        Assert.Equal((15_002, "timestamp"), (row!["row"]!.GetValue<int>(), row["column"].Text()));
+    }
+
+    [Fact]
     public async Task Foreign_headers_are_mapped_and_an_unknown_or_unmapped_column_is_refused()
     {
         var tenant = await system.CreateTenantAsync("csv-map");
