@@ -105,6 +105,11 @@ public sealed class CsvTests(AlignSystem system)
         Assert.Equal([(3, "value"), (4, "id"), (5, "metric"), (6, "campaign")], rows);
         Assert.Equal(4, problem["errorCount"]!.GetValue<int>());
 
+        // Not CSV at all, or no CSV: a problem document, never a 500.
+        Assert.NotNull((await ImportRefusedAsync(tenant, "/api/v1/events/import", "", HttpStatusCode.BadRequest))["errors"]!["header"]);
+        Assert.NotNull((await ImportRefusedAsync(tenant, "/api/v1/events/import", "id,metric,value\nq-1,\"leads,1\n", HttpStatusCode.BadRequest))["errors"]!["file"]);
+        Assert.NotNull((await ImportRefusedAsync(tenant, "/api/v1/events/import", "id,metric,value\n", HttpStatusCode.BadRequest))["errors"]!["file"]);
+
         // Nothing of it was stored: the good row is new when the file comes back fixed.
         var fixedFile = "id,metric,value,campaign\nb-1,leads,1,launch\nb-2,leads,2,launch\n";
         var answer = await ImportOkAsync(tenant, "/api/v1/events/import", fixedFile);
