@@ -224,6 +224,20 @@ public sealed class OpenApiIndependentCheckTests(AlignSystem system)
         await r.SendAsync(HttpMethod.Get, "/api/v1/goals/launch-leads/events?limit=0", key, broken: "query limit");
         await r.SendAsync(HttpMethod.Get, "/api/v1/goals/launch-leads/events?before=0", key, broken: "query before");
         await r.SendAsync(HttpMethod.Get, "/api/v1/goals/no-such-goal/events", key);
+        // CSV: imports (text/csv bodies) and exports (text/csv answers).
+        await r.SendAsync(HttpMethod.Post, "/api/v1/events/import", key, "id,metric,value,campaign,department\ncsv-1,leads,2,launch,marketing\n", contentType: "text/csv");
+        await r.SendAsync(HttpMethod.Post, "/api/v1/events/import?map.id=Order%20ID&map.value=Total&ignore=Note", key,
+            "Order ID,metric,Total,Note\ncsv-2,leads,3,first order\n", contentType: "text/csv");
+        await r.SendAsync(HttpMethod.Post, "/api/v1/events/import", key, "id,metric,value,campain\ncsv-3,leads,1,launch\n", contentType: "text/csv");
+        await r.SendAsync(HttpMethod.Post, "/api/v1/events/import", key, "id,metric,value\ncsv-4,leads,lots\n", contentType: "text/csv");
+        await r.SendAsync(HttpMethod.Post, "/api/v1/events/import", key, "id,metric,value\ncsv-5,leads,1\n", contentType: "text/plain");
+        await r.SendAsync(HttpMethod.Post, "/api/v1/events/import", read, "id,metric,value\ncsv-6,leads,1\n", contentType: "text/csv");
+        var goalsCsv = $"id,title,metric,target,owners,scope.campaigns,start,end\ncsv-goal,CSV goal,leads,40,marketing;sales,launch,{Now.AddDays(-1):O},{Now.AddDays(30):O}\n";
+        await r.SendAsync(HttpMethod.Post, "/api/v1/goals/import", key, goalsCsv, contentType: "text/csv");
+        await r.SendAsync(HttpMethod.Post, "/api/v1/goals/import", key, goalsCsv.Replace("marketing;sales", "nobody"), contentType: "text/csv");
+        await r.SendAsync(HttpMethod.Post, "/api/v1/goals/import", read, goalsCsv, contentType: "text/csv");
+        await r.SendAsync(HttpMethod.Get, "/api/v1/goals/launch-leads/events.csv", key);
+        await r.SendAsync(HttpMethod.Get, "/api/v1/goals/no-such-goal/events.csv", key);
 
         // Check-ins, the feed, alerts.
         await r.SendAsync(HttpMethod.Post, "/api/v1/goals/launch-leads/check-ins", key, new { department = "sales", confidence = 6, note = "Pipeline looks thin" });
@@ -272,6 +286,10 @@ public sealed class OpenApiIndependentCheckTests(AlignSystem system)
         await r.SendAsync(HttpMethod.Get, "/api/v1/reviews/no-such-review", key);
         await r.SendAsync(HttpMethod.Get, "/api/v1/reviews/q1/comparison", key);
         await r.SendAsync(HttpMethod.Get, "/api/v1/reviews/no-such-review/comparison", key);
+        await r.SendAsync(HttpMethod.Get, "/api/v1/reviews/q1/comparison.csv", key);
+        await r.SendAsync(HttpMethod.Get, "/api/v1/reviews/no-such-review/comparison.csv", key);
+        await r.SendAsync(HttpMethod.Get, "/api/v1/feed.csv?kind=alert", key);
+        await r.SendAsync(HttpMethod.Get, "/api/v1/feed.csv?kind=rumour", key, broken: "query kind");
         var rule = new { id = "coverage", name = "Coverage is landing", metric = "leads", scope = new { campaign = "launch" }, condition = "above", threshold = 10, windowMinutes = 60, notify = new[] { "sales" }, message = "expect inquiries" };
         await r.SendAsync(HttpMethod.Post, "/api/v1/rules", key, rule);
         await r.SendAsync(HttpMethod.Post, "/api/v1/rules", key, rule);

@@ -35,10 +35,14 @@ public abstract class MatrixCaller(string name, Uri gateway)
     protected static HttpRequestMessage Request(HttpMethod method, string path, object? body)
     {
         var request = new HttpRequestMessage(method, path);
-        if (body is not null) request.Content = JsonContent.Create(body, options: Tenant.Json);
+        if (body is CsvBody csv) request.Content = new StringContent(csv.Text, System.Text.Encoding.UTF8, "text/csv");
+        else if (body is not null) request.Content = JsonContent.Create(body, options: Tenant.Json);
         return request;
     }
 }
+
+/// <summary>A request body sent as a CSV file (text/csv) instead of JSON.</summary>
+public sealed record CsvBody(string Text);
 
 /// <summary>No credential at all.</summary>
 public sealed class AnonymousCaller(Uri gateway, HttpClient http) : MatrixCaller("none", gateway)

@@ -166,6 +166,11 @@ public sealed class RoleMatrixTests(AlignSystem system)
             Build: c => new($"/api/v1/goals/{c.Org.MarketingGoal}/check-ins", new { department = c.Department, confidence = 3, note = "checking in" })),
         new("GET /api/v1/goals/{goalId}/history", 200, Readers, Build: c => new($"/api/v1/goals/{c.Org.MarketingGoal}/history")),
         new("GET /api/v1/goals/{goalId}/events", 200, Readers, Build: c => new($"/api/v1/goals/{c.Org.MarketingGoal}/events")),
+        new("GET /api/v1/goals/{goalId}/events.csv", 200, Readers, Build: c => new($"/api/v1/goals/{c.Org.MarketingGoal}/events.csv")),
+        // Importing goals: as defining each of them (a lead imports goals of departments it leads).
+        new("POST /api/v1/goals/import", 200, "adminKey admin lead", OtherDepartment: Admins, Build: c => new("/api/v1/goals/import", new CsvBody(
+            "id,title,metric,target,owners,scope.campaigns,start,end\n" +
+            $"g{c.Org.Unique()},Imported goal,leads,50,{c.Department},{c.Org.Campaign},{DateTimeOffset.UtcNow.AddDays(-1):O},{DateTimeOffset.UtcNow.AddDays(10):O}\n"))),
 
         // Boards: the link reads its own board (the overview) and no other; no replay.
         new("GET /api/v1/boards/{boardId}", 200, Readers + " link", OtherDepartment: Readers,
@@ -179,6 +184,7 @@ public sealed class RoleMatrixTests(AlignSystem system)
         new("PUT /api/v1/settings", 200, Admins, Build: _ => new("/api/v1/settings", new { alertHoldMinutes = 7 })),
 
         new("GET /api/v1/feed", 200, Readers, Build: _ => new("/api/v1/feed")),
+        new("GET /api/v1/feed.csv", 200, Readers, Build: _ => new("/api/v1/feed.csv")),
         new("POST /api/v1/feed/announcements", 201, "adminKey ingestKey admin lead member", OtherDepartment: "adminKey ingestKey admin",
             Build: c => new("/api/v1/feed/announcements", new { from = c.Department, to = new[] { "marketing", "sales" }, text = "Heads up", campaign = c.Org.Campaign })),
         new("POST /api/v1/feed/{entryId}/acknowledge", 200, "adminKey ingestKey admin lead member", OtherDepartment: "adminKey ingestKey admin",
@@ -189,6 +195,7 @@ public sealed class RoleMatrixTests(AlignSystem system)
         new("GET /api/v1/reviews", 200, Readers, Build: _ => new("/api/v1/reviews")),
         new("GET /api/v1/reviews/{reviewId}", 200, Readers, Build: c => new($"/api/v1/reviews/{c.Org.Review}")),
         new("GET /api/v1/reviews/{reviewId}/comparison", 200, Readers, Build: c => new($"/api/v1/reviews/{c.Org.Review}/comparison")),
+        new("GET /api/v1/reviews/{reviewId}/comparison.csv", 200, Readers, Build: c => new($"/api/v1/reviews/{c.Org.Review}/comparison.csv")),
 
         new("POST /api/v1/rules", 201, Admins, Build: c => new("/api/v1/rules", c.Org.RuleBody("r" + c.Org.Unique()))),
         new("GET /api/v1/rules", 200, Readers, Build: _ => new("/api/v1/rules")),
@@ -204,6 +211,8 @@ public sealed class RoleMatrixTests(AlignSystem system)
         {
             events = new[] { new { id = "ev-" + c.Org.Unique(), metric = "leads", value = 1, campaign = c.Org.Campaign, department = "marketing", source = "matrix" } },
         })),
+        new("POST /api/v1/events/import", 200, "adminKey ingestKey admin", Build: c => new("/api/v1/events/import", new CsvBody(
+            $"id,metric,value,campaign,department,source\nev-{c.Org.Unique()},leads,1,{c.Org.Campaign},marketing,matrix\n"))),
     ];
 
     private static object SsoConfig(MatrixOrganization org) => new

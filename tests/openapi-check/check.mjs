@@ -186,7 +186,12 @@ for (const x of exchanges) {
   ];
   for (const [p, at] of parameters) {
     if (!p?.schema || (p.in !== "path" && p.in !== "query")) continue;
-    const value = p.in === "path" ? pathValues[p.name] : url.searchParams.get(p.name) ?? undefined;
+    // A query array (style form, explode: name=a&name=b) is every value of the name; anything else, one value.
+    const type = resolve(p.schema)?.type;
+    const isArray = p.in === "query" && (type === "array" || (Array.isArray(type) && type.includes("array")));
+    const value = p.in === "path" ? pathValues[p.name]
+      : isArray ? (url.searchParams.has(p.name) ? url.searchParams.getAll(p.name) : undefined)
+      : url.searchParams.get(p.name) ?? undefined;
     if (value === undefined) {
       if (accepted && p.required) fail(`the server accepted a request without the required ${p.in} parameter ${p.name}`);
       continue;

@@ -49,10 +49,10 @@ public static class AlignmentEndpoints
     private static IGoalGrain Goal(HttpContext http, IClusterClient cluster, string goalId) =>
         cluster.GetGrain<IGoalGrain>(GrainKeys.For(http.User.OrgId(), goalId));
 
-    private static async Task<GoalView?> ExistingGoalAsync(HttpContext http, IClusterClient cluster, string goalId) =>
+    internal static async Task<GoalView?> ExistingGoalAsync(HttpContext http, IClusterClient cluster, string goalId) =>
         InputLimits.IsId(goalId) ? await Goal(http, cluster, goalId).GetAsync() : null;
 
-    private static IResult GoalNotFound(string goalId) => CatalogueEndpoints.NotFound($"Goal {InputLimits.Echo(goalId)} does not exist.");
+    internal static IResult GoalNotFound(string goalId) => CatalogueEndpoints.NotFound($"Goal {InputLimits.Echo(goalId)} does not exist.");
 
     private static async Task<IResult> CreateMetricAsync(CreateMetricRequest request, HttpContext http, IClusterClient cluster)
     {
@@ -172,6 +172,14 @@ public static class AlignmentEndpoints
 
     private static async Task<IResult> ListFeedAsync(string? department, string? campaign, string? kind, string? goal, string? state, long? before, int? limit, HttpContext http, IClusterClient cluster)
     {
+        var (v, query) = FeedQueryOf(department, campaign, kind, goal, state, before, limit);
+        if (query is null) return v.Problem();
+        return TypedResults.Ok(await cluster.GetGrain<IFeedGrain>(http.User.OrgId()).ListAsync(query));
+    }
+
+    /// <summary>The feed's filters as the query names them, checked (shared by the JSON list and the CSV export).</summary>
+    internal static (Validation Validation, FeedQuery? Query) FeedQueryOf(string? department, string? campaign, string? kind, string? goal, string? state, long? before, int? limit)
+    {
         var v = new Validation();
         v.OptionalId("department", department);
         v.OptionalId("campaign", campaign);
@@ -190,8 +198,8 @@ public static class AlignmentEndpoints
         }
         if (before is <= 0) v.Add("before", "must be a positive feed entry id.");
         if (limit is not null and (< 1 or > MaxPage)) v.Add("limit", $"must be between 1 and {MaxPage}.");
-        if (!v.IsValid) return v.Problem();
-        return TypedResults.Ok(await cluster.GetGrain<IFeedGrain>(http.User.OrgId()).ListAsync(new FeedQuery(department, campaign, feedKind, goal, before, limit ?? 50, alertState)));
+        if (!v.IsValid) return (v, null);
+        return (v, new FeedQuery(department, campaign, feedKind, goal, before, limit ?? 50, alertState));
     }
 
     private static readonly Dictionary<string, AlertState> AlertStates = new(StringComparer.OrdinalIgnoreCase)
@@ -307,9 +315,13 @@ public static class AlignmentEndpoints
         await ExistingReviewAsync(reviewId, http, cluster) is { } review ? TypedResults.Ok(review) : CatalogueEndpoints.NotFound($"Review {InputLimits.Echo(reviewId)} does not exist.");
 
     /// <summary>Every goal of the review, then and now. Goals created since the review show no "then".</summary>
-    private static async Task<IResult> CompareReviewAsync(string reviewId, HttpContext http, IClusterClient cluster)
+    private static async Task<IResult> CompareReviewAsync(string reviewId, HttpContext http, IClusterClient cluster) =>
+        await ComparisonAsync(reviewId, http, cluster) is { } comparison ? TypedResults.Ok(comparison) : CatalogueEndpoints.NotFound($"Review {InputLimits.Echo(reviewId)} does not exist.");
+
+    /// <summary>The comparison, or null when the organization has no such review.</summary>
+    internal static async Task<ReviewComparison?> ComparisonAsync(string reviewId, HttpContext http, IClusterClient cluster)
     {
-        if (await ExistingReviewAsync(reviewId, http, cluster) is not { } review) return CatalogueEndpoints.NotFound($"Review {InputLimits.Echo(reviewId)} does not exist.");
+        if (await ExistingReviewAsync(reviewId, http, cluster) is not { } review) return null;
         var now = (await Org(http, cluster).ListGoalsAsync()).ToDictionary(g => g.Id);
         var then = review.Goals.ToDictionary(g => g.Id);
         var rows = now.Keys.Union(then.Keys).Order(StringComparer.Ordinal).Select(id =>
@@ -319,6 +331,6 @@ public static class AlignmentEndpoints
             return new GoalComparison(id, (n ?? t)!.Title, t?.Progress, n?.Progress, n?.Progress - t?.Progress,
                 t?.Percent, n?.Percent, t?.Status, n?.Status);
         }).ToList();
-        return TypedResults.Ok(new ReviewComparison(review.Id, review.Name, review.FrozenAt, rows));
+        return new ReviewComparison(review.Id, review.Name, review.FrozenAt, rows);
     }
 }

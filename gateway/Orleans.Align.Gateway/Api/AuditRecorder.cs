@@ -46,6 +46,8 @@ public sealed class AuditRecorder(IClusterClient cluster, ILogger<AuditRecorder>
         ["POST /campaigns/{campaignId}/restore"] = ("campaign.restored", "campaign"),
         ["PUT /campaigns/{campaignId}/activities/{activityId}"] = ("activity.set", "activity"),
         ["POST /goals"] = ("goal.created", "goal"),
+        // A file of goals, created all or none: the entry's "rows" and "created" say how many.
+        ["POST /goals/import"] = ("goals.imported", "goal"),
         ["PUT /goals/{goalId}"] = ("goal.changed", "goal"),
         ["POST /goals/{goalId}/archive"] = ("goal.archived", "goal"),
         ["POST /goals/{goalId}/restore"] = ("goal.restored", "goal"),
@@ -68,7 +70,7 @@ public sealed class AuditRecorder(IClusterClient cluster, ILogger<AuditRecorder>
     /// anonymous: logging it would let anyone write into an organization's log).
     /// </summary>
     public static readonly IReadOnlySet<string> NotAudited = new HashSet<string>(StringComparer.Ordinal)
-        { "POST /events", "POST /account/password", "POST /account/password-reset" };
+        { "POST /events", "POST /events/import", "POST /account/password", "POST /account/password-reset" };
 
     public const string ApiPrefix = "/api/v1";
 

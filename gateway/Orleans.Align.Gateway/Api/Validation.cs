@@ -16,6 +16,9 @@ public sealed class Validation
     /// <summary>Every problem found, including those not kept for the answer.</summary>
     public int ErrorCount { get; private set; }
 
+    /// <summary>The problems kept for the answer, field by field, in the order they were found per field.</summary>
+    public IEnumerable<(string Field, string Message)> Shown => _errors.SelectMany(e => e.Value.Select(m => (e.Key, m)));
+
     public Validation Add(string field, string message)
     {
         ErrorCount++;

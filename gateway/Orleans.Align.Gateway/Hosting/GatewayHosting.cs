@@ -133,6 +133,8 @@ public static class GatewayHosting
         api.MapRules();
         api.MapAudit();
         api.MapEvents(options);
+        api.MapCsvImports(options);
+        api.MapCsvExports();
         return api;
     }
 

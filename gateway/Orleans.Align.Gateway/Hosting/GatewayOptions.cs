@@ -40,6 +40,15 @@ public sealed class GatewayOptions
     /// silo only at the client's response timeout, 30 s).
     /// </summary>
     public TimeSpan IngestTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>Largest CSV import (<c>POST /api/v1/events/import</c>, <c>/goals/import</c>), in bytes of the body.</summary>
+    public long MaxCsvImportBytes { get; set; } = 8 * 1024 * 1024;
+
+    /// <summary>Most records (rows after the header) in one events CSV import; appended in batches of <see cref="MaxEventsPerBatch"/>.</summary>
+    public int MaxCsvEventRows { get; set; } = 50_000;
+
+    /// <summary>Most records in one goals CSV import (each goal is a definition with its own grain, created one by one).</summary>
+    public int MaxCsvGoalRows { get; set; } = 1_000;
 }
 
 /// <summary>The platform operator's key, which can create organizations. Configuration <c>Align:PlatformAdminKey</c>.</summary>
@@ -98,5 +107,8 @@ public sealed record ClusterConnection(ClusterConnectionOptions Cluster, string 
         if (string.IsNullOrWhiteSpace(Cluster.ServiceId)) yield return "Align:Cluster:ServiceId must not be empty.";
         if (Gateway.GatewayListRefreshPeriod <= TimeSpan.Zero) yield return "Align:Gateway:GatewayListRefreshPeriod must be positive.";
         if (Gateway.ResponseTimeout < TimeSpan.FromSeconds(1)) yield return "Align:Gateway:ResponseTimeout must be at least 1 s.";
+        if (Gateway.MaxCsvImportBytes < 1024) yield return "Align:Gateway:MaxCsvImportBytes must be at least 1024.";
+        if (Gateway.MaxCsvEventRows < 1) yield return "Align:Gateway:MaxCsvEventRows must be at least 1.";
+        if (Gateway.MaxCsvGoalRows < 1) yield return "Align:Gateway:MaxCsvGoalRows must be at least 1.";
     }
 }

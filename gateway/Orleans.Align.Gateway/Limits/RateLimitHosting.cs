@@ -8,7 +8,7 @@ namespace Orleans.Align.Gateway.Limits;
 /// <summary>Rate limits per key, per organization and per address (requests/s), and per organization (events/s).</summary>
 public static class RateLimitHosting
 {
-    private const string EventsPath = "/api/v1/events";
+    private const string EventsPath = "/api/v1/events", EventsImportPath = "/api/v1/events/import";
 
     public static IServiceCollection AddAlignRateLimits(this IServiceCollection services)
     {
@@ -55,7 +55,8 @@ public static class RateLimitHosting
         var events = app.Services.GetRequiredService<EventRateLimiter>();
         app.Use(async (http, next) =>
         {
-            if (HttpMethods.IsPost(http.Request.Method) && http.Request.Path.Equals(EventsPath, StringComparison.OrdinalIgnoreCase)
+            if (HttpMethods.IsPost(http.Request.Method)
+                && (http.Request.Path.Equals(EventsPath, StringComparison.OrdinalIgnoreCase) || http.Request.Path.Equals(EventsImportPath, StringComparison.OrdinalIgnoreCase))
                 && http.User.FindFirst(AlignClaims.Org)?.Value is { } org && RequestRateLimiter.OrganizationLimitsOf(http) is { } limits
                 && events.IsExhausted(org, limits))
             {

@@ -47,6 +47,8 @@ public sealed record LoggedEvent(
 /// What became of one caller's batch. A conflict (an id already stored with different content) is
 /// neither accepted nor a duplicate: it is reported per event and nothing of it is stored.
 /// <see cref="Conflicts"/> is null when there are none, so results without conflicts compare by value.
+/// <see cref="DuplicateIndexes"/> says which events of the batch were duplicates (null when none), for a
+/// caller that answers per event (a CSV import); every other index that is not a conflict was accepted.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("align.ingest-result")]
 public sealed record IngestResult(
@@ -54,7 +56,8 @@ public sealed record IngestResult(
     [property: Id(1)] int Duplicates,
     [property: Id(2)] long LastSequence,
     [property: Id(3)] IReadOnlyList<IngestConflict>? Conflicts = null,
-    [property: Id(4)] IReadOnlyList<IngestRefusal>? Refusals = null);
+    [property: Id(4)] IReadOnlyList<IngestRefusal>? Refusals = null,
+    [property: Id(5)] IReadOnlyList<int>? DuplicateIndexes = null);
 
 /// <summary>Why a correction was refused (<see cref="IngestRefusal"/>).</summary>
 [GenerateSerializer, Alias("align.correction-refusal")]

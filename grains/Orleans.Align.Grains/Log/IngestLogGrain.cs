@@ -386,6 +386,7 @@ public sealed class IngestLogGrain(
             List<IngestRefusal>? refusals = null;
             var (firstNext, firstBatch) = (next, batch.Count);
             var added = new List<string>();
+            List<int>? duplicateIndexes = null;
             var events = group[i].Events;
             for (var j = 0; j < events.Count; j++)
             {
@@ -394,7 +395,11 @@ public sealed class IngestLogGrain(
                 if (stored.TryGetValue(e.Id, out var known) || inGroup.TryGetValue(e.Id, out known))
                 {
                     // The same id: a resend if the content is the same, a conflict if not (never stored, never counted).
-                    if (known.ContentHash == content) duplicates++;
+                    if (known.ContentHash == content)
+                    {
+                        duplicates++;
+                        (duplicateIndexes ??= []).Add(j);
+                    }
                     else (conflicts ??= []).Add(new IngestConflict(j, e.Id, known.Sequence));
                     continue;
                 }
@@ -432,7 +437,7 @@ public sealed class IngestLogGrain(
                 results[i] = new IngestResult(0, 0, next - 1, conflicts, refusals);
                 continue;
             }
-            results[i] = new IngestResult(accepted, duplicates, next - 1, conflicts);
+            results[i] = new IngestResult(accepted, duplicates, next - 1, conflicts, DuplicateIndexes: duplicateIndexes);
         }
 
         // An id (or a marker) in the log or earlier in this group: the event stored under it.

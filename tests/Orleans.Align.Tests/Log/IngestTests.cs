@@ -31,7 +31,8 @@ public sealed class IngestTests(ClusterFixture cluster)
         // Delivery is in log order: once the goal has this later event, a re-appended retry would have shown.
         var later = await org.IngestAsync(Event("e4", "leads", 1));
 
-        Assert.Equal(new IngestResult(Accepted: 0, Duplicates: 3, LastSequence: first.LastSequence), retry);
+        Assert.Equal(new IngestResult(Accepted: 0, Duplicates: 3, LastSequence: first.LastSequence), retry with { DuplicateIndexes = null });
+        Assert.Equal([0, 1, 2], retry.DuplicateIndexes);
         Assert.Equal(first.LastSequence + 1, later.LastSequence);
         var goal = await org.AppliedThroughAsync("leads", later.LastSequence);
         Assert.Equal(61, goal.Progress);
@@ -47,7 +48,8 @@ public sealed class IngestTests(ClusterFixture cluster)
 
         var result = await org.IngestAsync(Event("e2", "leads", 20), Event("e3", "leads", 30));
 
-        Assert.Equal(new IngestResult(Accepted: 1, Duplicates: 1, LastSequence: 3), result);
+        Assert.Equal(new IngestResult(Accepted: 1, Duplicates: 1, LastSequence: 3), result with { DuplicateIndexes = null });
+        Assert.Equal([0], result.DuplicateIndexes);
         var goal = await org.AppliedThroughAsync("leads", result.LastSequence);
         Assert.Equal(60, goal.Progress);
     }
@@ -60,7 +62,8 @@ public sealed class IngestTests(ClusterFixture cluster)
 
         var result = await org.IngestAsync(Event("e1", "leads", 10), Event("e1", "leads", 10), Event("e2", "leads", 5), Event("e1", "leads", 10));
 
-        Assert.Equal(new IngestResult(Accepted: 2, Duplicates: 2, LastSequence: 2), result);
+        Assert.Equal(new IngestResult(Accepted: 2, Duplicates: 2, LastSequence: 2), result with { DuplicateIndexes = null });
+        Assert.Equal([1, 3], result.DuplicateIndexes);
         var goal = await org.AppliedThroughAsync("leads", result.LastSequence);
         Assert.Equal(15, goal.Progress);
         Assert.Equal(2, goal.EventCount);
@@ -102,7 +105,8 @@ public sealed class IngestTests(ClusterFixture cluster)
 
         var resent = await org.IngestAsync(Event("e1", "leads", 10, at: InPeriod.AddMinutes(3)) with { TimestampAssigned = true });
 
-        Assert.Equal(new IngestResult(Accepted: 0, Duplicates: 1, LastSequence: 1), resent);
+        Assert.Equal(new IngestResult(Accepted: 0, Duplicates: 1, LastSequence: 1), resent with { DuplicateIndexes = null });
+        Assert.Equal([0], resent.DuplicateIndexes);
     }
 
     [Fact]
