@@ -229,13 +229,22 @@ public sealed class CsvTests(AlignSystem system)
             csv.Append(CultureInfo.InvariantCulture, $"rt-{i},leads,{i % 7 + 0.25},{Now.AddSeconds(-i):O},launch,{(i % 2 == 0 ? "marketing" : "sales")},{(i == 1 ? "=cmd|' /C calc'!A0" : "sheet")}\n");
         var imported = await ImportOkAsync(a, "/api/v1/events/import", csv.ToString());
         Assert.Equal(1_200, imported["accepted"]!.GetValue<int>());
-        var expected = Enumerable.Range(1, 1_200).Sum(i => i % 7 + 0.25);
+        // Two corrections of rt-2 (2.25): retracted, then corrected to 3, the chain's links listed newest first, as an
+        // export lists them; the import puts each after what it corrects.
+        var corrections = await ImportOkAsync(a, "/api/v1/events/import", "id,metric,value,corrects\nfix-2,leads,3,fix-1\nfix-1,leads,0,rt-2\n");
+        Assert.Equal(2, corrections["accepted"]!.GetValue<int>());
+        Assert.Equal([2, 3], corrections["results"]!.AsArray().Select(r => r!["row"]!.GetValue<int>()));
+        var expected = Enumerable.Range(1, 1_200).Sum(i => i % 7 + 0.25) - 2.25 + 3;
         var valueInA = (await a.GoalWhenAsync(goal, g => Math.Abs(g["progress"].Number()!.Value - expected) < 1e-6))["progress"].Number();
 
         var (header, rows) = await ExportAsync(a, $"/api/v1/goals/{goal}/events.csv");
-        Assert.Equal(["id", "metric", "value", "timestamp", "campaign", "department", "activity", "source"], header);
-        Assert.Equal(1_200, rows.Select(r => r["id"]).Distinct().Count());
-        Assert.Equal(expected, rows.Sum(r => double.Parse(r["value"], CultureInfo.InvariantCulture)), 6);
+        Assert.Equal(["id", "metric", "value", "timestamp", "campaign", "department", "activity", "source", "corrects"], header);
+        Assert.Equal(1_202, rows.Select(r => r["id"]).Distinct().Count());
+        Assert.Equal("rt-2", rows.Single(r => r["id"] == "fix-1")["corrects"]);
+        Assert.Equal("fix-1", rows.Single(r => r["id"] == "fix-2")["corrects"]);
+        // The last link of the chain holds the value that counts: the file's originals plus the final correction, less what it replaced.
+        Assert.Equal(expected, rows.Where(r => r["corrects"].Length == 0 && r["id"] != "rt-2").Sum(r => double.Parse(r["value"], CultureInfo.InvariantCulture))
+            + double.Parse(rows.Single(r => r["id"] == "fix-2")["value"], CultureInfo.InvariantCulture), 6);
         Assert.All(rows, r => Assert.EndsWith("Z", r["timestamp"]));
         Assert.Equal("'=cmd|' /C calc'!A0", rows.Single(r => r["id"] == "rt-1")["source"]);
         Assert.Equal(Now.AddSeconds(-1).UtcDateTime, DateTime.Parse(rows.Single(r => r["id"] == "rt-1")["timestamp"], CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind));
@@ -246,7 +255,7 @@ public sealed class CsvTests(AlignSystem system)
         using var export = await a.SendAsync(HttpMethod.Get, $"/api/v1/goals/{goal}/events.csv");
         var file = await export.Content.ReadAsStringAsync();
         var intoB = await ImportOkAsync(b, "/api/v1/events/import", file);
-        Assert.Equal(1_200, intoB["accepted"]!.GetValue<int>());
+        Assert.Equal(1_202, intoB["accepted"]!.GetValue<int>());
         await b.GoalWhenAsync(goal, g => g["progress"].Number() == valueInA);
     }
 

@@ -52,6 +52,8 @@ public static class CsvExportEndpoints
         ("department", (w, e) => w.WriteField(e.Department)),
         ("activity", (w, e) => w.WriteField(e.Activity)),
         ("source", (w, e) => w.WriteField(e.Source)),
+        // A correction imports as one: its new value, what it corrects (put after it by the import, whatever the file's order).
+        ("corrects", (w, e) => w.WriteField(e.Corrects)),
     ];
 
     private static async Task<IResult> ExportGoalEventsAsync(string goalId, HttpContext http, IClusterClient cluster)

@@ -100,7 +100,7 @@ public static class CsvImportEndpoints
 
         var log = cluster.GetGrain<IIngestLogGrain>(orgId);
         var results = new List<CsvEventRowResult>(events.Count);
-        foreach (var batch in events.Chunk(o.MaxEventsPerBatch))
+        foreach (var batch in CorrectionsAfterWhatTheyCorrect(events).Chunk(o.MaxEventsPerBatch))
         {
             IngestResult result;
             try
@@ -139,11 +139,32 @@ public static class CsvImportEndpoints
                     : new CsvEventRowResult(row, e.Id, CsvEventOutcome.Accepted));
             }
         }
+        results.Sort((x, y) => x.Row.CompareTo(y.Row));
         return TypedResults.Ok(new CsvEventImportResponse(results.Count,
             results.Count(r => r.Outcome == CsvEventOutcome.Accepted),
             results.Count(r => r.Outcome == CsvEventOutcome.Duplicate),
             results.Count(r => r.Outcome == CsvEventOutcome.Conflict),
             results));
+    }
+
+    /// <summary>
+    /// The rows in the order the log can take them: a correction after the event it corrects when that is in the file too (a
+    /// provenance export lists the newest first, so a correction comes before its original there), a chain's links in order;
+    /// otherwise the file's order. Results are reported by row whatever the order.
+    /// </summary>
+    private static IEnumerable<(int Row, MetricEvent Event)> CorrectionsAfterWhatTheyCorrect(List<(int Row, MetricEvent Event)> events)
+    {
+        if (!events.Any(x => x.Event.Corrects is not null)) return events;
+        var byId = new Dictionary<string, MetricEvent>(StringComparer.Ordinal);
+        foreach (var (_, e) in events) byId.TryAdd(e.Id, e);
+        int Depth(MetricEvent e)
+        {
+            // Bounded by the file's size: a cycle (a corrects b corrects a) stops there, and the log refuses it.
+            var depth = 0;
+            for (var at = e; at.Corrects is { } target && byId.TryGetValue(target, out var corrected) && depth <= events.Count; at = corrected) depth++;
+            return depth;
+        }
+        return events.Select((x, index) => (x, index, depth: Depth(x.Event))).OrderBy(t => t.depth).ThenBy(t => t.index).Select(t => t.x);
     }
 
     /// <summary>
