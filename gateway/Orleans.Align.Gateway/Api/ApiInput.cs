@@ -241,6 +241,10 @@ public static class ApiDocumentation
     public static RouteHandlerBuilder Reads(this RouteHandlerBuilder builder, long maxBytes = InputLimits.MaxCommandBodyBytes) =>
         builder.WithMetadata(new RequestSizeLimit(maxBytes)).Problems(400, 413, 415);
 
+    /// <summary>A body read as raw bytes (a webhook's, whose signature covers its exact bytes) of at most <paramref name="maxBytes"/>: too large (413).</summary>
+    public static RouteHandlerBuilder LimitsBody(this RouteHandlerBuilder builder, long maxBytes) =>
+        builder.WithMetadata(new RequestSizeLimit(maxBytes)).Problems(413);
+
     public static RouteHandlerBuilder Answers<TResponse>(this RouteHandlerBuilder builder, int status = 200) =>
         builder.Produces<TResponse>(status);
 

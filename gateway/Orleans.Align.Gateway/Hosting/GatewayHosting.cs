@@ -53,6 +53,7 @@ public static class GatewayHosting
 
         services.AddSingleton(TimeProvider.System);
         services.AddMemoryCache();
+        services.AddSingleton<SourceOrganizations>();
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -133,6 +134,7 @@ public static class GatewayHosting
         api.MapRules();
         api.MapAudit();
         api.MapEvents(options);
+        api.MapSources(options);
         return api;
     }
 

@@ -40,6 +40,13 @@ public sealed class GatewayOptions
     /// silo only at the client's response timeout, 30 s).
     /// </summary>
     public TimeSpan IngestTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// The gateway's public address as tools call it (<c>https://align.example.com</c>), when a proxy
+    /// stands in front of it: HubSpot signs the full URL it called, which the gateway behind a proxy
+    /// does not see. Empty: the request's own scheme, host and path.
+    /// </summary>
+    public string PublicBaseUrl { get; set; } = "";
 }
 
 /// <summary>The platform operator's key, which can create organizations. Configuration <c>Align:PlatformAdminKey</c>.</summary>

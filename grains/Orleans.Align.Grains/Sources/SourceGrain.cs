@@ -1,3 +1,4 @@
+using Orleans.Align.Sources;
 using System.Text;
 using Microsoft.Extensions.Logging;
 
@@ -217,7 +218,7 @@ public sealed class SourceListState
 public sealed class SourceListGrain(
     [PersistentState("sources", StorageNames.Align)] IPersistentState<SourceListState> state) : Grain, ISourceListGrain
 {
-    public const int MaxSources = 100;
+    public const int MaxSources = SourcePresets.MaxSources;
 
     public async Task<bool> AddAsync(string sourceId)
     {

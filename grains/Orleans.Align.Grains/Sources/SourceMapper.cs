@@ -1,3 +1,4 @@
+using Orleans.Align.Sources;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -226,9 +227,6 @@ public static class SourceMapper
         }
         return node;
     }
-
-    /// <summary>A valid JSON pointer as a mapping may name one.</summary>
-    public static bool IsPointer(string? value) => value is { Length: > 1 and <= 200 } && value[0] == '/' && !value.Any(char.IsControl);
 
     private static string? QueryValue(string? url, string name)
     {

@@ -1,4 +1,4 @@
-namespace Orleans.Align.Grains.Sources;
+namespace Orleans.Align.Sources;
 
 /// <summary>
 /// What each tool sends, as a mapping an organization starts from (and may override in part):
@@ -35,6 +35,12 @@ public static class SourcePresets
     public static SourceMapping Effective(SourceScheme scheme, SourceMapping? overrides) =>
         overrides is null ? new SourceMapping(RulesOf(scheme))
         : overrides with { Rules = overrides.Rules.Count > 0 ? overrides.Rules : RulesOf(scheme) };
+
+    /// <summary>Sources one organization may have.</summary>
+    public const int MaxSources = 100;
+
+    /// <summary>A JSON pointer (RFC 6901) as a mapping may name one: '/' then the path, at most 200 characters.</summary>
+    public static bool IsPointer(string? value) => value is { Length: > 1 and <= 200 } && value[0] == '/' && !value.Any(char.IsControl);
 
     /// <summary>Whether the scheme's secret may be generated here (Standard Webhooks) or comes from the tool (the other three).</summary>
     public static bool GeneratesSecret(SourceScheme scheme) => scheme == SourceScheme.StandardWebhooks;

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Orleans.Align.Grains.Sources;
+namespace Orleans.Align.Sources;
 
 /// <summary>The result of a signature check: valid, or why not (said to the caller: it reveals nothing of the secret).</summary>
 public readonly record struct SignatureCheck(bool Valid, string Reason)
