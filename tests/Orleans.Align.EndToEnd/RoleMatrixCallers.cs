@@ -35,10 +35,19 @@ public abstract class MatrixCaller(string name, Uri gateway)
     protected static HttpRequestMessage Request(HttpMethod method, string path, object? body)
     {
         var request = new HttpRequestMessage(method, path);
-        if (body is not null) request.Content = JsonContent.Create(body, options: Tenant.Json);
+        if (body is SignedBody signed)
+        {
+            // A tool's delivery: these exact bytes, with the headers that sign them.
+            request.Content = new StringContent(signed.Text, System.Text.Encoding.UTF8, "application/json");
+            foreach (var (name, value) in signed.Headers) request.Headers.TryAddWithoutValidation(name, value);
+        }
+        else if (body is not null) request.Content = JsonContent.Create(body, options: Tenant.Json);
         return request;
     }
 }
+
+/// <summary>A raw JSON body and the headers that go with it (a webhook delivery's signature).</summary>
+public sealed record SignedBody(string Text, IReadOnlyDictionary<string, string> Headers);
 
 /// <summary>No credential at all.</summary>
 public sealed class AnonymousCaller(Uri gateway, HttpClient http) : MatrixCaller("none", gateway)

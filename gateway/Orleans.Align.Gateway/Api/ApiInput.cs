@@ -177,6 +177,9 @@ public static class ApiInput
                 case "boardId":
                     schema.Pattern = "^(overview|campaign:[a-z0-9][a-z0-9-]{0,63}|department:[a-z0-9][a-z0-9-]{0,63})$";
                     break;
+                case "sourceId":
+                    schema.Pattern = SourceEndpoints.SourceIdPattern;
+                    break;
                 case "keyId" or "linkId":
                     schema.MaxLength = Identifiers.MaxLength;
                     break;
