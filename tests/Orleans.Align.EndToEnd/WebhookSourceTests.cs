@@ -349,6 +349,13 @@ public sealed class WebhookSourceTests(AlignSystem system)
         }
         Assert.Single((await owner.GetOkAsync("/api/v1/sources")).AsArray());
 
+        // Creating it is in the owner's audit log (with its scheme, never its secret).
+        var audit = await owner.GetOkAsync("/api/v1/audit?action=source.created");
+        // (The refused definitions that reached the endpoint are there too, as refusals.)
+        var entry = Assert.Single(audit["entries"]!.AsArray(), e => e!["status"].Number() == 201);
+        Assert.Equal((sourceId, "shopify"), (entry!["target"]!["id"].Text(), entry["detail"]!["scheme"].Text()));
+        Assert.DoesNotContain("shpss_owner_secret", audit.ToJsonString());
+
         // Deleting it: the URL answers 404 from then on.
         using (var deleted = await owner.SendAsync(HttpMethod.Delete, $"/api/v1/sources/{sourceId}")) Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await DeliverAsync(sourceId, Order, new Dictionary<string, string>())).Status);

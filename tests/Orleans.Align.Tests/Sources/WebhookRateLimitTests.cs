@@ -80,3 +80,26 @@ public sealed class WebhookRateLimitTests
         Assert.Null(RateLimitHosting.WebhookSourceId(Of("POST", "/api/v1/sources/src-AAAAAAAAAAAAAAAAAAAA/webhook")));
     }
 }
+
+/// <summary>HubSpot signs the URL it called: behind a proxy, the configured public base replaces the request's scheme and host.</summary>
+public sealed class WebhookPublicUrlTests
+{
+    private static HttpContext Request()
+    {
+        var http = new DefaultHttpContext();
+        http.Request.Scheme = "http";
+        http.Request.Host = new HostString("10.0.0.5", 8080);
+        http.Request.Path = "/api/v1/sources/src-aaaaaaaaaaaaaaaaaaaa/webhook";
+        http.Request.QueryString = new QueryString("?portal=62515");
+        return http;
+    }
+
+    [Fact]
+    public void The_request_url_is_used_unless_a_public_base_url_is_configured()
+    {
+        Assert.Equal("http://10.0.0.5:8080/api/v1/sources/src-aaaaaaaaaaaaaaaaaaaa/webhook?portal=62515",
+            Orleans.Align.Gateway.Api.SourceEndpoints.PublicUrl(Request(), new Orleans.Align.Gateway.Hosting.GatewayOptions()));
+        Assert.Equal("https://align.example.com/api/v1/sources/src-aaaaaaaaaaaaaaaaaaaa/webhook?portal=62515",
+            Orleans.Align.Gateway.Api.SourceEndpoints.PublicUrl(Request(), new Orleans.Align.Gateway.Hosting.GatewayOptions { PublicBaseUrl = "https://align.example.com/" }));
+    }
+}
