@@ -238,6 +238,14 @@ public sealed class WebhookSourceTests(AlignSystem system)
             unmappedReason: "currency field",
             goals: [("launch-revenue", 49.99), ("customers", 1)],
             eventsPerDelivery: 2);
+
+        // A campaign the organization does not have: 422 and listed, and the answer names the campaign, not the organization.
+        var unknown = Signed(Event("delivery-5").Replace("\"utm_campaign\":\"launch\"", "\"utm_campaign\":\"Winter Sale\""), DateTimeOffset.UtcNow);
+        var (status, problem) = await DeliverAsync(sourceId, unknown.Item1, unknown.Item2);
+        Assert.Equal((HttpStatusCode)422, status);
+        Assert.Contains("campaign 'winter-sale'", problem!["detail"].Text());
+        Assert.DoesNotContain(tenant.Id, problem.ToJsonString());
+        Assert.Equal(2, (await tenant.GetOkAsync($"/api/v1/sources/{sourceId}/failures")).AsArray().Count);
     }
 
     [Fact]

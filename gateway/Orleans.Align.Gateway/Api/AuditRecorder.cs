@@ -187,7 +187,7 @@ public sealed class AuditRecorder(IClusterClient cluster, ILogger<AuditRecorder>
             "sso.configured" or "sso.removed" => orgId,
             _ => created ?? FirstRouteValue(http),
         };
-        if (action == "source.created" && Argument<CreateSourceRequest>(context) is { Scheme: { } scheme }) detail["scheme"] = scheme.ToString().ToLowerInvariant();
+        if (action == "source.created" && Argument<CreateSourceRequest>(context) is { Scheme: { } scheme }) detail["scheme"] = Orleans.Align.Sources.SourcePresets.Name(scheme);
         if (action == "key.created" && Argument<CreateApiKeyRequest>(context) is { } key)
         {
             if (key.Name is { } name) detail["name"] = name;

@@ -202,7 +202,7 @@ public static class SourceEndpoints
         if (secret is null)
         {
             if (SourcePresets.GeneratesSecret(scheme)) return (WebhookSignatures.NewStandardWebhooksSecret(), true);
-            v.Add("secret", $"is required for {scheme.ToString().ToLowerInvariant()}: the tool's own signing secret (the app's client secret, the app secret, or the endpoint's whsec_ secret).");
+            v.Add("secret", $"is required for {SourcePresets.Name(scheme)}: the tool's own signing secret (the app's client secret, the app secret, or the endpoint's whsec_ secret).");
             return (null, false);
         }
         if (secret.Length is < MinSecretLength or > MaxSecretLength || secret.Any(c => char.IsControl(c) || char.IsWhiteSpace(c)))

@@ -36,6 +36,9 @@ public static class SourcePresets
         overrides is null ? new SourceMapping(RulesOf(scheme))
         : overrides with { Rules = overrides.Rules.Count > 0 ? overrides.Rules : RulesOf(scheme) };
 
+    /// <summary>The scheme as the API spells it (<c>standard-webhooks</c>).</summary>
+    public static string Name(SourceScheme scheme) => scheme == SourceScheme.StandardWebhooks ? "standard-webhooks" : scheme.ToString().ToLowerInvariant();
+
     /// <summary>Sources one organization may have.</summary>
     public const int MaxSources = 100;
 

@@ -133,7 +133,8 @@ public sealed class SourceGrain(
         }
         catch (AlignException ex) when (ex.Kind == AlignErrorKind.Invalid)
         {
-            return Failed(now, $"The organization's log refused the events: {ex.Message}", mapped, delivery);
+            // The caller is a tool, not the organization: its answer does not name the organization.
+            return Failed(now, $"The organization's log refused the events: {ex.Message.Replace($" in organization '{OrgId}'", "", StringComparison.Ordinal)}", mapped, delivery);
         }
         if (result.Conflicts is { Count: > 0 } conflicts)
         {
