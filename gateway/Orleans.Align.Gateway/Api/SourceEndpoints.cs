@@ -42,9 +42,14 @@ public static class SourceEndpoints
         sources.MapGet("/{sourceId}/failures", FailuresAsync).Requires(AlignAction.ManageIntegrations).Authenticated().Answers<List<SourceFailure>>().Problems(404);
         sources.MapPost(WebhookRoute, ReceiveAsync).AllowAnonymous()
             .WithSummary("A tool's webhook delivery (no API key: the tool's signature is the credential)")
-            .Accepts<System.Text.Json.JsonElement>("application/json")
+            .WithDescription("The body is the tool's own JSON payload, read as raw bytes (the signature covers them exactly), so the document " +
+                "states no schema for it. Headers by scheme: X-HubSpot-Signature-v3 and X-HubSpot-Request-Timestamp; X-Shopify-Hmac-Sha256, " +
+                "X-Shopify-Topic and X-Shopify-Webhook-Id; Stripe-Signature; webhook-id, webhook-timestamp and webhook-signature. " +
+                "401: the signature is missing, wrong or outside the replay window (counted on the source). 422: the payload does not map " +
+                "(listed in the source's failures). 200 with outcome 'ignored': no rule of the source counts the event's type.")
             .LimitsBody(options.MaxRequestBytes)
-            .Answers<WebhookReceipt>().Problems(401, 404, 422, 429, 503);
+            // Anonymous like sign-in, and documented like it: 403 is never answered here (no role is checked).
+            .Answers<WebhookReceipt>().Problems(401, 403, 404, 422, 429, 503);
     }
 
     private static ISourceGrain Source(HttpContext http, IClusterClient cluster, string sourceId) =>
