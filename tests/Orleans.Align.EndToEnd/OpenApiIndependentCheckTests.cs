@@ -413,8 +413,50 @@ public sealed class OpenApiIndependentCheckTests(AlignSystem system)
         await r.SendAsync(HttpMethod.Get, "/api/v1/audit?action=Not%20A%20Verb", key, broken: "query action");
         await r.SendAsync(HttpMethod.Get, "/api/v1/audit?since=yesterday", key, broken: "query since");
 
+        // Webhook sources (admins), and a tool's deliveries (no key: the signature is the credential).
+        const string ShopSecret = "shpss_openapi_check_secret";
+        var shop = await r.SendAsync(HttpMethod.Post, "/api/v1/sources", key, new { name = "Shop", scheme = "shopify", secret = ShopSecret, mapping = new { department = "sales", campaign = "launch" } });
+        var sourceId = shop.Body!["source"]!["id"]!.GetValue<string>();
+        await r.SendAsync(HttpMethod.Post, "/api/v1/sources", key, new
+        {
+            name = "Billing", scheme = "standard-webhooks",
+            mapping = new { rules = new object[] { new { when = "invoice.paid", metric = "revenue", valueField = "/data/amount" }, new { when = "lead.created", metric = "leads", value = 1, where = new Dictionary<string, string> { ["/data/kind"] = "inbound" } } } },
+        });
+        await r.SendAsync(HttpMethod.Post, "/api/v1/sources", key, new { name = "Shop", scheme = "shopify" });
+        await r.SendAsync(HttpMethod.Post, "/api/v1/sources", key, new { name = "Lab", scheme = "gitlab", secret = "whatever-secret" }, broken: "scheme not one of the list");
+        await r.SendAsync(HttpMethod.Post, "/api/v1/sources", key, new { name = "Shop", scheme = "shopify", secret = ShopSecret, secrett = "typo" }, broken: "member not declared");
+        await r.SendAsync(HttpMethod.Post, "/api/v1/sources", read, new { name = "Shop", scheme = "shopify", secret = ShopSecret });
+        await r.SendAsync(HttpMethod.Get, "/api/v1/sources", key);
+        await r.SendAsync(HttpMethod.Get, "/api/v1/sources", read);
+        await r.SendAsync(HttpMethod.Get, $"/api/v1/sources/{sourceId}", key);
+        await r.SendAsync(HttpMethod.Get, "/api/v1/sources/src-aaaaaaaaaaaaaaaaaaaa", key);
+        await r.SendAsync(HttpMethod.Put, $"/api/v1/sources/{sourceId}", key, new { name = "Shop (EU)", mapping = new { department = "sales", campaign = "launch" } });
+        await r.SendAsync(HttpMethod.Put, $"/api/v1/sources/{sourceId}", key, new { name = new string('n', 201) }, broken: "name too long");
+        await r.SendAsync(HttpMethod.Put, "/api/v1/sources/src-aaaaaaaaaaaaaaaaaaaa", key, new { name = "Nothing" });
+        string Order(long id) => $$"""{"id":{{id}},"created_at":"{{Now:O}}","total_price":"12.50","currency":"EUR"}""";
+        Dictionary<string, string> Shopify(string body, string secret = ShopSecret) => new()
+        {
+            ["X-Shopify-Topic"] = "orders/create",
+            ["X-Shopify-Webhook-Id"] = Guid.NewGuid().ToString(),
+            ["X-Shopify-Hmac-Sha256"] = Convert.ToBase64String(System.Security.Cryptography.HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(body))),
+        };
+        var webhook = $"/api/v1/sources/{sourceId}/webhook";
+        await r.SendAsync(HttpMethod.Post, webhook, null, Order(1), requestHeaders: Shopify(Order(1)));
+        await r.SendAsync(HttpMethod.Post, webhook, null, Order(2), requestHeaders: Shopify(Order(2), secret: "shpss_not_the_secret"));
+        const string NoPrice = """{"id":3,"created_at":"2026-01-01T00:00:00Z"}""";
+        await r.SendAsync(HttpMethod.Post, webhook, null, NoPrice, requestHeaders: Shopify(NoPrice));
+        await r.SendAsync(HttpMethod.Post, "/api/v1/sources/src-aaaaaaaaaaaaaaaaaaaa/webhook", null, Order(4), requestHeaders: Shopify(Order(4)));
+        await r.SendAsync(HttpMethod.Get, $"/api/v1/sources/{sourceId}/failures", key);
+        await r.SendAsync(HttpMethod.Get, "/api/v1/sources/src-aaaaaaaaaaaaaaaaaaaa/failures", key);
+        await r.SendAsync(HttpMethod.Post, $"/api/v1/sources/{sourceId}/secret", key, new { secret = "shpss_rotated_secret" });
+        await r.SendAsync(HttpMethod.Post, $"/api/v1/sources/{sourceId}/secret", key, new { secret = "short" }, broken: "secret too short");
+        await r.SendAsync(HttpMethod.Post, "/api/v1/sources/src-aaaaaaaaaaaaaaaaaaaa/secret", key, new { secret = "shpss_rotated_secret" });
+        await r.SendAsync(HttpMethod.Delete, $"/api/v1/sources/{sourceId}", read);
+        await r.SendAsync(HttpMethod.Delete, $"/api/v1/sources/{sourceId}", key);
+        await r.SendAsync(HttpMethod.Delete, $"/api/v1/sources/{sourceId}", key);
+
         // Lists refuse a key nobody issued.
-        foreach (var list in new[] { "campaigns", "metrics", "settings", "reviews", "rules" })
+        foreach (var list in new[] { "campaigns", "metrics", "settings", "reviews", "rules", "sources" })
             await r.SendAsync(HttpMethod.Get, $"/api/v1/{list}", Unknown);
 
         // 429: an organization whose limits allow one request now and then.
@@ -469,9 +511,10 @@ public sealed class OpenApiIndependentCheckTests(AlignSystem system)
         public List<Exchange> Exchanges { get; } = [];
 
         public async Task<(int Status, JsonNode? Body)> SendAsync(HttpMethod method, string path, string? key, object? body = null, string? broken = null,
-            string contentType = "application/json", HttpClient? client = null, string? csrf = null)
+            string contentType = "application/json", HttpClient? client = null, string? csrf = null, IReadOnlyDictionary<string, string>? requestHeaders = null)
         {
             using var request = new HttpRequestMessage(method, path);
+            foreach (var (name, value) in requestHeaders ?? new Dictionary<string, string>()) request.Headers.TryAddWithoutValidation(name, value);
             if (csrf is not null) request.Headers.Add("X-CSRF-TOKEN", csrf);
             var text = body switch { null => null, string s => s, _ => JsonSerializer.Serialize(body, Tenant.Json) };
             if (text is not null) request.Content = new StringContent(text, new MediaTypeHeaderValue(contentType) { CharSet = "utf-8" });

@@ -36,6 +36,12 @@ public abstract class MatrixCaller(string name, Uri gateway)
     {
         var request = new HttpRequestMessage(method, path);
         if (body is CsvBody csv) request.Content = new StringContent(csv.Text, System.Text.Encoding.UTF8, "text/csv");
+        if (body is SignedBody signed)
+        {
+            // A tool's delivery: these exact bytes, with the headers that sign them.
+            request.Content = new StringContent(signed.Text, System.Text.Encoding.UTF8, "application/json");
+            foreach (var (name, value) in signed.Headers) request.Headers.TryAddWithoutValidation(name, value);
+        }
         else if (body is not null) request.Content = JsonContent.Create(body, options: Tenant.Json);
         return request;
     }
@@ -43,6 +49,9 @@ public abstract class MatrixCaller(string name, Uri gateway)
 
 /// <summary>A request body sent as a CSV file (text/csv) instead of JSON.</summary>
 public sealed record CsvBody(string Text);
+
+/// <summary>A raw JSON body and the headers that go with it (a webhook delivery's signature).</summary>
+public sealed record SignedBody(string Text, IReadOnlyDictionary<string, string> Headers);
 
 /// <summary>No credential at all.</summary>
 public sealed class AnonymousCaller(Uri gateway, HttpClient http) : MatrixCaller("none", gateway)

@@ -41,11 +41,14 @@ public sealed class MatrixOrganization
     public string Metric => $"{Prefix.Replace('-', '_')}_visits";
     public long Alert { get; private set; }
     public string VictimKey { get; private set; } = "";
+    /// <summary>A Shopify webhook source, signed with <see cref="SourceSecret"/>.</summary>
+    public string Source { get; private set; } = "";
+    public const string SourceSecret = "shpss_matrix_source_secret";
     public string VictimPerson { get; private set; } = "";
     public Dictionary<string, string> VictimLinks { get; } = [];
 
     /// <summary>Ids only this organization has: a path that names one must not be found by another's credential.</summary>
-    public IEnumerable<string> OwnIds => [OwnDepartment, Campaign, SalesCampaign, MarketingActivity, SalesActivity, MarketingGoal, SalesGoal, Rule, Review, VictimKey, VictimPerson, .. VictimLinks.Values];
+    public IEnumerable<string> OwnIds => [OwnDepartment, Campaign, SalesCampaign, MarketingActivity, SalesActivity, MarketingGoal, SalesGoal, Rule, Review, VictimKey, Source, VictimPerson, .. VictimLinks.Values];
 
     /// <summary>The credentials, by the matrix's names (see <see cref="RoleMatrixTests"/>).</summary>
     public Dictionary<string, MatrixCaller> Callers { get; } = new(StringComparer.Ordinal);
@@ -99,6 +102,7 @@ public sealed class MatrixOrganization
         var keys = await Task.WhenAll(new[] { "admin", "ingest", "read" }.Select(async scope =>
             (scope, (await t.PostOkAsync("/api/v1/keys", new { name = $"{scope} key {m}", scopes = new[] { scope } }))["apiKey"]!.GetValue<string>())));
         VictimKey = await NewKeyAsync();
+        Source = await NewSourceAsync();
         foreach (var d in new[] { "marketing", "sales" }) VictimLinks[d] = await NewLinkAsync(d);
         var link = (await t.PostOkAsync("/api/v1/board-links", new { name = $"wall {m}", board = "overview" }))["link"]!.GetValue<string>();
         VictimPerson = (await NewPersonAsync()).Email;
@@ -127,6 +131,20 @@ public sealed class MatrixOrganization
     };
 
     public async Task<string> NewRuleAsync() => (await Tenant.PostOkAsync("/api/v1/rules", RuleBody($"{Prefix}-rule-{Unique()}")))["rule"]!["id"]!.GetValue<string>();
+
+    public async Task<string> NewSourceAsync() =>
+        (await Tenant.PostOkAsync("/api/v1/sources", new { name = $"Shop {Marker}", scheme = "shopify", secret = SourceSecret }))["source"]!["id"]!.GetValue<string>();
+
+    /// <summary>A Shopify order delivery to <see cref="Source"/>, signed as Shopify signs it, with a new delivery id.</summary>
+    public SignedBody ShopifyOrder()
+    {
+        var body = $$"""{"id":{{Random.Shared.NextInt64(1, long.MaxValue)}},"created_at":"{{DateTimeOffset.UtcNow:O}}","total_price":"10.00","currency":"EUR"}""";
+        var signature = Convert.ToBase64String(System.Security.Cryptography.HMACSHA256.HashData(System.Text.Encoding.UTF8.GetBytes(SourceSecret), System.Text.Encoding.UTF8.GetBytes(body)));
+        return new SignedBody(body, new Dictionary<string, string>
+        {
+            ["X-Shopify-Topic"] = "orders/create", ["X-Shopify-Webhook-Id"] = Guid.NewGuid().ToString(), ["X-Shopify-Hmac-Sha256"] = signature,
+        });
+    }
 
     public async Task<string> NewKeyAsync() =>
         (await Tenant.PostOkAsync("/api/v1/keys", new { name = $"victim {Marker}", scopes = new[] { "read" } }))["id"]!.GetValue<string>();
@@ -167,7 +185,7 @@ public sealed class MatrixOrganization
         [
             "/api/v1/goals", $"/api/v1/goals/{MarketingGoal}/events?limit=20", "/api/v1/campaigns", $"/api/v1/campaigns/{Campaign}", $"/api/v1/campaigns/{SalesCampaign}", "/api/v1/departments",
             "/api/v1/departments/marketing/scorecard", "/api/v1/departments/sales/scorecard", $"/api/v1/departments/{OwnDepartment}/scorecard", "/api/v1/metrics", "/api/v1/rules", "/api/v1/people",
-            "/api/v1/keys", "/api/v1/board-links", "/api/v1/feed?limit=500", "/api/v1/settings", "/api/v1/reviews",
+            "/api/v1/keys", "/api/v1/board-links", "/api/v1/feed?limit=500", "/api/v1/settings", "/api/v1/reviews", "/api/v1/sources",
         ];
         var parts = await Task.WhenAll(paths.Select(async p => (p, Strip(await Tenant.GetOkAsync(p))!.ToJsonString())));
         using var limits = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/orgs/{Id}/limits");

@@ -206,6 +206,19 @@ public sealed class RoleMatrixTests(AlignSystem system)
         })),
         new("DELETE /api/v1/rules/{ruleId}", 204, Admins, BuildAsync: async c => new($"/api/v1/rules/{(c.Fresh ? await c.Org.NewRuleAsync() : c.Org.Rule)}")),
 
+        // Webhook sources: admins manage them; a delivery needs no credential (the tool's signature is one), so every
+        // caller gets the same answer, and the URL's source id, not the caller, says whose it is (no foreign cells).
+        new("POST /api/v1/sources", 201, Admins, Build: c => new("/api/v1/sources", new { name = "Shop " + c.Org.Unique(), scheme = "shopify", secret = "shpss_" + c.Org.Unique() })),
+        new("GET /api/v1/sources", 200, Admins, Build: _ => new("/api/v1/sources")),
+        new("GET /api/v1/sources/{sourceId}", 200, Admins, Build: c => new($"/api/v1/sources/{c.Org.Source}")),
+        new("PUT /api/v1/sources/{sourceId}", 200, Admins, BuildAsync: async c => new($"/api/v1/sources/{(c.Fresh ? await c.Org.NewSourceAsync() : c.Org.Source)}",
+            new { name = "Renamed shop", mapping = new { department = "sales" } })),
+        new("DELETE /api/v1/sources/{sourceId}", 204, Admins, BuildAsync: async c => new($"/api/v1/sources/{(c.Fresh ? await c.Org.NewSourceAsync() : c.Org.Source)}")),
+        new("POST /api/v1/sources/{sourceId}/secret", 200, Admins, BuildAsync: async c => new($"/api/v1/sources/{(c.Fresh ? await c.Org.NewSourceAsync() : c.Org.Source)}/secret",
+            new { secret = "shpss_rotated_" + c.Org.Unique() })),
+        new("GET /api/v1/sources/{sourceId}/failures", 200, Admins, Build: c => new($"/api/v1/sources/{c.Org.Source}/failures")),
+        new("POST /api/v1/sources/{sourceId}/webhook", 200, Everyone, Build: c => new($"/api/v1/sources/{c.Org.Source}/webhook", c.Org.ShopifyOrder()), Foreign: false),
+
         new("GET /api/v1/audit", 200, Admins, Build: _ => new("/api/v1/audit")),
         new("POST /api/v1/events", 200, "adminKey ingestKey admin", Build: c => new("/api/v1/events", new
         {

@@ -177,6 +177,9 @@ public static class ApiInput
                 case "boardId":
                     schema.Pattern = "^(overview|campaign:[a-z0-9][a-z0-9-]{0,63}|department:[a-z0-9][a-z0-9-]{0,63})$";
                     break;
+                case "sourceId":
+                    schema.Pattern = SourceEndpoints.SourceIdPattern;
+                    break;
                 case "keyId" or "linkId":
                     schema.MaxLength = Identifiers.MaxLength;
                     break;
@@ -240,6 +243,10 @@ public static class ApiDocumentation
     /// <summary>A JSON body of at most <paramref name="maxBytes"/>: malformed or invalid (400), too large (413), not JSON (415).</summary>
     public static RouteHandlerBuilder Reads(this RouteHandlerBuilder builder, long maxBytes = InputLimits.MaxCommandBodyBytes) =>
         builder.WithMetadata(new RequestSizeLimit(maxBytes)).Problems(400, 413, 415);
+
+    /// <summary>A body read as raw bytes (a webhook's, whose signature covers its exact bytes) of at most <paramref name="maxBytes"/>: too large (413).</summary>
+    public static RouteHandlerBuilder LimitsBody(this RouteHandlerBuilder builder, long maxBytes) =>
+        builder.WithMetadata(new RequestSizeLimit(maxBytes)).Problems(413);
 
     public static RouteHandlerBuilder Answers<TResponse>(this RouteHandlerBuilder builder, int status = 200) =>
         builder.Produces<TResponse>(status);

@@ -61,16 +61,20 @@ public sealed class AuditRecorder(IClusterClient cluster, ILogger<AuditRecorder>
         ["POST /rules"] = ("rule.created", "rule"),
         ["PUT /rules/{ruleId}"] = ("rule.changed", "rule"),
         ["DELETE /rules/{ruleId}"] = ("rule.deleted", "rule"),
+        ["POST /sources"] = ("source.created", "source"),
+        ["PUT /sources/{sourceId}"] = ("source.changed", "source"),
+        ["DELETE /sources/{sourceId}"] = ("source.deleted", "source"),
+        ["POST /sources/{sourceId}/secret"] = ("source.secret_rotated", "source"),
     };
 
     /// <summary>
-    /// State-changing operations deliberately not in the log: events are data, not administration (up to
+    /// State-changing operations deliberately not in the log: events (and a tool's webhook deliveries, which are events) are data, not administration (up to
     /// hundreds of thousands a second; the event log itself keeps them), and setting a password or asking
     /// for a reset concerns an account, which belongs to no one organization (and a reset request is
     /// anonymous: logging it would let anyone write into an organization's log).
     /// </summary>
     public static readonly IReadOnlySet<string> NotAudited = new HashSet<string>(StringComparer.Ordinal)
-        { "POST /events", "POST /events/import", "POST /account/password", "POST /account/password-reset" };
+        { "POST /events", "POST /events/import", "POST /account/password", "POST /account/password-reset", "POST /sources/{sourceId}/webhook" };
 
     public const string ApiPrefix = "/api/v1";
 
@@ -185,6 +189,7 @@ public sealed class AuditRecorder(IClusterClient cluster, ILogger<AuditRecorder>
             "sso.configured" or "sso.removed" => orgId,
             _ => created ?? FirstRouteValue(http),
         };
+        if (action == "source.created" && Argument<CreateSourceRequest>(context) is { Scheme: { } scheme }) detail["scheme"] = Orleans.Align.Sources.SourcePresets.Name(scheme);
         if (action == "key.created" && Argument<CreateApiKeyRequest>(context) is { } key)
         {
             if (key.Name is { } name) detail["name"] = name;

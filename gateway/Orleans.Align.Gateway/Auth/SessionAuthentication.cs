@@ -126,7 +126,9 @@ public static class SessionAuthentication
         var safe = HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || HttpMethods.IsOptions(request.Method) || HttpMethods.IsTrace(request.Method);
         // Signing in and setting a password with a token are not done as the signed-in person.
         var anonymous = HttpMethods.IsPost(request.Method)
-            && (request.Path.Equals("/api/v1/session", StringComparison.OrdinalIgnoreCase) || request.Path.Equals("/api/v1/account/password", StringComparison.OrdinalIgnoreCase));
+            && (request.Path.Equals("/api/v1/session", StringComparison.OrdinalIgnoreCase) || request.Path.Equals("/api/v1/account/password", StringComparison.OrdinalIgnoreCase)
+                // A tool's webhook delivery is authenticated by its signature, not by whoever's cookie came along.
+                || Limits.RateLimitHosting.WebhookSourceId(http) is not null);
         if (!safe && !anonymous && request.Path.StartsWithSegments("/api") && http.User.IsPerson()
             && !await http.RequestServices.GetRequiredService<IAntiforgery>().IsRequestValidAsync(http))
         {

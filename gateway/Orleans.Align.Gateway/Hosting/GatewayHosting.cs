@@ -53,6 +53,7 @@ public static class GatewayHosting
 
         services.AddSingleton(TimeProvider.System);
         services.AddMemoryCache();
+        services.AddSingleton<SourceOrganizations>();
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -135,6 +136,7 @@ public static class GatewayHosting
         api.MapEvents(options);
         api.MapCsvImports(options);
         api.MapCsvExports();
+        api.MapSources(options);
         return api;
     }
 

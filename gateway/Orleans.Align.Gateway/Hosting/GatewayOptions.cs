@@ -49,6 +49,13 @@ public sealed class GatewayOptions
 
     /// <summary>Most records in one goals CSV import (each goal is a definition with its own grain, created one by one).</summary>
     public int MaxCsvGoalRows { get; set; } = 1_000;
+
+    /// <summary>
+    /// The gateway's public address as tools call it (<c>https://align.example.com</c>), when a proxy
+    /// stands in front of it: HubSpot signs the full URL it called, which the gateway behind a proxy
+    /// does not see. Empty: the request's own scheme, host and path.
+    /// </summary>
+    public string PublicBaseUrl { get; set; } = "";
 }
 
 /// <summary>The platform operator's key, which can create organizations. Configuration <c>Align:PlatformAdminKey</c>.</summary>

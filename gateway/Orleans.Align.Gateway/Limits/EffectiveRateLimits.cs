@@ -34,7 +34,7 @@ public sealed record EffectiveRateLimits(
 /// </summary>
 public readonly record struct Bucket(string Scope, string Id, int PerSecond, int Burst)
 {
-    public const string Key = "key", Organization = "organization", Address = "address";
+    public const string Key = "key", Organization = "organization", Address = "address", Source = "source";
 
     public RateLimitPartition<Bucket> Partition() => RateLimitPartition.GetTokenBucketLimiter(this, b => new TokenBucketRateLimiterOptions
     {
@@ -50,6 +50,7 @@ public readonly record struct Bucket(string Scope, string Id, int PerSecond, int
     public string Describe(string unit) => Scope switch
     {
         Key => $"This API key is limited to {PerSecond:N0} {unit}/s (bursts of {Burst:N0}).",
+        Source => $"This webhook source is limited to {PerSecond:N0} {unit}/s (bursts of {Burst:N0}), as an API key is.",
         Organization => $"This organization is limited to {PerSecond:N0} {unit}/s (bursts of {Burst:N0}).",
         _ => $"Requests without a valid API key are limited to {PerSecond:N0}/s per address (bursts of {Burst:N0}).",
     };

@@ -39,6 +39,7 @@ public static class RateLimitHosting
     public static WebApplication UseAlignRateLimits(this WebApplication app)
     {
         var cache = app.Services.GetRequiredService<OrganizationLimitsCache>();
+        var sources = app.Services.GetRequiredService<Api.SourceOrganizations>();
         var options = app.Services.GetRequiredService<IOptions<RateLimitOptions>>().Value;
         app.Use(async (http, next) =>
         {
@@ -46,6 +47,12 @@ public static class RateLimitHosting
                 && http.User.FindFirst(AlignClaims.Org)?.Value is { } org)
             {
                 RequestRateLimiter.SetOrganizationLimits(http, await cache.GetAsync(org));
+            }
+            else if (options.Enabled && http.User.Identity?.IsAuthenticated != true && WebhookSourceId(http) is { } sourceId
+                && sources.TryGetCached(sourceId, out var sourceOrg) && sourceOrg is not null)
+            {
+                RequestRateLimiter.SetWebhookSource(http, sourceOrg, sourceId);
+                RequestRateLimiter.SetOrganizationLimits(http, await cache.GetAsync(sourceOrg));
             }
             await next(http);
         });
@@ -67,6 +74,17 @@ public static class RateLimitHosting
             await next(http);
         });
         return app;
+    }
+
+    /// <summary>The source id of <c>POST /api/v1/sources/{id}/webhook</c>, or null for any other request.</summary>
+    public static string? WebhookSourceId(HttpContext http)
+    {
+        if (!HttpMethods.IsPost(http.Request.Method)) return null;
+        var path = http.Request.Path.Value;
+        const string Prefix = "/api/v1/sources/", Suffix = "/webhook";
+        if (path is null || !path.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase) || !path.EndsWith(Suffix, StringComparison.OrdinalIgnoreCase)) return null;
+        var id = path[Prefix.Length..^Suffix.Length];
+        return Api.SourceEndpoints.IsSourceId(id) ? id : null;
     }
 
     /// <summary>The events/s check of the ingest endpoint; see <see cref="EventRateLimiter"/>.</summary>

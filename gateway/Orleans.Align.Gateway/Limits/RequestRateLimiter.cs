@@ -11,7 +11,7 @@ namespace Orleans.Align.Gateway.Limits;
 /// </summary>
 public sealed class RequestRateLimiter : PartitionedRateLimiter<HttpContext>
 {
-    private static readonly object LimitsItem = new(), RefusedItem = new();
+    private static readonly object LimitsItem = new(), RefusedItem = new(), SourceItem = new();
 
     private readonly RateLimitOptions _options;
     private readonly PartitionedRateLimiter<Bucket> _buckets = PartitionedRateLimiter.Create<Bucket, Bucket>(b => b.Partition());
@@ -25,6 +25,11 @@ public sealed class RequestRateLimiter : PartitionedRateLimiter<HttpContext>
     public static void SetOrganizationLimits(HttpContext http, EffectiveRateLimits limits) => http.Items[LimitsItem] = limits;
 
     public static EffectiveRateLimits? OrganizationLimitsOf(HttpContext http) => http.Items[LimitsItem] as EffectiveRateLimits;
+
+    /// <summary>An anonymous delivery to a webhook source whose organization this gateway knows: limited as that source and organization.</summary>
+    public static void SetWebhookSource(HttpContext http, string org, string sourceId) => http.Items[SourceItem] = (org, sourceId);
+
+    private static (string Org, string Source)? WebhookSourceOf(HttpContext http) => http.Items[SourceItem] as (string, string)?;
 
     /// <summary>The bucket that refused the request, for the problem document.</summary>
     public static Bucket? RefusedBy(HttpContext http) => (http.Items[RefusedItem] as Refusal)?.Bucket;
@@ -44,6 +49,14 @@ public sealed class RequestRateLimiter : PartitionedRateLimiter<HttpContext>
             var limits = OrganizationLimitsOf(http) ?? EffectiveRateLimits.Of(_options, OrganizationRateLimits.Defaults, 0);
             yield return new Bucket(Bucket.Key, $"{org}/{user.FindFirst(AlignClaims.KeyId)?.Value}", limits.RequestsPerSecondPerKey, limits.RequestBurstPerKey);
             yield return new Bucket(Bucket.Organization, org, limits.RequestsPerSecondPerOrganization, limits.RequestBurstPerOrganization);
+        }
+        else if (WebhookSourceOf(http) is var (sourceOrg, source))
+        {
+            // A tool's deliveries: per source (as a key) and per organization, never per address (one
+            // tool's few addresses serve every organization that uses it).
+            var limits = OrganizationLimitsOf(http) ?? EffectiveRateLimits.Of(_options, OrganizationRateLimits.Defaults, 0);
+            yield return new Bucket(Bucket.Source, $"{sourceOrg}/{source}", limits.RequestsPerSecondPerKey, limits.RequestBurstPerKey);
+            yield return new Bucket(Bucket.Organization, sourceOrg, limits.RequestsPerSecondPerOrganization, limits.RequestBurstPerOrganization);
         }
         else
         {

@@ -26,6 +26,7 @@ public sealed class AuditCoverageTests
         builder.Services.AddSingleton<Orleans.Align.Gateway.Mail.MailSender>(_ => throw new NotSupportedException());
         builder.Services.AddSingleton<Orleans.Align.Gateway.Sso.SsoBackchannel>(_ => throw new NotSupportedException());
         builder.Services.AddSingleton<Orleans.Align.Gateway.Sso.SsoSchemes>(_ => throw new NotSupportedException());
+        builder.Services.AddSingleton<SourceOrganizations>(_ => throw new NotSupportedException());
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddAntiforgery();
         builder.Services.AddAuthorization();
