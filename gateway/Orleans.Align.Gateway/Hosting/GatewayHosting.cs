@@ -131,6 +131,7 @@ public static class GatewayHosting
         api.MapCatalogue();
         api.MapAlignment();
         api.MapRules();
+        api.MapSubscriptions();
         api.MapAudit();
         api.MapEvents(options);
         return api;
