@@ -119,6 +119,8 @@ public class AlignSystem : IAsyncLifetime
             "--Align:Silo:Membership:IAmAliveTablePublishTimeout=00:00:05",
             "--Align:Silo:Membership:TableRefreshTimeout=00:00:02",
             "--Align:Silo:Membership:DeathVoteExpirationTimeout=00:00:10",
+            // The goal links in subscriptions' deliveries point at the first gateway (the web client's address).
+            $"--Align:PublicBaseUrl={Gateways[0]}",
             .. Options.SiloArguments ?? [],
         ]);
         await WaitHealthyAsync(new Uri($"http://127.0.0.1:{ports.Http}/health"));

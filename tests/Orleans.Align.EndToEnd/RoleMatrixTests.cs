@@ -199,6 +199,22 @@ public sealed class RoleMatrixTests(AlignSystem system)
         })),
         new("DELETE /api/v1/rules/{ruleId}", 204, Admins, BuildAsync: async c => new($"/api/v1/rules/{(c.Fresh ? await c.Org.NewRuleAsync() : c.Org.Rule)}")),
 
+        // Subscriptions: admins only (the URL and the secret are credentials).
+        new("POST /api/v1/subscriptions", 201, Admins, Build: c => new("/api/v1/subscriptions", c.Org.SubscriptionBody())),
+        new("GET /api/v1/subscriptions", 200, Admins, Build: _ => new("/api/v1/subscriptions")),
+        new("GET /api/v1/subscriptions/{subscriptionId}", 200, Admins, Build: c => new($"/api/v1/subscriptions/{c.Org.Subscription}")),
+        new("PUT /api/v1/subscriptions/{subscriptionId}", 200, Admins, BuildAsync: async c =>
+            new($"/api/v1/subscriptions/{(c.Fresh ? await c.Org.NewSubscriptionAsync() : c.Org.Subscription)}", c.Org.SubscriptionBody("Changed"))),
+        new("DELETE /api/v1/subscriptions/{subscriptionId}", 204, Admins,
+            BuildAsync: async c => new($"/api/v1/subscriptions/{(c.Fresh ? await c.Org.NewSubscriptionAsync() : c.Org.Subscription)}")),
+        new("POST /api/v1/subscriptions/{subscriptionId}/rotate-secret", 200, Admins,
+            BuildAsync: async c => new($"/api/v1/subscriptions/{(c.Fresh ? await c.Org.NewSubscriptionAsync() : c.Org.Subscription)}/rotate-secret")),
+        new("GET /api/v1/subscriptions/{subscriptionId}/deliveries", 200, Admins, Build: c => new($"/api/v1/subscriptions/{c.Org.Subscription}/deliveries")),
+        // Nothing is ever dead-lettered in this system (its retry window is the production one's): an admin
+        // reaches the delivery log and finds no such delivery (404); everyone else is refused before that.
+        new("POST /api/v1/subscriptions/{subscriptionId}/deliveries/{deliveryId}/retry", 404, Admins,
+            Build: c => new($"/api/v1/subscriptions/{c.Org.Subscription}/deliveries/msg_none/retry")),
+
         new("GET /api/v1/audit", 200, Admins, Build: _ => new("/api/v1/audit")),
         new("POST /api/v1/events", 200, "adminKey ingestKey admin", Build: c => new("/api/v1/events", new
         {
