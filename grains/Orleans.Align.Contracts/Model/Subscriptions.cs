@@ -50,9 +50,10 @@ public sealed record Subscription(
     [property: Id(4)] SubscriptionFilter Filter,
     [property: Id(5)] bool Enabled,
     [property: Id(6)] DateTimeOffset CreatedAt,
+    // When the current signing secret was issued (created or rotated).
+    [property: Id(8)] DateTimeOffset SecretIssuedAt,
     // Why it was turned off by the system (the receiver answered 410 Gone); null while enabled or when an admin turned it off.
-    [property: Id(7)] string? DisabledReason = null,
-    [property: Id(8)] DateTimeOffset SecretIssuedAt = default);
+    [property: Id(7)] string? DisabledReason = null);
 
 /// <summary>A subscription created (with its secret, shown this once), or why its URL was refused.</summary>
 [GenerateSerializer, Immutable, Alias("align.subscription-created")]

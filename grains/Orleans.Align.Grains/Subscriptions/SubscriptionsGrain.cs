@@ -53,7 +53,7 @@ public sealed class SubscriptionsGrain(
         string id;
         do id = "sub-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)); while (Records.ContainsKey(id));
         var now = clock.GetUtcNow();
-        var subscription = new Subscription(id, draft.Name, draft.Url, draft.Format, draft.Filter, draft.Enabled, now, null, now);
+        var subscription = new Subscription(id, draft.Name, draft.Url, draft.Format, draft.Filter, draft.Enabled, now, now);
         var record = new SubscriptionRecord(subscription, WebhookSignature.NewSecret(), last);
         // The delivery grain knows its target before anything is handed to it.
         await DeliveriesOf(id).ConfigureAsync(TargetOf(record));
