@@ -297,6 +297,12 @@ public sealed class OpenApiIndependentCheckTests(AlignSystem system)
         await r.SendAsync(HttpMethod.Post, "/api/v1/subscriptions", key, subscription with { format = "carrierPigeon" }, broken: "format not one of the list");
         await r.SendAsync(HttpMethod.Post, "/api/v1/subscriptions", read, subscription);
         await r.SendAsync(HttpMethod.Get, "/api/v1/subscriptions", key);
+        await r.SendAsync(HttpMethod.Get, "/api/v1/subscriptions", read);
+        await r.SendAsync(HttpMethod.Get, $"/api/v1/subscriptions/{subscriptionId}", read);
+        await r.SendAsync(HttpMethod.Put, $"/api/v1/subscriptions/{subscriptionId}", read, subscription);
+        await r.SendAsync(HttpMethod.Post, $"/api/v1/subscriptions/{subscriptionId}/rotate-secret", read);
+        await r.SendAsync(HttpMethod.Post, $"/api/v1/subscriptions/{subscriptionId}/deliveries/msg_none/retry", read);
+        await r.SendAsync(HttpMethod.Delete, $"/api/v1/subscriptions/{subscriptionId}", read);
         await r.SendAsync(HttpMethod.Get, $"/api/v1/subscriptions/{subscriptionId}", key);
         await r.SendAsync(HttpMethod.Get, "/api/v1/subscriptions/no-such-subscription", key);
         await r.SendAsync(HttpMethod.Get, "/api/v1/subscriptions/Not%20A%20Subscription", key, broken: "path subscriptionId");
@@ -307,6 +313,22 @@ public sealed class OpenApiIndependentCheckTests(AlignSystem system)
         await r.SendAsync(HttpMethod.Get, $"/api/v1/subscriptions/{subscriptionId}/deliveries", key);
         await r.SendAsync(HttpMethod.Get, $"/api/v1/subscriptions/{subscriptionId}/deliveries", read);
         await r.SendAsync(HttpMethod.Post, $"/api/v1/subscriptions/{subscriptionId}/deliveries/msg_none/retry", key);
+        // A receiver that answers 410 Gone: its delivery is dead-lettered at once, and can then be retried.
+        await using (var receiver = await WebhookReceiver.StartAsync())
+        {
+            receiver.FailNext("/gone", 1_000, 410);
+            var gone = (await r.SendAsync(HttpMethod.Post, "/api/v1/subscriptions", key,
+                new { name = "Gone", url = receiver.UrlOf("/gone"), format = "standardWebhooks", filter = new { kinds = new[] { "announcement" } } })).Body!["id"]!.GetValue<string>();
+            await r.SendAsync(HttpMethod.Post, "/api/v1/feed/announcements", key, new { from = "pr", to = new[] { "sales" }, text = "Gone tomorrow" });
+            JsonNode? dead = null;
+            for (var i = 0; i < 300 && dead is null; i++, await Task.Delay(100))
+                dead = (await tenant.GetOkAsync($"/api/v1/subscriptions/{gone}/deliveries")).AsArray().FirstOrDefault(d => d!["state"]!.GetValue<string>() == "deadLettered");
+            Assert.NotNull(dead);
+            await r.SendAsync(HttpMethod.Get, $"/api/v1/subscriptions/{gone}/deliveries", key);
+            await r.SendAsync(HttpMethod.Get, $"/api/v1/subscriptions/{gone}", key);
+            await r.SendAsync(HttpMethod.Post, $"/api/v1/subscriptions/{gone}/deliveries/{dead!["id"]!.GetValue<string>()}/retry", key);
+            await r.SendAsync(HttpMethod.Post, $"/api/v1/subscriptions/{gone}/deliveries/{dead!["id"]!.GetValue<string>()}/retry", key);
+        }
         await r.SendAsync(HttpMethod.Post, $"/api/v1/subscriptions/{subscriptionId}/deliveries/Not%20A%20Delivery/retry", key, broken: "path deliveryId");
         await r.SendAsync(HttpMethod.Delete, $"/api/v1/subscriptions/{subscriptionId}", key);
         await r.SendAsync(HttpMethod.Delete, $"/api/v1/subscriptions/{subscriptionId}", key);

@@ -131,10 +131,11 @@ public sealed class MatrixOrganization
     public async Task<string> NewRuleAsync() => (await Tenant.PostOkAsync("/api/v1/rules", RuleBody($"{Prefix}-rule-{Unique()}")))["rule"]!["id"]!.GetValue<string>();
 
     /// <summary>A Slack subscription on a name that is never resolved here (nothing is raised for it to deliver in time).</summary>
-    public object SubscriptionBody(string name = "Channel") => new
+    public object SubscriptionBody(string name = "Channel", bool marked = true)
     {
-        name = $"{name} {Marker}", url = $"https://hooks.matrix.example/{Marker}", format = "slack", filter = new { kinds = new[] { "alert" }, departments = new[] { "sales" } },
-    };
+        var mark = marked ? Marker : "unmarked";
+        return new { name = $"{name} {mark}", url = $"https://hooks.matrix.example/{mark}", format = "slack", filter = new { kinds = new[] { "alert" }, departments = new[] { "sales" } } };
+    }
 
     public async Task<string> NewSubscriptionAsync() => (await Tenant.PostOkAsync("/api/v1/subscriptions", SubscriptionBody()))["id"]!.GetValue<string>();
 

@@ -200,11 +200,12 @@ public sealed class RoleMatrixTests(AlignSystem system)
         new("DELETE /api/v1/rules/{ruleId}", 204, Admins, BuildAsync: async c => new($"/api/v1/rules/{(c.Fresh ? await c.Org.NewRuleAsync() : c.Org.Rule)}")),
 
         // Subscriptions: admins only (the URL and the secret are credentials).
-        new("POST /api/v1/subscriptions", 201, Admins, Build: c => new("/api/v1/subscriptions", c.Org.SubscriptionBody())),
+        // Unmarked: another organization's admin posting it creates one of its own (nothing in it names this organization).
+        new("POST /api/v1/subscriptions", 201, Admins, Build: c => new("/api/v1/subscriptions", c.Org.SubscriptionBody(marked: false))),
         new("GET /api/v1/subscriptions", 200, Admins, Build: _ => new("/api/v1/subscriptions")),
         new("GET /api/v1/subscriptions/{subscriptionId}", 200, Admins, Build: c => new($"/api/v1/subscriptions/{c.Org.Subscription}")),
         new("PUT /api/v1/subscriptions/{subscriptionId}", 200, Admins, BuildAsync: async c =>
-            new($"/api/v1/subscriptions/{(c.Fresh ? await c.Org.NewSubscriptionAsync() : c.Org.Subscription)}", c.Org.SubscriptionBody("Changed"))),
+            new($"/api/v1/subscriptions/{(c.Fresh ? await c.Org.NewSubscriptionAsync() : c.Org.Subscription)}", c.Org.SubscriptionBody(name: "Changed"))),
         new("DELETE /api/v1/subscriptions/{subscriptionId}", 204, Admins,
             BuildAsync: async c => new($"/api/v1/subscriptions/{(c.Fresh ? await c.Org.NewSubscriptionAsync() : c.Org.Subscription)}")),
         new("POST /api/v1/subscriptions/{subscriptionId}/rotate-secret", 200, Admins,
