@@ -48,6 +48,7 @@ public sealed class SubscriptionDeliveryGrain(
     public const string HttpClientName = "align-subscriptions";
     private const string ReminderName = "deliveries";
     private const int MaxErrorLength = 300;
+    private static readonly TimeSpan TurnLength = TimeSpan.FromSeconds(2);
 
     private IGrainTimer? _timer;
     private bool _reminderOn;
@@ -154,9 +155,12 @@ public sealed class SubscriptionDeliveryGrain(
     {
         if (_sending) return;
         _sending = true;
+        // A turn sends for a short while only and then gives way (the timer comes straight back for the rest):
+        // the outbox's hand-overs to this subscription wait for the turn, and must not wait on a dead receiver's timeouts.
+        var turn = Stopwatch.StartNew();
         try
         {
-            while (state.State.Target is { Enabled: true } target
+            while (turn.Elapsed < TurnLength && state.State.Target is { Enabled: true } target
                 && Deliveries.Find(d => d.State == DeliveryState.Pending && d.NextAttemptAt <= clock.GetUtcNow()) is { } due)
             {
                 var attempt = await SendAsync(target, due);
