@@ -294,6 +294,13 @@ public sealed class SubscriptionTests(SubscriptionSystem system) : IAsyncLifetim
         // The sentinel (every entry) got both announcements: the outbox has passed the second one.
         await UntilAsync(() => Task.FromResult(_receiver.AcceptedAt(sentinel.Path)), r => r.Count == 2, "both at the sentinel");
         Assert.Single(_receiver.At(path));
+
+        // Audited, without the URL (a Slack or Teams URL is a credential) or a secret.
+        var audit = (await tenant.GetOkAsync("/api/v1/audit?action=subscription"))["entries"]!.AsArray();
+        var actions = audit.Where(e => e!["target"]!["id"].Text() == id).Select(e => e!["action"].Text()).ToList();
+        Assert.Equal(["subscription.created", "subscription.changed", "subscription.secret_rotated", "subscription.deleted"], Enumerable.Reverse(actions));
+        Assert.DoesNotContain(_receiver.BaseUrl.Authority, audit.ToJsonString());
+        Assert.DoesNotContain("whsec_", audit.ToJsonString());
     }
 
     [Fact]
