@@ -45,6 +45,31 @@ public static class HostingExtensions
             .Validate(o => o.MaxSessionsPerMembership is >= 1 and <= 10_000, "Align:Accounts:MaxSessionsPerMembership must be between 1 and 10,000.")
             .Validate(o => o.PasswordResetInterval >= TimeSpan.Zero && o.PasswordResetInterval <= TimeSpan.FromDays(1), "Align:Accounts:PasswordResetInterval must be between 0 and a day.")
             .ValidateOnStart();
+        services.AddOptions<Subscriptions.IntegrationOptions>().BindConfiguration(Subscriptions.IntegrationOptions.Section)
+            .Configure<Microsoft.Extensions.Configuration.IConfiguration>((o, configuration) =>
+            {
+                if (configuration["Align:PublicBaseUrl"] is { Length: > 0 } url) o.PublicBaseUrl = url;
+            })
+            .Validate(o => Uri.TryCreate(o.PublicBaseUrl, UriKind.Absolute, out var u) && u.Scheme is "http" or "https", "Align:PublicBaseUrl must be an absolute http(s) URL.")
+            .Validate(o => o.AllowedNetworks.All(n => System.Net.IPNetwork.TryParse(n, out _)), "Align:Integrations:AllowedNetworks must be CIDR networks (e.g. 10.20.0.0/16).")
+            .Validate(o => o.FirstRetryDelay >= TimeSpan.FromMilliseconds(100) && o.MaxRetryDelay >= o.FirstRetryDelay, "Align:Integrations:FirstRetryDelay must be at least 100 ms and MaxRetryDelay at least FirstRetryDelay.")
+            .Validate(o => o.RetryWindow >= TimeSpan.FromSeconds(1), "Align:Integrations:RetryWindow must be at least 1 s (24 hours or more in production).")
+            .Validate(o => o.AttemptTimeout >= TimeSpan.FromMilliseconds(100) && o.AttemptTimeout <= TimeSpan.FromMinutes(5), "Align:Integrations:AttemptTimeout must be between 100 ms and 5 minutes.")
+            .Validate(o => o.ReminderPeriod >= TimeSpan.FromSeconds(1), "Align:Integrations:ReminderPeriod must be at least 1 s.")
+            .Validate(o => o.MaxDeliveriesKept is >= 1 and <= 10_000, "Align:Integrations:MaxDeliveriesKept must be between 1 and 10,000.")
+            .Validate(o => o.MaxSubscriptions is >= 1 and <= 1_000, "Align:Integrations:MaxSubscriptions must be between 1 and 1,000.")
+            .ValidateOnStart();
+        services.AddSingleton<Subscriptions.OutboundAddressPolicy>();
+        // Deliveries connect only where the policy allows (checked on the resolved address), never through a
+        // proxy (which would connect for us), and follow no redirect; each attempt brings its own time limit.
+        services.AddHttpClient(Subscriptions.SubscriptionDeliveryGrain.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(sp => new System.Net.Http.SocketsHttpHandler
+            {
+                AllowAutoRedirect = false,
+                UseProxy = false,
+                ConnectCallback = sp.GetRequiredService<Subscriptions.OutboundAddressPolicy>().ConnectAsync,
+                PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+            });
         services.AddSingleton<LogIndexes>();
         services.TryAddSingleton<ILogIndexStore, NoLogIndexStore>();
         services.AddSingleton(TimeProvider.System);

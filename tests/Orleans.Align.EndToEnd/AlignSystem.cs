@@ -119,6 +119,11 @@ public class AlignSystem : IAsyncLifetime
             "--Align:Silo:Membership:IAmAliveTablePublishTimeout=00:00:05",
             "--Align:Silo:Membership:TableRefreshTimeout=00:00:02",
             "--Align:Silo:Membership:DeathVoteExpirationTimeout=00:00:10",
+            // The goal links in subscriptions' deliveries point at the first gateway (the web client's address);
+            // deliveries may reach receivers in the test process (loopback, plain http), no other non-public address.
+            $"--Align:PublicBaseUrl={Gateways[0]}",
+            "--Align:Integrations:AllowedNetworks:0=127.0.0.0/8",
+            "--Align:Integrations:AllowHttp=true",
             .. Options.SiloArguments ?? [],
         ]);
         await WaitHealthyAsync(new Uri($"http://127.0.0.1:{ports.Http}/health"));

@@ -308,6 +308,49 @@ public sealed class OpenApiIndependentCheckTests(AlignSystem system)
         await r.SendAsync(HttpMethod.Delete, "/api/v1/rules/to-delete", key);
         await r.SendAsync(HttpMethod.Delete, "/api/v1/rules/Not%20A%20Rule", key, broken: "path ruleId");
 
+        // Subscriptions (admins only); this system allows no private address, so a literal one is refused with 422.
+        var subscription = new { name = "Ops channel", url = "https://hooks.example.com/align", format = "slack", filter = new { kinds = new[] { "alert" }, departments = new[] { "sales" } } };
+        var subscriptionId = (await r.SendAsync(HttpMethod.Post, "/api/v1/subscriptions", key, subscription)).Body!["id"]!.GetValue<string>();
+        await r.SendAsync(HttpMethod.Post, "/api/v1/subscriptions", key, subscription with { url = "https://10.1.2.3/hook" });
+        await r.SendAsync(HttpMethod.Post, "/api/v1/subscriptions", key, subscription with { format = "carrierPigeon" }, broken: "format not one of the list");
+        await r.SendAsync(HttpMethod.Post, "/api/v1/subscriptions", read, subscription);
+        await r.SendAsync(HttpMethod.Get, "/api/v1/subscriptions", key);
+        await r.SendAsync(HttpMethod.Get, "/api/v1/subscriptions", read);
+        await r.SendAsync(HttpMethod.Get, $"/api/v1/subscriptions/{subscriptionId}", read);
+        await r.SendAsync(HttpMethod.Put, $"/api/v1/subscriptions/{subscriptionId}", read, subscription);
+        await r.SendAsync(HttpMethod.Post, $"/api/v1/subscriptions/{subscriptionId}/rotate-secret", read);
+        await r.SendAsync(HttpMethod.Post, $"/api/v1/subscriptions/{subscriptionId}/deliveries/msg_none/retry", read);
+        await r.SendAsync(HttpMethod.Delete, $"/api/v1/subscriptions/{subscriptionId}", read);
+        await r.SendAsync(HttpMethod.Get, $"/api/v1/subscriptions/{subscriptionId}", key);
+        await r.SendAsync(HttpMethod.Get, "/api/v1/subscriptions/no-such-subscription", key);
+        await r.SendAsync(HttpMethod.Get, "/api/v1/subscriptions/Not%20A%20Subscription", key, broken: "path subscriptionId");
+        await r.SendAsync(HttpMethod.Put, $"/api/v1/subscriptions/{subscriptionId}", key, subscription with { name = "Ops channel, renamed" });
+        await r.SendAsync(HttpMethod.Put, "/api/v1/subscriptions/no-such-subscription", key, subscription);
+        await r.SendAsync(HttpMethod.Post, $"/api/v1/subscriptions/{subscriptionId}/rotate-secret", key);
+        await r.SendAsync(HttpMethod.Post, "/api/v1/subscriptions/no-such-subscription/rotate-secret", key);
+        await r.SendAsync(HttpMethod.Get, $"/api/v1/subscriptions/{subscriptionId}/deliveries", key);
+        await r.SendAsync(HttpMethod.Get, $"/api/v1/subscriptions/{subscriptionId}/deliveries", read);
+        await r.SendAsync(HttpMethod.Post, $"/api/v1/subscriptions/{subscriptionId}/deliveries/msg_none/retry", key);
+        // A receiver that answers 410 Gone: its delivery is dead-lettered at once, and can then be retried.
+        await using (var receiver = await WebhookReceiver.StartAsync())
+        {
+            receiver.FailNext("/gone", 1_000, 410);
+            var gone = (await r.SendAsync(HttpMethod.Post, "/api/v1/subscriptions", key,
+                new { name = "Gone", url = receiver.UrlOf("/gone"), format = "standardWebhooks", filter = new { kinds = new[] { "announcement" } } })).Body!["id"]!.GetValue<string>();
+            await r.SendAsync(HttpMethod.Post, "/api/v1/feed/announcements", key, new { from = "pr", to = new[] { "sales" }, text = "Gone tomorrow" });
+            JsonNode? dead = null;
+            for (var i = 0; i < 300 && dead is null; i++, await Task.Delay(100))
+                dead = (await tenant.GetOkAsync($"/api/v1/subscriptions/{gone}/deliveries")).AsArray().FirstOrDefault(d => d!["state"]!.GetValue<string>() == "deadLettered");
+            Assert.NotNull(dead);
+            await r.SendAsync(HttpMethod.Get, $"/api/v1/subscriptions/{gone}/deliveries", key);
+            await r.SendAsync(HttpMethod.Get, $"/api/v1/subscriptions/{gone}", key);
+            await r.SendAsync(HttpMethod.Post, $"/api/v1/subscriptions/{gone}/deliveries/{dead!["id"]!.GetValue<string>()}/retry", key);
+            await r.SendAsync(HttpMethod.Post, $"/api/v1/subscriptions/{gone}/deliveries/{dead!["id"]!.GetValue<string>()}/retry", key);
+        }
+        await r.SendAsync(HttpMethod.Post, $"/api/v1/subscriptions/{subscriptionId}/deliveries/Not%20A%20Delivery/retry", key, broken: "path deliveryId");
+        await r.SendAsync(HttpMethod.Delete, $"/api/v1/subscriptions/{subscriptionId}", key);
+        await r.SendAsync(HttpMethod.Delete, $"/api/v1/subscriptions/{subscriptionId}", key);
+
         // People, and a person's session (a browser of its own: the session is a cookie).
         var email = $"checked-{Guid.NewGuid():N}@example.com";
         var person = await r.SendAsync(HttpMethod.Post, "/api/v1/people", key, new { email, displayName = "Checked Person", role = "lead", departments = new[] { "marketing" } });

@@ -40,6 +40,7 @@ public sealed class MatrixOrganization
     public string Review => $"{Prefix}-review";
     public string Metric => $"{Prefix.Replace('-', '_')}_visits";
     public long Alert { get; private set; }
+    public string Subscription { get; private set; } = "";
     public string VictimKey { get; private set; } = "";
     /// <summary>A Shopify webhook source, signed with <see cref="SourceSecret"/>.</summary>
     public string Source { get; private set; } = "";
@@ -48,7 +49,7 @@ public sealed class MatrixOrganization
     public Dictionary<string, string> VictimLinks { get; } = [];
 
     /// <summary>Ids only this organization has: a path that names one must not be found by another's credential.</summary>
-    public IEnumerable<string> OwnIds => [OwnDepartment, Campaign, SalesCampaign, MarketingActivity, SalesActivity, MarketingGoal, SalesGoal, Rule, Review, VictimKey, Source, VictimPerson, .. VictimLinks.Values];
+    public IEnumerable<string> OwnIds => [OwnDepartment, Campaign, SalesCampaign, MarketingActivity, SalesActivity, MarketingGoal, SalesGoal, Rule, Review, Subscription, VictimKey, Source, VictimPerson, .. VictimLinks.Values];
 
     /// <summary>The credentials, by the matrix's names (see <see cref="RoleMatrixTests"/>).</summary>
     public Dictionary<string, MatrixCaller> Callers { get; } = new(StringComparer.Ordinal);
@@ -98,6 +99,7 @@ public sealed class MatrixOrganization
         await t.PostOkAsync("/api/v1/reviews", new { id = Review, name = $"Review {m}" });
         await t.PostOkAsync("/api/v1/feed/announcements", new { from = "marketing", to = new[] { "sales" }, text = $"Coverage on Tuesday {m}", campaign = Campaign });
         Alert = await NewAlertAsync();
+        Subscription = await NewSubscriptionAsync();
 
         var keys = await Task.WhenAll(new[] { "admin", "ingest", "read" }.Select(async scope =>
             (scope, (await t.PostOkAsync("/api/v1/keys", new { name = $"{scope} key {m}", scopes = new[] { scope } }))["apiKey"]!.GetValue<string>())));
@@ -146,6 +148,15 @@ public sealed class MatrixOrganization
         });
     }
 
+    /// <summary>A Slack subscription on a name that is never resolved here (nothing is raised for it to deliver in time).</summary>
+    public object SubscriptionBody(string name = "Channel", bool marked = true)
+    {
+        var mark = marked ? Marker : "unmarked";
+        return new { name = $"{name} {mark}", url = $"https://hooks.matrix.example/{mark}", format = "slack", filter = new { kinds = new[] { "alert" }, departments = new[] { "sales" } } };
+    }
+
+    public async Task<string> NewSubscriptionAsync() => (await Tenant.PostOkAsync("/api/v1/subscriptions", SubscriptionBody()))["id"]!.GetValue<string>();
+
     public async Task<string> NewKeyAsync() =>
         (await Tenant.PostOkAsync("/api/v1/keys", new { name = $"victim {Marker}", scopes = new[] { "read" } }))["id"]!.GetValue<string>();
 
@@ -184,7 +195,7 @@ public sealed class MatrixOrganization
         string[] paths =
         [
             "/api/v1/goals", $"/api/v1/goals/{MarketingGoal}/events?limit=20", "/api/v1/campaigns", $"/api/v1/campaigns/{Campaign}", $"/api/v1/campaigns/{SalesCampaign}", "/api/v1/departments",
-            "/api/v1/departments/marketing/scorecard", "/api/v1/departments/sales/scorecard", $"/api/v1/departments/{OwnDepartment}/scorecard", "/api/v1/metrics", "/api/v1/rules", "/api/v1/people",
+            "/api/v1/departments/marketing/scorecard", "/api/v1/departments/sales/scorecard", $"/api/v1/departments/{OwnDepartment}/scorecard", "/api/v1/metrics", "/api/v1/rules", "/api/v1/subscriptions", "/api/v1/people",
             "/api/v1/keys", "/api/v1/board-links", "/api/v1/feed?limit=500", "/api/v1/settings", "/api/v1/reviews", "/api/v1/sources",
         ];
         var parts = await Task.WhenAll(paths.Select(async p => (p, Strip(await Tenant.GetOkAsync(p))!.ToJsonString())));

@@ -218,6 +218,22 @@ public sealed class RoleMatrixTests(AlignSystem system)
             new { secret = "shpss_rotated_" + c.Org.Unique() })),
         new("GET /api/v1/sources/{sourceId}/failures", 200, Admins, Build: c => new($"/api/v1/sources/{c.Org.Source}/failures")),
         new("POST /api/v1/sources/{sourceId}/webhook", 200, Everyone, Build: c => new($"/api/v1/sources/{c.Org.Source}/webhook", c.Org.ShopifyOrder()), Foreign: false),
+        // Subscriptions: admins only (the URL and the secret are credentials).
+        // Unmarked: another organization's admin posting it creates one of its own (nothing in it names this organization).
+        new("POST /api/v1/subscriptions", 201, Admins, Build: c => new("/api/v1/subscriptions", c.Org.SubscriptionBody(marked: false))),
+        new("GET /api/v1/subscriptions", 200, Admins, Build: _ => new("/api/v1/subscriptions")),
+        new("GET /api/v1/subscriptions/{subscriptionId}", 200, Admins, Build: c => new($"/api/v1/subscriptions/{c.Org.Subscription}")),
+        new("PUT /api/v1/subscriptions/{subscriptionId}", 200, Admins, BuildAsync: async c =>
+            new($"/api/v1/subscriptions/{(c.Fresh ? await c.Org.NewSubscriptionAsync() : c.Org.Subscription)}", c.Org.SubscriptionBody(name: "Changed"))),
+        new("DELETE /api/v1/subscriptions/{subscriptionId}", 204, Admins,
+            BuildAsync: async c => new($"/api/v1/subscriptions/{(c.Fresh ? await c.Org.NewSubscriptionAsync() : c.Org.Subscription)}")),
+        new("POST /api/v1/subscriptions/{subscriptionId}/rotate-secret", 200, Admins,
+            BuildAsync: async c => new($"/api/v1/subscriptions/{(c.Fresh ? await c.Org.NewSubscriptionAsync() : c.Org.Subscription)}/rotate-secret")),
+        new("GET /api/v1/subscriptions/{subscriptionId}/deliveries", 200, Admins, Build: c => new($"/api/v1/subscriptions/{c.Org.Subscription}/deliveries")),
+        // Nothing is ever dead-lettered in this system (its retry window is the production one's): an admin
+        // reaches the delivery log and finds no such delivery (404); everyone else is refused before that.
+        new("POST /api/v1/subscriptions/{subscriptionId}/deliveries/{deliveryId}/retry", 404, Admins,
+            Build: c => new($"/api/v1/subscriptions/{c.Org.Subscription}/deliveries/msg_none/retry")),
 
         new("GET /api/v1/audit", 200, Admins, Build: _ => new("/api/v1/audit")),
         new("POST /api/v1/events", 200, "adminKey ingestKey admin", Build: c => new("/api/v1/events", new

@@ -170,9 +170,13 @@ public static class ApiInput
             if (parameter is not OpenApiParameter { Schema: OpenApiSchema schema } p) continue;
             switch (p.Name)
             {
-                case "goalId" or "reviewId" or "campaignId" or "departmentId" or "activityId" or "ruleId":
+                case "goalId" or "reviewId" or "campaignId" or "departmentId" or "activityId" or "ruleId" or "subscriptionId":
                     schema.Pattern = InputLimits.IdPattern;
                     schema.MaxLength = Identifiers.MaxLength;
+                    break;
+                case "deliveryId":
+                    schema.Pattern = SubscriptionEndpoints.DeliveryIdPattern;
+                    schema.MaxLength = 128;
                     break;
                 case "boardId":
                     schema.Pattern = "^(overview|campaign:[a-z0-9][a-z0-9-]{0,63}|department:[a-z0-9][a-z0-9-]{0,63})$";

@@ -65,6 +65,12 @@ public sealed class AuditRecorder(IClusterClient cluster, ILogger<AuditRecorder>
         ["PUT /sources/{sourceId}"] = ("source.changed", "source"),
         ["DELETE /sources/{sourceId}"] = ("source.deleted", "source"),
         ["POST /sources/{sourceId}/secret"] = ("source.secret_rotated", "source"),
+        // Never the URL (a Slack or Teams URL is a credential) nor the secret.
+        ["POST /subscriptions"] = ("subscription.created", "subscription"),
+        ["PUT /subscriptions/{subscriptionId}"] = ("subscription.changed", "subscription"),
+        ["DELETE /subscriptions/{subscriptionId}"] = ("subscription.deleted", "subscription"),
+        ["POST /subscriptions/{subscriptionId}/rotate-secret"] = ("subscription.secret_rotated", "subscription"),
+        ["POST /subscriptions/{subscriptionId}/deliveries/{deliveryId}/retry"] = ("subscription.delivery_retried", "subscription"),
     };
 
     /// <summary>
@@ -209,6 +215,10 @@ public sealed class AuditRecorder(IClusterClient cluster, ILogger<AuditRecorder>
             if (person.Role is { } role) detail["role"] = role;
         }
         if (action == "person.changed" && Argument<ChangePersonRequest>(context) is { Role: { } requested } && PersonRoles.IsKnown(requested)) detail["role"] = requested;
+        if (action is "subscription.created" or "subscription.changed" && Argument<SubscriptionRequest>(context) is { Format: { } format })
+            detail["format"] = format.ToString();
+        if (action == "subscription.delivery_retried" && http.GetRouteValue("deliveryId") is string deliveryId)
+            detail["delivery"] = deliveryId.Length <= 128 ? deliveryId : deliveryId[..128];
         if (http.Items[DetailItem] is Dictionary<string, string> fromEndpoint)
         {
             foreach (var (name, value) in fromEndpoint) detail[name] = value;

@@ -132,6 +132,7 @@ public static class GatewayHosting
         api.MapCatalogue();
         api.MapAlignment();
         api.MapRules();
+        api.MapSubscriptions();
         api.MapAudit();
         api.MapEvents(options);
         api.MapCsvImports(options);

@@ -255,6 +255,18 @@ public interface IFeedGrain : IGrainWithStringKey
 
     [Alias("List"), AlwaysInterleave]
     Task<IReadOnlyList<FeedEntry>> ListAsync(FeedQuery query);
+
+    /// <summary>
+    /// The feed's changes (entries posted, alerts acknowledged or resolved) after sequence number
+    /// <paramref name="after"/>, oldest first, at most <paramref name="max"/>, each with its entry as it
+    /// is now; what the outbox of the organization's subscriptions follows.
+    /// </summary>
+    [Alias("ChangesAfter"), AlwaysInterleave]
+    Task<FeedUpdates> ChangesAfterAsync(long after, int max);
+
+    /// <summary>The sequence number of the feed's latest change (0: none yet): where a new subscription starts.</summary>
+    [Alias("LastChange"), AlwaysInterleave]
+    Task<long> LastChangeAsync();
 }
 
 /// <summary>A frozen review of every goal. Key: <c>{org}/{review}</c>.</summary>

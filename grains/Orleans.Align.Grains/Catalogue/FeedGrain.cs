@@ -7,7 +7,14 @@ public sealed class FeedState
 {
     [Id(0)] public List<FeedEntry> Entries { get; set; } = [];
     [Id(1)] public long LastId { get; set; }
+    /// <summary>Every change in order (bounded like the entries), for the subscriptions' outbox to follow.</summary>
+    [Id(2)] public List<FeedChangeMark> Changes { get; set; } = [];
+    [Id(3)] public long LastChange { get; set; }
 }
+
+/// <summary>A change of the feed, small: the entry itself is read when the change is handed out.</summary>
+[GenerateSerializer, Immutable, Alias("align.feed-change-mark")]
+public sealed record FeedChangeMark([property: Id(0)] long Sequence, [property: Id(1)] FeedChangeKind Kind, [property: Id(2)] long EntryId);
 
 /// <summary>
 /// The organization's shared feed. Bounded (the newest <see cref="MaxEntries"/> are kept); every
@@ -58,7 +65,9 @@ public sealed class FeedGrain(
             }
             Entries.RemoveRange(0, Entries.Count - MaxEntries);
         }
+        Mark(FeedChangeKind.Posted, entry.Id);
         await state.WriteStateAsync();
+        PokeOutbox();
         await ShowAsync(entry);
         return entry;
     }
@@ -70,7 +79,7 @@ public sealed class FeedGrain(
         if (entry.Kind != FeedKind.Alert) throw AlignException.Conflict($"Feed entry {id} is not an alert; only alerts are acknowledged.");
         if (entry.State == AlertState.Resolved) throw AlignException.Conflict($"Alert {id} was resolved at {entry.ResolvedAt:O}; there is nothing left to acknowledge.");
         if (entry.State == AlertState.Acknowledged) return entry; // the first acknowledgement stands; a retry sees it
-        return await ReplaceAsync(index, entry with { State = AlertState.Acknowledged, AcknowledgedBy = by, AcknowledgedAt = at });
+        return await ReplaceAsync(index, entry with { State = AlertState.Acknowledged, AcknowledgedBy = by, AcknowledgedAt = at }, FeedChangeKind.Acknowledged);
     }
 
     public async Task ResolveAsync(string key, DateTimeOffset at)
@@ -78,15 +87,63 @@ public sealed class FeedGrain(
         if (!_byKey.TryGetValue(key, out var id) || Find(id) is not { } index) return;
         var entry = Entries[index];
         if (entry.Kind != FeedKind.Alert || entry.State == AlertState.Resolved) return;
-        await ReplaceAsync(index, entry with { State = AlertState.Resolved, ResolvedAt = at });
+        await ReplaceAsync(index, entry with { State = AlertState.Resolved, ResolvedAt = at }, FeedChangeKind.Resolved);
     }
 
-    private async Task<FeedEntry> ReplaceAsync(int index, FeedEntry changed)
+    private async Task<FeedEntry> ReplaceAsync(int index, FeedEntry changed, FeedChangeKind kind)
     {
         Entries[index] = changed;
+        Mark(kind, changed.Id);
         await state.WriteStateAsync();
+        PokeOutbox();
         await ShowAsync(changed);
         return changed;
+    }
+
+    /// <summary>Numbers the change; it is saved with the entry, in the same write, so the outbox never misses one.</summary>
+    private void Mark(FeedChangeKind kind, long entryId)
+    {
+        state.State.LastChange++;
+        state.State.Changes.Add(new FeedChangeMark(state.State.LastChange, kind, entryId));
+        if (state.State.Changes.Count > MaxEntries) state.State.Changes.RemoveRange(0, state.State.Changes.Count - MaxEntries);
+    }
+
+    /// <summary>
+    /// One-way: the outbox reads the changes itself, from its own cursor, whenever it runs; a poke that is
+    /// lost (a silo dies) is made up by the outbox's reminder.
+    /// </summary>
+    private void PokeOutbox()
+    {
+        try
+        {
+            _ = GrainFactory.GetGrain<ISubscriptionsGrain>(OrgId).PokeAsync();
+        }
+        catch (Exception ex)
+        {
+            logger.LogDebug(ex, "Poking the outbox of {OrgId} failed; its reminder reads the feed later", OrgId);
+        }
+    }
+
+    public Task<long> LastChangeAsync() => Task.FromResult(state.State.LastChange);
+
+    public Task<FeedUpdates> ChangesAfterAsync(long after, int max)
+    {
+        var changes = state.State.Changes;
+        var updates = new List<FeedUpdate>();
+        var through = after;
+        if (changes.Count > 0)
+        {
+            // Sequence numbers are consecutive and only the oldest are dropped: the position is arithmetic.
+            var start = (int)Math.Clamp(after + 1 - changes[0].Sequence, 0, changes.Count);
+            var end = Math.Min(changes.Count, start + Math.Clamp(max, 1, 1000));
+            for (var i = start; i < end; i++)
+            {
+                // An entry dropped from the bounded feed cannot be delivered any more; its change is passed over.
+                if (Find(changes[i].EntryId) is { } index) updates.Add(new FeedUpdate(changes[i].Sequence, changes[i].Kind, Entries[index]));
+                through = changes[i].Sequence;
+            }
+        }
+        return Task.FromResult(new FeedUpdates(updates, through));
     }
 
     /// <summary>Ids are consecutive and only the oldest entries are dropped, so an id is its own index.</summary>
