@@ -36,7 +36,7 @@ public abstract class MatrixCaller(string name, Uri gateway)
     {
         var request = new HttpRequestMessage(method, path);
         if (body is CsvBody csv) request.Content = new StringContent(csv.Text, System.Text.Encoding.UTF8, "text/csv");
-        if (body is SignedBody signed)
+        else if (body is SignedBody signed)
         {
             // A tool's delivery: these exact bytes, with the headers that sign them.
             request.Content = new StringContent(signed.Text, System.Text.Encoding.UTF8, "application/json");
