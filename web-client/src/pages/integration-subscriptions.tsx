@@ -147,12 +147,12 @@ export function SubscriptionsSection(props: { tick: number }) {
                         onClick={() => setLog(log === s.id ? null : s.id)}
                         aria-label={`Delivery log of ${s.name}`}
                       >
-                        Deliveries
+                        Delivery log
                       </button>
                       <ActionButton type="button" busy={busy === s.id} onClick={() => void toggle(s)} aria-label={`${s.enabled ? 'Turn off' : 'Turn on'} ${s.name}`} data-action="toggle-subscription">
                         {s.enabled ? 'Turn off' : 'Turn on'}
                       </ActionButton>
-                      <ActionButton type="button" busy={busy === s.id} onClick={() => void rotate(s)} aria-label={`Rotate the secret of ${s.name}`} data-action="rotate-subscription">
+                      <ActionButton type="button" busy={busy === s.id} onClick={() => void rotate(s)} aria-label={`Rotate secret of ${s.name}`} data-action="rotate-subscription">
                         Rotate secret
                       </ActionButton>
                       <button type="button" onClick={() => setRemoving(s.id)} aria-label={`Delete ${s.name}`} data-action="delete-subscription">
