@@ -119,6 +119,26 @@ public sealed class IntegrationsBrowserTests(SubscriptionSystem system) : IAsync
         var received = Assert.Single(_receiver.AcceptedAt(Path));
         Assert.Contains("The shop is live", received.Body);
 
+        // Turned off and on, its secret rotated (shown once), the source deleted after a confirmation.
+        var subscriptionId = await row.GetAttributeAsync("data-subscription-id");
+        await row.Locator("[data-action=toggle-subscription]").ClickAsync();
+        await Assertions.Expect(row.Locator("[data-enabled]")).ToHaveAttributeAsync("data-enabled", "false", new() { Timeout = 15_000 });
+        Assert.False((await tenant.GetOkAsync($"/api/v1/subscriptions/{subscriptionId}"))["enabled"]!.GetValue<bool>());
+        await row.Locator("[data-action=toggle-subscription]").ClickAsync();
+        await Assertions.Expect(row.Locator("[data-enabled]")).ToHaveAttributeAsync("data-enabled", "true", new() { Timeout = 15_000 });
+        Assert.Equal(hookUrl, (await tenant.GetOkAsync($"/api/v1/subscriptions/{subscriptionId}"))["url"]!.GetValue<string>());
+        var firstSecret = await page.InputValueAsync("#new-subscription-secret");
+        await row.Locator("[data-action=rotate-subscription]").ClickAsync();
+        await Assertions.Expect(page.Locator("#subscription-secret")).ToBeVisibleAsync(Shown);
+        var rotated = await page.InputValueAsync("#rotated-subscription-secret");
+        Assert.StartsWith("whsec_", rotated);
+        Assert.NotEqual(firstSecret, rotated);
+
+        await card.Locator("[data-action=delete-source]").ClickAsync();
+        await card.Locator("[data-action=confirm-delete-source]").ClickAsync();
+        await Assertions.Expect(card).ToHaveCountAsync(0, new() { Timeout = 15_000 });
+        Assert.Empty((await tenant.GetOkAsync("/api/v1/sources")).AsArray());
+
         // A lead has no Settings entry, and the page's address says it is for admins.
         var other = await AppBrowser.SignInAsync(browser, tenant, lead);
         await AppBrowser.GoAsync(other, "#/settings/integrations");

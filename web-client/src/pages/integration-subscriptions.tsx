@@ -208,6 +208,8 @@ function DeliveryLog(props: { subscription: Subscription; tick: number }) {
   };
 
   const newestFirst = [...(deliveries.data ?? [])].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  // Attempts are seconds apart at first: their times show seconds, in the organization's time zone.
+  const attemptTime = new Intl.DateTimeFormat(undefined, { timeZone: format.timeZone, dateStyle: 'medium', timeStyle: 'medium' });
   return (
     <section class="card stack" aria-labelledby="delivery-log-heading" data-log-of={s.id}>
       <div class="section-header">
@@ -249,7 +251,7 @@ function DeliveryLog(props: { subscription: Subscription; tick: number }) {
                     <ol class="attempts">
                       {d.attempts.map((a, i) => (
                         <li key={i} data-attempt-status={a.status ?? 'error'}>
-                          {format.dateTime(a.at)}: {a.status !== null && a.status !== undefined ? `HTTP ${a.status}` : a.error ?? 'no answer'}
+                          {attemptTime.format(new Date(a.at))}: {a.status !== null && a.status !== undefined ? `HTTP ${a.status}` : a.error ?? 'no answer'}
                           {a.status !== null && a.status !== undefined && a.error ? ` (${a.error})` : ''}, {Math.round(a.durationMs)} ms
                         </li>
                       ))}
