@@ -82,6 +82,32 @@ public sealed class IntegrationsBrowserTests(SubscriptionSystem system) : IAsync
         await Assertions.Expect(card.Locator($"[data-failures-of='{sourceId}']")).ToContainTextAsync("orders/create");
         await AppBrowser.CheckAsync(page, "integrations-source-counters");
 
+        // A Standard Webhooks source: rules that are not JSON, then a rule the API refuses, each beside the rules; then its generated secret, shown once, and rotated.
+        await page.FillAsync("#source-name", "Billing");
+        await page.SelectOptionAsync("#source-scheme", "standard-webhooks");
+        await page.FillAsync("#source-rules", "[{\"when\":");
+        await page.ClickAsync("#source-submit");
+        await Assertions.Expect(page.Locator("#source-form [data-error-for='mapping.rules']")).ToContainTextAsync("not JSON", new() { Timeout = 15_000 });
+        await page.FillAsync("#source-rules", """[{"when":"invoice.paid","metric":"Not A Metric","valueField":"/data/amount"}]""");
+        await page.ClickAsync("#source-submit");
+        await Assertions.Expect(page.Locator("#source-form [data-error-for='mapping.rules']")).Not.ToContainTextAsync("not JSON", new() { Timeout = 15_000 });
+        await Assertions.Expect(page.Locator("#source-form [data-error-for='mapping.rules']")).ToBeVisibleAsync(Shown);
+        await Assertions.Expect(page.Locator("#source-rules")).ToHaveAttributeAsync("aria-invalid", "true");
+        await page.FillAsync("#source-rules", """[{"when":"invoice.paid","metric":"revenue","valueField":"/data/amount"}]""");
+        await page.ClickAsync("#source-submit");
+        await Assertions.Expect(page.Locator("#source-created")).ToBeVisibleAsync(Shown);
+        var generated = await page.InputValueAsync("#new-source-secret");
+        Assert.StartsWith("whsec_", generated);
+        var billing = page.Locator("article[data-source-name=Billing]");
+        await billing.Locator("[data-action=rotate-source]").ClickAsync();
+        await billing.Locator("form[data-form=rotate-source] button[type=submit]").ClickAsync();
+        await Assertions.Expect(billing.Locator("[data-rotated=true]")).ToBeVisibleAsync(Shown);
+        var billingId = await billing.GetAttributeAsync("data-source-id");
+        var rotatedSource = await page.InputValueAsync($"#rotated-secret-{billingId}");
+        Assert.StartsWith("whsec_", rotatedSource);
+        Assert.NotEqual(generated, rotatedSource);
+        Assert.Equal(2, (await tenant.GetOkAsync("/api/v1/sources")).AsArray().Count);
+
         // A subscription to a receiver that is down: the signed secret shown once, the URL afterwards by its host only.
         const string Path = "/align-hook";
         _receiver.SetDown(Path, true);
@@ -137,7 +163,7 @@ public sealed class IntegrationsBrowserTests(SubscriptionSystem system) : IAsync
         await card.Locator("[data-action=delete-source]").ClickAsync();
         await card.Locator("[data-action=confirm-delete-source]").ClickAsync();
         await Assertions.Expect(card).ToHaveCountAsync(0, new() { Timeout = 15_000 });
-        Assert.Empty((await tenant.GetOkAsync("/api/v1/sources")).AsArray());
+        Assert.Equal("Billing", Assert.Single((await tenant.GetOkAsync("/api/v1/sources")).AsArray())!["name"]!.GetValue<string>());
 
         // A lead has no Settings entry, and the page's address says it is for admins.
         var other = await AppBrowser.SignInAsync(browser, tenant, lead);
