@@ -3,7 +3,8 @@
 // an announcement, an alert or an edited goal anywhere in the organization moves the overview board,
 // so every open page sees it within the board's push interval.
 
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import type { Problem } from '../api/client';
 import { LiveBoard, createHubConnection, type BoardChange, type ConnectionState } from '../live';
 
 export interface LiveView {
@@ -58,4 +59,21 @@ export function useLiveReload(tick: number, load: () => Promise<void> | void, de
     return () => clearTimeout(timer.current);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [tick]);
+}
+
+/** Loads a list now and whenever the organization's overview board moves (`tick`). */
+export function useList<T>(tick: number, load: () => Promise<T>): { data: T | null; problem: Problem | Error | null; reload(): Promise<void> } {
+  const [data, setData] = useState<T | null>(null);
+  const [problem, setProblem] = useState<Problem | Error | null>(null);
+  const reload = useCallback(async () => {
+    try {
+      setData(await load());
+      setProblem(null);
+    } catch (err) {
+      setProblem(err as Error);
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+  useLiveReload(tick, reload, [reload], 1000);
+  return { data, problem, reload };
 }

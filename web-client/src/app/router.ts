@@ -5,7 +5,7 @@
 import { useEffect, useState } from 'preact/hooks';
 
 export interface Route {
-  /** The page: 'home', 'goals', 'goal', 'goal-new', 'goal-edit', 'campaigns', 'campaign', 'campaign-new', 'feed', 'reviews', 'review', 'settings', 'war-room', 'tv'. */
+  /** The page: 'home', 'goals', 'goal', 'goal-new', 'goal-edit', 'campaigns', 'campaign', 'campaign-new', 'feed', 'reviews', 'review', 'settings', 'integrations', 'war-room', 'tv'. */
   readonly page: string;
   /** The id in the path (a goal's, a campaign's, a review's, a board's), if any. */
   readonly id: string | null;
@@ -26,6 +26,7 @@ const patterns: ReadonlyArray<[RegExp, string]> = [
   [/^\/reviews\/?$/, 'reviews'],
   [/^\/reviews\/([^/]+)$/, 'review'],
   [/^\/settings\/?$/, 'settings'],
+  [/^\/settings\/integrations\/?$/, 'integrations'],
   [/^\/war-room(?:\/([^/]+))?$/, 'war-room'],
   [/^\/tv\/?$/, 'tv'],
 ];

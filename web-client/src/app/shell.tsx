@@ -16,6 +16,7 @@ import { CampaignPage } from '../pages/campaign';
 import { FeedPage } from '../pages/feed';
 import { ReviewsPage } from '../pages/reviews';
 import { SettingsPage } from '../pages/settings';
+import { IntegrationsPage } from '../pages/integrations';
 
 export interface PageProps {
   route: Route;
@@ -34,6 +35,7 @@ const pages: Record<string, FunctionComponent<PageProps>> = {
   reviews: ReviewsPage,
   review: ReviewsPage,
   settings: SettingsPage,
+  integrations: IntegrationsPage,
 };
 
 /** Which navigation entry a page belongs to. */
@@ -50,6 +52,7 @@ const section: Record<string, string> = {
   reviews: 'reviews',
   review: 'reviews',
   settings: 'settings',
+  integrations: 'settings',
   'war-room': 'war-room',
   tv: 'war-room',
 };

@@ -2,7 +2,7 @@
 // the field they concern, the problem banner, status badges, sparklines and page headers.
 
 import type { ButtonHTMLAttributes, ComponentChildren } from 'preact';
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { Problem } from '../api/client';
@@ -139,5 +139,32 @@ export function ActionButton(props: ButtonHTMLAttributes<HTMLButtonElement> & { 
     <button {...rest} disabled={busy || Boolean(rest.disabled)} aria-busy={busy}>
       {children}
     </button>
+  );
+}
+
+/** A secret shown once (a new key, a board link, an invitation link), with a button that copies it. */
+export function Secret(props: { id: string; label: string; value: string }) {
+  const [copied, setCopied] = useState<string | null>(null);
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(props.value);
+      setCopied('Copied.');
+    } catch {
+      const input = document.getElementById(props.id) as HTMLInputElement | null;
+      input?.select();
+      setCopied('Selected: press Ctrl+C (⌘C) to copy.');
+    }
+  };
+  return (
+    <div class="field">
+      <label for={props.id}>{props.label}</label>
+      <div class="secret">
+        <input id={props.id} readOnly value={props.value} onFocus={(e) => e.currentTarget.select()} />
+        <button type="button" onClick={copy} data-copy-for={props.id}>
+          Copy
+        </button>
+        <span role="status">{copied}</span>
+      </div>
+    </div>
   );
 }

@@ -4,7 +4,7 @@
 // Tab to its summary, Enter or Space opens it); #/settings?section=keys opens one by address.
 
 import type { ComponentChildren } from 'preact';
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { ok, Problem } from '../api/client';
 import type {
   AlignmentSettings,
@@ -18,10 +18,10 @@ import type {
   SsoConfigResponse,
 } from '../api/types';
 import { useApp } from '../app/context';
-import { useBoard, useLiveReload } from '../app/live';
+import { useBoard, useList } from '../app/live';
 import { href } from '../app/router';
 import type { PageProps } from '../app/shell';
-import { ActionButton, Empty, Field, Loading, PageHeader, ProblemBanner } from '../app/ui';
+import { ActionButton, Empty, Field, Loading, PageHeader, ProblemBanner, Secret } from '../app/ui';
 import { CheckGroup } from './campaign-parts';
 import { DepartmentsSection, OrganizationSection } from './settings-org';
 import './campaigns.css';
@@ -60,7 +60,11 @@ function AdminSettings(props: { open: string | null }) {
   const { tick } = useBoard('overview');
   return (
     <section class="page settings-page">
-      <PageHeader title="Settings" />
+      <PageHeader title="Settings">
+        <a href={href(['settings', 'integrations'])} id="integrations-link">
+          Integrations: webhook sources and subscriptions
+        </a>
+      </PageHeader>
       <Section id="organization" title="Currency and time zone" open={open === 'organization'}>
         <OrganizationSection />
       </Section>
@@ -95,50 +99,6 @@ function Section(props: { id: string; title: string; open: boolean; children: Co
       {open && <div class="stack">{props.children}</div>}
     </details>
   );
-}
-
-/** A secret shown once (a new key, a board link, an invitation link), with a button that copies it. */
-function Secret(props: { id: string; label: string; value: string }) {
-  const [copied, setCopied] = useState<string | null>(null);
-  const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(props.value);
-      setCopied('Copied.');
-    } catch {
-      const input = document.getElementById(props.id) as HTMLInputElement | null;
-      input?.select();
-      setCopied('Selected: press Ctrl+C (⌘C) to copy.');
-    }
-  };
-  return (
-    <div class="field">
-      <label for={props.id}>{props.label}</label>
-      <div class="secret">
-        <input id={props.id} readOnly value={props.value} onFocus={(e) => e.currentTarget.select()} />
-        <button type="button" onClick={copy} data-copy-for={props.id}>
-          Copy
-        </button>
-        <span role="status">{copied}</span>
-      </div>
-    </div>
-  );
-}
-
-/** Loads a list now and whenever the organization's overview board moves (`tick`). */
-function useList<T>(tick: number, load: () => Promise<T>): { data: T | null; problem: Problem | Error | null; reload(): Promise<void> } {
-  const [data, setData] = useState<T | null>(null);
-  const [problem, setProblem] = useState<Problem | Error | null>(null);
-  const reload = useCallback(async () => {
-    try {
-      setData(await load());
-      setProblem(null);
-    } catch (err) {
-      setProblem(err as Error);
-    }
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, []);
-  useLiveReload(tick, reload, [reload], 1000);
-  return { data, problem, reload };
 }
 
 // ---- People and roles ---------------------------------------------------------------------------------
