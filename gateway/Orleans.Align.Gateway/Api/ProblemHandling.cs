@@ -8,7 +8,7 @@ namespace Orleans.Align.Gateway.Api;
 /// Turns every failure into an RFC 9457 problem document: refused commands and bad bodies into a 4xx,
 /// an unreachable cluster or store into 503 with Retry-After. A 500 here is a bug, logged as one.
 /// </summary>
-public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+public sealed partial class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
@@ -37,7 +37,7 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         AlignException { Kind: AlignErrorKind.Unavailable } e => (503, "Temporarily unavailable", e.Message),
         BadHttpRequestException { StatusCode: 413 } => (413, "Request too large", "The request body is larger than this endpoint accepts."),
         BadHttpRequestException e => (e.StatusCode, "Malformed request", Describe(e)),
-        JsonException e => (400, "Malformed JSON", e.Message),
+        JsonException e => (400, "Malformed JSON", Describe(e)),
         SiloUnavailableException or OrleansMessageRejectionException or ClientNotAvailableException or TimeoutException =>
             (503, "Temporarily unavailable", "The cluster did not answer in time; nothing was changed unless a later read shows it. Retry later."),
         OperationCanceledException => (503, "Temporarily unavailable", "The request was cancelled before it completed. Retry later."),
@@ -72,5 +72,27 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
 
     // The JSON reader's message says where the body is wrong; the outer message only names the parameter.
     private static string Describe(BadHttpRequestException e) =>
-        e.InnerException is JsonException json ? $"The request body is not valid JSON for this endpoint: {json.Message}" : e.Message;
+        e.InnerException is JsonException json ? Describe(json) : e.Message;
+
+    /// <summary>
+    /// What is wrong with the body, in the caller's terms: the serializer's own messages name .NET types
+    /// (<c>...could not be mapped to any .NET member contained in type 'Orleans.Align.Gateway.Api.EventRequest'</c>),
+    /// which say nothing to a caller and show our internals. An unknown field is named with its path; a value of the
+    /// wrong type by its path; anything else keeps the reader's message (line and position, no types).
+    /// </summary>
+    internal static string Describe(JsonException json)
+    {
+        var path = InputLimits.Echo(string.IsNullOrEmpty(json.Path) ? "$" : json.Path);
+        var unknown = UnknownField().Match(json.Message);
+        if (unknown.Success)
+            return $"The request body has a field this endpoint does not know: {InputLimits.Echo(unknown.Groups[1].Value)} (at {path}). Unknown fields are refused, not ignored: check its spelling.";
+        if (json.Message.Contains("could not be converted to", StringComparison.Ordinal))
+            return $"The request body is not valid JSON for this endpoint: the value at {path} has the wrong type for that field.";
+        return json.Message.Contains(".NET", StringComparison.Ordinal) || json.Message.Contains("System.", StringComparison.Ordinal) || json.Message.Contains("Orleans.", StringComparison.Ordinal)
+            ? $"The request body is not valid JSON for this endpoint at {path}."
+            : $"The request body is not valid JSON for this endpoint: {json.Message}";
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^The JSON property '(.*)' could not be mapped to any \.NET member")]
+    private static partial System.Text.RegularExpressions.Regex UnknownField();
 }
