@@ -5,6 +5,7 @@
 import { useState } from 'preact/hooks';
 import { ok, Problem } from '../api/client';
 import type { SourceCreatedResponse, SourceFailure, SourceScheme, SourceView } from '../api/types';
+import { useAction } from '../app/action';
 import { useApp } from '../app/context';
 import { useList } from '../app/live';
 import { ActionButton, Empty, Field, Loading, ProblemBanner, Secret } from '../app/ui';
@@ -63,15 +64,12 @@ function SourceCard(props: { source: SourceView; onChanged(): Promise<void> }) {
   const [showFailures, setShowFailures] = useState(false);
   const [newSecret, setNewSecret] = useState('');
   const [rotated, setRotated] = useState<{ secret: string | null; at: string } | null>(null);
-  const [problem, setProblem] = useState<Problem | Error | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { pending, problem, setProblem, run } = useAction();
   const generates = s.scheme === 'standard-webhooks';
 
-  const rotate = async (e: Event) => {
+  const rotate = (e: Event) => {
     e.preventDefault();
-    setBusy(true);
-    setProblem(null);
-    try {
+    return run(async () => {
       const answer = await ok(
         api.POST('/api/v1/sources/{sourceId}/secret', { params: { path: { sourceId: s.id } }, body: { secret: newSecret === '' ? null : newSecret } }),
       );
@@ -79,24 +77,14 @@ function SourceCard(props: { source: SourceView; onChanged(): Promise<void> }) {
       setNewSecret('');
       setMode(null);
       await props.onChanged();
-    } catch (err) {
-      setProblem(err as Error);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
-  const remove = async () => {
-    setBusy(true);
-    setProblem(null);
-    try {
+  const remove = () =>
+    run(async () => {
       await ok(api.DELETE('/api/v1/sources/{sourceId}', { params: { path: { sourceId: s.id } } }));
       await props.onChanged();
-    } catch (err) {
-      setProblem(err as Error);
-      setBusy(false);
-    }
-  };
+    });
 
   const counters: Array<[string, string, string]> = [
     ['deliveries', 'Deliveries', format.value(c.deliveries ?? 0, 'count')],
@@ -157,7 +145,7 @@ function SourceCard(props: { source: SourceView; onChanged(): Promise<void> }) {
             {(a) => <input {...a} type="password" autoComplete="new-password" value={newSecret} onInput={(e) => setNewSecret(e.currentTarget.value)} />}
           </Field>
           <div class="form-actions">
-            <ActionButton type="submit" class="primary" busy={busy}>
+            <ActionButton type="submit" class="primary" busy={pending}>
               Rotate the secret
             </ActionButton>
             <button type="button" onClick={() => (setMode(null), setProblem(null))}>
@@ -168,7 +156,7 @@ function SourceCard(props: { source: SourceView; onChanged(): Promise<void> }) {
       )}
       {mode === 'delete' ? (
         <div class="form-actions">
-          <ActionButton type="button" class="danger" busy={busy} onClick={() => void remove()} data-action="confirm-delete-source">
+          <ActionButton type="button" class="danger" busy={pending} onClick={() => void remove()} data-action="confirm-delete-source">
             Delete {s.name} for good
           </ActionButton>
           <button type="button" onClick={() => setMode(null)}>
@@ -243,9 +231,8 @@ function CreateSourceForm(props: { onCreated(): Promise<void> }) {
   const { api, catalogue } = useApp();
   const empty = { name: '', scheme: 'shopify' as SourceScheme, secret: '', department: '', campaign: '', rules: '' };
   const [form, setForm] = useState(empty);
-  const [problem, setProblem] = useState<Problem | Error | null>(null);
   const [created, setCreated] = useState<SourceCreatedResponse | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { pending, problem, setProblem, run } = useAction();
   const scheme = SCHEMES.find((s) => s.value === form.scheme)!;
 
   const create = async (e: Event) => {
@@ -261,8 +248,7 @@ function CreateSourceForm(props: { onCreated(): Promise<void> }) {
         return;
       }
     }
-    setBusy(true);
-    try {
+    await run(async () => {
       const answer = await ok(
         api.POST('/api/v1/sources', {
           body: {
@@ -281,11 +267,7 @@ function CreateSourceForm(props: { onCreated(): Promise<void> }) {
       setCreated(answer);
       setForm(empty);
       await props.onCreated();
-    } catch (err) {
-      setProblem(err as Error);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const p = asProblem(problem);
@@ -357,7 +339,7 @@ function CreateSourceForm(props: { onCreated(): Promise<void> }) {
         </Field>
       )}
       <div class="form-actions">
-        <ActionButton type="submit" class="primary" id="source-submit" busy={busy}>
+        <ActionButton type="submit" class="primary" id="source-submit" busy={pending}>
           Add the source
         </ActionButton>
       </div>

@@ -7,6 +7,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { ok, Problem } from '../api/client';
 import type { CreatedSubscriptionResponse, Delivery, FeedKind, Subscription, SubscriptionFormat } from '../api/types';
 import { CheckGroup } from '../app/check-group';
+import { useAction } from '../app/action';
 import { useApp } from '../app/context';
 import { useList } from '../app/live';
 import { ActionButton, Empty, Field, Loading, ProblemBanner, Secret } from '../app/ui';
@@ -53,21 +54,13 @@ export function SubscriptionsSection(props: { tick: number }) {
   const [log, setLog] = useState<string | null>(null);
   const [secret, setSecret] = useState<{ name: string; value: string } | null>(null);
   const [removing, setRemoving] = useState<string | null>(null);
-  const [problem, setProblem] = useState<Problem | Error | null>(null);
-  const [busy, setBusy] = useState<string | null>(null);
+  const { busy, problem, run } = useAction<string>();
 
-  const act = async (id: string, action: () => Promise<void>) => {
-    setBusy(id);
-    setProblem(null);
-    try {
+  const act = (id: string, action: () => Promise<void>) =>
+    run(async () => {
       await action();
       await subscriptions.reload();
-    } catch (err) {
-      setProblem(err as Error);
-    } finally {
-      setBusy(null);
-    }
-  };
+    }, id);
   const rotate = (s: Subscription) =>
     act(s.id, async () => {
       const answer = await ok(api.POST('/api/v1/subscriptions/{subscriptionId}/rotate-secret', { params: { path: { subscriptionId: s.id } } }));
@@ -189,23 +182,15 @@ function DeliveryLog(props: { subscription: Subscription; tick: number }) {
   const s = props.subscription;
   const load = () => ok(api.GET('/api/v1/subscriptions/{subscriptionId}/deliveries', { params: { path: { subscriptionId: s.id } } }));
   const deliveries = useList(props.tick, load);
-  const [retrying, setRetrying] = useState<string | null>(null);
-  const [problem, setProblem] = useState<Problem | Error | null>(null);
+  const { busy: retrying, problem, run } = useAction<string>();
 
-  const retry = async (d: Delivery) => {
-    setRetrying(d.id);
-    setProblem(null);
-    try {
+  const retry = (d: Delivery) =>
+    run(async () => {
       await ok(
         api.POST('/api/v1/subscriptions/{subscriptionId}/deliveries/{deliveryId}/retry', { params: { path: { subscriptionId: s.id, deliveryId: d.id } } }),
       );
       await deliveries.reload();
-    } catch (err) {
-      setProblem(err as Error);
-    } finally {
-      setRetrying(null);
-    }
-  };
+    }, d.id);
 
   const newestFirst = [...(deliveries.data ?? [])].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   // Attempts are seconds apart at first: their times show seconds, in the organization's time zone.
@@ -281,9 +266,8 @@ function CreateSubscriptionForm(props: { onCreated(): Promise<void> }) {
   const empty = { name: '', format: 'standardWebhooks' as SubscriptionFormat, url: '', kinds: [] as string[], departments: [] as string[], campaigns: [] as string[], goals: [] as string[] };
   const [form, setForm] = useState(empty);
   const [goals, setGoals] = useState<Array<{ value: string; label: string }>>([]);
-  const [problem, setProblem] = useState<Problem | Error | null>(null);
   const [created, setCreated] = useState<CreatedSubscriptionResponse | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { pending, problem, run } = useAction(withUrlField);
   const format = FORMATS.find((f) => f.value === form.format)!;
 
   useEffect(() => {
@@ -294,11 +278,9 @@ function CreateSubscriptionForm(props: { onCreated(): Promise<void> }) {
 
   const create = async (e: Event) => {
     e.preventDefault();
-    setBusy(true);
-    setProblem(null);
     setCreated(null);
     const list = <T extends string>(values: string[]) => (values.length ? (values as T[]) : null);
-    try {
+    await run(async () => {
       const answer = await ok(
         api.POST('/api/v1/subscriptions', {
           body: {
@@ -312,11 +294,7 @@ function CreateSubscriptionForm(props: { onCreated(): Promise<void> }) {
       setCreated(answer);
       setForm(empty);
       await props.onCreated();
-    } catch (err) {
-      setProblem(withUrlField(err as Error));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const p = asProblem(problem);
@@ -382,7 +360,7 @@ function CreateSubscriptionForm(props: { onCreated(): Promise<void> }) {
         empty={<Empty>No goal yet.</Empty>}
       />
       <div class="form-actions">
-        <ActionButton type="submit" class="primary" id="subscription-submit" busy={busy}>
+        <ActionButton type="submit" class="primary" id="subscription-submit" busy={pending}>
           Add the subscription
         </ActionButton>
       </div>
