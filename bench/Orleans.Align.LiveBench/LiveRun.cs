@@ -87,7 +87,8 @@ public sealed class LiveRun(LiveOptions options, TextWriter output)
 
         while (Stopwatch.GetElapsedTime(windowStart) < options.Duration && !stop.IsCancellationRequested)
         {
-            await Delay(TimeSpan.FromSeconds(1), stop);
+            var left = options.Duration - Stopwatch.GetElapsedTime(windowStart);
+            await Delay(left < TimeSpan.FromSeconds(1) ? left : TimeSpan.FromSeconds(1), stop);
             foreach (var s in samplers) s.Sample();
             var now = Totals(viewers);
             output.WriteLine($"  {Stopwatch.GetElapsedTime(windowStart).TotalSeconds,5:0.0} s: {viewers.Count(v => v.IsHeld)} held, " +
@@ -100,7 +101,7 @@ public sealed class LiveRun(LiveOptions options, TextWriter output)
         var after = Totals(viewers);
         var clientCpuPercent = (Process.GetCurrentProcess().TotalProcessorTime - clientCpu).TotalSeconds / seconds * 100;
         var cpu = samplers.ToDictionary(s => s.Name, s => s.CpuPercent());
-        foreach (var s in samplers) s.Sample();
+        var rssEnd = samplers.ToDictionary(s => s.Name, s => s.Sample());
         var held = viewers.Count(v => v.IsHeld);
 
         await stopPosting.CancelAsync();
@@ -134,8 +135,8 @@ public sealed class LiveRun(LiveOptions options, TextWriter output)
             BytesPerViewerPerSecond: held == 0 ? 0 : (after.Bytes - before.Bytes) / seconds / held,
             MeanPushBytes: pushes == 0 ? 0 : (double)(after.PushBytes - before.PushBytes) / pushes,
             ClientCpuPercent: clientCpuPercent,
-            Servers: [.. samplers.Select(s => new ServerFigures(s.Name, s.Pid, cpu[s.Name], s.RssStartKb, s.RssKb(), s.RssPeakKb,
-                product ? (s.RssKb() - s.RssStartKb) / (double)options.Orgs : 0))]);
+            Servers: [.. samplers.Select(s => new ServerFigures(s.Name, s.Pid, cpu[s.Name], s.RssStartKb, rssEnd[s.Name], s.RssPeakKb,
+                product ? (rssEnd[s.Name] - s.RssStartKb) / (double)options.Orgs : 0))]);
     }
 
     /// <summary>Organizations with a probe goal: all probes in the one organization, or one probe each in evenly spread ones.</summary>

@@ -32,8 +32,13 @@ public sealed partial class ProcessSampler(string name, int pid)
         _startAt = Stopwatch.GetTimestamp();
     }
 
-    /// <summary>Called every second or so during the run, for the peak.</summary>
-    public void Sample() => RssPeakKb = Math.Max(RssPeakKb, RssKb());
+    /// <summary>Called every second or so during the run, for the peak; returns the resident memory now.</summary>
+    public long Sample()
+    {
+        var now = RssKb();
+        RssPeakKb = Math.Max(RssPeakKb, now);
+        return now;
+    }
 
     /// <summary>Percent of one core since <see cref="Start"/> (200 = two cores busy).</summary>
     public double CpuPercent() =>
