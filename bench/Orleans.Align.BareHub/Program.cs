@@ -7,7 +7,7 @@ using Orleans.Align.BareHub;
 //   dotnet Orleans.Align.BareHub.dll --urls http://127.0.0.1:5070 --BareHub:MessageBytes 800 --BareHub:PushesPerSecond 10
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.Services.AddOptions<BroadcastOptions>().Bind(builder.Configuration.GetSection("BareHub"))
-    .Validate(o => o.PushesPerSecond is > 0 and <= 10_000 && o.MessageBytes is >= 0 and <= 10_000_000, "BareHub:PushesPerSecond must be 0 to 10,000 and BareHub:MessageBytes 0 to 10,000,000.")
+    .Validate(o => o.PushesPerSecond is > 0 and <= 10_000 && o.MessageBytes is >= 0 and <= 10_000_000, "BareHub:PushesPerSecond must be above 0 and at most 10,000 and BareHub:MessageBytes 0 to 10,000,000.")
     .ValidateOnStart();
 builder.Services.AddSignalR().AddMessagePackProtocol();
 builder.Services.AddHostedService<Broadcaster>();

@@ -50,7 +50,7 @@ public sealed record LiveReport(
         if (Target == "product")
             output.WriteLine($"events/s           {EventsPerSecond:0} reached of {EventsPerSecondAsked:0} asked ({FailedRequests} failed requests)");
         output.WriteLine($"freshness (ms)     p50 {f.P50:0.0}  p90 {f.P90:0.0}  p99 {f.P99:0.0}  max {f.Max:0.0}  ({f.Count} samples" +
-            (FreshnessUnseen > 0 ? $", {FreshnessUnseen} batches never seen by a probe)" : ")"));
+            (FreshnessUnseen > 0 ? $"; {FreshnessUnseen} times a probe had not seen a batch of the window 3 s after it)" : ")"));
         output.WriteLine($"pushes             {Pushes} received, {PushesPerSecond:0} /s, {PushesPerViewerPerSecond:0.00} /s per viewer, {MeanPushBytes:0} bytes each on average");
         output.WriteLine($"bytes received     {BytesReceived / 1e6:0.0} MB, {BytesPerViewerPerSecond / 1e3:0.0} kB/s per viewer");
         foreach (var s in Servers)

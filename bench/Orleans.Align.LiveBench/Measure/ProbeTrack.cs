@@ -26,7 +26,6 @@ public sealed class ProbeTrack(string orgId, string goalId)
         public long SentAt { get; init; }
         public bool Measured { get; init; }
         public bool Cancelled { get; set; }
-        public bool Seen { get; set; }
     }
 
     /// <summary>The goal's value before the run, as the API reads it.</summary>
@@ -71,7 +70,6 @@ public sealed class ProbeTrack(string orgId, string goalId)
             {
                 var entry = _entries[cursor++];
                 if (entry.Cancelled || !entry.Measured) continue;
-                entry.Seen = true;
                 samples.Add(Stopwatch.GetElapsedTime(entry.SentAt, now).TotalMilliseconds);
             }
         }

@@ -66,7 +66,7 @@ public sealed class Viewer(ViewerTarget target, HttpClient negotiate, ProbeKind?
     {
         try
         {
-            await ConnectAsync(stop);
+            await ConnectWithRetriesAsync(stop);
             using var pings = CancellationTokenSource.CreateLinkedTokenSource(stop);
             var pinging = PingAsync(pings.Token);
             try
@@ -82,9 +82,10 @@ public sealed class Viewer(ViewerTarget target, HttpClient negotiate, ProbeKind?
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
         }
-        catch (Exception ex) when (ex is WebSocketException or HttpRequestException or InvalidDataException or JsonException or IOException or OperationCanceledException)
+        catch (Exception ex)
         {
-            Fail(ex.Message);
+            // Whatever ends one viewer is that viewer's failure, counted and shown in the report; the run goes on.
+            Fail($"{ex.GetType().Name}: {ex.Message}");
         }
         finally
         {
@@ -95,6 +96,25 @@ public sealed class Viewer(ViewerTarget target, HttpClient negotiate, ProbeKind?
 
     /// <summary>Still open and watching when asked.</summary>
     public bool IsHeld => State == ViewerState.Watching && _socket?.State == WebSocketState.Open;
+
+    /// <summary>A refused or throttled connect (429 while thousands connect) is tried again twice, after 1 s and 2 s.</summary>
+    private async Task ConnectWithRetriesAsync(CancellationToken stop)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await ConnectAsync(stop);
+                return;
+            }
+            catch (Exception ex) when (attempt < 3 && !stop.IsCancellationRequested && ex is HttpRequestException or WebSocketException or InvalidDataException)
+            {
+                _socket?.Dispose();
+                _socket = null;
+                await Task.Delay(TimeSpan.FromSeconds(attempt), stop);
+            }
+        }
+    }
 
     private async Task ConnectAsync(CancellationToken stop)
     {
