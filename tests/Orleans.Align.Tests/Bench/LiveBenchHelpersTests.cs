@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Diagnostics;
 using System.Text;
 using MessagePack;
+using Microsoft.AspNetCore.SignalR.Protocol;
 using Orleans.Align.LiveBench.Measure;
 using Orleans.Align.LiveBench.Protocol;
 
@@ -80,6 +81,26 @@ public sealed class LiveBenchHelpersTests
         writer.Write(7);
         writer.Flush();
         Assert.Equal(7, PushReading.GoalValue(PushReading.FromMessagePack(buffer.WrittenMemory), "live-0"));
+    }
+
+    [Theory]
+    [InlineData(HubProtocolKind.Json)]
+    [InlineData(HubProtocolKind.MessagePack)]
+    public void A_probe_reads_the_goal_from_a_push_as_signalRs_own_protocols_write_it(HubProtocolKind protocol)
+    {
+        // The gateway's push today: an anonymous object holding whole goal views.
+        var now = DateTimeOffset.UtcNow;
+        var view = new GoalView("live-0", "Live leads", "leads", 42, 1e12, ["live"], GoalScope.All, now, now.AddDays(1), now, 7, 42, Percent: 0);
+        var push = new InvocationMessage("boardUpdate", [new { boardId = "overview", version = 3L, goals = new[] { view } }]);
+        IHubProtocol hubProtocol = protocol == HubProtocolKind.Json ? new JsonHubProtocol() : new MessagePackHubProtocol();
+        var wire = Encoding.UTF8.GetBytes("{}\u001e").Concat(hubProtocol.GetMessageBytes(push).ToArray()).ToArray();
+
+        var seen = Split(protocol, wire, chunk: 64, keepAll: true);
+
+        Assert.Equal(HubMessageType.Invocation, seen[1].Type);
+        var body = Convert.FromHexString(seen[1].Body);
+        var message = protocol == HubProtocolKind.Json ? PushReading.FromJson(body) : PushReading.FromMessagePack(body);
+        Assert.Equal(42, PushReading.GoalValue(message, "live-0"));
     }
 
     [Fact]
