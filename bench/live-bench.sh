@@ -44,13 +44,13 @@ nice dotnet build bench/Orleans.Align.LiveBench -c Release -nologo -clp:ErrorsOn
 nice dotnet build bench/Orleans.Align.BareHub -c Release -nologo -clp:ErrorsOnly -v:quiet
 livebench=(dotnet bench/Orleans.Align.LiveBench/bin/Release/net10.0/Orleans.Align.LiveBench.dll)
 
-# Options of the product's set-up and poster have no meaning for the bare hub.
+# Options of the product's set-up and poster have no meaning for the bare hub, and its viewer count is
+# the product run's total (--viewers, or --orgs times --viewers-per-org).
 bare_args=() skip=0
 for a in "${run_args[@]}"; do
   if [ "$skip" = 1 ]; then skip=0; continue; fi
   case "$a" in
-    --rate|--batch|--goals|--post-concurrency|--platform-admin-key|--state-file|--org-prefix|--gateway-pid|--silo-pid|--silo-port|--url) skip=1 ;;
-    --orgs|--viewers-per-org) ;;  # handled below: the bare hub gets their product as --viewers
+    --rate|--batch|--goals|--post-concurrency|--platform-admin-key|--state-file|--org-prefix|--gateway-pid|--silo-pid|--silo-port|--url|--orgs|--viewers-per-org|--viewers|--json-out|--target) skip=1 ;;
     *) bare_args+=("$a") ;;
   esac
 done
@@ -61,12 +61,6 @@ echo; echo "== Product"
 viewers=$(jq -r '.viewers' "$out/product.json")
 size=$(jq -r '.meanPushBytes | floor' "$out/product.json")
 rate="${bare_rate:-$(jq -r '.pushesPerViewerPerSecond' "$out/product.json")}"
-# Keep --viewers but not --orgs/--viewers-per-org pairs for the bare hub.
-filtered=() skip=0
-for a in "${bare_args[@]}"; do
-  if [ "$skip" = 1 ]; then skip=0; continue; fi
-  case "$a" in --orgs|--viewers-per-org|--viewers) skip=1 ;; *) filtered+=("$a") ;; esac
-done
 awk -v r="$rate" 'BEGIN { exit !(r > 0) }' || { echo "The product run received no pushes; nothing to compare." >&2; exit 1; }
 
 echo; echo "== Bare SignalR hub on 127.0.0.1:$bare_port: $viewers viewers, $size-byte messages, $rate a second to each"
@@ -76,7 +70,7 @@ hub=$!
 trap 'kill -TERM "$hub" 2>/dev/null || true' EXIT
 for _ in $(seq 1 80); do curl -fs "http://127.0.0.1:$bare_port/health" >/dev/null 2>&1 && break; sleep 0.25; done
 "${livebench[@]}" run --target barehub --url "http://127.0.0.1:$bare_port" --gateway-pid "$hub" --viewers "$viewers" \
-  "${filtered[@]}" --json-out "$out/barehub.json" | tee "$out/barehub.txt" || true
+  "${bare_args[@]}" --json-out "$out/barehub.json" | tee "$out/barehub.txt" || true
 kill -TERM "$hub" 2>/dev/null || true; wait "$hub" 2>/dev/null || true
 [ -s "$out/barehub.json" ] || { echo "The bare hub run wrote no report; see $out/barehub.log." >&2; exit 1; }
 
