@@ -68,13 +68,15 @@ public sealed record LiveReport(
         static string Ratio(double a, double b) => b == 0 || double.IsNaN(a) || double.IsNaN(b) ? "–" : (a / b).ToString("0.00", CultureInfo.InvariantCulture);
         void Row(string name, double a, double b, string format) => output.WriteLine($"| {name} | {N(a, format)} | {N(b, format)} | {Ratio(a, b)} |");
 
-        output.WriteLine($"| {product.Viewers} viewers, {product.Protocol} | product | bare SignalR hub | product / bare |");
+        var orgs = product.Orgs > 1 ? $" of {product.Orgs} organizations" : "";
+        output.WriteLine($"| {product.Viewers} viewers{orgs}, {product.Protocol} | product | bare SignalR hub | product / bare |");
         output.WriteLine("| --- | ---: | ---: | ---: |");
         Row("viewers held", product.Held, bare.Held, "0");
         Row("freshness p50 (ms)", product.Freshness.P50, bare.Freshness.P50, "0.0");
         Row("freshness p90 (ms)", product.Freshness.P90, bare.Freshness.P90, "0.0");
         Row("freshness p99 (ms)", product.Freshness.P99, bare.Freshness.P99, "0.0");
         Row("freshness max (ms)", product.Freshness.Max, bare.Freshness.Max, "0.0");
+        Row("freshness samples", product.Freshness.Count, bare.Freshness.Count, "0");
         Row("pushes delivered /s (fan-out)", product.PushesPerSecond, bare.PushesPerSecond, "0");
         Row("pushes /s per viewer", product.PushesPerViewerPerSecond, bare.PushesPerViewerPerSecond, "0.00");
         Row("bytes per push", product.MeanPushBytes, bare.MeanPushBytes, "0");
