@@ -13,6 +13,7 @@ using Orleans.Align.Gateway.Auth;
 using Orleans.Align.Gateway.Limits;
 using Orleans.Align.Gateway.Live;
 using Orleans.Align.Gateway.Sso;
+using Orleans.Align.Gateway.Telemetry;
 using Orleans.Configuration;
 using Scalar.AspNetCore;
 using StackExchange.Redis;
@@ -99,6 +100,7 @@ public static class GatewayHosting
 
     public static WebApplication UseAlignGateway(this WebApplication app)
     {
+        app.UseIngestMetering(); // first: an ingest request is timed from its arrival to its answer, whoever answers
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseDefaultFiles();
@@ -178,6 +180,7 @@ public static class GatewayHosting
                 .AddAspNetCoreInstrumentation())
             .WithMetrics(m => m
                 .AddMeter("Microsoft.Orleans")
+                .AddMeter(GatewayMetrics.MeterName)
                 .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Http.Connections")
                 .AddAspNetCoreInstrumentation());
 
