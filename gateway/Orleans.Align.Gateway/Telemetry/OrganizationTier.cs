@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+using Orleans.Align.Gateway.Hosting;
 using Orleans.Align.Gateway.Limits;
 
 namespace Orleans.Align.Gateway.Telemetry;
@@ -36,7 +38,12 @@ public static class OrganizationTier
     };
 
     /// <summary>The tier of the request's organization, from the limits the rate limiter put on it.</summary>
-    public static string Of(HttpContext http) => RequestRateLimiter.OrganizationLimitsOf(http) is { } limits
-        ? Of(limits, http.RequestServices.GetRequiredService<OrganizationLimitsCache>().Defaults)
-        : Unknown;
+    public static string Of(HttpContext http)
+    {
+        if (RequestRateLimiter.OrganizationLimitsOf(http) is not { } limits) return Unknown;
+        var services = http.RequestServices;
+        var defaults = EffectiveRateLimits.Of(services.GetRequiredService<IOptions<RateLimitOptions>>().Value, OrganizationRateLimits.Defaults,
+            services.GetRequiredService<IOptions<GatewayOptions>>().Value.MaxEventsPerBatch);
+        return Of(limits, defaults);
+    }
 }
