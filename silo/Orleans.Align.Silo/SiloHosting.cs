@@ -24,6 +24,7 @@ public static class SiloHosting
     {
         var settings = SiloSettings.Read(builder.Configuration);
         var (options, storage) = (settings.Silo, settings.Storage);
+        builder.Services.AddSingleton(settings);
 
         builder.Services.AddAlignGrainServices();
         if (options.Storage == "memory") builder.Services.AddMemoryEventLog();
@@ -59,7 +60,19 @@ public static class SiloHosting
             if (options.Kubernetes) silo.UseKubernetesHosting();
         });
 
-        builder.Services.AddHealthChecks().AddCheck<LogIntegrityHealthCheck>("event-log", tags: ["ready"]);
+        var health = builder.Services.AddHealthChecks()
+            .AddCheck<LogIntegrityHealthCheck>("event-log", tags: ["ready"])
+            .AddCheck<ClusterMembershipHealthCheck>("cluster", tags: ["ready"]);
+        if (options.Storage != "memory")
+        {
+            // Its own client with one short try: the probe says "unreachable" in seconds, not after the SDK's retries.
+            var probeOptions = new BlobClientOptions();
+            probeOptions.Retry.MaxRetries = 0;
+            probeOptions.Retry.NetworkTimeout = TimeSpan.FromSeconds(4);
+            var probe = new BlobServiceClient(storage.ConnectionString, probeOptions).GetBlobContainerClient(storage.Log.ContainerName);
+            health.AddTypeActivatedCheck<StorageHealthCheck>("storage", failureStatus: null, tags: ["ready"], args: [probe]);
+        }
+        builder.AddOperatorAccess();
         builder.AddAlignTelemetry("orleans-align-silo");
         return builder;
     }

@@ -118,7 +118,12 @@ public static class GatewayHosting
         app.MapScalarApiReference("/api/docs", o => o.WithTitle("Orleans.Align API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
         app.MapHub<LiveHub>(LiveHub.Path);
         app.MapHealthChecks("/health", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+        // Readiness: each check's status for anyone; the reasons only with the platform admin key (Bearer or X-Api-Key).
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions
+        {
+            Predicate = c => c.Tags.Contains("ready"),
+            ResponseWriter = (http, report) => Orleans.Align.Hosting.HealthResponses.WriteAsync(http, report, detailed: PlatformOperator.Presents(http)),
+        });
         return app;
     }
 
