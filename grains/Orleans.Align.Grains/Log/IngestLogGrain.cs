@@ -101,7 +101,7 @@ public sealed class IngestLogGrain(
     {
         if (_gauges is null) return Task.CompletedTask;
         var slowest = _lastSequence;
-        foreach (var cursor in _cursors.Values) slowest = Math.Min(slowest, cursor.From);
+        foreach (var cursor in _cursors.Values) slowest = Math.Min(slowest, cursor.AppliedThrough);
         Volatile.Write(ref _gauges.DeliveryLag, Math.Max(0, _lastSequence - slowest));
         Volatile.Write(ref _gauges.DedupeEntries, _dedupe.InMemoryIds);
         return Task.CompletedTask;
@@ -583,7 +583,7 @@ public sealed class IngestLogGrain(
             {
                 var applied = await view.ApplyAsync(handover.Range).WaitAsync(Views.PeerCalls.DeliveryWait);
                 cursor.Confirm(handover);
-                AlignMetrics.DeliveryLag.Record(Math.Max(0, _lastSequence - cursor.From));
+                AlignMetrics.DeliveryLag.Record(Math.Max(0, _lastSequence - cursor.AppliedThrough));
                 if (applied > _lastSequence) await CheckTailAsync(applied);
             }
             catch (Exception ex)
