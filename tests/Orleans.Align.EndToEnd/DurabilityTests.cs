@@ -99,6 +99,16 @@ public sealed class DurabilityTests(AlignSystem system)
                 Assert.NotNull(response.Headers.RetryAfter);
                 Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
             }
+            // The silo says what is wrong: storage, to anyone; where and how it failed, to the operator.
+            using var probe = new HttpClient();
+            using var unready = await probe.GetAsync(new Uri(system.SiloHttp(), "/health/ready"));
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, unready.StatusCode);
+            var words = await unready.Content.ReadAsStringAsync();
+            Assert.Contains("storage: Unhealthy", words);
+            Assert.DoesNotContain("127.0.0.1", words);
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(system.SiloHttp(), "/health/ready")) { Headers = { Authorization = AlignSystem.SiloOperator } };
+            using var reasons = await probe.SendAsync(request);
+            Assert.Contains("storage: Unhealthy: Blob storage at 127.0.0.1", await reasons.Content.ReadAsStringAsync());
         }
         finally
         {
