@@ -13,30 +13,32 @@ public static class IngestMetering
 
     public static WebApplication UseIngestMetering(this WebApplication app)
     {
-        app.Use(async (http, next) =>
-        {
-            if (!HttpMethods.IsPost(http.Request.Method) || !http.Request.Path.Equals(IngestPath, StringComparison.OrdinalIgnoreCase))
-            {
-                await next(http);
-                return;
-            }
-            var started = Stopwatch.GetTimestamp();
-            var failed = false;
-            try
-            {
-                await next(http);
-            }
-            catch
-            {
-                failed = true;
-                throw;
-            }
-            finally
-            {
-                Record(http, failed ? StatusCodes.Status500InternalServerError : http.Response.StatusCode, Stopwatch.GetElapsedTime(started));
-            }
-        });
+        app.Use(InvokeAsync);
         return app;
+    }
+
+    public static async Task InvokeAsync(HttpContext http, RequestDelegate next)
+    {
+        if (!HttpMethods.IsPost(http.Request.Method) || !http.Request.Path.Equals(IngestPath, StringComparison.OrdinalIgnoreCase))
+        {
+            await next(http);
+            return;
+        }
+        var started = Stopwatch.GetTimestamp();
+        var failed = false;
+        try
+        {
+            await next(http);
+        }
+        catch
+        {
+            failed = true;
+            throw;
+        }
+        finally
+        {
+            Record(http, failed ? StatusCodes.Status500InternalServerError : http.Response.StatusCode, Stopwatch.GetElapsedTime(started));
+        }
     }
 
     /// <summary>What the ingest endpoint answered for an acknowledged batch.</summary>

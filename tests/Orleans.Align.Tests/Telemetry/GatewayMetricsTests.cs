@@ -48,6 +48,32 @@ public sealed class GatewayMetricsTests
     }
 
     [Fact]
+    public async Task An_ingest_request_is_timed_to_its_answer_and_a_refused_one_counted_by_reason_and_tier()
+    {
+        using var meters = new MeterRecorder(GatewayMetrics.MeterName);
+        var services = new ServiceCollection().AddOptions().Configure<RateLimitOptions>(_ => { }).Configure<GatewayOptions>(_ => { }).BuildServiceProvider();
+        async Task<HttpContext> PostAsync(string path, int status, OrganizationRateLimits? limits)
+        {
+            var http = new DefaultHttpContext { RequestServices = services };
+            http.Request.Method = "POST";
+            http.Request.Path = path;
+            if (limits is not null) RequestRateLimiter.SetOrganizationLimits(http, Limits(limits));
+            await IngestMetering.InvokeAsync(http, async h => { await Task.Delay(30); h.Response.StatusCode = status; });
+            return http;
+        }
+
+        await PostAsync(IngestMetering.IngestPath, 503, new(EventsPerSecondPerOrganization: 3));
+        await PostAsync("/api/v1/goals", 400, null); // not ingest: not timed
+
+        // A 30 ms answer is recorded in milliseconds (not seconds), once: the other request was not ingest.
+        var timed = Assert.Single(meters.Of("align.ingest.duration"));
+        Assert.Equal("unavailable", timed.Tags[GatewayMetrics.OutcomeTag]);
+        Assert.True(timed.Value >= 25, $"{timed.Value}: milliseconds, not seconds");
+        Assert.Contains(meters.Of("align.ingest.refusals"), m => Equals(m.Tags[GatewayMetrics.ReasonTag], "unavailable") && Equals(m.Tags[GatewayMetrics.TierTag], OrganizationTier.Lowered));
+        Assert.True(timed.Value < 30_000, $"{timed.Value}: milliseconds, not ticks");
+    }
+
+    [Fact]
     public void Ingest_and_rate_limit_measurements_carry_the_tier_and_never_the_organization()
     {
         const string OrgId = "t-tier-tag-7f3a";
