@@ -135,7 +135,7 @@ pids+=($!)
 
 for ((j=0; j<gateways; j++)); do echo "Gateway $((j + 1)): $(gateway_http "$j")"; done
 [ -z "$mail_web" ] || echo "The demo's mail (invitations, password resets): $mail_web"
-echo "Logs: .align/logs/. Orleans dashboard: $silo_url/dashboard. Press Ctrl-C to stop."
+echo "Logs: .align/logs/. Orleans dashboard: $silo_url/dashboard (password: the platform admin key, .align/platform-admin-key unless set). Press Ctrl-C to stop."
 services=("${pids[@]:0:${#pids[@]}-1}")  # everything but the driver, which may finish on its own
 while true; do
   for p in "${services[@]}"; do kill -0 "$p" 2>/dev/null || break 2; done

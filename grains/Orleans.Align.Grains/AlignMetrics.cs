@@ -3,7 +3,7 @@ using System.Diagnostics.Metrics;
 namespace Orleans.Align.Grains;
 
 /// <summary>The product's own instruments, exported next to the Orleans and ASP.NET Core meters.</summary>
-public static class AlignMetrics
+public static partial class AlignMetrics
 {
     public const string MeterName = "Orleans.Align";
 

@@ -24,6 +24,7 @@ public static class SiloHosting
     {
         var settings = SiloSettings.Read(builder.Configuration);
         var (options, storage) = (settings.Silo, settings.Storage);
+        builder.Services.AddSingleton(settings);
 
         builder.Services.AddAlignGrainServices();
         if (options.Storage == "memory") builder.Services.AddMemoryEventLog();
@@ -59,7 +60,19 @@ public static class SiloHosting
             if (options.Kubernetes) silo.UseKubernetesHosting();
         });
 
-        builder.Services.AddHealthChecks().AddCheck<LogIntegrityHealthCheck>("event-log", tags: ["ready"]);
+        var health = builder.Services.AddHealthChecks()
+            .AddCheck<LogIntegrityHealthCheck>("event-log", tags: ["ready"])
+            .AddCheck<ClusterMembershipHealthCheck>("cluster", tags: ["ready"]);
+        if (options.Storage != "memory")
+        {
+            // Its own client with one short try: the probe says "unreachable" in seconds, not after the SDK's retries.
+            var probeOptions = new BlobClientOptions();
+            probeOptions.Retry.MaxRetries = 0;
+            probeOptions.Retry.NetworkTimeout = TimeSpan.FromSeconds(4);
+            var probe = new BlobServiceClient(storage.ConnectionString, probeOptions).GetBlobContainerClient(storage.Log.ContainerName);
+            health.AddTypeActivatedCheck<StorageHealthCheck>("storage", failureStatus: null, tags: ["ready"], args: [probe]);
+        }
+        builder.AddOperatorAccess();
         builder.AddAlignTelemetry("orleans-align-silo");
         return builder;
     }
@@ -121,14 +134,16 @@ public static class SiloHosting
         clientOptions.Retry.MaxDelay = TimeSpan.FromSeconds(1);
         clientOptions.Retry.NetworkTimeout = TimeSpan.FromSeconds(5);
         var container = new BlobServiceClient(storage.ConnectionString, clientOptions).GetBlobContainerClient(storage.Log.ContainerName);
-        services.AddSingleton<IEventLogStore>(sp => new BlobEventLogStore(container, storage.Log, sp.GetRequiredService<ILogger<BlobEventLogStore>>(), sp.GetRequiredService<LogIndexes>()));
+        // Each store is wrapped in its meter (align.storage.duration and .failures, by store and operation).
+        services.AddSingleton<IEventLogStore>(sp => new MeteredEventLogStore(
+            new BlobEventLogStore(container, storage.Log, sp.GetRequiredService<ILogger<BlobEventLogStore>>(), sp.GetRequiredService<LogIndexes>())));
         // Provenance and replay read the same blobs by range, without the store's append gate.
-        services.AddSingleton<IEventLogReader>(new BlobEventLogReader(container));
+        services.AddSingleton<IEventLogReader>(new MeteredEventLogReader(new BlobEventLogReader(container)));
         var indexContainer = new BlobServiceClient(storage.ConnectionString, clientOptions).GetBlobContainerClient(storage.Log.IndexContainerName);
-        services.AddSingleton<ILogIndexStore>(new BlobLogIndexStore(indexContainer));
+        services.AddSingleton<ILogIndexStore>(new MeteredLogIndexStore(new BlobLogIndexStore(indexContainer)));
         // The dedupe index shares the log's short retries: an exact check that cannot be made fails the batch with a 503.
         var dedupe = new BlobServiceClient(storage.ConnectionString, clientOptions).GetBlobContainerClient(storage.DedupeContainer);
-        services.AddSingleton<IDedupeIndexStore>(new BlobDedupeIndexStore(dedupe));
+        services.AddSingleton<IDedupeIndexStore>(new MeteredDedupeIndexStore(new BlobDedupeIndexStore(dedupe)));
         return services;
     }
 

@@ -65,6 +65,13 @@ public sealed class SiloOptions
 
     /// <summary>Running as a Kubernetes pod: Orleans' Kubernetes hosting takes the pod's name, IP and cluster labels.</summary>
     public bool Kubernetes { get; set; }
+
+    /// <summary>
+    /// The Orleans dashboard at <c>/dashboard</c>: <c>protected</c> (the platform admin key
+    /// <c>Align:PlatformAdminKey</c> as the HTTP Basic password), <c>loopback</c> (callers on this
+    /// machine only, no credential) or <c>off</c>.
+    /// </summary>
+    public string Dashboard { get; set; } = DashboardModes.Protected;
 }
 
 /// <summary>Configuration section <c>Align:Storage</c>: where grain state, reminders, membership and the event log live.</summary>
@@ -114,6 +121,8 @@ public sealed record SiloSettings(SiloOptions Silo, AlignClusterOptions Cluster,
             yield return "Align:Silo:Clustering has moved to Align:Cluster:Clustering (shared with the gateway).";
         if (!ClusteringKinds.All.Contains(Cluster.Clustering))
             yield return $"Align:Cluster:Clustering '{Cluster.Clustering}' is not supported; use {string.Join(", ", ClusteringKinds.All.Select(k => $"'{k}'"))}.";
+        if (!DashboardModes.All.Contains(Silo.Dashboard))
+            yield return $"Align:Silo:Dashboard '{Silo.Dashboard}' is not supported; use {string.Join(", ", DashboardModes.All.Select(k => $"'{k}'"))}.";
         if (Silo.Storage is not ("azure" or "memory"))
             yield return $"Align:Silo:Storage '{Silo.Storage}' is not supported; use 'azure' or 'memory'.";
         if (string.IsNullOrWhiteSpace(Storage.ConnectionString) && (Silo.Storage == "azure" || Cluster.Clustering == ClusteringKinds.Azure))

@@ -122,6 +122,8 @@ public class AlignSystem : IAsyncLifetime
             // The goal links in subscriptions' deliveries point at the first gateway (the web client's address);
             // deliveries may reach receivers in the test process (loopback, plain http), no other non-public address.
             $"--Align:PublicBaseUrl={Gateways[0]}",
+            // The operator's key opens the silo's dashboard and the reasons behind its /health/ready.
+            $"--Align:PlatformAdminKey={PlatformAdminKey}",
             "--Align:Integrations:AllowedNetworks:0=127.0.0.0/8",
             "--Align:Integrations:AllowHttp=true",
             .. Options.SiloArguments ?? [],
@@ -249,6 +251,10 @@ public class AlignSystem : IAsyncLifetime
     }
 
     /// <summary>A silo's own HTTP endpoint (health, readiness, dashboard).</summary>
+    /// <summary>The platform operator's credential as the silo takes it: HTTP Basic, any user name, the platform admin key as the password.</summary>
+    public static AuthenticationHeaderValue SiloOperator { get; } =
+        new("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"operator:{PlatformAdminKey}")));
+
     public Uri SiloHttp(int index = 0) => new($"http://127.0.0.1:{_silos[index].Http}");
 
     public async Task DisposeAsync()

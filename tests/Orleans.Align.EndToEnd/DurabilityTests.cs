@@ -99,6 +99,16 @@ public sealed class DurabilityTests(AlignSystem system)
                 Assert.NotNull(response.Headers.RetryAfter);
                 Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
             }
+            // The silo says what is wrong: storage, to anyone; where and how it failed, to the operator.
+            using var probe = new HttpClient();
+            using var unready = await probe.GetAsync(new Uri(system.SiloHttp(), "/health/ready"));
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, unready.StatusCode);
+            var words = await unready.Content.ReadAsStringAsync();
+            Assert.Contains("storage: Unhealthy", words);
+            Assert.DoesNotContain("127.0.0.1", words);
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(system.SiloHttp(), "/health/ready")) { Headers = { Authorization = AlignSystem.SiloOperator } };
+            using var reasons = await probe.SendAsync(request);
+            Assert.Contains("storage: Unhealthy: Blob storage at 127.0.0.1", await reasons.Content.ReadAsStringAsync());
         }
         finally
         {
@@ -166,10 +176,19 @@ public sealed class DurabilityTests(AlignSystem system)
         }
         using (var probe = new HttpClient())
         {
-            using var ready = await probe.GetAsync(new Uri(system.SiloHttp(), "/health/ready"));
+            // The reasons are for the operator (anonymous callers see the status words only).
+            using var readyRequest = new HttpRequestMessage(HttpMethod.Get, new Uri(system.SiloHttp(), "/health/ready"));
+            readyRequest.Headers.Authorization = AlignSystem.SiloOperator;
+            using var ready = await probe.SendAsync(readyRequest);
             var reason = await ready.Content.ReadAsStringAsync();
             Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
             Assert.Contains(tenant.Id, reason);
+            // Anyone else learns that the log check fails, not which organization or where.
+            using var anonymous = await probe.GetAsync(new Uri(system.SiloHttp(), "/health/ready"));
+            var words = await anonymous.Content.ReadAsStringAsync();
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, anonymous.StatusCode);
+            Assert.Contains("event-log: Unhealthy", words);
+            Assert.DoesNotContain(tenant.Id, words);
             using var alive = await probe.GetAsync(new Uri(system.SiloHttp(), "/health"));
             Assert.Equal(HttpStatusCode.OK, alive.StatusCode); // alive: restarting it would not bring the writes back
         }

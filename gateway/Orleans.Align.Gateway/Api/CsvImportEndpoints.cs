@@ -96,7 +96,7 @@ public static class CsvImportEndpoints
         if (events.Count > limits.EventBurstPerOrganization)
             return new Validation().Add("file", $"has {events.Count} rows; this organization takes at most {limits.EventBurstPerOrganization} events at once: split the file.").Problem();
         if (limiter.TryAdmit(orgId, limits, events.Count) is { } refused)
-            return RateLimitProblems.TooManyRequests(http, refused.RetryAfter, refused.Bucket.Describe("events"));
+            return RateLimitProblems.TooManyRequests(http, refused.RetryAfter, refused.Bucket.Describe("events"), refused.Bucket.Scope, "events");
 
         var log = cluster.GetGrain<IIngestLogGrain>(orgId);
         var results = new List<CsvEventRowResult>(events.Count);

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Align.Gateway.Auth;
 using Orleans.Align.Gateway.Hosting;
 using Orleans.Align.Gateway.Limits;
+using Orleans.Align.Gateway.Telemetry;
 using Orleans.Align.Grains;
 
 namespace Orleans.Align.Gateway.Api;
@@ -66,6 +67,7 @@ public static class EventEndpoints
                 title: "Conflicting event ids",
                 extensions: new Dictionary<string, object?> { ["conflicts"] = conflicts });
         }
+        IngestMetering.CountEvents(http, result.Accepted, result.Duplicates, conflicts.Count);
         return TypedResults.Ok(new IngestResponse(result.Accepted, result.Duplicates, conflicts));
     }
 }

@@ -30,13 +30,11 @@ public static class OrganizationEndpoints
     private static async ValueTask<object?> RequirePlatformAdmin(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
-        var configured = http.RequestServices.GetRequiredService<IOptions<PlatformOptions>>().Value.PlatformAdminKey;
-        var auth = http.Request.Headers.Authorization.ToString();
-        var presented = auth.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? auth[7..].Trim() : http.Request.Headers["X-Api-Key"].ToString();
+        var presented = PlatformOperator.PresentedKey(http);
         // A signed-in person (a session cookie) presented a credential, just not this one: refused, not unauthenticated.
         if (string.IsNullOrEmpty(presented) && http.User.Identity?.IsAuthenticated != true)
             return TypedResults.Problem(statusCode: 401, title: "Authentication required", detail: "This operation needs the platform admin key.");
-        if (string.IsNullOrEmpty(presented) || !ApiKeys.FixedTimeEquals(presented, configured))
+        if (!PlatformOperator.Presents(http))
             return TypedResults.Problem(statusCode: 403, title: "Not allowed", detail: "Only the platform admin key can create organizations and set their limits.");
         return await next(context);
     }

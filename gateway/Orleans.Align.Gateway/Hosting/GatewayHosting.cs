@@ -13,6 +13,7 @@ using Orleans.Align.Gateway.Auth;
 using Orleans.Align.Gateway.Limits;
 using Orleans.Align.Gateway.Live;
 using Orleans.Align.Gateway.Sso;
+using Orleans.Align.Gateway.Telemetry;
 using Orleans.Configuration;
 using Scalar.AspNetCore;
 using StackExchange.Redis;
@@ -99,6 +100,7 @@ public static class GatewayHosting
 
     public static WebApplication UseAlignGateway(this WebApplication app)
     {
+        app.UseIngestMetering(); // first: an ingest request is timed from its arrival to its answer, whoever answers
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseDefaultFiles();
@@ -116,7 +118,12 @@ public static class GatewayHosting
         app.MapScalarApiReference("/api/docs", o => o.WithTitle("Orleans.Align API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
         app.MapHub<LiveHub>(LiveHub.Path);
         app.MapHealthChecks("/health", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+        // Readiness: each check's status for anyone; the reasons only with the platform admin key (Bearer or X-Api-Key).
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions
+        {
+            Predicate = c => c.Tags.Contains("ready"),
+            ResponseWriter = (http, report) => Orleans.Align.Hosting.HealthResponses.WriteAsync(http, report, detailed: PlatformOperator.Presents(http)),
+        });
         return app;
     }
 
@@ -178,6 +185,7 @@ public static class GatewayHosting
                 .AddAspNetCoreInstrumentation())
             .WithMetrics(m => m
                 .AddMeter("Microsoft.Orleans")
+                .AddMeter(GatewayMetrics.MeterName)
                 .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Http.Connections")
                 .AddAspNetCoreInstrumentation());
 

@@ -50,7 +50,7 @@ public sealed class EventRateLimiter(IOptions<RateLimitOptions> options) : IDisp
             var limits = RequestRateLimiter.OrganizationLimitsOf(http)
                 ?? await http.RequestServices.GetRequiredService<OrganizationLimitsCache>().GetAsync(org);
             if (limiter.TryAdmit(org, limits, events.Count) is { } refused)
-                return RateLimitProblems.TooManyRequests(http, refused.RetryAfter, refused.Bucket.Describe("events"));
+                return RateLimitProblems.TooManyRequests(http, refused.RetryAfter, refused.Bucket.Describe("events"), refused.Bucket.Scope, "events");
         }
         return await next(context);
     }

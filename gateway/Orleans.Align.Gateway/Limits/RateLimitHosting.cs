@@ -25,8 +25,9 @@ public static class RateLimitHosting
             o.OnRejected = (context, _) =>
             {
                 var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromSeconds(1);
-                var detail = RequestRateLimiter.RefusedBy(context.HttpContext)?.Describe("requests") ?? "Too many requests.";
-                return RateLimitProblems.WriteAsync(context.HttpContext, retryAfter, detail);
+                var refusedBy = RequestRateLimiter.RefusedBy(context.HttpContext);
+                var detail = refusedBy?.Describe("requests") ?? "Too many requests.";
+                return RateLimitProblems.WriteAsync(context.HttpContext, retryAfter, detail, refusedBy?.Scope ?? "unknown", "requests");
             };
         });
         return services;
@@ -68,7 +69,7 @@ public static class RateLimitHosting
                 && events.IsExhausted(org, limits))
             {
                 var bucket = EventRateLimiter.BucketOf(org, limits);
-                await RateLimitProblems.WriteAsync(http, TimeSpan.FromSeconds(1.0 / bucket.PerSecond), bucket.Describe("events"));
+                await RateLimitProblems.WriteAsync(http, TimeSpan.FromSeconds(1.0 / bucket.PerSecond), bucket.Describe("events"), bucket.Scope, "events");
                 return;
             }
             await next(http);

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.SignalR;
+using Orleans.Align.Gateway.Telemetry;
 using Orleans.Align.Grains;
 
 namespace Orleans.Align.Gateway.Live;
@@ -137,7 +138,7 @@ public sealed class BoardWatches(IClusterClient cluster, IHubContext<LiveHub> hu
     private Task ForwardAsync(BoardUpdate update, bool whole = false)
     {
         _forwarded.AddOrUpdate((update.OrgId, update.BoardId), update.Version, (_, seen) => Math.Max(seen, update.Version));
-        return hub.Clients.Group(GroupName(update.OrgId, update.BoardId)).SendAsync(LiveHub.BoardUpdateMethod, new
+        var message = new
         {
             boardId = update.BoardId,
             version = update.Version,
@@ -149,7 +150,28 @@ public sealed class BoardWatches(IClusterClient cluster, IHubContext<LiveHub> hu
             // Goals that left the board (owners or scope changed, archived): clients drop them.
             removedGoals = update.RemovedGoals,
             whole,
-        });
+        };
+        CountPush((update.OrgId, update.BoardId), message);
+        return hub.Clients.Group(GroupName(update.OrgId, update.BoardId)).SendAsync(LiveHub.BoardUpdateMethod, message);
+    }
+
+    private static readonly System.Text.Json.JsonSerializerOptions PushJson = new(System.Text.Json.JsonSerializerDefaults.Web)
+    {
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase) },
+    };
+
+    /// <summary>
+    /// <c>align.live.push.bytes</c>: SignalR serializes a group message itself, so its size is measured
+    /// here with the same JSON shape (only when someone listens to the meter), once per push, times the
+    /// connections that receive it from this gateway.
+    /// </summary>
+    private void CountPush((string Org, string Board) key, object message)
+    {
+        GatewayMetrics.LivePushes.Add(1);
+        if (!GatewayMetrics.LivePushBytes.Enabled) return;
+        int watchers;
+        lock (_gate) watchers = _watchers.TryGetValue(key, out var connections) ? connections.Count : 0;
+        if (watchers > 0) GatewayMetrics.LivePushBytes.Add((long)System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(message, PushJson).Length * watchers);
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using Orleans.Align.Gateway.Auth;
+using Orleans.Align.Gateway.Telemetry;
 
 namespace Orleans.Align.Gateway.Live;
 
@@ -59,6 +60,7 @@ public sealed class LiveHub(BoardWatches watches, LiveConnections connections, R
 
     public override Task OnConnectedAsync()
     {
+        GatewayMetrics.LiveConnections.Add(1);
         connections.Open(Context.User!.CredentialOf(), Context);
         if (Context.User!.ExpiresAtOf() is { } expiresAt) CloseAt(Context, expiresAt, clock);
         return Task.CompletedTask;
@@ -77,6 +79,7 @@ public sealed class LiveHub(BoardWatches watches, LiveConnections connections, R
 
     public override Task OnDisconnectedAsync(Exception? exception)
     {
+        GatewayMetrics.LiveConnections.Add(-1);
         connections.Close(Context.User!.CredentialOf(), Context.ConnectionId);
         return watches.DropConnectionAsync(Context.ConnectionId);
     }

@@ -50,6 +50,7 @@ public sealed class IngestLogGrain(
     private LogBehind? _behind;
     private Task? _highWaterWrite;
     private bool _dedupePartitionsUnsaved;
+    private LogGauges? _gauges;
 
     private string OrgId => this.GetPrimaryKeyString();
     private IOrganizationGrain Organization => GrainFactory.GetGrain<IOrganizationGrain>(OrgId);
@@ -86,6 +87,24 @@ public sealed class IngestLogGrain(
         // yet (its silo died) is in the log, and each goal reads what it lacks from there.
         ApplyRouting(await Organization.GetRoutingAsync());
         this.RegisterGrainTimer(CheckRoutingVersionAsync, new GrainTimerCreationOptions(o.RoutingCheckInterval, o.RoutingCheckInterval) { Interleave = true });
+        _gauges = AlignMetrics.TrackLog();
+        this.RegisterGrainTimer(PublishGauges, new GrainTimerCreationOptions(GaugesEvery, GaugesEvery) { Interleave = true });
+    }
+
+    private static readonly TimeSpan GaugesEvery = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// This log's delivery lag (head minus the slowest view's position) and in-memory dedupe ids, for
+    /// the silo's gauges: computed here on the grain's turn, once a second, rather than on each delivery.
+    /// </summary>
+    private Task PublishGauges(CancellationToken cancellationToken)
+    {
+        if (_gauges is null) return Task.CompletedTask;
+        var slowest = _lastSequence;
+        foreach (var cursor in _cursors.Values) slowest = Math.Min(slowest, cursor.AppliedThrough);
+        Volatile.Write(ref _gauges.DeliveryLag, Math.Max(0, _lastSequence - slowest));
+        Volatile.Write(ref _gauges.DedupeEntries, _dedupe.InMemoryIds);
+        return Task.CompletedTask;
     }
 
     /// <summary>
@@ -113,6 +132,7 @@ public sealed class IngestLogGrain(
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         _dedupe?.Stop();
+        if (_gauges is not null) AlignMetrics.ForgetLog(_gauges);
         integrity.Clear(OrgId);
         await SaveHighWaterAsync(cancellationToken);
     }
@@ -563,6 +583,7 @@ public sealed class IngestLogGrain(
             {
                 var applied = await view.ApplyAsync(handover.Range).WaitAsync(Views.PeerCalls.DeliveryWait);
                 cursor.Confirm(handover);
+                AlignMetrics.DeliveryLag.Record(Math.Max(0, _lastSequence - cursor.AppliedThrough));
                 if (applied > _lastSequence) await CheckTailAsync(applied);
             }
             catch (Exception ex)

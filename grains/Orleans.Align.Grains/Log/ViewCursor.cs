@@ -60,6 +60,13 @@ public sealed class ViewCursor(ViewTarget target, long position, int maxPending)
     public bool NeedsSync { get; private set; } = true;
 
     public int Pending => _events.Count;
+
+    /// <summary>
+    /// How far the view is known to have applied the log, for the lag metrics: just before its oldest
+    /// waiting event; with nothing waiting, as far as the cursor has looked (a view that counts none of
+    /// the new events is not behind them); while a sync is due, <see cref="From"/>.
+    /// </summary>
+    public long AppliedThrough => _events.Count > 0 ? _events[0].Sequence - 1 : NeedsSync ? From : Through;
     public int ConsecutiveFailures { get; private set; }
     public long Overflows { get; private set; }
     public bool HasWork => _events.Count > 0 || NeedsSync;

@@ -28,6 +28,24 @@ public sealed class ViewCursorTests
     }
 
     [Fact]
+    public void A_view_is_behind_from_its_oldest_waiting_event_and_not_behind_events_it_does_not_count()
+    {
+        var cursor = new ViewCursor(ViewTarget.Of(Leads), 0, 100);
+        cursor.Confirm(cursor.Take(10));
+
+        cursor.Offer([Logged(1, "visits"), Logged(2, "visits")], through: 2);
+        Assert.Equal(2, cursor.AppliedThrough); // nothing it counts waits: it is at the head
+
+        cursor.Offer([Logged(3), Logged(4, "visits"), Logged(5)], through: 5);
+        Assert.Equal(2, cursor.AppliedThrough); // event 3 waits
+        var handover = cursor.Take(1);
+        cursor.Confirm(handover);
+        Assert.Equal(4, cursor.AppliedThrough); // event 5 waits
+        cursor.Confirm(cursor.Take(10));
+        Assert.Equal(5, cursor.AppliedThrough);
+    }
+
+    [Fact]
     public void A_range_covers_everything_the_cursor_looked_at_and_holds_only_what_the_goal_counts()
     {
         var cursor = new ViewCursor(ViewTarget.Of(Leads), 0, 100);

@@ -41,6 +41,9 @@ public sealed class DedupeIndex(string orgId, IDedupePartitions partitions, IDed
 
     public int Partitions => partitions.Count;
 
+    /// <summary>Ids held in memory: the recent run and the runs being sealed (the silo's <c>align.dedupe.entries</c>).</summary>
+    public long InMemoryIds => _recent.Ids.Count + _sealing.Sum(r => (long)r.Ids.Count);
+
     /// <summary>Stops sealing in a grain that deactivates. What it had not sealed is in the log after <see cref="DurableThrough"/>.</summary>
     public void Stop()
     {
