@@ -280,12 +280,16 @@ public sealed class BoardGrain(
         return origin;
     }
 
-    /// <summary>The push's span, linked to what it coalesced; and how long after the acknowledgement of its oldest event it goes out.</summary>
+    /// <summary>
+    /// The push's span, linked to what it coalesced; and how long after the acknowledgement of its oldest
+    /// event it goes out, recorded inside the span (an exemplar leads from a slow value to this trace).
+    /// </summary>
     private System.Diagnostics.Activity? StartPush(LiveOrigin? origin, long version)
     {
+        var span = AlignTracing.StartBoardPush(origin, _orgId, _boardId, version);
         if (origin?.OldestAck is { } acknowledged)
             AlignMetrics.Freshness.Record(Math.Max(0, (clock.GetUtcNow() - acknowledged).TotalMilliseconds));
-        return AlignTracing.StartBoardPush(origin, _orgId, _boardId, version);
+        return span;
     }
 
     public async Task<BoardSnapshot> GetSnapshotAsync()
