@@ -332,8 +332,8 @@ public class AlignSystem : IAsyncLifetime
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         // Times on every line, so a process's log lines up with the test's timeline (Note).
-        info.Environment["Logging__Console__TimestampFormat"] = "HH:mm:ss.fff ";
-        info.Environment["Logging__Console__UseUtcTimestamp"] = "true";
+        info.Environment["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ";
+        info.Environment["Logging__Console__FormatterOptions__UseUtcTimestamp"] = "true";
         var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {name}.");
         _processes[name] = process;
         var log = new StreamWriter(Path.Combine(LogDirectory, $"{name}-{++_starts}.log")) { AutoFlush = true };

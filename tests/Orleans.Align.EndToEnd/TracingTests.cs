@@ -52,7 +52,8 @@ public sealed class TracingTests(TracedSystem system, ITestOutputHelper output)
     {
         var tenant = await system.CreateTenantAsync();
         var (campaign, goal) = await tenant.SeedLaunchAsync();
-        await using var viewer = new BoardViewer(system.Gateway, await tenant.CreateReadKeyAsync(), $"campaign:{campaign}");
+        var readKey = await tenant.CreateReadKeyAsync();
+        await using var viewer = new BoardViewer(system.Gateway, readKey, $"campaign:{campaign}");
         await viewer.StartAsync();
 
         // The caller's own trace context: the gateway continues it, so the trace is found by its id.
@@ -89,6 +90,16 @@ public sealed class TracingTests(TracedSystem system, ITestOutputHelper output)
         // Logs carry the ids of the span they were written in.
         var log = await LogAsync("a gateway log line in the HTTP span", l => l.Service == Gateway && l.TraceId == traceId && l.SpanId == http.SpanId);
         Assert.Contains("/api/v1/events", log.Body);
+        // And so do the console's lines (scopes on): the request's lines name its trace.
+        var console = Directory.GetFiles(system.LogDirectory, "gateway-0-*.log").Select(f => { using var r = new StreamReader(new FileStream(f, FileMode.Open, FileAccess.Read, FileShare.ReadWrite)); return r.ReadToEnd(); });
+        Assert.Contains(console, text => text.Contains($"TraceId:{traceId}", StringComparison.Ordinal));
+
+        // The keys (the viewer's travels in the hub's query string) are in no span and no log line.
+        foreach (var secret in new[] { tenant.ApiKey, readKey })
+        {
+            Assert.DoesNotContain(system.Receiver.Spans, s => s.Attributes.Values.Any(v => v.Contains(secret, StringComparison.Ordinal)));
+            Assert.DoesNotContain(system.Receiver.Logs, l => l.Body.Contains(secret, StringComparison.Ordinal));
+        }
 
         foreach (var s in new[] { http, client, append, deliver, push, send })
             output.WriteLine($"{s.Service,-22} {s.Name,-30} trace {s.TraceId} span {s.SpanId} parent {(s.ParentSpanId is "" ? "-" : s.ParentSpanId)} links [{string.Join(", ", s.Links.Select(l => $"{l.TraceId}/{l.SpanId}"))}]");
