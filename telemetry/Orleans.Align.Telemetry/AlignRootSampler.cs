@@ -8,8 +8,9 @@ namespace Orleans.Align.Telemetry;
 /// Decides for spans without a parent (children follow their parent: <see cref="ParentBasedSampler"/>).
 /// A grain call span (named "IInterface/Method" by Orleans) starts a trace only when the interface is
 /// one of ours: Orleans' own system targets and timers (membership, directory, reminders) call each
-/// other all the time on the same sources and would flood the exporter. Everything else (HTTP requests,
-/// the product's own spans) is kept.
+/// other all the time on the same sources and would flood the exporter. A span with links (a delivery,
+/// a board push) is kept when one of the spans it links to was sampled. Everything else (HTTP
+/// requests, the product's own spans without links) is kept.
 /// </summary>
 internal sealed class AlignRootSampler : Sampler
 {
@@ -24,7 +25,14 @@ internal sealed class AlignRootSampler : Sampler
 
     public AlignRootSampler() => Description = nameof(AlignRootSampler);
 
-    public override SamplingResult ShouldSample(in SamplingParameters parameters) => IsOurs(parameters.Name) ? Keep : Drop;
+    public override SamplingResult ShouldSample(in SamplingParameters parameters)
+    {
+        // A span that links to others (a delivery, a board push) is kept when one of them was: what runs
+        // behind the acknowledgement is traced as far as the ingests it carries are.
+        if (parameters.Links is { } links && links.Any())
+            return links.Any(l => l.Context.TraceFlags.HasFlag(System.Diagnostics.ActivityTraceFlags.Recorded)) ? Keep : Drop;
+        return IsOurs(parameters.Name) ? Keep : Drop;
+    }
 
     internal static bool IsOurs(string name)
     {

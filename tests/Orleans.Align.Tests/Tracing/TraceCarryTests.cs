@@ -20,6 +20,20 @@ public sealed class TraceCarryTests
         Assert.Equal(kept, AlignRootSampler.IsOurs(rootName));
 
     [Fact]
+    public void A_span_with_links_is_sampled_when_one_of_the_spans_it_links_to_was()
+    {
+        var sampler = new AlignRootSampler();
+        var sampled = Span();
+        var dropped = new ActivityContext(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.None);
+        OpenTelemetry.Trace.SamplingDecision Decide(params ActivityContext[] links) => sampler.ShouldSample(new OpenTelemetry.Trace.SamplingParameters(
+            default, ActivityTraceId.CreateRandom(), "align.board.push", ActivityKind.Producer, links: links.Select(l => new ActivityLink(l)))).Decision;
+
+        Assert.Equal(OpenTelemetry.Trace.SamplingDecision.RecordAndSample, Decide(dropped, sampled));
+        Assert.Equal(OpenTelemetry.Trace.SamplingDecision.Drop, Decide(dropped));
+        Assert.Equal(OpenTelemetry.Trace.SamplingDecision.RecordAndSample, Decide());
+    }
+
+    [Fact]
     public void An_origin_travels_as_text_with_its_ingests_and_oldest_acknowledgement_and_is_bounded()
     {
         var origin = new LiveOrigin();
