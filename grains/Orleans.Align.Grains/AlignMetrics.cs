@@ -15,5 +15,6 @@ public static partial class AlignMetrics
     public static readonly Histogram<double> AppendDuration = Meter.CreateHistogram<double>("align.log.append.duration", "ms", "Time for one group-committed log write.");
     public static readonly Counter<long> LogBehind = Meter.CreateCounter<long>("align.log.behind", "{alarm}", "Logs found shorter than what was acknowledged (storage lost confirmed writes): ingest stops for that organization.");
     public static readonly Counter<long> LogReads = Meter.CreateCounter<long>("align.log.reads", "{read}", "Ranged reads of the log by provenance and replay (off the append path).");
+    public static readonly Histogram<double> Freshness = Meter.CreateHistogram<double>("align.live.freshness", "ms", "Event acknowledged → board update sent to gateways.");
     public static readonly Counter<long> BoardPushes = Meter.CreateCounter<long>("align.board.pushes", "{push}", "Coalesced board updates sent to gateways.");
 }

@@ -11,10 +11,8 @@ using Orleans.Serialization;
 using Orleans.Storage;
 using StackExchange.Redis;
 using Orleans.Dashboard;
-using OpenTelemetry;
 using OpenTelemetry.Metrics;
-using OpenTelemetry.Resources;
-using OpenTelemetry.Trace;
+using Orleans.Align.Telemetry;
 
 namespace Orleans.Align.Silo;
 
@@ -73,7 +71,7 @@ public static class SiloHosting
             health.AddTypeActivatedCheck<StorageHealthCheck>("storage", failureStatus: null, tags: ["ready"], args: [probe]);
         }
         builder.AddOperatorAccess();
-        builder.AddAlignTelemetry("orleans-align-silo");
+        builder.AddAlignTelemetry("orleans-align-silo", m => m.AddMeter(AlignMetrics.MeterName));
         return builder;
     }
 
@@ -145,30 +143,5 @@ public static class SiloHosting
         var dedupe = new BlobServiceClient(storage.ConnectionString, clientOptions).GetBlobContainerClient(storage.DedupeContainer);
         services.AddSingleton<IDedupeIndexStore>(new MeteredDedupeIndexStore(new BlobDedupeIndexStore(dedupe)));
         return services;
-    }
-
-    /// <summary>
-    /// Traces follow a request from the gateway through every grain call (Orleans activity
-    /// propagation); metrics cover Orleans, ASP.NET Core and the product's own meter. OTLP export is
-    /// on when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> (or <c>Align:Telemetry:OtlpEndpoint</c>) is set.
-    /// </summary>
-    public static void AddAlignTelemetry(this WebApplicationBuilder builder, string serviceName)
-    {
-        var otel = builder.Services.AddOpenTelemetry()
-            .ConfigureResource(r => r.AddService(serviceName))
-            .WithTracing(t => t
-                .AddSource("Microsoft.Orleans.Runtime")
-                .AddSource("Microsoft.Orleans.Application")
-                .AddAspNetCoreInstrumentation())
-            .WithMetrics(m => m
-                .AddMeter("Microsoft.Orleans")
-                .AddMeter(AlignMetrics.MeterName)
-                .AddAspNetCoreInstrumentation());
-
-        var endpoint = builder.Configuration["Align:Telemetry:OtlpEndpoint"] ?? builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
-        if (!string.IsNullOrWhiteSpace(endpoint))
-        {
-            otel.UseOtlpExporter(OpenTelemetry.Exporter.OtlpExportProtocol.Grpc, new Uri(endpoint));
-        }
     }
 }

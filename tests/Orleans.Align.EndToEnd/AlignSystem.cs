@@ -12,7 +12,9 @@ namespace Orleans.Align.EndToEnd;
 /// <summary>What an <see cref="AlignSystem"/> starts: how many silos and gateways, and how they find each other.</summary>
 /// <param name="Clustering"><c>azure</c> (membership in Azurite's table service) or <c>redis</c> (a redis-server of the fixture's own).</param>
 /// <param name="SiloArguments">Extra <c>--Key=Value</c> settings for every silo (e.g. a short reminder period).</param>
-public sealed record AlignSystemOptions(int Silos = 1, int Gateways = 1, string Clustering = "azure", IReadOnlyList<string>? SiloArguments = null);
+/// <param name="GatewayArguments">Extra <c>--Key=Value</c> settings for every gateway (e.g. an OTLP endpoint).</param>
+public sealed record AlignSystemOptions(int Silos = 1, int Gateways = 1, string Clustering = "azure", IReadOnlyList<string>? SiloArguments = null,
+    IReadOnlyList<string>? GatewayArguments = null);
 
 /// <summary>
 /// The real system on loopback: Azurite (blob and table services), silos and gateways as separate
@@ -79,7 +81,7 @@ public class AlignSystem : IAsyncLifetime
 
     private string RedisConnectionString => $"127.0.0.1:{_redisPort}";
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         Directory.CreateDirectory(LogDirectory);
         Http = new HttpClient { BaseAddress = Gateway, Timeout = TimeSpan.FromSeconds(30) };
@@ -150,6 +152,7 @@ public class AlignSystem : IAsyncLifetime
             "--Align:Mail:From=Orleans.Align E2E <align@e2e.example>",
             // Organizations' single sign-on may use this system's oidc-provider, on plain http on loopback.
             "--Align:Sso:AllowLoopbackIssuers=true",
+            .. Options.GatewayArguments ?? [],
         ]);
         await WaitHealthyAsync(new Uri(Gateways[index], "/health/ready"));
         if (!_startedGateways.Contains(Gateways[index])) _startedGateways.Add(Gateways[index]);
@@ -257,7 +260,7 @@ public class AlignSystem : IAsyncLifetime
 
     public Uri SiloHttp(int index = 0) => new($"http://127.0.0.1:{_silos[index].Http}");
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (_processes.ContainsKey("azurite")) ThawAzurite(); // a frozen process ignores SIGKILL until it runs again
         foreach (var name in _processes.Keys.ToList()) Kill(name);
@@ -335,8 +338,8 @@ public class AlignSystem : IAsyncLifetime
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         // Times on every line, so a process's log lines up with the test's timeline (Note).
-        info.Environment["Logging__Console__TimestampFormat"] = "HH:mm:ss.fff ";
-        info.Environment["Logging__Console__UseUtcTimestamp"] = "true";
+        info.Environment["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ";
+        info.Environment["Logging__Console__FormatterOptions__UseUtcTimestamp"] = "true";
         var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {name}.");
         _processes[name] = process;
         var log = new StreamWriter(Path.Combine(LogDirectory, $"{name}-{++_starts}.log")) { AutoFlush = true };

@@ -4,16 +4,14 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
-using OpenTelemetry;
 using OpenTelemetry.Metrics;
-using OpenTelemetry.Resources;
-using OpenTelemetry.Trace;
 using Orleans.Align.Gateway.Api;
 using Orleans.Align.Gateway.Auth;
 using Orleans.Align.Gateway.Limits;
 using Orleans.Align.Gateway.Live;
 using Orleans.Align.Gateway.Sso;
 using Orleans.Align.Gateway.Telemetry;
+using Orleans.Align.Telemetry;
 using Orleans.Configuration;
 using Scalar.AspNetCore;
 using StackExchange.Redis;
@@ -94,7 +92,9 @@ public static class GatewayHosting
         }));
         services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
         builder.AddAlignApiInput();
-        builder.AddAlignTelemetry();
+        builder.AddAlignTelemetry("orleans-align-gateway", m => m
+            .AddMeter(GatewayMetrics.MeterName)
+            .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Http.Connections"));
         return builder;
     }
 
@@ -174,23 +174,6 @@ public static class GatewayHosting
             var tables = connection.StorageConnectionString;
             client.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(tables));
         }
-    }
-
-    private static void AddAlignTelemetry(this WebApplicationBuilder builder)
-    {
-        var otel = builder.Services.AddOpenTelemetry()
-            .ConfigureResource(r => r.AddService("orleans-align-gateway"))
-            .WithTracing(t => t
-                .AddSource("Microsoft.Orleans.Application")
-                .AddAspNetCoreInstrumentation())
-            .WithMetrics(m => m
-                .AddMeter("Microsoft.Orleans")
-                .AddMeter(GatewayMetrics.MeterName)
-                .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Http.Connections")
-                .AddAspNetCoreInstrumentation());
-
-        var endpoint = builder.Configuration["Align:Telemetry:OtlpEndpoint"] ?? builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
-        if (!string.IsNullOrWhiteSpace(endpoint)) otel.UseOtlpExporter(OpenTelemetry.Exporter.OtlpExportProtocol.Grpc, new Uri(endpoint));
     }
 }
 

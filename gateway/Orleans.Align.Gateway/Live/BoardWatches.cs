@@ -128,7 +128,14 @@ public sealed class BoardWatches(IClusterClient cluster, IHubContext<LiveHub> hu
         }
     }
 
-    public Task OnBoardUpdateAsync(BoardUpdate update) => ForwardAsync(update);
+    public Task OnBoardUpdateAsync(BoardUpdate update) => SendTracedAsync(update);
+
+    /// <summary>The SignalR send of a pushed update, as a child span of the board's push (issue 13).</summary>
+    private async Task SendTracedAsync(BoardUpdate update)
+    {
+        using var span = AlignTracing.StartLiveSend(update.OrgId, update.BoardId, update.Version);
+        await ForwardAsync(update);
+    }
 
     // The highest version forwarded to each board's group: a renewal that finds the board further on
     // forwards what the watchers missed.

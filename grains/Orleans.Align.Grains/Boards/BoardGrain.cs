@@ -232,6 +232,7 @@ public sealed class BoardGrain(
 
     private void ScheduleFlush()
     {
+        NoteOrigin();
         if (_flushTimer is not null) return;
         var due = _lastPush + PushInterval - clock.GetUtcNow();
         _flushTimer = this.RegisterGrainTimer(FlushAsync, new GrainTimerCreationOptions(due > TimeSpan.Zero ? due : TimeSpan.Zero, Timeout.InfiniteTimeSpan)
@@ -253,12 +254,42 @@ public sealed class BoardGrain(
         _newFeed.Clear();
         (_campaignChanged, _departmentChanged) = (false, false);
         _lastPush = clock.GetUtcNow();
+        var origin = TakeOrigin();
         if (_observers.Count == 0) return;
 
         AlignMetrics.BoardPushes.Add(1);
+        using var span = StartPush(origin, update.Version);
         // One-way sends (IBoardObserver): this turn never waits for a gateway, so neither do the
         // other gateways' pushes nor a deactivation of this board; a lost push is pulled by the renewal.
         await _observers.Notify(o => o.OnBoardUpdateAsync(update));
+    }
+
+    // Tracing and freshness (issue 13): where the changes of the next push came from.
+    private LiveOrigin? _origin;
+
+    /// <summary>The ingests (and the oldest acknowledgement) behind the change this call brings, kept for the next push.</summary>
+    private void NoteOrigin()
+    {
+        if (LiveOrigin.Current() is { } origin) (_origin ??= new LiveOrigin()).Merge(origin);
+    }
+
+    private LiveOrigin? TakeOrigin()
+    {
+        var origin = _origin;
+        _origin = null;
+        return origin;
+    }
+
+    /// <summary>
+    /// The push's span, linked to what it coalesced; and how long after the acknowledgement of its oldest
+    /// event it goes out, recorded inside the span (an exemplar leads from a slow value to this trace).
+    /// </summary>
+    private System.Diagnostics.Activity? StartPush(LiveOrigin? origin, long version)
+    {
+        var span = AlignTracing.StartBoardPush(origin, _orgId, _boardId, version);
+        if (origin?.OldestAck is { } acknowledged)
+            AlignMetrics.Freshness.Record(Math.Max(0, (clock.GetUtcNow() - acknowledged).TotalMilliseconds));
+        return span;
     }
 
     public async Task<BoardSnapshot> GetSnapshotAsync()

@@ -51,6 +51,8 @@ public sealed class IngestLogGrain(
     private Task? _highWaterWrite;
     private bool _dedupePartitionsUnsaved;
     private LogGauges? _gauges;
+    // Which ingest spans appended what, so that deliveries link back to them (in memory only).
+    private readonly IngestTraces _traces = new();
 
     private string OrgId => this.GetPrimaryKeyString();
     private IOrganizationGrain Organization => GrainFactory.GetGrain<IOrganizationGrain>(OrgId);
@@ -488,8 +490,10 @@ public sealed class IngestLogGrain(
             }
             AlignMetrics.AppendDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
 
+            var previous = _lastSequence;
             _lastSequence = next - 1;
             var now = clock.GetUtcNow();
+            _traces.Record(previous, _lastSequence, group.Where((_, i) => results[i].Accepted > 0).Select(p => p.Trace), now);
             for (var k = 0; k < batch.Count; k++) Remember(batch[k], contentHashes[k], now);
             Deliver(batch, _lastSequence);
         }
@@ -576,9 +580,12 @@ public sealed class IngestLogGrain(
             ViewKind.Rule => GrainFactory.GetGrain<IRuleGrain>(key),
             _ => GrainFactory.GetGrain<IGoalGrain>(key),
         };
+        // This loop runs on the flow of the append that started it: what that call carried is not ours.
+        RequestContext.Clear();
         while (cursor.HasWork && _cursors.TryGetValue(target.Key, out var current) && current == cursor)
         {
             var handover = cursor.Take(options.Value.MaxEventsPerDelivery);
+            using var span = AlignTracing.StartDelivery(_traces.For(handover.Range.From, handover.Range.Through), OrgId, target.Kind.ToString(), target.Id, handover.Range.From, handover.Range.Through);
             try
             {
                 var applied = await view.ApplyAsync(handover.Range).WaitAsync(Views.PeerCalls.DeliveryWait);
@@ -589,6 +596,7 @@ public sealed class IngestLogGrain(
             catch (Exception ex)
             {
                 cursor.Failed();
+                span?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
                 var attempt = cursor.ConsecutiveFailures;
                 var level = attempt < 5 ? LogLevel.Warning : LogLevel.Error;
                 logger.Log(level, ex, "Delivering ({From}, {Through}] ({Count} events) to {Kind} {Id} of {OrgId} failed (attempt {Attempt}); retrying",
@@ -607,5 +615,8 @@ public sealed class IngestLogGrain(
     {
         public IReadOnlyList<MetricEvent> Events { get; } = events;
         public TaskCompletionSource<IngestResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>The caller's AppendAsync span, which the deliveries of these events link to.</summary>
+        public ActivityContext Trace { get; } = Activity.Current?.Context ?? default;
     }
 }

@@ -38,7 +38,10 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.AddIncomingGrainCallFilter<DeliveryFaults>();
             // Small enough that a test overflows it with a few thousand events.
             silo.Services.Configure<IngestOptions>(o => o.MaxPendingEventsPerGoal = 1_000);
+            // As the real hosts do: grain calls carry the trace context (spans exist only while a test listens).
+            silo.AddActivityPropagation();
         });
+        builder.ConfigureClient(client => client.AddActivityPropagation());
         _cluster = builder.Build();
         await _cluster.DeployAsync();
     }
