@@ -32,16 +32,24 @@ public sealed class BoardRecorder : IBoardObserver
         }
     }
 
-    /// <summary>The latest pushed view of a goal.</summary>
+    /// <summary>
+    /// The goal as a viewer that merged every push shows it: the latest whole view, with the deltas
+    /// pushed after it applied in order (null before its first whole view).
+    /// </summary>
     public GoalView? LatestOf(string goalId)
     {
         lock (_gate)
         {
-            for (var i = _pushes.Count - 1; i >= 0; i--)
+            GoalView? view = null;
+            foreach (var (update, _) in _pushes)
             {
-                if (_pushes[i].Update.Goals.FirstOrDefault(g => g.Id == goalId) is { } view) return view;
+                if (update.Goals.FirstOrDefault(g => g.Id == goalId) is { } whole) view = whole;
+                else if (view is not null && update.Changes?.FirstOrDefault(c => c.Id == goalId) is { } delta) view = delta.ApplyTo(view);
             }
-            return null;
+            return view;
         }
     }
+
+    /// <summary>The ids of the goals a push carried, whole or as deltas.</summary>
+    public static IEnumerable<string> GoalsIn(BoardUpdate update) => update.Goals.Select(g => g.Id).Concat(update.Changes?.Select(c => c.Id) ?? []);
 }
