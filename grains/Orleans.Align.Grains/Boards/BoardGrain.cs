@@ -27,11 +27,13 @@ public sealed class BoardGrain(
     public static readonly TimeSpan PushInterval = TimeSpan.FromMilliseconds(100);
     public static readonly TimeSpan SubscriptionLifetime = TimeSpan.FromMinutes(3);
 
-    // The goals as of the last push (what a viewer at _version shows: snapshots and the base of deltas),
-    // and the newer views waiting for the next push. A snapshot of the newer views would let a delta
-    // computed against the pushed ones skip a field that moved and moved back in between.
+    // The goals as of the last push (what a viewer that merged every push shows: the base of deltas),
+    // and the newer views waiting for the next push.
     private readonly Dictionary<string, GoalView> _goals = new(StringComparer.Ordinal);
     private readonly Dictionary<string, GoalView> _changed = new(StringComparer.Ordinal);
+    // Goals that were waiting when a snapshot was taken: the snapshot showed their newer views, so a delta
+    // against the pushed ones could skip a field that moved and moved back in between; they go whole next.
+    private readonly HashSet<string> _wholeNext = new(StringComparer.Ordinal);
     private readonly HashSet<string> _removed = new(StringComparer.Ordinal);
     private readonly List<FeedEntry> _feed = [];
     private readonly List<FeedEntry> _newFeed = [];
@@ -258,7 +260,7 @@ public sealed class BoardGrain(
         List<GoalDelta> moved = [];
         foreach (var now in _changed.Values)
         {
-            if (_goals.TryGetValue(now.Id, out var shown) && GoalDelta.Between(shown, now) is { } delta)
+            if (!_wholeNext.Contains(now.Id) && _goals.TryGetValue(now.Id, out var shown) && GoalDelta.Between(shown, now) is { } delta)
             {
                 if (!delta.SaysNothing()) moved.Add(delta);
             }
@@ -271,6 +273,7 @@ public sealed class BoardGrain(
             _campaignChanged ? _campaign : null, _departmentChanged ? _department : null, _removed.Count == 0 ? null : [.. _removed],
             moved, BaseVersion: _version);
         _changed.Clear();
+        _wholeNext.Clear();
         _removed.Clear();
         _newFeed.Clear();
         (_campaignChanged, _departmentChanged) = (false, false);
@@ -288,7 +291,12 @@ public sealed class BoardGrain(
     public async Task<BoardSnapshot> GetSnapshotAsync()
     {
         var title = await RequireTitleAsync();
-        return new BoardSnapshot(_boardId, title, _version, Sorted(_goals.Values), [.. Enumerable.Reverse(_feed)], _campaign, _department);
+        // The goals as they are now, also those still waiting for the next push (which carries them whole).
+        var goals = new Dictionary<string, GoalView>(_goals, StringComparer.Ordinal);
+        foreach (var (id, view) in _changed) goals[id] = view;
+        foreach (var id in _removed) goals.Remove(id);
+        _wholeNext.UnionWith(_changed.Keys);
+        return new BoardSnapshot(_boardId, title, _version, Sorted(goals.Values), [.. Enumerable.Reverse(_feed)], _campaign, _department);
     }
 
     public async Task<long> SubscribeAsync(IBoardObserver observer)

@@ -131,7 +131,7 @@ public sealed class BoardTests(ClusterFixture cluster)
         var observer = cluster.Client.CreateObjectReference<IBoardObserver>(recorder);
         try
         {
-            await board.SubscribeAsync(observer);
+            await recorder.WatchAsync(board, observer);
 
             // Many small batches, one after another as fast as the log acknowledges them, for long
             // enough that the board must push several times.
@@ -166,6 +166,43 @@ public sealed class BoardTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task A_change_after_a_quiet_interval_is_pushed_within_the_call_that_brought_it_as_a_delta_on_the_previous_version()
+    {
+        var org = await cluster.NewOrganizationAsync();
+        await org.CreateGoalAsync("leads", "leads");
+        var board = org.Board(BoardIds.Overview);
+        var recorder = new BoardRecorder();
+        var observer = cluster.Client.CreateObjectReference<IBoardObserver>(recorder);
+        try
+        {
+            await recorder.WatchAsync(board, observer);
+            var view = (await org.Goal("leads").GetAsync())!;
+            // Quiet: nothing moved the board for longer than its push interval (waiting longer only makes it quieter).
+            await Task.Delay(PushInterval * 2);
+            var quiet = await board.GetSnapshotAsync();
+
+            await board.GoalChangedAsync(view with { Progress = 42, Percent = 42, EventCount = 3, AppliedThrough = view.AppliedThrough + 3 });
+
+            // A board's version moves only when it pushes: it has moved by one as soon as the call returns, without a timer's wait.
+            var snapshot = await board.GetSnapshotAsync();
+            Assert.Equal(quiet.Version + 1, snapshot.Version);
+            Assert.Equal(42, Assert.Single(snapshot.Goals).Progress);
+            await Eventually.Holds(() => Assert.Contains(recorder.Updates, u => u.Version == snapshot.Version));
+            var pushed = recorder.Updates.Single(u => u.Version == snapshot.Version);
+            Assert.Equal(snapshot.Version - 1, pushed.BaseVersion);
+            Assert.Empty(pushed.Goals); // the goal was on the board already: only what moved
+            var delta = Assert.Single(pushed.Changes!);
+            Assert.Equal(("leads", 42d, 3L), (delta.Id, delta.Progress, delta.EventCount));
+            Assert.Null(delta.Status);
+        }
+        finally
+        {
+            await board.UnsubscribeAsync(observer);
+            cluster.Client.DeleteObjectReference<IBoardObserver>(observer);
+        }
+    }
+
+    [Fact]
     public async Task Push_carries_only_the_goals_that_changed()
     {
         var org = await cluster.NewOrganizationAsync();
@@ -174,7 +211,7 @@ public sealed class BoardTests(ClusterFixture cluster)
         var observer = cluster.Client.CreateObjectReference<IBoardObserver>(recorder);
         try
         {
-            await board.SubscribeAsync(observer);
+            await recorder.WatchAsync(board, observer);
             await org.CreateGoalAsync("leads", "leads");
             await org.CreateGoalAsync("spend", "spend");
             // Both goals' creation has been pushed: nothing else is pending on the board.
@@ -206,7 +243,7 @@ public sealed class BoardTests(ClusterFixture cluster)
         {
             // The one that never answers first: the board sends to its observers in the order they subscribed.
             await board.SubscribeAsync(stuckRef);
-            await board.SubscribeAsync(watchingRef);
+            await watching.WatchAsync(board, watchingRef);
 
             await org.IngestAsync(Event("e1", "leads", 5));
 
@@ -260,7 +297,7 @@ public sealed class BoardTests(ClusterFixture cluster)
         try
         {
             await board.SubscribeAsync(leavingRef);
-            await board.SubscribeAsync(watchingRef);
+            await watching.WatchAsync(board, watchingRef);
             await board.UnsubscribeAsync(leavingRef);
 
             await org.IngestAsync(Event("e1", "leads", 5));

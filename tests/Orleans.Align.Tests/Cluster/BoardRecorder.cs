@@ -8,6 +8,15 @@ public sealed class BoardRecorder : IBoardObserver
 {
     private readonly Lock _gate = new();
     private readonly List<(BoardUpdate Update, long ReceivedAt)> _pushes = [];
+    private BoardSnapshot? _base;
+
+    /// <summary>Subscribes, then takes the board's snapshot as the base pushes merge onto, as a gateway does.</summary>
+    public async Task WatchAsync(IBoardGrain board, IBoardObserver reference)
+    {
+        await board.SubscribeAsync(reference);
+        var snapshot = await board.GetSnapshotAsync();
+        lock (_gate) _base = snapshot;
+    }
 
     public Task OnBoardUpdateAsync(BoardUpdate update)
     {
@@ -33,16 +42,17 @@ public sealed class BoardRecorder : IBoardObserver
     }
 
     /// <summary>
-    /// The goal as a viewer that merged every push shows it: the latest whole view, with the deltas
-    /// pushed after it applied in order (null before its first whole view).
+    /// The goal as a viewer that merged every push shows it: the latest whole view (or the snapshot's,
+    /// after <see cref="WatchAsync"/>), with the deltas pushed after it applied in order (null before any).
     /// </summary>
     public GoalView? LatestOf(string goalId)
     {
         lock (_gate)
         {
-            GoalView? view = null;
+            var view = _base?.Goals.FirstOrDefault(g => g.Id == goalId);
             foreach (var (update, _) in _pushes)
             {
+                if (update.Version <= _base?.Version) continue;
                 if (update.Goals.FirstOrDefault(g => g.Id == goalId) is { } whole) view = whole;
                 else if (view is not null && update.Changes?.FirstOrDefault(c => c.Id == goalId) is { } delta) view = delta.ApplyTo(view);
             }
