@@ -203,6 +203,49 @@ public sealed class BoardTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task A_goal_still_waiting_for_its_push_when_a_snapshot_is_taken_goes_whole_in_that_push()
+    {
+        var org = await cluster.NewOrganizationAsync();
+        await org.CreateGoalAsync("leads", "leads");
+        var board = org.Board(BoardIds.Overview);
+        var recorder = new BoardRecorder();
+        var observer = cluster.Client.CreateObjectReference<IBoardObserver>(recorder);
+        try
+        {
+            await recorder.WatchAsync(board, observer);
+            var view = (await org.Goal("leads").GetAsync())!;
+            // A change right after a push waits for the interval's end. On a slow machine the second call can come
+            // after the interval, and then it is pushed at once: try again until one waited.
+            BoardSnapshot? snapshot = null;
+            for (var attempt = 1; snapshot is null; attempt++)
+            {
+                Assert.True(attempt <= 20, "no change ever waited for its push");
+                var through = view.AppliedThrough + attempt * 10;
+                await board.GoalChangedAsync(view with { Progress = attempt, AppliedThrough = through });
+                var pushed = (await board.GetSnapshotAsync()).Version;
+                await board.GoalChangedAsync(view with { Progress = 100 + attempt, AppliedThrough = through + 1 });
+                var taken = await board.GetSnapshotAsync();
+                if (taken.Version == pushed) snapshot = taken; // the second change was still waiting
+                else await Task.Delay(PushInterval * 2);
+            }
+
+            // The snapshot shows the waiting view; the push that follows carries it whole, so that a viewer starting
+            // from this snapshot never merges a delta computed against the view pushed before it.
+            var waiting = Assert.Single(snapshot.Goals).Progress;
+            Assert.True(waiting > 100, $"the snapshot showed {waiting}, not the waiting view");
+            await Eventually.Holds(() => Assert.Contains(recorder.Updates, u => u.Version == snapshot.Version + 1));
+            var next = recorder.Updates.Single(u => u.Version == snapshot.Version + 1);
+            Assert.Equal(waiting, Assert.Single(next.Goals).Progress);
+            Assert.Empty(next.Changes!);
+        }
+        finally
+        {
+            await board.UnsubscribeAsync(observer);
+            cluster.Client.DeleteObjectReference<IBoardObserver>(observer);
+        }
+    }
+
+    [Fact]
     public async Task Push_carries_only_the_goals_that_changed()
     {
         var org = await cluster.NewOrganizationAsync();
