@@ -27,10 +27,20 @@ export type DepartmentScorecard = Schemas['DepartmentScorecard'];
 export type BoardSnapshot = Schemas['BoardSnapshot'];
 
 
+/** The fields of a goal that moved since the board's previous push; a field left out did not change. */
+export type GoalDelta = Pick<GoalView, 'id'> &
+  Partial<Pick<GoalView, 'progress' | 'percent' | 'status' | 'expectedPercent' | 'updatedAt' | 'appliedThrough' | 'eventCount' | 'parts' | 'contributions'>>;
+
+/** A 'boardUpdate' message (the gateway's BoardUpdateMessage). */
 export interface BoardUpdate {
   boardId: string;
   version: number;
+  /** The version this update applies to; null on a whole update (it applies to any older version). */
+  baseVersion?: number | null;
+  /** Whole views: goals new on the board or redefined (every goal when `whole`). */
   goals: GoalView[] | null;
+  /** Goals that only moved: the fields that changed, merged onto the goal shown. */
+  changes?: GoalDelta[] | null;
   /** Entries new since the previous push (may be empty). */
   feed?: FeedEntry[] | null;
   /** Present (whole) only when the campaign changed. */
@@ -41,6 +51,16 @@ export interface BoardUpdate {
   removedGoals?: string[] | null;
   /** Every goal of the board (a gateway's pull after a missed push): goals not in it have left. */
   whole?: boolean;
+}
+
+/**
+ * Whether an update can be merged onto a board shown at `shown`: 'old' (already included: ignore), 'apply', or
+ * 'gap' (it builds on a version this board never showed: only a fresh snapshot is trustworthy).
+ */
+export function placeUpdate(shown: number, update: Pick<BoardUpdate, 'version' | 'baseVersion' | 'whole'>): 'old' | 'apply' | 'gap' {
+  if (update.version <= shown) return 'old';
+  if (update.whole) return 'apply';
+  return (update.baseVersion ?? update.version - 1) === shown ? 'apply' : 'gap';
 }
 
 export interface BoardState {
@@ -327,8 +347,9 @@ export class LiveBoard {
     // No snapshot (it failed): there is no base to apply a delta to.
     if (!board) return;
 
-    if (update.version <= board.version) return;
-    if (update.version > board.version + 1) {
+    const place = placeUpdate(board.version, update);
+    if (place === 'old') return;
+    if (place === 'gap' || (update.changes ?? []).some((change) => !board.goals.has(change.id))) {
       // A missed update cannot be reconstructed from deltas; start over.
       void this.#loadSnapshot();
       return;
@@ -343,6 +364,11 @@ export class LiveBoard {
     for (const goal of update.goals ?? []) {
       board.goals.set(goal.id, goal);
       changedIds.push(goal.id);
+    }
+    for (const change of update.changes ?? []) {
+      // A new object, so that views comparing goals by identity see the change.
+      board.goals.set(change.id, { ...board.goals.get(change.id)!, ...change });
+      changedIds.push(change.id);
     }
     const { feed, added } = mergeFeed(board.feed, update.feed);
     board.feed = feed;

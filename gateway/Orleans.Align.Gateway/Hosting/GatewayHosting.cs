@@ -76,7 +76,9 @@ public static class GatewayHosting
         services.AddSingleton<Mail.PasswordResets>();
         services.AddHostedService(sp => sp.GetRequiredService<Mail.PasswordResets>());
 
-        services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(enums));
+        // JSON for browsers (the web client's types are the OpenAPI document's: camelCase, enum names as strings);
+        // MessagePack beside it for machine viewers that want smaller, cheaper messages (docs/architecture.md, the live path).
+        services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(enums)).AddMessagePackProtocol();
         services.AddSingleton<BoardWatches>();
         services.AddHostedService(sp => sp.GetRequiredService<BoardWatches>());
 

@@ -142,22 +142,14 @@ public sealed class BoardWatches(IClusterClient cluster, IHubContext<LiveHub> hu
     private readonly ConcurrentDictionary<(string Org, string Board), long> _forwarded = new();
 
     /// <param name="whole">The update holds every goal of the board (a pull): clients drop the goals it does not hold.</param>
+    /// <remarks>
+    /// One group send per update: SignalR's default lifetime manager serializes the message once per
+    /// protocol (JSON, MessagePack) and writes the same bytes to every connection of the group.
+    /// </remarks>
     private Task ForwardAsync(BoardUpdate update, bool whole = false)
     {
         _forwarded.AddOrUpdate((update.OrgId, update.BoardId), update.Version, (_, seen) => Math.Max(seen, update.Version));
-        var message = new
-        {
-            boardId = update.BoardId,
-            version = update.Version,
-            goals = update.Goals,
-            feed = update.Feed ?? [],
-            // Present only when they changed: a war room's campaign results, a department board's scorecard.
-            campaign = update.Campaign,
-            department = update.Department,
-            // Goals that left the board (owners or scope changed, archived): clients drop them.
-            removedGoals = update.RemovedGoals,
-            whole,
-        };
+        var message = BoardUpdateMessage.From(update, whole);
         CountPush((update.OrgId, update.BoardId), message);
         return hub.Clients.Group(GroupName(update.OrgId, update.BoardId)).SendAsync(LiveHub.BoardUpdateMethod, message);
     }

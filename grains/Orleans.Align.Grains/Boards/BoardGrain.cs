@@ -10,10 +10,13 @@ public sealed class BoardState
 }
 
 /// <summary>
-/// A live view. Goals report every change; the board merges them and pushes at most once per
-/// <see cref="PushInterval"/> to the gateways watching it. Versions start from the activation's
-/// wall-clock milliseconds and go up by one per push, so they only ever grow, even across
-/// reactivations, and a client that sees a jump knows to fetch a fresh snapshot.
+/// A live view. Goals report every change; the board merges them and pushes to the gateways watching
+/// it: the first change after a quiet <see cref="PushInterval"/> at once, later ones at most once per
+/// interval (<see cref="PushPacer"/>). A push carries whole views only for goals new on the board or
+/// redefined, and for the others only what moved (<see cref="GoalDelta"/>). Versions start from the
+/// activation's wall-clock milliseconds and go up by one per push, so they only ever grow, even across
+/// reactivations; each push names the version it applies to, and a client at another version fetches
+/// a fresh snapshot instead of merging.
 /// </summary>
 [Reentrant]
 public sealed class BoardGrain(
@@ -24,15 +27,20 @@ public sealed class BoardGrain(
     public static readonly TimeSpan PushInterval = TimeSpan.FromMilliseconds(100);
     public static readonly TimeSpan SubscriptionLifetime = TimeSpan.FromMinutes(3);
 
+    // The goals as of the last push (what a viewer that merged every push shows: the base of deltas),
+    // and the newer views waiting for the next push.
     private readonly Dictionary<string, GoalView> _goals = new(StringComparer.Ordinal);
     private readonly Dictionary<string, GoalView> _changed = new(StringComparer.Ordinal);
+    // Goals that were waiting when a snapshot was taken: the snapshot showed their newer views, so a delta
+    // against the pushed ones could skip a field that moved and moved back in between; they go whole next.
+    private readonly HashSet<string> _wholeNext = new(StringComparer.Ordinal);
     private readonly HashSet<string> _removed = new(StringComparer.Ordinal);
     private readonly List<FeedEntry> _feed = [];
     private readonly List<FeedEntry> _newFeed = [];
     public const int FeedOnBoard = 30;
     private ObserverManager<IBoardObserver> _observers = null!;
     private IGrainTimer? _flushTimer;
-    private DateTimeOffset _lastPush = DateTimeOffset.MinValue;
+    private readonly PushPacer _pacer = new(PushInterval);
     private long _version;
     private string _orgId = "";
     private string _boardId = "";
@@ -114,22 +122,16 @@ public sealed class BoardGrain(
     // Goals and campaigns also move a scorecard without moving its position, so only an older position is ignored.
     public Task CampaignChangedAsync(CampaignView campaign)
     {
-        if (Newer(_campaign?.AppliedThrough, campaign.AppliedThrough)) (_campaign, _campaignChanged) = (campaign, true);
-        return Task.CompletedTask;
+        if (_campaign?.AppliedThrough > campaign.AppliedThrough) return Task.CompletedTask;
+        (_campaign, _campaignChanged) = (campaign, true);
+        return PushSoonAsync();
     }
 
     public Task DepartmentChangedAsync(DepartmentScorecard department)
     {
-        if (Newer(_department?.AppliedThrough, department.AppliedThrough)) (_department, _departmentChanged) = (department, true);
-        return Task.CompletedTask;
-    }
-
-    /// <summary>Whether a view at <paramref name="incoming"/> is at least as new as the one shown; if so, it goes out with the next push.</summary>
-    private bool Newer(long? shown, long incoming)
-    {
-        if (shown > incoming) return false;
-        ScheduleFlush();
-        return true;
+        if (_department?.AppliedThrough > department.AppliedThrough) return Task.CompletedTask;
+        (_department, _departmentChanged) = (department, true);
+        return PushSoonAsync();
     }
 
     private async Task<GoalView?> ViewOrNullAsync(IGoalGrain goal)
@@ -155,14 +157,12 @@ public sealed class BoardGrain(
             _feed[shown] = entry;
             _newFeed.RemoveAll(e => e.Id == entry.Id);
             _newFeed.Add(entry);
-            ScheduleFlush();
-            return Task.CompletedTask;
+            return PushSoonAsync();
         }
         _feed.Add(entry);
         if (_feed.Count > FeedOnBoard) _feed.RemoveRange(0, _feed.Count - FeedOnBoard);
         _newFeed.Add(entry);
-        ScheduleFlush();
-        return Task.CompletedTask;
+        return PushSoonAsync();
     }
 
     /// <summary>Answered by the timeline grain, which reads the log off every live grain's turn.</summary>
@@ -200,11 +200,10 @@ public sealed class BoardGrain(
 
     public async Task GoalChangedAsync(GoalView goal)
     {
-        if (_goals.TryGetValue(goal.Id, out var known) && known.AppliedThrough > goal.AppliedThrough)
+        if ((_changed.TryGetValue(goal.Id, out var known) || _goals.TryGetValue(goal.Id, out known)) && known.AppliedThrough > goal.AppliedThrough)
         {
             return; // An older view, overtaken by a newer one.
         }
-        _goals[goal.Id] = goal;
         _changed[goal.Id] = goal;
         _removed.Remove(goal.Id);
         if (state.State.GoalIds.Add(goal.Id))
@@ -212,7 +211,7 @@ public sealed class BoardGrain(
             _title ??= await ResolveTitleAsync();
             await state.WriteStateAsync();
         }
-        ScheduleFlush();
+        await PushSoonAsync();
     }
 
     public Task TitleChangedAsync(string title)
@@ -223,38 +222,66 @@ public sealed class BoardGrain(
 
     public async Task GoalRemovedAsync(string goalId)
     {
-        _goals.Remove(goalId);
         _changed.Remove(goalId);
         _removed.Add(goalId);
         if (state.State.GoalIds.Remove(goalId)) await state.WriteStateAsync();
-        ScheduleFlush();
+        await PushSoonAsync();
     }
 
-    private void ScheduleFlush()
+    /// <summary>
+    /// Leading edge: after a quiet interval, the change goes out now, within the call that brought it.
+    /// Trailing edge: otherwise one timer, at the interval's end, pushes it with everything that came meanwhile.
+    /// </summary>
+    private Task PushSoonAsync()
     {
         NoteOrigin();
-        if (_flushTimer is not null) return;
-        var due = _lastPush + PushInterval - clock.GetUtcNow();
-        _flushTimer = this.RegisterGrainTimer(FlushAsync, new GrainTimerCreationOptions(due > TimeSpan.Zero ? due : TimeSpan.Zero, Timeout.InfiniteTimeSpan)
+        if (_flushTimer is not null) return Task.CompletedTask;
+        var wait = _pacer.WaitAt(clock.GetUtcNow());
+        if (wait == TimeSpan.Zero) return PushAsync();
+        _flushTimer = this.RegisterGrainTimer(FlushAsync, new GrainTimerCreationOptions(wait, Timeout.InfiniteTimeSpan)
         {
             Interleave = true,
         });
+        return Task.CompletedTask;
     }
 
-    private async Task FlushAsync(CancellationToken cancellationToken)
+    private Task FlushAsync(CancellationToken cancellationToken)
     {
         _flushTimer?.Dispose();
         _flushTimer = null;
+        return PushAsync();
+    }
+
+    private async Task PushAsync()
+    {
         if (_changed.Count == 0 && _newFeed.Count == 0 && _removed.Count == 0 && !_campaignChanged && !_departmentChanged) return;
 
-        var update = new BoardUpdate(_orgId, _boardId, ++_version, [.. _changed.Values], [.. Enumerable.Reverse(_newFeed)],
-            _campaignChanged ? _campaign : null, _departmentChanged ? _department : null, _removed.Count == 0 ? null : [.. _removed]);
+        // Goals new on the board (or redefined) go whole, the others as what moved since the last push.
+        List<GoalView> whole = [];
+        List<GoalDelta> moved = [];
+        foreach (var now in _changed.Values)
+        {
+            if (!_wholeNext.Contains(now.Id) && _goals.TryGetValue(now.Id, out var shown) && GoalDelta.Between(shown, now) is { } delta)
+            {
+                if (!delta.SaysNothing()) moved.Add(delta);
+            }
+            else whole.Add(now);
+            _goals[now.Id] = now;
+        }
+        foreach (var id in _removed) _goals.Remove(id);
+        var nothing = whole.Count == 0 && moved.Count == 0 && _newFeed.Count == 0 && _removed.Count == 0 && !_campaignChanged && !_departmentChanged;
+        var update = nothing ? null : new BoardUpdate(_orgId, _boardId, _version + 1, whole, [.. Enumerable.Reverse(_newFeed)],
+            _campaignChanged ? _campaign : null, _departmentChanged ? _department : null, _removed.Count == 0 ? null : [.. _removed],
+            moved, BaseVersion: _version);
         _changed.Clear();
+        _wholeNext.Clear();
         _removed.Clear();
         _newFeed.Clear();
         (_campaignChanged, _departmentChanged) = (false, false);
-        _lastPush = clock.GetUtcNow();
         var origin = TakeOrigin();
+        if (update is null) return; // Views sent again unchanged: nothing to push.
+        _version = update.Version;
+        _pacer.Pushed(clock.GetUtcNow());
         if (_observers.Count == 0) return;
 
         AlignMetrics.BoardPushes.Add(1);
@@ -295,7 +322,12 @@ public sealed class BoardGrain(
     public async Task<BoardSnapshot> GetSnapshotAsync()
     {
         var title = await RequireTitleAsync();
-        return new BoardSnapshot(_boardId, title, _version, Sorted(_goals.Values), [.. Enumerable.Reverse(_feed)], _campaign, _department);
+        // The goals as they are now, also those still waiting for the next push (which carries them whole).
+        var goals = new Dictionary<string, GoalView>(_goals, StringComparer.Ordinal);
+        foreach (var (id, view) in _changed) goals[id] = view;
+        foreach (var id in _removed) goals.Remove(id);
+        _wholeNext.UnionWith(_changed.Keys);
+        return new BoardSnapshot(_boardId, title, _version, Sorted(goals.Values), [.. Enumerable.Reverse(_feed)], _campaign, _department);
     }
 
     public async Task<long> SubscribeAsync(IBoardObserver observer)

@@ -131,7 +131,7 @@ public sealed class BoardTests(ClusterFixture cluster)
         var observer = cluster.Client.CreateObjectReference<IBoardObserver>(recorder);
         try
         {
-            await board.SubscribeAsync(observer);
+            await recorder.WatchAsync(board, observer);
 
             // Many small batches, one after another as fast as the log acknowledges them, for long
             // enough that the board must push several times.
@@ -151,12 +151,92 @@ public sealed class BoardTests(ClusterFixture cluster)
             Assert.True(updates.Count * 5 <= batches, $"{updates.Count} pushes for {batches} goal changes: the board did not coalesce.");
             Assert.All(updates.Zip(updates.Skip(1)), pair => Assert.Equal(pair.First.Version + 1, pair.Second.Version));
             Assert.All(updates, u => Assert.Equal((org.Id, BoardIds.ForCampaign(Launch)), (u.OrgId, u.BoardId)));
-            var last = Assert.Single(updates[^1].Goals);
-            Assert.Equal(batches, last.Progress);
+            Assert.Equal(["launch-leads"], BoardRecorder.GoalsIn(updates[^1]));
+            Assert.Equal(batches, recorder.LatestOf("launch-leads")!.Progress);
 
             var snapshot = await board.GetSnapshotAsync();
             Assert.True(snapshot.Version >= updates[^1].Version, $"Snapshot version {snapshot.Version} is behind the last push {updates[^1].Version}.");
             Assert.Equal(batches, Assert.Single(snapshot.Goals, g => g.Id == "launch-leads").Progress);
+        }
+        finally
+        {
+            await board.UnsubscribeAsync(observer);
+            cluster.Client.DeleteObjectReference<IBoardObserver>(observer);
+        }
+    }
+
+    [Fact]
+    public async Task A_change_after_a_quiet_interval_is_pushed_within_the_call_that_brought_it_as_a_delta_on_the_previous_version()
+    {
+        var org = await cluster.NewOrganizationAsync();
+        await org.CreateGoalAsync("leads", "leads");
+        var board = org.Board(BoardIds.Overview);
+        var recorder = new BoardRecorder();
+        var observer = cluster.Client.CreateObjectReference<IBoardObserver>(recorder);
+        try
+        {
+            await recorder.WatchAsync(board, observer);
+            var view = (await org.Goal("leads").GetAsync())!;
+            // Quiet: nothing moved the board for longer than its push interval (waiting longer only makes it quieter).
+            await Task.Delay(PushInterval * 2);
+            var quiet = await board.GetSnapshotAsync();
+
+            await board.GoalChangedAsync(view with { Progress = 42, Percent = 42, EventCount = 3, AppliedThrough = view.AppliedThrough + 3 });
+
+            // A board's version moves only when it pushes: it has moved by one as soon as the call returns, without a timer's wait.
+            var snapshot = await board.GetSnapshotAsync();
+            Assert.Equal(quiet.Version + 1, snapshot.Version);
+            Assert.Equal(42, Assert.Single(snapshot.Goals).Progress);
+            await Eventually.Holds(() => Assert.Contains(recorder.Updates, u => u.Version == snapshot.Version));
+            var pushed = recorder.Updates.Single(u => u.Version == snapshot.Version);
+            Assert.Equal(snapshot.Version - 1, pushed.BaseVersion);
+            Assert.Empty(pushed.Goals); // the goal was on the board already: only what moved
+            var delta = Assert.Single(pushed.Changes!);
+            Assert.Equal(("leads", 42d, 3L), (delta.Id, delta.Progress, delta.EventCount));
+            Assert.Null(delta.Status);
+        }
+        finally
+        {
+            await board.UnsubscribeAsync(observer);
+            cluster.Client.DeleteObjectReference<IBoardObserver>(observer);
+        }
+    }
+
+    [Fact]
+    public async Task A_goal_still_waiting_for_its_push_when_a_snapshot_is_taken_goes_whole_in_that_push()
+    {
+        var org = await cluster.NewOrganizationAsync();
+        await org.CreateGoalAsync("leads", "leads");
+        var board = org.Board(BoardIds.Overview);
+        var recorder = new BoardRecorder();
+        var observer = cluster.Client.CreateObjectReference<IBoardObserver>(recorder);
+        try
+        {
+            await recorder.WatchAsync(board, observer);
+            var view = (await org.Goal("leads").GetAsync())!;
+            // A change right after a push waits for the interval's end. On a slow machine the second call can come
+            // after the interval, and then it is pushed at once: try again until one waited.
+            BoardSnapshot? snapshot = null;
+            for (var attempt = 1; snapshot is null; attempt++)
+            {
+                Assert.True(attempt <= 20, "no change ever waited for its push");
+                var through = view.AppliedThrough + attempt * 10;
+                await board.GoalChangedAsync(view with { Progress = attempt, AppliedThrough = through });
+                var pushed = (await board.GetSnapshotAsync()).Version;
+                await board.GoalChangedAsync(view with { Progress = 100 + attempt, AppliedThrough = through + 1 });
+                var taken = await board.GetSnapshotAsync();
+                if (taken.Version == pushed) snapshot = taken; // the second change was still waiting
+                else await Task.Delay(PushInterval * 2);
+            }
+
+            // The snapshot shows the waiting view; the push that follows carries it whole, so that a viewer starting
+            // from this snapshot never merges a delta computed against the view pushed before it.
+            var waiting = Assert.Single(snapshot.Goals).Progress;
+            Assert.True(waiting > 100, $"the snapshot showed {waiting}, not the waiting view");
+            await Eventually.Holds(() => Assert.Contains(recorder.Updates, u => u.Version == snapshot.Version + 1));
+            var next = recorder.Updates.Single(u => u.Version == snapshot.Version + 1);
+            Assert.Equal(waiting, Assert.Single(next.Goals).Progress);
+            Assert.Empty(next.Changes!);
         }
         finally
         {
@@ -174,7 +254,7 @@ public sealed class BoardTests(ClusterFixture cluster)
         var observer = cluster.Client.CreateObjectReference<IBoardObserver>(recorder);
         try
         {
-            await board.SubscribeAsync(observer);
+            await recorder.WatchAsync(board, observer);
             await org.CreateGoalAsync("leads", "leads");
             await org.CreateGoalAsync("spend", "spend");
             // Both goals' creation has been pushed: nothing else is pending on the board.
@@ -183,7 +263,7 @@ public sealed class BoardTests(ClusterFixture cluster)
             await org.IngestAsync(Event("e1", "leads", 5));
 
             await Eventually.Holds(() => Assert.Equal(5, recorder.LatestOf("leads")?.Progress));
-            Assert.Equal(["leads"], recorder.Updates[^1].Goals.Select(g => g.Id));
+            Assert.Equal(["leads"], BoardRecorder.GoalsIn(recorder.Updates[^1]));
         }
         finally
         {
@@ -206,7 +286,7 @@ public sealed class BoardTests(ClusterFixture cluster)
         {
             // The one that never answers first: the board sends to its observers in the order they subscribed.
             await board.SubscribeAsync(stuckRef);
-            await board.SubscribeAsync(watchingRef);
+            await watching.WatchAsync(board, watchingRef);
 
             await org.IngestAsync(Event("e1", "leads", 5));
 
@@ -260,7 +340,7 @@ public sealed class BoardTests(ClusterFixture cluster)
         try
         {
             await board.SubscribeAsync(leavingRef);
-            await board.SubscribeAsync(watchingRef);
+            await watching.WatchAsync(board, watchingRef);
             await board.UnsubscribeAsync(leavingRef);
 
             await org.IngestAsync(Event("e1", "leads", 5));
