@@ -35,16 +35,31 @@ public sealed class BoardWatches(IClusterClient cluster, IHubContext<LiveHub> hu
     public async Task<BoardSnapshot> WatchAsync(string orgId, string boardId, string connectionId)
     {
         var board = Board(orgId, boardId);
-        await board.SubscribeAsync(Reference); // also proves the board exists in this organization
-        await hub.Groups.AddToGroupAsync(connectionId, GroupName(orgId, boardId));
+        var key = (orgId, boardId);
+        // A watcher before the subscription is sent: when the last watcher's unsubscribe reaches the board
+        // after this subscribe, the leaving side sees this watcher once it is done and subscribes again
+        // (UnsubscribeAsync), instead of this watcher getting nothing until the next renewal.
         lock (_gate)
         {
-            var key = (orgId, boardId);
             if (!_watchers.TryGetValue(key, out var connections)) _watchers[key] = connections = new(StringComparer.Ordinal);
             connections.Add(connectionId);
             if (!_byConnection.TryGetValue(connectionId, out var boards)) _byConnection[connectionId] = boards = [];
             boards.Add(key);
         }
+        try
+        {
+            await board.SubscribeAsync(Reference); // also proves the board exists in this organization
+        }
+        catch
+        {
+            lock (_gate)
+            {
+                if (_byConnection.TryGetValue(connectionId, out var boards)) boards.Remove(key);
+                Forget(orgId, boardId, connectionId);
+            }
+            throw;
+        }
+        await hub.Groups.AddToGroupAsync(connectionId, GroupName(orgId, boardId));
         var snapshot = await board.GetSnapshotAsync();
         // The first watcher of a board here starts the group at its snapshot: without this, the first
         // renewal found nothing forwarded and sent the same version again as an update (clients saw a
@@ -125,6 +140,20 @@ public sealed class BoardWatches(IClusterClient cluster, IHubContext<LiveHub> hu
         {
             // Harmless: the subscription expires by itself.
             logger.LogDebug(ex, "Unsubscribing from board {Board} of {Org} failed", boardId, orgId);
+        }
+        // A watcher came while this was on its way: the board may have taken the unsubscribe after that
+        // watcher's subscribe. Subscribe again and forward whatever it pushed meanwhile.
+        bool rewatched;
+        lock (_gate) rewatched = _watchers.ContainsKey((orgId, boardId));
+        if (!rewatched) return;
+        try
+        {
+            await Board(orgId, boardId).SubscribeAsync(Reference);
+            await CatchUpAsync((orgId, boardId), CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Subscribing again to board {Board} of {Org} after a watcher came back failed; the next renewal retries", boardId, orgId);
         }
     }
 
