@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Orleans.Align.Grains.Log;
 using Orleans.Utilities;
 
 namespace Orleans.Align.Grains.Boards;
@@ -11,7 +12,7 @@ public sealed class BoardState
 
 /// <summary>
 /// A live view. Goals report every change; the board merges them and pushes to the gateways watching
-/// it: the first change after a quiet <see cref="PushInterval"/> at once, later ones at most once per
+/// it: the first change after a quiet <see cref="IngestOptions.BoardPushInterval"/> at once, later ones at most once per
 /// interval (<see cref="PushPacer"/>). A push carries whole views only for goals new on the board or
 /// redefined, and for the others only what moved (<see cref="GoalDelta"/>). Versions start from the
 /// activation's wall-clock milliseconds and go up by one per push, so they only ever grow, even across
@@ -22,9 +23,9 @@ public sealed class BoardState
 public sealed class BoardGrain(
     [PersistentState("board", StorageNames.Align)] IPersistentState<BoardState> state,
     TimeProvider clock,
+    Microsoft.Extensions.Options.IOptions<IngestOptions> options,
     ILogger<BoardGrain> logger) : Grain, IBoardGrain
 {
-    public static readonly TimeSpan PushInterval = TimeSpan.FromMilliseconds(100);
     public static readonly TimeSpan SubscriptionLifetime = TimeSpan.FromMinutes(3);
 
     // The goals as of the last push (what a viewer that merged every push shows: the base of deltas),
@@ -40,7 +41,7 @@ public sealed class BoardGrain(
     public const int FeedOnBoard = 30;
     private ObserverManager<IBoardObserver> _observers = null!;
     private IGrainTimer? _flushTimer;
-    private readonly PushPacer _pacer = new(PushInterval);
+    private readonly PushPacer _pacer = new(options.Value.BoardPushInterval);
     private long _version;
     private string _orgId = "";
     private string _boardId = "";

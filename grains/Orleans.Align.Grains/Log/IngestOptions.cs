@@ -63,6 +63,12 @@ public sealed class IngestOptions
     /// <summary>How often a goal writes its snapshot while it is changing. A crash replays at most this much of the log.</summary>
     public TimeSpan ViewSnapshotInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// A board pushes the first change after this long without one at once, and later changes at most once per
+    /// this interval (10 a second by default). Half of it is what a change waits on average on a busy board.
+    /// </summary>
+    public TimeSpan BoardPushInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+
     /// <summary>How often an active goal re-judges its pace: status moves with time even without events.</summary>
     public TimeSpan PaceCheckInterval { get; set; } = TimeSpan.FromSeconds(30);
 
