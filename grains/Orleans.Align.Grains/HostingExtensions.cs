@@ -22,6 +22,8 @@ public static class HostingExtensions
             .Validate(o => o.DedupePartitions is >= 1 and <= 256, "Align:Ingest:DedupePartitions must be between 1 and 256.")
             .Validate(o => o.ReplayPageSize is >= 100 and <= 100_000, "Align:Ingest:ReplayPageSize must be between 100 and 100,000.")
             .Validate(o => o.ViewSnapshotInterval >= TimeSpan.FromMilliseconds(10), "Align:Ingest:ViewSnapshotInterval must be at least 10 ms.")
+            .Validate(o => o.ViewSnapshotEvents is >= 1 and <= 100_000_000, "Align:Ingest:ViewSnapshotEvents must be between 1 and 100,000,000.")
+            .Validate(o => o.ViewSnapshotMaxAge >= o.ViewSnapshotInterval && o.ViewSnapshotMaxAge <= TimeSpan.FromHours(1), "Align:Ingest:ViewSnapshotMaxAge must be between Align:Ingest:ViewSnapshotInterval and 1 hour.")
             .Validate(o => o.BoardPushInterval >= TimeSpan.FromMilliseconds(10) && o.BoardPushInterval <= TimeSpan.FromSeconds(10), "Align:Ingest:BoardPushInterval must be between 10 ms and 10 s.")
             .Validate(o => o.MaxPendingEventsPerGoal is >= 100 and <= 10_000_000, "Align:Ingest:MaxPendingEventsPerGoal must be between 100 and 10,000,000.")
             .Validate(o => o.MaxEventsPerDelivery is >= 10 and <= 100_000, "Align:Ingest:MaxEventsPerDelivery must be between 10 and 100,000.")

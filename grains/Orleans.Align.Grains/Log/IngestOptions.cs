@@ -60,8 +60,24 @@ public sealed class IngestOptions
     /// <summary>How many events a goal reads from the log per page when it catches up or rebuilds.</summary>
     public int ReplayPageSize { get; set; } = 5_000;
 
-    /// <summary>How often a goal writes its snapshot while it is changing. A crash replays at most this much of the log.</summary>
+    /// <summary>
+    /// How often a changing view (goal, campaign, department, rule) looks whether its snapshot is due,
+    /// and how long what only the snapshot holds (a check-in, an alert for the feed) waits to be written.
+    /// </summary>
     public TimeSpan ViewSnapshotInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// A view whose snapshot is this many log entries behind writes it (at the next interval). With
+    /// <see cref="ViewSnapshotMaxAge"/> it bounds what a crash replays: at most this many entries, or
+    /// what the organization logged in one interval if more, or in <see cref="ViewSnapshotMaxAge"/> if fewer.
+    /// </summary>
+    public long ViewSnapshotEvents { get; set; } = 10_000;
+
+    /// <summary>
+    /// The longest a view's snapshot lags what the log gave it. A quiet organization's goals write
+    /// once per this rather than once a second (2 pages of replay at most after a crash).
+    /// </summary>
+    public TimeSpan ViewSnapshotMaxAge { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// A board pushes the first change after this long without one at once, and later changes at most once per

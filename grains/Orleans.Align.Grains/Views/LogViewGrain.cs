@@ -76,13 +76,13 @@ public abstract class LogViewGrain<TState>(IPersistentState<TState> results, IEv
     private async Task ActivateAsync(CancellationToken cancellationToken)
     {
         Follower = new LogFollower(log, Key.OrgId, options.ReplayPageSize);
-        Snapshots = new ViewSnapshots<TState>(this, results, options.ViewSnapshotInterval, logger, $"{Target.Kind} {Key.Id} of {Key.OrgId}");
+        Snapshots = new ViewSnapshots<TState>(this, results, SnapshotPolicy.From(options), () => S.AppliedThrough, logger, $"{Target.Kind} {Key.Id} of {Key.OrgId}");
         Context = new ViewContext(GrainFactory, Key.OrgId);
         if (!Defined) return;
         await Context.LoadAsync();
         BeforeCatchUp();
         // No snapshot, or one behind the log: read what it lacks.
-        if (await Follower.CatchUpAsync(this, long.MaxValue, cancellationToken)) Snapshots.MarkDirty();
+        if (await Follower.CatchUpAsync(this, long.MaxValue, cancellationToken)) Snapshots.MarkAdvanced();
     }
 
     /// <summary>Registers the time reminder when time matters and it is not registered yet (a definition changed, an activation).</summary>
@@ -140,7 +140,7 @@ public abstract class LogViewGrain<TState>(IPersistentState<TState> results, IEv
         // Not defined yet: routed before its definition landed; the definition reads the log, so nothing is lost.
         if (!Defined) return 0;
         var (moved, advanced) = await Follower.ApplyRangeAsync(this, range, $"{Target.Kind} '{Key.Id}'");
-        if (moved || advanced) Snapshots.MarkDirty();
+        if (moved || advanced) Snapshots.MarkAdvanced();
         if (moved) await PublishAsync();
         return S.AppliedThrough;
     }

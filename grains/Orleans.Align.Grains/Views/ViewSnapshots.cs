@@ -1,23 +1,59 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
+using Orleans.Align.Grains.Log;
 using Orleans.Storage;
 
 namespace Orleans.Align.Grains.Views;
 
 /// <summary>
-/// Snapshots of a view of the log, written at most once per interval rather than per event: the log
-/// has every event, so a crash only costs replaying the events after the last snapshot's position.
-/// Shared by goals, campaigns and departments.
+/// When a view's snapshot is written. What only the snapshot holds (a check-in, an alert waiting for
+/// the feed, a definition's history) is written within <see cref="Interval"/>. What the log can give
+/// back (counts, the position) waits until the view is <see cref="Events"/> log entries past its last
+/// snapshot or that snapshot is <see cref="MaxAge"/> old: a crash then replays at most that much of the
+/// log, and a quiet organization's goals do not each write a blob a second (with 1,000 organizations
+/// that was more blob writes than the storage took).
 /// </summary>
-public sealed class ViewSnapshots<TState>(Grain grain, IPersistentState<TState> state, TimeSpan interval, ILogger logger, string what)
+public sealed record SnapshotPolicy(TimeSpan Interval, long Events, TimeSpan MaxAge)
+{
+    public static SnapshotPolicy From(IngestOptions options) =>
+        new(options.ViewSnapshotInterval, options.ViewSnapshotEvents, options.ViewSnapshotMaxAge);
+
+    /// <summary>Whether a dirty view writes now.</summary>
+    /// <param name="urgent">Something only the snapshot holds changed.</param>
+    /// <param name="behind">Log entries applied since the last snapshot.</param>
+    /// <param name="age">Time since the last snapshot (or since the activation read it).</param>
+    public bool Due(bool urgent, long behind, TimeSpan age) => urgent || behind >= Events || age >= MaxAge;
+}
+
+/// <summary>
+/// Snapshots of a view of the log, written at most once per interval rather than per event, and for
+/// what the log holds only as often as <see cref="SnapshotPolicy"/> asks: the log has every event, so
+/// a crash only costs replaying the events after the last snapshot's position.
+/// Shared by goals, campaigns, departments and rules.
+/// </summary>
+public sealed class ViewSnapshots<TState>(Grain grain, IPersistentState<TState> state, SnapshotPolicy policy, Func<long> position, ILogger logger, string what)
 {
     private IGrainTimer? _timer;
+    private bool _urgent;
+    private long _savedPosition = position();
+    private long _savedAt = Stopwatch.GetTimestamp();
+    private long _changes;
 
     public bool Dirty { get; private set; }
 
+    /// <summary>Something only the snapshot holds changed: written within the interval.</summary>
     public void MarkDirty()
     {
+        _urgent = true;
+        MarkAdvanced();
+    }
+
+    /// <summary>Only what the log can give back changed (counts, the position): written when the policy says.</summary>
+    public void MarkAdvanced()
+    {
         Dirty = true;
-        _timer ??= grain.RegisterGrainTimer(SaveAsync, new GrainTimerCreationOptions(interval, interval));
+        _changes++;
+        _timer ??= grain.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions(policy.Interval, policy.Interval));
     }
 
     /// <summary>
@@ -28,8 +64,7 @@ public sealed class ViewSnapshots<TState>(Grain grain, IPersistentState<TState> 
     {
         try
         {
-            await state.WriteStateAsync();
-            Dirty = false;
+            await WriteCoreAsync(CancellationToken.None);
         }
         catch (InconsistentStateException)
         {
@@ -38,13 +73,33 @@ public sealed class ViewSnapshots<TState>(Grain grain, IPersistentState<TState> 
         }
     }
 
+    private Task TickAsync(CancellationToken cancellationToken) =>
+        Dirty && policy.Due(_urgent, position() - _savedPosition, Stopwatch.GetElapsedTime(_savedAt)) ? SaveAsync(cancellationToken) : Task.CompletedTask;
+
+    private async Task WriteCoreAsync(CancellationToken cancellationToken)
+    {
+        var (at, changes, urgent) = (position(), _changes, _urgent);
+        _urgent = false; // a change made while this write is on its way marks it again
+        try
+        {
+            await state.WriteStateAsync(cancellationToken);
+        }
+        catch
+        {
+            _urgent |= urgent;
+            throw;
+        }
+        if (_changes == changes) Dirty = false; // else changed while the write was on its way: still dirty
+        (_savedPosition, _savedAt) = (at, Stopwatch.GetTimestamp());
+    }
+
+    /// <summary>Writes now if anything changed (a deactivation, a due tick); failures are logged, not thrown.</summary>
     public async Task SaveAsync(CancellationToken cancellationToken)
     {
         if (!Dirty) return;
         try
         {
-            await state.WriteStateAsync(cancellationToken);
-            Dirty = false;
+            await WriteCoreAsync(cancellationToken);
         }
         catch (InconsistentStateException ex)
         {
@@ -54,6 +109,7 @@ public sealed class ViewSnapshots<TState>(Grain grain, IPersistentState<TState> 
             // which has every event, so nothing is lost or counted twice.
             logger.LogWarning(ex, "The snapshot of {What} changed under this activation; deactivating to reload it", what);
             Dirty = false;
+            _urgent = false;
             grain.DeactivateOnIdle();
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
