@@ -1,3 +1,4 @@
+using Azure.Core.Pipeline;
 using System.Net;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
@@ -44,13 +45,14 @@ public static class SiloHosting
             {
                 silo.AddAzureBlobGrainStorage(StorageNames.Align, optionsBuilder => optionsBuilder.Configure<Serializer>((o, serializer) =>
                 {
-                    o.BlobServiceClient = new BlobServiceClient(storage.ConnectionString, GrainStateClientOptions());
+                    o.BlobServiceClient = new BlobServiceClient(storage.ConnectionString, GrainStateClientOptions(storage.MaxConnections));
                     o.ContainerName = storage.GrainContainer;
                     // Orleans' own binary format: the same version-tolerant contracts ([Id], [Alias]) the grains
                     // already use on the wire, and no surprises with immutable collections.
                     o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
                 }));
-                silo.UseAzureTableReminderService(o => o.TableServiceClient = new TableServiceClient(storage.ConnectionString));
+                silo.UseAzureTableReminderService(o => o.TableServiceClient = new TableServiceClient(storage.ConnectionString,
+                    new TableClientOptions { Transport = BoundedTransport(storage.MaxConnections) }));
             }
             silo.AddActivityPropagation();
             silo.AddDashboard();
@@ -111,9 +113,9 @@ public static class SiloHosting
     /// hang for the SDK's default 100 s network timeout per try: a grain call that waits on a snapshot
     /// should answer 503 while callers are still waiting.
     /// </summary>
-    private static BlobClientOptions GrainStateClientOptions()
+    private static BlobClientOptions GrainStateClientOptions(int maxConnections)
     {
-        var clientOptions = new BlobClientOptions();
+        var clientOptions = new BlobClientOptions { Transport = BoundedTransport(maxConnections) };
         clientOptions.Retry.MaxRetries = 3;
         clientOptions.Retry.Delay = TimeSpan.FromMilliseconds(800);
         clientOptions.Retry.NetworkTimeout = TimeSpan.FromSeconds(10);
@@ -126,7 +128,8 @@ public static class SiloHosting
     /// </summary>
     private static IServiceCollection AddBlobEventLog(this IServiceCollection services, StorageOptions storage)
     {
-        var clientOptions = new BlobClientOptions();
+        // Its own connections: snapshot writes queueing for theirs never hold back an acknowledgement.
+        var clientOptions = new BlobClientOptions { Transport = BoundedTransport(storage.MaxConnections) };
         clientOptions.Retry.MaxRetries = 2;
         clientOptions.Retry.Delay = TimeSpan.FromMilliseconds(200);
         clientOptions.Retry.MaxDelay = TimeSpan.FromSeconds(1);
@@ -144,4 +147,12 @@ public static class SiloHosting
         services.AddSingleton<IDedupeIndexStore>(new MeteredDedupeIndexStore(new BlobDedupeIndexStore(dedupe)));
         return services;
     }
+
+    /// <summary>
+    /// An HTTP transport that opens at most <paramref name="maxConnections"/> connections to each storage
+    /// endpoint (<c>Align:Storage:MaxConnections</c>); more requests wait in the silo for a free one
+    /// rather than pile up in the storage service past their timeouts.
+    /// </summary>
+    private static HttpClientTransport BoundedTransport(int maxConnections) =>
+        new(new SocketsHttpHandler { MaxConnectionsPerServer = maxConnections, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1) });
 }

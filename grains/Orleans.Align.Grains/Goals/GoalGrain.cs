@@ -284,6 +284,7 @@ public sealed class GoalGrain(
             return S.AppliedThrough;
         }
         var (moved, advanced) = await _follower.ApplyRangeAsync(this, range, $"Goal '{Key.GoalId}'");
+        _worked |= moved;
         if (moved || advanced) _snapshots.MarkAdvanced();
         if (moved) await PublishAsync(Evaluate());
         return S.AppliedThrough;
@@ -333,6 +334,7 @@ public sealed class GoalGrain(
         S.CheckIns.Add(checkIn);
         if (S.CheckIns.Count > MaxCheckIns) S.CheckIns.RemoveRange(0, S.CheckIns.Count - MaxCheckIns);
         S.Alerts.CheckedIn(d.Id, checkIn.At);
+        _worked = true;
         MarkDirty();
         // Who, how confident and about which goal travel as fields; the text is the department's own words.
         await FeedAsync(new FeedEntry(0, FeedKind.CheckIn, checkIn.At, checkIn.Note, checkIn.Department, GoalId: d.Id, Confidence: checkIn.Confidence));
@@ -345,6 +347,7 @@ public sealed class GoalGrain(
         if (S.Definition is null) return;
         S.Children[childId] = new ChildProgress(percent, weight);
         S.UpdatedAt = clock.GetUtcNow();
+        _worked = true;
         MarkDirty();
         await PublishAsync(Evaluate());
     }
@@ -445,9 +448,9 @@ public sealed class GoalGrain(
         _paceTimer = this.RegisterGrainTimer(async _ =>
         {
             await JudgeTimeAsync();
-            // Awake after a sleep, the reminder was set for the next change as it stood then; events may
-            // have brought it closer: due within a period, a silo that dies without deactivating the
-            // goal costs at most a period's delay.
+            // The reminder was set for the next change as it stood then; events may have brought it
+            // closer. Kept in step here, a silo that dies without deactivating the goal costs at most
+            // the backstop's delay (EnsureReminderAsync).
             await TryEnsureReminderAsync();
         }, new GrainTimerCreationOptions(options.Value.PaceCheckInterval, options.Value.PaceCheckInterval));
     }
@@ -481,40 +484,37 @@ public sealed class GoalGrain(
     /// <summary>
     /// A durable reminder wakes this goal even when it is deactivated and no event arrives: it turns at
     /// risk or off track on time, rolls its window, raises what has held for the hold time, and is marked
-    /// achieved or missed when its period ends. Deactivated, the goal is woken at the next moment time
-    /// alone can change what it tells (<see cref="GoalWake"/>), not every minute: 10,000 goals woken each
-    /// minute were 166 activations a second doing nothing. Awake (for its events, or by the reminder),
-    /// its pace timer judges time and the reminder, due within
-    /// <c>PaceReminderPeriod</c> and then every period, covers a silo that dies without deactivating it
-    /// and a goal woken by the reminder alone until it sleeps again. At most one reminder-table write per
-    /// activation and one per deactivation, none per event.
+    /// achieved or missed when its period ends. It is set for the next moment time alone can change what
+    /// the goal tells (<see cref="GoalWake"/>), not every minute: 10,000 goals woken each minute were 166
+    /// activations a second doing nothing, and a reminder's tick is a call that keeps a goal in memory.
+    /// While the goal works (events, check-ins, children moving), its pace timer judges time, and the
+    /// reminder is only the backstop for a silo that dies without deactivating it: due no later than
+    /// <see cref="ActiveBackstop"/> after the next change, so a busy goal whose trend moves every minute
+    /// writes the reminder table every few minutes, not every minute. Asleep (deactivating, or woken by
+    /// the reminder alone) it is set for the next change exactly. No reminder-table write per event.
     /// </summary>
     private async Task EnsureReminderAsync(bool asleep = false)
     {
         if (S.Definition is not { } d) return;
         var now = clock.GetUtcNow();
-        var period = options.Value.PaceReminderPeriod;
-        if (!asleep)
-        {
-            if (d.Archived)
-            {
-                if (S.ReminderSet) await StopReminderAsync();
-                return;
-            }
-            // Registered and due within a period (or past due, so ticking every period): enough while awake.
-            if (now >= d.End || S.ReminderSet && S.WakeAt is { } due && due <= now + period) return;
-            await RegisterReminderAsync(now + period, now);
-            return;
-        }
         var next = NextWake(now);
         if (next is null)
         {
             if (S.ReminderSet && d.Archived) await StopReminderAsync();
             return;
         }
-        if (S.ReminderSet && S.WakeAt is { } registered && registered > now && registered <= next.Value) return;
-        await RegisterReminderAsync(next.Value, now);
+        var want = asleep || !_worked ? next.Value : Later(next.Value, now + ActiveBackstop);
+        if (S.ReminderSet && S.WakeAt is { } registered && registered > now && registered <= want) return;
+        await RegisterReminderAsync(want, now);
     }
+
+    /// <summary>How late, at most, the reminder of a working goal may come after a silo died under it: five reminder periods.</summary>
+    private TimeSpan ActiveBackstop => options.Value.PaceReminderPeriod * 5;
+
+    /// <summary>Whether this activation did work beyond judging time (events, check-ins, children): then its pace timer judges time.</summary>
+    private bool _worked;
+
+    private static DateTimeOffset Later(DateTimeOffset a, DateTimeOffset b) => a >= b ? a : b;
 
     private async Task RegisterReminderAsync(DateTimeOffset at, DateTimeOffset now)
     {
@@ -568,8 +568,6 @@ public sealed class GoalGrain(
             DeactivateOnIdle();
             return;
         }
-        // Past due, the reminder now ticks every period while the goal is awake; when the goal is
-        // deactivated it is set for the next change again.
         await EnsureReminderAsync();
     }
 
@@ -605,7 +603,7 @@ public sealed class GoalGrain(
     /// </summary>
     private Task FlushFeedAsync() => S.Definition is null
         ? Task.CompletedTask
-        : FeedOutbox.FlushAsync(S.Alerts.Outbox, GrainFactory.GetGrain<IFeedGrain>(Key.OrgId), _snapshots.WriteAsync, MarkDirty, logger, $"goal {Key.GoalId} of {Key.OrgId}");
+        : FeedOutbox.FlushAsync(S.Alerts.Outbox, GrainFactory.GetGrain<IFeedGrain>(Key.OrgId), () => _snapshots.WriteAsync(respectBackoff: true), MarkDirty, logger, $"goal {Key.GoalId} of {Key.OrgId}");
 
     private GoalStatus _lastPublishedStatus = GoalStatus.NotStarted;
 

@@ -19,6 +19,12 @@ public static class FeedOutbox
         {
             await save();
         }
+        catch (SnapshotBackoffException)
+        {
+            // The store failed moments ago: the snapshot's timer writes it when the backoff is over.
+            changed();
+            return;
+        }
         catch (Exception ex)
         {
             logger.LogWarning(ex, "Saving {What} before posting to its feed failed; posting later", what);

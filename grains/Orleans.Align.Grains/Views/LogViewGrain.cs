@@ -121,7 +121,7 @@ public abstract class LogViewGrain<TState>(IPersistentState<TState> results, IEv
 
     /// <summary>Tells the feed what waits in <paramref name="outbox"/>, saved with the snapshot first (<see cref="FeedOutbox"/>).</summary>
     protected Task TellFeedAsync(List<Goals.FeedChange> outbox) => Defined
-        ? FeedOutbox.FlushAsync(outbox, GrainFactory.GetGrain<IFeedGrain>(Key.OrgId), Snapshots.WriteAsync, Snapshots.MarkDirty, logger, $"{Target.Kind} {Key.Id} of {Key.OrgId}")
+        ? FeedOutbox.FlushAsync(outbox, GrainFactory.GetGrain<IFeedGrain>(Key.OrgId), () => Snapshots.WriteAsync(respectBackoff: true), Snapshots.MarkDirty, logger, $"{Target.Kind} {Key.Id} of {Key.OrgId}")
         : Task.CompletedTask;
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => Snapshots.SaveAsync(cancellationToken);

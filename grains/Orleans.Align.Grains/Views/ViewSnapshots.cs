@@ -23,6 +23,14 @@ public sealed record SnapshotPolicy(TimeSpan Interval, long Events, TimeSpan Max
     /// <param name="behind">Log entries applied since the last snapshot.</param>
     /// <param name="age">Time since the last snapshot (or since the activation read it).</param>
     public bool Due(bool urgent, long behind, TimeSpan age) => urgent || behind >= Events || age >= MaxAge;
+
+    /// <summary>How long a view waits after its <paramref name="failures"/>-th failed write in a row before it tries again (before jitter).</summary>
+    public TimeSpan Backoff(int failures)
+    {
+        var limit = MaxAge > Interval ? MaxAge : Interval;
+        var wait = Interval * Math.Pow(2, Math.Min(failures - 1, 20));
+        return wait < limit ? wait : limit;
+    }
 }
 
 /// <summary>
@@ -38,6 +46,8 @@ public sealed class ViewSnapshots<TState>(Grain grain, IPersistentState<TState> 
     private long _savedPosition = position();
     private long _savedAt = Stopwatch.GetTimestamp();
     private long _changes;
+    private int _failures;
+    private long _retryAt;
 
     public bool Dirty { get; private set; }
 
@@ -60,8 +70,15 @@ public sealed class ViewSnapshots<TState>(Grain grain, IPersistentState<TState> 
     /// Writes now. A write refused for a stale ETag ends this activation (see <see cref="SaveAsync"/>)
     /// and reaches the caller as a retryable failure; the retry meets a fresh activation.
     /// </summary>
-    public async Task WriteAsync()
+    public async Task WriteAsync() => await WriteAsync(respectBackoff: false);
+
+    /// <summary>
+    /// Writes now, or (<paramref name="respectBackoff"/>) throws <see cref="SnapshotBackoffException"/> at once
+    /// while the last write failed and its backoff runs: for work that can wait (an outbox for the feed).
+    /// </summary>
+    public async Task WriteAsync(bool respectBackoff)
     {
+        if (respectBackoff && Stopwatch.GetTimestamp() < _retryAt) throw new SnapshotBackoffException(what);
         try
         {
             await WriteCoreAsync(CancellationToken.None);
@@ -74,7 +91,9 @@ public sealed class ViewSnapshots<TState>(Grain grain, IPersistentState<TState> 
     }
 
     private Task TickAsync(CancellationToken cancellationToken) =>
-        Dirty && policy.Due(_urgent, position() - _savedPosition, Stopwatch.GetElapsedTime(_savedAt)) ? SaveAsync(cancellationToken) : Task.CompletedTask;
+        Dirty && Stopwatch.GetTimestamp() >= _retryAt && policy.Due(_urgent, position() - _savedPosition, Stopwatch.GetElapsedTime(_savedAt))
+            ? SaveAsync(cancellationToken)
+            : Task.CompletedTask;
 
     private async Task WriteCoreAsync(CancellationToken cancellationToken)
     {
@@ -87,8 +106,15 @@ public sealed class ViewSnapshots<TState>(Grain grain, IPersistentState<TState> 
         catch
         {
             _urgent |= urgent;
+            // A storage that is failing or slow gets fewer writes, not more: each failure doubles the wait
+            // before this view tries again (from the interval up to the policy's backoff limit, with
+            // jitter), so thousands of views do not retry together every second and keep it down.
+            _failures++;
+            var wait = policy.Backoff(_failures) * (0.5 + Random.Shared.NextDouble());
+            _retryAt = Stopwatch.GetTimestamp() + (long)(wait.TotalSeconds * Stopwatch.Frequency);
             throw;
         }
+        (_failures, _retryAt) = (0, 0);
         if (_changes == changes) Dirty = false; // else changed while the write was on its way: still dirty
         (_savedPosition, _savedAt) = (at, Stopwatch.GetTimestamp());
     }
@@ -114,7 +140,10 @@ public sealed class ViewSnapshots<TState>(Grain grain, IPersistentState<TState> 
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            logger.LogWarning(ex, "Saving the snapshot of {What} failed; retrying next interval", what);
+            logger.LogWarning(ex, "Saving the snapshot of {What} failed ({Failures} in a row); trying again in up to {Wait}", what, _failures, policy.Backoff(_failures) * 1.5);
         }
     }
 }
+
+/// <summary>A view's snapshot store failed moments ago and it waits before writing again; what needed the write waits too.</summary>
+public sealed class SnapshotBackoffException(string what) : Exception($"The snapshot of {what} failed to save moments ago; it is not tried again before its backoff is over.");

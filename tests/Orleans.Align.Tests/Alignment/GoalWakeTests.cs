@@ -151,4 +151,12 @@ public sealed class GoalWakeTests
     [InlineData(false, 1, 30, true)]
     public void A_snapshot_is_due_for_what_only_it_holds_or_once_far_enough_or_old_enough_behind(bool urgent, long behind, int ageSeconds, bool due) =>
         Assert.Equal(due, new SnapshotPolicy(TimeSpan.FromSeconds(1), 10_000, TimeSpan.FromSeconds(30)).Due(urgent, behind, TimeSpan.FromSeconds(ageSeconds)));
+
+    [Fact]
+    public void A_failing_snapshot_store_is_tried_again_after_a_doubling_wait_up_to_the_longest_lag()
+    {
+        var policy = new SnapshotPolicy(TimeSpan.FromSeconds(1), 10_000, TimeSpan.FromSeconds(30));
+        Assert.Equal([1, 2, 4, 8, 16, 30, 30], Enumerable.Range(1, 7).Select(f => policy.Backoff(f).TotalSeconds));
+        Assert.Equal(TimeSpan.FromSeconds(30), policy.Backoff(1_000));
+    }
 }
