@@ -7,7 +7,9 @@
 # Environment: Align__PlatformAdminKey (generated and kept in .align/ when unset),
 #   ALIGN_GATEWAY_URL (the first gateway, http://127.0.0.1:5080), ALIGN_SILO_URL (the first silo,
 #   http://127.0.0.1:5090), ALIGN_AZURITE_PORT (blob port, 10000; the table service is on 10002, the
-#   queue service on 10001; Azurite keeps its data in .align/azurite), Align__Storage__ConnectionString
+#   queue service on 10001; Azurite keeps its data in .align/azurite; ALIGN_AZURITE_IN_MEMORY=1 keeps it
+#   in memory only, lost when it stops, which spares its CPU the periodic save of its whole metadata:
+#   for benchmarks with many organizations), Align__Storage__ConnectionString
 #   (a real Azure Storage account instead of Azurite), ALIGN_MAIL_SMTP_PORT / ALIGN_MAIL_WEB_PORT
 #   (maildev, the mail catcher the demo's invitations and password resets go to: SMTP 1025, web 1080;
 #   setting Align__Mail__Host sends through that SMTP server instead), and any Align__* setting (see README).
@@ -86,7 +88,12 @@ if [ -z "${Align__Storage__ConnectionString:-}" ]; then
   azurite_port="${ALIGN_AZURITE_PORT:-10000}" table_port=10002 queue_port=10001
   echo; echo "== Starting Azurite, the Azure Storage emulator (blob 127.0.0.1:$azurite_port, table :$table_port, data in .align/azurite)"
   mkdir -p .align/azurite
-  silo/storage-emulator/node_modules/.bin/azurite --blobHost 127.0.0.1 --blobPort "$azurite_port" \
+  azurite_mode=()
+  if [ "${ALIGN_AZURITE_IN_MEMORY:-}" = 1 ]; then
+    azurite_mode=(--inMemoryPersistence)
+    echo "   (in memory only: everything stored is lost when it stops)"
+  fi
+  silo/storage-emulator/node_modules/.bin/azurite "${azurite_mode[@]}" --blobHost 127.0.0.1 --blobPort "$azurite_port" \
     --tableHost 127.0.0.1 --tablePort "$table_port" --queueHost 127.0.0.1 --queuePort "$queue_port" \
     --location .align/azurite --silent --disableTelemetry --skipApiVersionCheck --loose > .align/logs/azurite.log 2>&1 &
   pids+=($!)

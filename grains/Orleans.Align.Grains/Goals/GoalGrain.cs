@@ -627,6 +627,11 @@ public sealed class GoalGrain(
                 calls.Add(GrainFactory.GetGrain<IGoalGrain>(GrainKeys.For(orgId, parent)).ChildChangedAsync(d.Id, view.Percent, d.Weight));
             await Task.WhenAll(calls).WaitAsync(Views.PeerCalls.PublishWait);
         }
+        catch (TimeoutException)
+        {
+            // A busy peer, not a fault: one line, no stack (thousands of goals time out together when storage is slow).
+            logger.LogWarning("Publishing goal {GoalId} of {OrgId} timed out after {Wait}; the next change carries the full value", view.Id, orgId, Views.PeerCalls.PublishWait);
+        }
         catch (Exception ex)
         {
             // A board or parent that missed this change gets the full value with the next one; the goal's own state is safe.

@@ -39,6 +39,11 @@ public static class FeedOutbox
                 if (change.Post is { } entry) await feed.PostAsync(entry).WaitAsync(PeerCalls.PublishWait);
                 else if (change.ResolveKey is { } key) await feed.ResolveAsync(key, change.ResolvedAt).WaitAsync(PeerCalls.PublishWait);
             }
+            catch (TimeoutException)
+            {
+                logger.LogWarning("Posting to the feed timed out after {Wait}; {What} posts it again later", PeerCalls.PublishWait, what);
+                return;
+            }
             catch (Exception ex)
             {
                 logger.LogWarning(ex, "Posting to the feed failed; {What} posts it again later", what);
