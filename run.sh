@@ -88,14 +88,14 @@ if [ -z "${Align__Storage__ConnectionString:-}" ]; then
   azurite_port="${ALIGN_AZURITE_PORT:-10000}" table_port=10002 queue_port=10001
   echo; echo "== Starting Azurite, the Azure Storage emulator (blob 127.0.0.1:$azurite_port, table :$table_port, data in .align/azurite)"
   mkdir -p .align/azurite
-  azurite_mode=()
+  azurite_mode=(--location .align/azurite)
   if [ "${ALIGN_AZURITE_IN_MEMORY:-}" = 1 ]; then
     azurite_mode=(--inMemoryPersistence)
     echo "   (in memory only: everything stored is lost when it stops)"
   fi
   silo/storage-emulator/node_modules/.bin/azurite "${azurite_mode[@]}" --blobHost 127.0.0.1 --blobPort "$azurite_port" \
     --tableHost 127.0.0.1 --tablePort "$table_port" --queueHost 127.0.0.1 --queuePort "$queue_port" \
-    --location .align/azurite --silent --disableTelemetry --skipApiVersionCheck --loose > .align/logs/azurite.log 2>&1 &
+    --silent --disableTelemetry --skipApiVersionCheck --loose > .align/logs/azurite.log 2>&1 &
   pids+=($!)
   wait_port "$azurite_port"; wait_port "$table_port"
   # Grain state, the event log, reminders and cluster membership (silos and gateways) all use it.
