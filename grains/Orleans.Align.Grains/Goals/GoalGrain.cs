@@ -489,9 +489,10 @@ public sealed class GoalGrain(
     /// activations a second doing nothing, and a reminder's tick is a call that keeps a goal in memory.
     /// While the goal works (events, check-ins, children moving), its pace timer judges time, and the
     /// reminder is only the backstop for a silo that dies without deactivating it: due no later than
-    /// <see cref="ActiveBackstop"/> after the next change, so a busy goal whose trend moves every minute
-    /// writes the reminder table every few minutes, not every minute. Asleep (deactivating, or woken by
-    /// the reminder alone) it is set for the next change exactly. No reminder-table write per event.
+    /// <see cref="ActiveBackstop"/> after the next change, or past due and ticking every period (the old
+    /// behaviour, for as long as the goal works): a busy goal does not write the reminder table at all.
+    /// Asleep (deactivating, or woken by the reminder alone) it is set for the next change exactly.
+    /// Registration waits at most <see cref="ReminderWait"/>, so deliveries never queue behind it.
     /// </summary>
     private async Task EnsureReminderAsync(bool asleep = false)
     {
@@ -503,10 +504,21 @@ public sealed class GoalGrain(
             if (S.ReminderSet && d.Archived) await StopReminderAsync();
             return;
         }
-        var want = asleep || !_worked ? next.Value : Later(next.Value, now + ActiveBackstop);
-        if (S.ReminderSet && S.WakeAt is { } registered && registered > now && registered <= want) return;
+        if (asleep || !_worked)
+        {
+            if (S.ReminderSet && S.WakeAt is { } due && due > now && due <= next.Value) return;
+            await RegisterReminderAsync(next.Value, now);
+            return;
+        }
+        // Working: a reminder that is due (or past due, so ticking every period) no later than the
+        // backstop is enough; no table write while the goal takes events.
+        var want = Later(next.Value, now + ActiveBackstop);
+        if (S.ReminderSet && S.WakeAt is { } registered && registered <= want) return;
         await RegisterReminderAsync(want, now);
     }
+
+    /// <summary>How long a goal waits for the reminder service to register its reminder.</summary>
+    private static readonly TimeSpan ReminderWait = TimeSpan.FromSeconds(5);
 
     /// <summary>How late, at most, the reminder of a working goal may come after a silo died under it: five reminder periods.</summary>
     private TimeSpan ActiveBackstop => options.Value.PaceReminderPeriod * 5;
@@ -518,7 +530,10 @@ public sealed class GoalGrain(
 
     private async Task RegisterReminderAsync(DateTimeOffset at, DateTimeOffset now)
     {
-        await this.RegisterOrUpdateReminder(PaceReminder, at - now, options.Value.PaceReminderPeriod);
+        // Bounded: while silos join or leave, the reminder service can take long to answer, and this
+        // goal's deliveries would wait behind it. Not registered in time, it is tried again at the
+        // next judgement, and the reminder it had stays.
+        await this.RegisterOrUpdateReminder(PaceReminder, at - now, options.Value.PaceReminderPeriod).WaitAsync(ReminderWait);
         (S.ReminderSet, S.WakeAt) = (true, at);
         MarkDirty();
     }
