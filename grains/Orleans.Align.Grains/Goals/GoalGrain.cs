@@ -498,22 +498,26 @@ public sealed class GoalGrain(
     {
         if (S.Definition is not { } d) return;
         var now = clock.GetUtcNow();
+        var working = !asleep && _worked;
+        // Working: a reminder that is due (or past due, so ticking every period) within the backstop is
+        // enough, whatever the next change is; the pace timer asks every interval, so this answers
+        // before the next change is worked out.
+        if (working && !d.Archived && S.WakeAt is { } soon && soon <= now + ActiveBackstop) return;
         var next = NextWake(now);
         if (next is null)
         {
             if (S.ReminderSet && d.Archived) await StopReminderAsync();
             return;
         }
-        if (asleep || !_worked)
+        if (!working)
         {
-            if (S.ReminderSet && S.WakeAt is { } due && due > now && due <= next.Value) return;
+            if (S.WakeAt is { } due && due > now && due <= next.Value) return;
             await RegisterReminderAsync(next.Value, now);
             return;
         }
-        // Working: a reminder that is due (or past due, so ticking every period) no later than the
-        // backstop is enough; no table write while the goal takes events.
+        // No table write while the goal takes events, unless the reminder must come sooner.
         var want = Later(next.Value, now + ActiveBackstop);
-        if (S.ReminderSet && S.WakeAt is { } registered && registered <= want) return;
+        if (S.WakeAt is { } registered && registered <= want) return;
         await RegisterReminderAsync(want, now);
     }
 
@@ -555,8 +559,9 @@ public sealed class GoalGrain(
     {
         var d = S.Definition!;
         var metric = MetricOf(d);
-        GoalStatus StatusAt(DateTimeOffset t) => GoalViews.Build(d, metric, S.Parts, S.ByDepartment, t, S.Children.Values, S.UpdatedAt,
-            S.AppliedThrough, S.LatestCheckIn, _settings).Status;
+        // The view's own status rule, with what the goal has counted now fixed and only the time moving.
+        var view = View();
+        GoalStatus StatusAt(DateTimeOffset t) => GoalMath.Status(d.Kind, view.Target, view.Progress, view.Percent, d.Start, d.End, t, _settings);
         (TimeSpan, Func<DateTimeOffset, bool>)? trend = null;
         if (d.RollUp == RollUp.OwnMetric)
         {
